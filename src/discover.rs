@@ -1,0 +1,267 @@
+//! Walking the given paths: `.gitignore`/`.ignore` and `files.exclude`
+//! honoured (the `ignore` crate, in parallel), language by name.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::gitignore::Gitignore;
+use ignore::{WalkBuilder, WalkState};
+
+use crate::lang::{self, Detected};
+
+/// Folders never worth walking into: dependencies, VCS data, caches and
+/// build output (as ruff's default excludes). Named paths are still read.
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    ".jj",
+    "node_modules",
+    "bower_components",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".tox",
+    ".nox",
+    ".eggs",
+    "site-packages",
+    "__pypackages__",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".turbo",
+    ".cache",
+    "dist",
+    "build",
+    "target",
+    "coverage",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    /// As reached from the given path (`./` dropped).
+    pub path: PathBuf,
+    pub detected: DetectedOrd,
+    /// Named on the command line rather than found by walking.
+    pub explicit: bool,
+}
+
+/// [`Detected`] with an order, so candidates sort.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DetectedOrd {
+    Known(lang::Lang),
+    MaybeApache,
+}
+
+impl From<Detected> for DetectedOrd {
+    fn from(d: Detected) -> Self {
+        match d {
+            Detected::Known(l) => DetectedOrd::Known(l),
+            Detected::MaybeApache => DetectedOrd::MaybeApache,
+        }
+    }
+}
+
+/// A path that could not be walked.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+pub struct Walk {
+    pub candidates: Vec<Candidate>,
+    pub errors: Vec<WalkError>,
+}
+
+pub struct DiscoverOptions<'a> {
+    pub paths: &'a [PathBuf],
+    pub respect_gitignore: bool,
+    pub force_exclude: bool,
+    pub threads: usize,
+    /// `files.exclude`, anchored at the project root.
+    pub exclude: &'a Gitignore,
+    /// Absolute project root the exclude globs are relative to.
+    pub root: &'a Path,
+}
+
+/// Drops a leading `./` so paths read as users type them.
+pub fn display_path(p: &Path) -> PathBuf {
+    let stripped = p.strip_prefix(".").unwrap_or(p);
+    if stripped.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        stripped.to_path_buf()
+    }
+}
+
+fn excluded(opts: &DiscoverOptions<'_>, path: &Path, is_dir: bool) -> bool {
+    let Ok(abs) = std::path::absolute(path) else {
+        return false;
+    };
+    let abs = crate::paths::normalize(&abs);
+    match abs.strip_prefix(opts.root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => opts
+            .exclude
+            .matched_path_or_any_parents(rel, is_dir)
+            .is_ignore(),
+        _ => false,
+    }
+}
+
+fn default_excluded(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| DEFAULT_EXCLUDES.contains(&n))
+}
+
+pub fn discover(opts: &DiscoverOptions<'_>) -> Walk {
+    let mut candidates = Vec::new();
+    let mut errors = Vec::new();
+    let mut dirs = Vec::new();
+    for given in opts.paths {
+        let meta = match std::fs::metadata(given) {
+            Ok(m) => m,
+            Err(e) => {
+                errors.push(WalkError {
+                    path: display_path(given),
+                    message: io_message(&e),
+                });
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            dirs.push(given.clone());
+        } else if meta.is_file() {
+            if opts.force_exclude
+                && (excluded(opts, given, false) || given.ancestors().any(default_excluded))
+            {
+                continue;
+            }
+            if let Some(d) = lang::detect(given) {
+                candidates.push(Candidate {
+                    path: display_path(given),
+                    detected: d.into(),
+                    explicit: true,
+                });
+            }
+        } else {
+            errors.push(WalkError {
+                path: display_path(given),
+                message: "not a regular file or directory (a FIFO, socket or device is never read)"
+                    .into(),
+            });
+        }
+    }
+    if let Some((first, rest)) = dirs.split_first() {
+        let mut builder = WalkBuilder::new(first);
+        for d in rest {
+            builder.add(d);
+        }
+        builder
+            .hidden(false)
+            .follow_links(false)
+            .require_git(false)
+            .git_ignore(opts.respect_gitignore)
+            .git_global(opts.respect_gitignore)
+            .git_exclude(opts.respect_gitignore)
+            .ignore(opts.respect_gitignore)
+            .parents(opts.respect_gitignore)
+            .threads(opts.threads);
+        let found = Mutex::new(Vec::new());
+        let failed = Mutex::new(Vec::new());
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(err) => {
+                        let path = error_path(&err).unwrap_or_default();
+                        failed
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push(WalkError {
+                                path: display_path(&path),
+                                message: walk_message(&err),
+                            });
+                        return WalkState::Continue;
+                    }
+                };
+                let Some(ft) = entry.file_type() else {
+                    return WalkState::Continue;
+                };
+                let path = entry.path();
+                if ft.is_dir() {
+                    if entry.depth() > 0 && (default_excluded(path) || excluded(opts, path, true)) {
+                        return WalkState::Skip;
+                    }
+                    return WalkState::Continue;
+                }
+                // Symbolic links, FIFOs, sockets and devices are not read.
+                if !ft.is_file() || excluded(opts, path, false) {
+                    return WalkState::Continue;
+                }
+                if let Some(d) = lang::detect(path) {
+                    found
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(Candidate {
+                            path: display_path(path),
+                            detected: d.into(),
+                            explicit: false,
+                        });
+                }
+                WalkState::Continue
+            })
+        });
+        candidates.extend(found.into_inner().unwrap_or_else(|p| p.into_inner()));
+        errors.extend(failed.into_inner().unwrap_or_else(|p| p.into_inner()));
+    }
+    candidates.sort();
+    candidates.dedup_by(|a, b| a.path == b.path);
+    errors.sort();
+    errors.dedup();
+    Walk { candidates, errors }
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+fn walk_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => walk_message(err),
+        ignore::Error::Io(e) => io_message(e),
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("symbolic link loop back to {}", ancestor.display())
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `No such file or directory`, without Rust's `(os error 2)`.
+pub fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
+}

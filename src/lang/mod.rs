@@ -1,0 +1,253 @@
+//! Languages wslint reads: which files are which, and the byte-level
+//! prefilter that decides whether a file can matter before it is decoded.
+
+pub mod apache;
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    /// `.ts .mts .cts`: tree-sitter-typescript's TypeScript grammar.
+    TypeScript,
+    /// `.tsx .jsx .js .mjs .cjs`: its TSX grammar (JavaScript included).
+    Tsx,
+    /// `.py .pyi`.
+    Python,
+    /// Apache httpd configuration.
+    Apache,
+}
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::TypeScript => "typescript",
+            Lang::Tsx => "tsx",
+            Lang::Python => "python",
+            Lang::Apache => "apache",
+        }
+    }
+
+    /// The comment leaders a suppression may follow.
+    pub fn is_hash_commented(self) -> bool {
+        matches!(self, Lang::Python | Lang::Apache)
+    }
+}
+
+/// What a path says about a file's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detected {
+    Known(Lang),
+    /// A `.conf` or a file in an Apache-style folder: Apache only if its
+    /// content says so (nginx and other `.conf` files are not).
+    MaybeApache,
+}
+
+/// Folders whose files are server configuration whatever their extension.
+const CONF_DIRS: [&str; 6] = [
+    "sites-available",
+    "sites-enabled",
+    "conf.d",
+    "conf-available",
+    "conf-enabled",
+    "vhosts.d",
+];
+
+pub fn detect(path: &Path) -> Option<Detected> {
+    let name = path.file_name()?.to_str()?;
+    match name {
+        "httpd.conf" | "apache2.conf" | ".htaccess" => return Some(Detected::Known(Lang::Apache)),
+        _ => {}
+    }
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("ts" | "mts" | "cts") => return Some(Detected::Known(Lang::TypeScript)),
+        Some("tsx" | "jsx" | "js" | "mjs" | "cjs") => return Some(Detected::Known(Lang::Tsx)),
+        Some("py" | "pyi") => return Some(Detected::Known(Lang::Python)),
+        Some("vhost") => return Some(Detected::Known(Lang::Apache)),
+        Some("conf") => return Some(Detected::MaybeApache),
+        _ => {}
+    }
+    let in_conf_dir = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| CONF_DIRS.contains(&n));
+    // Backups and packaging leftovers in those folders are not configuration.
+    let leftover = name.ends_with('~')
+        || matches!(
+            ext.as_deref(),
+            Some(
+                "bak"
+                    | "orig"
+                    | "old"
+                    | "swp"
+                    | "dpkg-dist"
+                    | "dpkg-old"
+                    | "rpmnew"
+                    | "rpmsave"
+                    | "md"
+                    | "txt"
+            )
+        );
+    (in_conf_dir && !leftover).then_some(Detected::MaybeApache)
+}
+
+static CLIENT_WORDS: LazyLock<AhoCorasick> =
+    LazyLock::new(|| words(&["websocket", "close_code", "closecode", "wslint-ignore"]));
+static SERVER_WORDS: LazyLock<AhoCorasick> =
+    LazyLock::new(|| words(&["websocket", "wslint-ignore"]));
+static APACHE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    words(&[
+        "proxypass",
+        "proxytimeout",
+        "timeout",
+        "balancermember",
+        "rewriterule",
+        "include",
+        "wslint-ignore",
+    ])
+});
+
+fn words(w: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(w)
+        .expect("static patterns")
+}
+
+/// Whether a file of `lang` with these bytes can hold anything a rule reads:
+/// a socket, a websocket endpoint, a proxy directive or a suppression.
+pub fn prefilter(lang: Lang, bytes: &[u8]) -> bool {
+    let ac = match lang {
+        Lang::TypeScript | Lang::Tsx => &*CLIENT_WORDS,
+        Lang::Python => &*SERVER_WORDS,
+        Lang::Apache => &*APACHE_WORDS,
+    };
+    ac.is_match(bytes)
+}
+
+/// Apache directives and sections common enough to recognise a file by.
+const APACHE_NAMES: &[&str] = &[
+    "<virtualhost",
+    "<ifmodule",
+    "<directory",
+    "<location",
+    "<proxy",
+    "<files",
+    "<ifdefine",
+    "<ifversion",
+    "<macro",
+    "servername",
+    "serveralias",
+    "serverroot",
+    "documentroot",
+    "proxypass",
+    "proxypassreverse",
+    "proxypassmatch",
+    "proxytimeout",
+    "proxypreservehost",
+    "proxyrequests",
+    "balancermember",
+    "rewriteengine",
+    "rewriterule",
+    "rewritecond",
+    "loadmodule",
+    "listen",
+    "timeout",
+    "keepalive",
+    "keepalivetimeout",
+    "errorlog",
+    "customlog",
+    "include",
+    "includeoptional",
+    "sslengine",
+    "sslcertificatefile",
+    "requestheader",
+    "header",
+    "options",
+    "allowoverride",
+    "require",
+    "define",
+    "serveradmin",
+    "alias",
+    "redirect",
+];
+
+/// Whether a `.conf` file is Apache httpd configuration rather than nginx
+/// (`server { ... }`, `;`-terminated) or some other program's.
+pub fn looks_like_apache(text: &str) -> bool {
+    let mut apache = 0usize;
+    let mut nginx = 0usize;
+    for line in text.lines().take(2_000) {
+        let l = line.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        if l.ends_with('{') || l.ends_with(';') || l == "}" {
+            nginx += 1;
+            continue;
+        }
+        let first = l
+            .split(|c: char| c.is_whitespace() || c == '>')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let first = first.trim_start_matches("</").to_string();
+        let first = if l.starts_with("</") {
+            format!("<{first}")
+        } else {
+            first
+        };
+        if APACHE_NAMES.contains(&first.as_str()) {
+            apache += 1;
+        }
+    }
+    apache > 0 && apache >= nginx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detection_by_name() {
+        let d = |p: &str| detect(Path::new(p));
+        assert_eq!(d("a/b.tsx"), Some(Detected::Known(Lang::Tsx)));
+        assert_eq!(d("a/b.cjs"), Some(Detected::Known(Lang::Tsx)));
+        assert_eq!(d("a/b.mts"), Some(Detected::Known(Lang::TypeScript)));
+        assert_eq!(d("a/b.pyi"), Some(Detected::Known(Lang::Python)));
+        assert_eq!(
+            d("etc/apache2/apache2.conf"),
+            Some(Detected::Known(Lang::Apache))
+        );
+        assert_eq!(d("site/.htaccess"), Some(Detected::Known(Lang::Apache)));
+        assert_eq!(d("x/app.conf"), Some(Detected::MaybeApache));
+        assert_eq!(d("sites-enabled/default"), Some(Detected::MaybeApache));
+        assert_eq!(d("sites-enabled/default.bak"), None);
+        assert_eq!(d("README.md"), None);
+    }
+
+    #[test]
+    fn apache_vs_nginx() {
+        assert!(looks_like_apache(
+            "<VirtualHost *:80>\n  ProxyPass /ws ws://b/\n</VirtualHost>\n"
+        ));
+        assert!(looks_like_apache("Timeout 300\n"));
+        assert!(!looks_like_apache(
+            "server {\n  listen 80;\n  location /ws {\n    proxy_pass http://b;\n    proxy_read_timeout 3600s;\n  }\n}\n"
+        ));
+        assert!(!looks_like_apache("[program:x]\ncommand=/bin/true\n"));
+        assert!(!looks_like_apache("net.ipv4.ip_forward = 1\n"));
+    }
+
+    #[test]
+    fn prefilter_is_case_insensitive() {
+        assert!(prefilter(Lang::Tsx, b"const ws = new WebSocket(url)"));
+        assert!(!prefilter(Lang::Tsx, b"export const x = 1"));
+        assert!(prefilter(Lang::Apache, b"proxytimeout 60"));
+        assert!(!prefilter(Lang::Apache, b"ServerName example.com"));
+    }
+}

@@ -1,0 +1,546 @@
+//! wslint: keeps WebSocket connections alive and reconnects sane across a
+//! stack of React/TypeScript clients, FastAPI servers and Apache proxies.
+//!
+//! [`run`] takes [`Settings`] and returns a [`Report`]; it never prints.
+//! The stages: discover -> prefilter -> parse -> model -> rules ->
+//! suppress -> sort. Rendering is in [`render`].
+
+pub mod diagnostic;
+pub mod discover;
+pub mod lang;
+pub mod paths;
+pub mod registry;
+pub mod render;
+pub mod rule;
+pub mod rules;
+pub mod settings;
+pub mod source;
+pub mod suppress;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use diagnostic::Diagnostic;
+use discover::{Candidate, DetectedOrd};
+use lang::Lang;
+use lang::apache::include::IncludeEnv;
+use lang::apache::{ApacheFile, Loader, Walker};
+use registry::Selector;
+use rule::{Check, Ctx, Severity};
+use rules::engine::ws002_io_error::RULE as WS002;
+use settings::{Config, ConfigError, RuleSelection};
+use source::{Source, SourceFile, Span};
+use suppress::FileSuppressions;
+
+/// Files larger than this are reported (WS002) and not read.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+/// Bytes looked at for a NUL to tell a binary file.
+const BINARY_SNIFF_BYTES: usize = 8 * 1024;
+
+/// What the command line asks for.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Paths to check; empty = the current directory.
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    /// `--select`: replaces `rules.select` when given.
+    pub select: Option<Vec<Selector>>,
+    /// `--ignore`: added to `rules.ignore`.
+    pub ignore: Vec<Selector>,
+    pub no_gitignore: bool,
+    pub force_exclude: bool,
+    /// Worker threads; `None` = one per core.
+    pub jobs: Option<usize>,
+}
+
+/// Everything a run needs, resolved.
+#[derive(Debug)]
+pub struct Settings {
+    pub config: Config,
+    pub config_path: Option<PathBuf>,
+    /// Absolute: the configuration's folder, else the first path's.
+    pub root: PathBuf,
+    pub paths: Vec<PathBuf>,
+    pub selection: RuleSelection,
+    pub respect_gitignore: bool,
+    pub force_exclude: bool,
+    pub jobs: usize,
+}
+
+impl Settings {
+    /// Finds and reads the configuration, and merges the command line in.
+    pub fn from_options(opts: &Options) -> Result<Settings, ConfigError> {
+        let paths = if opts.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            opts.paths.clone()
+        };
+        let config_path = match &opts.config {
+            Some(p) => Some(p.clone()),
+            None => settings::find_config(&paths[0]),
+        };
+        let loaded = match &config_path {
+            Some(p) => settings::load(p)?,
+            None => settings::Loaded::default(),
+        };
+        let root = match &config_path {
+            Some(p) => absolute(p.parent().unwrap_or(Path::new("."))),
+            None => {
+                let first = absolute(&paths[0]);
+                if first.is_dir() {
+                    first
+                } else {
+                    first.parent().map(Path::to_path_buf).unwrap_or(first)
+                }
+            }
+        };
+        let selection =
+            RuleSelection::new(&loaded.config.rules, opts.select.as_deref(), &opts.ignore);
+        let jobs = opts
+            .jobs
+            .filter(|&j| j > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        Ok(Settings {
+            config: loaded.config,
+            config_path,
+            root,
+            paths,
+            selection,
+            respect_gitignore: !opts.no_gitignore,
+            force_exclude: opts.force_exclude,
+            jobs,
+        })
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    paths::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+}
+
+/// The outcome of a run.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Sorted by path, line, column, code; deduplicated.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files read and checked.
+    pub files_checked: usize,
+    /// Errors that are not about a file (exit code 2).
+    pub errors: Vec<String>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// Whether a diagnostic at or above `threshold` was reported.
+    pub fn fails(&self, threshold: Severity) -> bool {
+        self.diagnostics.iter().any(|d| d.severity >= threshold)
+    }
+}
+
+/// One file after reading, parsing and its per-file rules.
+#[derive(Default)]
+struct FileResult {
+    checked: bool,
+    diagnostics: Vec<Diagnostic>,
+    suppressions: Option<FileSuppressions>,
+    apache: Option<Arc<ApacheFile>>,
+}
+
+/// Reads a file as wslint reads every file: size-capped, never a FIFO or a
+/// device, BOM dropped, invalid UTF-8 reported and read lossily.
+pub enum ReadOutcome {
+    Text {
+        source: Source,
+        /// Byte offset of the first invalid UTF-8 sequence, if any.
+        invalid_utf8_at: Option<usize>,
+    },
+    /// The bytes did not pass the prefilter, or the file is binary.
+    Irrelevant,
+    Failed(String),
+}
+
+pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>) -> ReadOutcome {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return ReadOutcome::Failed(discover::io_message(&e)),
+    };
+    if !meta.is_file() {
+        return ReadOutcome::Failed(
+            "not a regular file (FIFOs, sockets and devices are never read)".into(),
+        );
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return ReadOutcome::Failed(format!(
+            "file is {} bytes, over the {} byte limit; not checked",
+            meta.len(),
+            MAX_FILE_BYTES
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let read =
+        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        return ReadOutcome::Failed(discover::io_message(&e));
+    }
+    if let Some(lang) = filter {
+        if !lang::prefilter(lang, &bytes) {
+            return ReadOutcome::Irrelevant;
+        }
+    }
+    if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)]).is_some() {
+        return ReadOutcome::Irrelevant;
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let (text, invalid_utf8_at) = match std::str::from_utf8(body) {
+        Ok(s) => (s.to_string(), None),
+        Err(e) => (
+            String::from_utf8_lossy(body).into_owned(),
+            Some(e.valid_up_to() + (bytes.len() - body.len())),
+        ),
+    };
+    ReadOutcome::Text {
+        source: Arc::new(SourceFile::new(display.to_path_buf(), text)),
+        invalid_utf8_at,
+    }
+}
+
+fn io_error(path: &Path, message: String) -> Diagnostic {
+    let file = Arc::new(SourceFile::new(path.to_path_buf(), ""));
+    let mut d = WS002.new_diagnostic(&file, Span::default(), message);
+    d.help("fix the file or its permissions, or exclude it with `files.exclude`");
+    d
+}
+
+fn invalid_utf8(source: &Source, at: usize) -> Diagnostic {
+    let mut d = WS002.new_diagnostic(
+        source,
+        Span::new(0, 0),
+        format!("invalid UTF-8 at byte {at}; the file was checked with the invalid bytes replaced"),
+    );
+    d.help("save the file as UTF-8");
+    d
+}
+
+fn process(candidate: &Candidate, settings: &Settings) -> FileResult {
+    let lang = match candidate.detected {
+        DetectedOrd::Known(l) => l,
+        DetectedOrd::MaybeApache => Lang::Apache,
+    };
+    let (source, invalid) = match read_file(&candidate.path, &candidate.path, Some(lang)) {
+        ReadOutcome::Text {
+            source,
+            invalid_utf8_at,
+        } => (source, invalid_utf8_at),
+        ReadOutcome::Irrelevant => return FileResult::default(),
+        ReadOutcome::Failed(message) => {
+            return FileResult {
+                diagnostics: vec![io_error(&candidate.path, message)],
+                ..FileResult::default()
+            };
+        }
+    };
+    if candidate.detected == DetectedOrd::MaybeApache && !lang::looks_like_apache(&source.text) {
+        return FileResult::default();
+    }
+    let mut result = FileResult {
+        checked: true,
+        suppressions: suppress::scan(&source, lang),
+        ..FileResult::default()
+    };
+    if let Some(at) = invalid {
+        result.diagnostics.push(invalid_utf8(&source, at));
+    }
+    match lang {
+        Lang::Apache => {
+            result.apache = Some(Arc::new(lang::apache::parse::parse(source)));
+        }
+        // The client and server front ends plug in here.
+        Lang::TypeScript | Lang::Tsx | Lang::Python => {}
+    }
+    let _ = settings;
+    result
+}
+
+/// Runs every enabled rule over the given paths.
+pub fn run(settings: &Settings) -> Report {
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.jobs)
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            return Report {
+                errors: vec![format!("cannot start worker threads: {e}")],
+                ..Report::default()
+            };
+        }
+    };
+    pool.install(|| run_in_pool(settings))
+}
+
+fn run_in_pool(settings: &Settings) -> Report {
+    let exclude = match settings::exclude_matcher(&settings.root, &settings.config.files.exclude) {
+        Ok(m) => m,
+        Err(e) => {
+            return Report {
+                errors: vec![e],
+                ..Report::default()
+            };
+        }
+    };
+    let walk = discover::discover(&discover::DiscoverOptions {
+        paths: &settings.paths,
+        respect_gitignore: settings.respect_gitignore,
+        force_exclude: settings.force_exclude,
+        threads: settings.jobs,
+        exclude: &exclude,
+        root: &settings.root,
+    });
+    let mut diagnostics: Vec<Diagnostic> = walk
+        .errors
+        .iter()
+        .map(|e| io_error(&e.path, e.message.clone()))
+        .collect();
+
+    let results: Vec<FileResult> = walk
+        .candidates
+        .par_iter()
+        .map(|c| process(c, settings))
+        .collect();
+
+    let mut files_checked = 0;
+    let mut suppressions: BTreeMap<PathBuf, FileSuppressions> = BTreeMap::new();
+    let mut apache_files: Vec<(PathBuf, Arc<ApacheFile>)> = Vec::new();
+    for (candidate, r) in walk.candidates.iter().zip(results) {
+        files_checked += usize::from(r.checked);
+        diagnostics.extend(r.diagnostics);
+        if let Some(s) = r.suppressions {
+            suppressions.insert(s.file.path.clone(), s);
+        }
+        if let Some(a) = r.apache {
+            let abs = std::fs::canonicalize(&candidate.path)
+                .unwrap_or_else(|_| absolute(&candidate.path));
+            apache_files.push((abs, a));
+        }
+    }
+
+    let extra = apache_phase(settings, &apache_files, &mut diagnostics);
+    for file in extra {
+        files_checked += 1;
+        if let Some(s) = suppress::scan(&file.source, Lang::Apache) {
+            suppressions.entry(s.file.path.clone()).or_insert(s);
+        }
+    }
+
+    let diagnostics = finish(diagnostics, suppressions, &settings.selection);
+    Report {
+        diagnostics,
+        files_checked,
+        errors: Vec::new(),
+    }
+}
+
+/// Maps absolute paths back to paths as reached from the given ones.
+struct DisplayMap {
+    roots: Vec<(PathBuf, PathBuf)>,
+    cwd: Option<PathBuf>,
+}
+
+impl DisplayMap {
+    fn new(paths: &[PathBuf]) -> Self {
+        let mut roots: Vec<(PathBuf, PathBuf)> = paths
+            .iter()
+            .filter(|p| p.is_dir())
+            .filter_map(|p| Some((std::fs::canonicalize(p).ok()?, discover::display_path(p))))
+            .collect();
+        // Longest first, so nested given paths win.
+        roots.sort_by_key(|(abs, _)| std::cmp::Reverse(abs.components().count()));
+        DisplayMap {
+            roots,
+            cwd: std::env::current_dir()
+                .ok()
+                .and_then(|d| d.canonicalize().ok()),
+        }
+    }
+
+    fn display(&self, abs: &Path) -> PathBuf {
+        for (root, shown) in &self.roots {
+            if let Ok(rest) = abs.strip_prefix(root) {
+                return discover::display_path(&shown.join(rest));
+            }
+        }
+        if let Some(rest) = self.cwd.as_ref().and_then(|c| abs.strip_prefix(c).ok()) {
+            return rest.to_path_buf();
+        }
+        abs.to_path_buf()
+    }
+}
+
+/// Builds each Apache configuration tree and runs the proxy rules on it.
+/// Returns the files read only through includes.
+fn apache_phase(
+    settings: &Settings,
+    files: &[(PathBuf, Arc<ApacheFile>)],
+    out: &mut Vec<Diagnostic>,
+) -> Vec<Arc<ApacheFile>> {
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let mut allowed: Vec<PathBuf> = settings
+        .paths
+        .iter()
+        .filter_map(|p| {
+            let abs = std::fs::canonicalize(p).ok()?;
+            if abs.is_dir() {
+                Some(abs)
+            } else {
+                abs.parent().map(Path::to_path_buf)
+            }
+        })
+        .collect();
+    allowed.extend(std::fs::canonicalize(&settings.root).ok());
+    let server_root = settings
+        .config
+        .apache
+        .server_root
+        .as_ref()
+        .and_then(|p| std::fs::canonicalize(p).ok());
+    allowed.extend(server_root.clone());
+    let env = IncludeEnv {
+        allowed,
+        server_root,
+    };
+    let display = DisplayMap::new(&settings.paths);
+    let read = |abs: &Path| -> Result<Source, String> {
+        match read_file(abs, &display.display(abs), None) {
+            ReadOutcome::Text { source, .. } => Ok(source),
+            ReadOutcome::Irrelevant => Err("binary file".into()),
+            ReadOutcome::Failed(m) => Err(m),
+        }
+    };
+    let loader = Loader::new(files.iter().cloned(), &read);
+
+    let apache_rules: Vec<_> = settings
+        .selection
+        .rules()
+        .filter_map(|r| match r.check {
+            Check::Apache(f) => Some((r, f)),
+            _ => None,
+        })
+        .collect();
+    let mut visited: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    let mut order: Vec<usize> = lang::apache::roots(files, &env);
+    // Files only reachable through an include cycle become roots in turn.
+    let mut next_unvisited = 0;
+    loop {
+        for &i in &order {
+            let (abs, file) = &files[i];
+            if visited.contains(abs) {
+                continue;
+            }
+            let (model, seen) = Walker::new(&loader, &env).run(abs, file.clone());
+            visited.extend(seen);
+            for (rule, check) in &apache_rules {
+                let mut cx = Ctx::new(rule, &settings.config, out);
+                check(&model, &mut cx);
+            }
+        }
+        order.clear();
+        while next_unvisited < files.len() {
+            let i = next_unvisited;
+            next_unvisited += 1;
+            if !visited.contains(&files[i].0) {
+                order.push(i);
+                break;
+            }
+        }
+        if order.is_empty() {
+            break;
+        }
+    }
+    for (loc, message) in loader
+        .failures
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+    {
+        let mut d = WS002.new_diagnostic(
+            &loc.file,
+            loc.span,
+            format!("included file could not be read: {message}"),
+        );
+        d.help("fix the file or its permissions");
+        out.push(d);
+    }
+    loader.extra.into_inner().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Applies suppressions, adds WS001, applies severities, sorts, dedups.
+fn finish(
+    diagnostics: Vec<Diagnostic>,
+    mut suppressions: BTreeMap<PathBuf, FileSuppressions>,
+    selection: &RuleSelection,
+) -> Vec<Diagnostic> {
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        if !selection.is_enabled(d.code) {
+            continue;
+        }
+        if let Some(s) = suppressions.get_mut(&d.file.path) {
+            if s.silences(&d) {
+                continue;
+            }
+        }
+        kept.push(d);
+    }
+    if selection.is_enabled(rules::engine::ws001_unused_suppression::RULE.code) {
+        for s in suppressions.values() {
+            kept.extend(s.unused(selection));
+        }
+    }
+    for d in &mut kept {
+        if let Some(sev) = selection.severity(d.code) {
+            d.severity = sev;
+        }
+        d.labels
+            .sort_by(|a, b| (&a.file.path, a.span).cmp(&(&b.file.path, b.span)));
+    }
+    kept.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then(a.span.end.cmp(&b.span.end))
+    });
+    // The same file reached from two configuration trees reports once, with
+    // the labels of both.
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(kept.len());
+    let mut index: HashMap<(PathBuf, Span, &'static str, String), usize> = HashMap::new();
+    for d in kept {
+        let key = (d.file.path.clone(), d.span, d.code, d.message.clone());
+        match index.get(&key) {
+            Some(&i) => {
+                for l in d.labels {
+                    if !out[i]
+                        .labels
+                        .iter()
+                        .any(|x| x.file.path == l.file.path && x.span == l.span)
+                    {
+                        out[i].labels.push(l);
+                    }
+                }
+            }
+            None => {
+                index.insert(key, out.len());
+                out.push(d);
+            }
+        }
+    }
+    out
+}

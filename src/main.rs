@@ -1,0 +1,242 @@
+//! The command line: parse arguments, run, render, pick the exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use wslint::registry::{self, Selector};
+use wslint::render::{self, Format, RenderOptions};
+use wslint::rule::Severity;
+use wslint::{Options, Settings};
+
+const AFTER_HELP: &str = "\
+Examples:
+  wslint                          check the current directory
+  wslint check web/ api/ deploy/  check several trees as one project
+  wslint --select WS3 deploy/     only the Apache rules
+  wslint --format github .        annotations in a GitHub Actions job
+  wslint explain WS301            what a rule checks and how to fix it
+
+Configuration is read from wslint.toml, .wslint.toml or [tool.wslint] in
+pyproject.toml, the nearest one from the first path upward.
+
+Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage,
+configuration or internal error.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "wslint",
+    version,
+    about = "Keeps WebSocket connections alive and reconnects sane across React/TypeScript clients, FastAPI servers and Apache proxies.",
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check files and directories (the default command).
+    Check(CheckArgs),
+    /// List every rule: code, name, default severity, summary.
+    Rules,
+    /// Show a rule's documentation: what it checks, why, examples, config.
+    Explain {
+        /// A rule code (WS301) or name (apache-proxy-timeout).
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug, Clone)]
+struct CheckArgs {
+    /// Files or directories to check [default: .]
+    paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+
+    /// Read this configuration file instead of searching for one.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Run only these rules: codes, prefixes (WS3) or names, comma-separated. Replaces `rules.select`.
+    #[arg(long, value_name = "CODES")]
+    select: Option<String>,
+
+    /// Skip these rules: codes, prefixes or names, comma-separated. Added to `rules.ignore`.
+    #[arg(long, value_name = "CODES")]
+    ignore: Option<String>,
+
+    /// Exit with 1 when a finding of this severity or higher is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+
+    /// Exit with 0 even when findings are reported (errors still exit with 2).
+    #[arg(long)]
+    exit_zero: bool,
+
+    /// Apply `files.exclude` and the default excludes to files named on the command line too (for pre-commit).
+    #[arg(long)]
+    force_exclude: bool,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Do not honour .gitignore, .ignore and git's exclude files.
+    #[arg(long)]
+    no_gitignore: bool,
+
+    /// Worker threads [default: one per core].
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+
+    /// Print findings only, without the closing summary.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+
+    /// When to colour the human format.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Rules) => rules(),
+        Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Check(args)) => check(args),
+        None => check(cli.check),
+    }
+}
+
+fn rules() -> ExitCode {
+    let mut out = String::new();
+    for r in registry::all() {
+        out.push_str(&format!(
+            "{}  {:<32} {:<8} {}\n",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            r.summary
+        ));
+    }
+    print(&out)
+}
+
+fn explain(code: &str) -> ExitCode {
+    match registry::lookup(code) {
+        Some(rule) => print(rule.doc),
+        None => {
+            eprintln!("error: unknown rule `{code}`; `wslint rules` lists them");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print(s: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`wslint rules | head`) is not an error.
+    let _ = stdout.write_all(s.as_bytes());
+    let _ = stdout.flush();
+    ExitCode::SUCCESS
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let select = match args.select.as_deref().map(Selector::parse_list).transpose() {
+        Ok(s) => s,
+        Err(e) => return usage_error(&format!("--select: {e}")),
+    };
+    let ignore = match args.ignore.as_deref().map(Selector::parse_list).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => return usage_error(&format!("--ignore: {e}")),
+    };
+    let options = Options {
+        paths: args.paths.clone(),
+        config: args.config.clone(),
+        select,
+        ignore,
+        no_gitignore: args.no_gitignore,
+        force_exclude: args.force_exclude,
+        jobs: args.jobs,
+    };
+    let stderr_color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let settings = match Settings::from_options(&options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprint!(
+                "{}",
+                render::config_error(&e, stderr_color && args.color != Color::Never)
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let report = wslint::run(&settings);
+    for e in &report.errors {
+        eprintln!("error: {e}");
+    }
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let text = render::render(
+        args.format,
+        &report,
+        RenderOptions {
+            color,
+            quiet: args.quiet,
+        },
+    );
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text.as_bytes()) {
+                return usage_error(&format!("cannot write {}: {e}", path.display()));
+            }
+        }
+        None => {
+            print(&text);
+        }
+    }
+    if !report.errors.is_empty() {
+        return ExitCode::from(2);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    };
+    if report.fails(threshold) && !args.exit_zero {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,119 @@
+//! The static list of rules; lookup by code, name or prefix.
+//!
+//! Adding a rule: write `src/rules/<family>/<code>_<name>.rs`, its doc in
+//! `rules/`, and add it to [`RULES`] below.
+
+use crate::rule::Rule;
+use crate::rules::{engine, proxy};
+
+static RULES: &[&Rule] = &[
+    &engine::ws001_unused_suppression::RULE,
+    &engine::ws002_io_error::RULE,
+    &proxy::ws301_apache_proxy_timeout::RULE,
+    &proxy::ws302_apache_proxy_timeout_unset::RULE,
+    &proxy::ws304_apache_directive_context::RULE,
+    &proxy::ws305_apache_syntax::RULE,
+    &proxy::ws306_apache_include_not_followed::RULE,
+];
+
+/// Every rule, sorted by code.
+pub fn all() -> &'static [&'static Rule] {
+    RULES
+}
+
+pub fn by_code(code: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// A code or its name.
+pub fn lookup(code_or_name: &str) -> Option<&'static Rule> {
+    by_code(code_or_name).or_else(|| RULES.iter().copied().find(|r| r.name == code_or_name))
+}
+
+/// One entry of `--select`, `--ignore`, `rules.select` or `rules.ignore`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selector {
+    All,
+    /// A code or a code prefix (`WS1`, `WS30`, `WS301`).
+    Prefix(String),
+    /// A rule name (`apache-proxy-timeout`).
+    Name(&'static str),
+}
+
+impl Selector {
+    pub fn parse(s: &str) -> Result<Selector, String> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("ALL") {
+            return Ok(Selector::All);
+        }
+        let upper = s.to_ascii_uppercase();
+        if upper.starts_with("WS")
+            && upper[2..].chars().all(|c| c.is_ascii_digit())
+            && RULES.iter().any(|r| r.code.starts_with(&upper))
+        {
+            return Ok(Selector::Prefix(upper));
+        }
+        if let Some(rule) = RULES.iter().find(|r| r.name == s) {
+            return Ok(Selector::Name(rule.name));
+        }
+        Err(format!("unknown rule selector `{s}`"))
+    }
+
+    /// Parses a comma-separated list, as `--select` and `--ignore` take it.
+    pub fn parse_list(s: &str) -> Result<Vec<Selector>, String> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(Selector::parse)
+            .collect()
+    }
+
+    pub fn matches(&self, rule: &Rule) -> bool {
+        match self {
+            Selector::All => true,
+            Selector::Prefix(p) => rule.code.starts_with(p.as_str()),
+            Selector::Name(n) => rule.name == *n,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_sorted() {
+        let codes: Vec<_> = RULES.iter().map(|r| r.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(codes, sorted);
+        let names: HashSet<_> = RULES.iter().map(|r| r.name).collect();
+        assert_eq!(names.len(), RULES.len());
+    }
+
+    #[test]
+    fn selectors() {
+        let ws301 = by_code("WS301").unwrap();
+        let ws001 = by_code("WS001").unwrap();
+        assert!(Selector::parse("WS3").unwrap().matches(ws301));
+        assert!(!Selector::parse("WS3").unwrap().matches(ws001));
+        assert!(Selector::parse("ws301").unwrap().matches(ws301));
+        assert!(
+            Selector::parse("apache-proxy-timeout")
+                .unwrap()
+                .matches(ws301)
+        );
+        assert!(Selector::parse("ALL").unwrap().matches(ws001));
+        assert!(Selector::parse("WS9").is_err());
+        assert!(Selector::parse("nope").is_err());
+        assert_eq!(
+            Selector::parse_list("WS3, WS9,").unwrap_err(),
+            "unknown rule selector `WS9`".to_string()
+        );
+        assert_eq!(Selector::parse_list("WS3, WS001,").unwrap().len(), 2);
+    }
+}

@@ -1,0 +1,88 @@
+//! Pure functions from a sorted report to bytes, one module per format.
+
+mod concise;
+mod github;
+mod human;
+mod json;
+mod sarif;
+
+use std::path::Path;
+
+use crate::Report;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source snippets with the span underlined, labels and a help line.
+    Human,
+    /// `path:line:col: CODE message`, one line each.
+    Concise,
+    /// One JSON array of objects.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct RenderOptions {
+    /// ANSI colours (human format only).
+    pub color: bool,
+    /// Omit the closing summary line.
+    pub quiet: bool,
+}
+
+pub fn render(format: Format, report: &Report, opts: RenderOptions) -> String {
+    match format {
+        Format::Human => human::render(report, opts),
+        Format::Concise => concise::render(report, opts),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+    }
+}
+
+/// A path as text with `/` separators, whatever the platform.
+pub(crate) fn path_text(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+/// `Found 2 errors and 1 warning in 3 files (12 checked).`
+pub(crate) fn summary(report: &Report) -> String {
+    let errors = report.count(crate::rule::Severity::Error);
+    let warnings = report.count(crate::rule::Severity::Warning);
+    let checked = report.files_checked;
+    let files_word = if checked == 1 { "file" } else { "files" };
+    if errors == 0 && warnings == 0 {
+        return format!("No problems found in {checked} checked {files_word}.");
+    }
+    let mut files: Vec<&Path> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.file.path.as_path())
+        .collect();
+    files.dedup();
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    let counts = match (errors, warnings) {
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+    };
+    format!(
+        "Found {counts} in {} ({checked} checked).",
+        plural(files.len(), "file")
+    )
+}
+
+pub use human::config_error;

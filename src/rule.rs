@@ -1,0 +1,152 @@
+//! What a rule is: metadata (code, name, family, default severity, doc) and
+//! a check that reads one model and reports through a [`Ctx`].
+
+use std::fmt;
+
+use crate::diagnostic::Diagnostic;
+use crate::lang::apache::ApacheModel;
+use crate::settings::Config;
+use crate::source::{Source, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which part of the stack a rule looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    Client,
+    Server,
+    Proxy,
+    Engine,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Client => "client",
+            Family::Server => "server",
+            Family::Proxy => "proxy",
+            Family::Engine => "engine",
+        }
+    }
+}
+
+/// The model a rule's check reads.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Reported by the engine itself (suppressions, I/O, configuration syntax).
+    Engine,
+    /// Runs once per Apache configuration tree (a root file with its includes).
+    Apache(fn(&ApacheModel, &mut Ctx)),
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub family: Family,
+    pub severity: Severity,
+    /// One line for `wslint rules` and SARIF's shortDescription.
+    pub summary: &'static str,
+    /// The Markdown doc from `rules/`, embedded.
+    pub doc: &'static str,
+    pub check: Check,
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
+impl Rule {
+    /// Path of the doc inside the repository, e.g. `rules/WS301-apache-proxy-timeout.md`.
+    pub fn doc_path(&self) -> String {
+        format!("rules/{}-{}.md", self.code, self.name)
+    }
+
+    pub fn doc_url(&self) -> String {
+        format!(
+            "{}/blob/main/{}",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.doc_path()
+        )
+    }
+
+    /// The text of a `## heading` section of the doc, trimmed.
+    pub fn doc_section(&self, heading: &str) -> Option<&'static str> {
+        let doc: &'static str = self.doc;
+        let marker = format!("## {heading}\n");
+        let start = doc.find(&marker)? + marker.len();
+        let rest = &doc[start..];
+        let end = rest.find("\n## ").map(|i| i + 1).unwrap_or(rest.len());
+        Some(rest[..end].trim())
+    }
+
+    pub fn new_diagnostic(
+        &'static self,
+        file: &Source,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: self.code,
+            name: self.name,
+            severity: self.severity,
+            message: message.into(),
+            file: file.clone(),
+            span,
+            primary_label: None,
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+}
+
+/// What a check gets besides its model: the configuration and a sink.
+pub struct Ctx<'a> {
+    pub rule: &'static Rule,
+    pub config: &'a Config,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(rule: &'static Rule, config: &'a Config, out: &'a mut Vec<Diagnostic>) -> Self {
+        Ctx { rule, config, out }
+    }
+
+    pub fn report(
+        &mut self,
+        file: &Source,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.out.push(self.rule.new_diagnostic(file, span, message));
+        self.out.last_mut().expect("just pushed")
+    }
+}

@@ -1,0 +1,4 @@
+//! One file per rule, grouped by family. The list is in `registry.rs`.
+
+pub mod engine;
+pub mod proxy;
