@@ -88,7 +88,11 @@ impl Settings {
             None => settings::Loaded::default(),
         };
         let root = match &config_path {
-            Some(p) => absolute(p.parent().unwrap_or(Path::new("."))),
+            Some(p) => absolute(
+                p.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new(".")),
+            ),
             None => {
                 let first = absolute(&paths[0]);
                 if first.is_dir() {

@@ -154,11 +154,20 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
                     _ => continue,
                 }
             }
-            return Some(candidate);
+            return Some(relative_to_cwd(&candidate));
         }
         dir = d.parent();
     }
     None
+}
+
+/// `candidate` relative to the current directory when it lies below it, so
+/// that messages name it as the user sees it.
+fn relative_to_cwd(candidate: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| candidate.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| candidate.to_path_buf())
 }
 
 /// Reads and validates a configuration file.
@@ -183,6 +192,7 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
     };
     let base = path
         .parent()
+        .filter(|d| !d.as_os_str().is_empty())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
@@ -672,7 +682,8 @@ impl Validator<'_> {
             Ok(re) => Some(re),
             Err(e) => {
                 let detail = e.to_string();
-                let last = detail.lines().last().unwrap_or("").trim().to_string();
+                let last = detail.lines().last().unwrap_or("").trim();
+                let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
                 self.problem(
                     item.span(),
                     format!("`{key}` is not a valid regular expression: {last}"),

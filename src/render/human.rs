@@ -142,6 +142,9 @@ pub fn handler(color: bool) -> GraphicalReportHandler {
         .with_urls(false)
         .with_show_related_as_nested(true)
         .with_break_words(false)
+        // Never split a URL or a rule name at its hyphens.
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
 }
 
 pub fn render(report: &Report, opts: RenderOptions) -> String {
@@ -191,8 +194,9 @@ pub fn config_error(err: &crate::settings::ConfigError, color: bool) -> String {
             related: Vec::new(),
         };
         if handler.render_report(&mut out, &s).is_err() {
-            out.push_str(&format!("error: {}\n", s.message));
+            out.push_str(&format!("error: {}", s.message));
         }
+        out.push('\n');
     }
     out
 }

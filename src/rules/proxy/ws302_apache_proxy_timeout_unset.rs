@@ -57,7 +57,7 @@ fn check(model: &ApacheModel, cx: &mut Ctx) {
             file,
             span,
             format!(
-                "{name} proxies websockets but sets no ProxyTimeout or Timeout, and inherits none: the idle limit is httpd's default {HTTPD_DEFAULT_TIMEOUT_S} s or whatever the server it is deployed on sets"
+                "{name} proxies websockets with no ProxyTimeout or Timeout set or inherited: its idle limit is httpd's default {HTTPD_DEFAULT_TIMEOUT_S} s or whatever the deployed server sets"
             ),
         );
         for r in &routes {

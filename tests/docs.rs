@@ -1,0 +1,113 @@
+//! Every rule has a doc with the sections `wslint explain` promises; each
+//! doc's Example fires its rule and its Use instead does not, through the
+//! real binary; the README's rule table matches the registry.
+
+mod common;
+
+use wslint::registry;
+use wslint::rule::Rule;
+
+const SECTIONS: [&str; 6] = [
+    "What it checks",
+    "Why",
+    "Example",
+    "Use instead",
+    "Configuration",
+    "When to suppress",
+];
+
+/// The first fenced block of a section: (language, code).
+fn block(rule: &Rule, section: &str) -> (String, String) {
+    let text = rule
+        .doc_section(section)
+        .unwrap_or_else(|| panic!("{}: no `## {section}`", rule.code));
+    let start = text
+        .find("```")
+        .unwrap_or_else(|| panic!("{}: no code block in {section}", rule.code));
+    let rest = &text[start + 3..];
+    let (lang, body) = rest.split_once('\n').expect("fence line");
+    let end = body
+        .find("\n```")
+        .unwrap_or_else(|| panic!("{}: unclosed block in {section}", rule.code));
+    (lang.trim().to_string(), body[..end + 1].to_string())
+}
+
+fn file_name(lang: &str) -> Option<&'static str> {
+    Some(match lang {
+        "apache" => "site.conf",
+        "ts" | "typescript" => "example.ts",
+        "tsx" => "example.tsx",
+        "js" | "javascript" => "example.js",
+        "jsx" => "example.jsx",
+        "python" | "py" => "example.py",
+        _ => return None,
+    })
+}
+
+fn fires(rule: &Rule, lang: &str, code: &str) -> Option<bool> {
+    let name = file_name(lang)?;
+    let t = common::tree(&[(name, code)]);
+    let (items, _) = common::json_in(t.path(), &[]);
+    Some(items.iter().any(|d| d["code"] == rule.code))
+}
+
+#[test]
+fn every_rule_has_a_complete_doc() {
+    for rule in registry::all() {
+        assert!(
+            rule.doc
+                .starts_with(&format!("# {} {}\n", rule.code, rule.name)),
+            "{}: the doc must start with `# {} {}`",
+            rule.code,
+            rule.code,
+            rule.name
+        );
+        for s in SECTIONS {
+            assert!(
+                rule.doc_section(s).is_some(),
+                "{}: missing `## {s}`",
+                rule.code
+            );
+        }
+        let path = common::repo().join(rule.doc_path());
+        assert!(path.is_file(), "{} is not {}", rule.code, path.display());
+    }
+}
+
+#[test]
+fn examples_fire_and_their_fixes_do_not() {
+    let mut checked = 0;
+    for rule in registry::all() {
+        let (lang, bad) = block(rule, "Example");
+        let (lang2, good) = block(rule, "Use instead");
+        match fires(rule, &lang, &bad) {
+            Some(true) => checked += 1,
+            Some(false) => panic!("{}: its Example does not fire:\n{bad}", rule.code),
+            // Only WS002's examples are terminal sessions (an unreadable
+            // file cannot be shown as code).
+            None => assert_eq!(
+                rule.code, "WS002",
+                "{}: Example in unknown language `{lang}`",
+                rule.code
+            ),
+        }
+        if let Some(true) = fires(rule, &lang2, &good) {
+            panic!("{}: its Use instead fires:\n{good}", rule.code);
+        }
+    }
+    assert!(checked + 1 >= registry::all().len());
+}
+
+#[test]
+fn readme_rule_table_matches_the_registry() {
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    for rule in registry::all() {
+        let row = format!(
+            "| {} | {} | {} |",
+            rule.code,
+            rule.name,
+            rule.severity.as_str()
+        );
+        assert!(readme.contains(&row), "README.md lacks the row `{row} ...`");
+    }
+}
