@@ -16,6 +16,7 @@ pub mod rules;
 pub mod settings;
 pub mod source;
 pub mod suppress;
+pub mod values;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -267,11 +268,39 @@ fn process(candidate: &Candidate, settings: &Settings) -> FileResult {
         Lang::Apache => {
             result.apache = Some(Arc::new(lang::apache::parse::parse(source)));
         }
-        // The client and server front ends plug in here.
-        Lang::TypeScript | Lang::Tsx | Lang::Python => {}
+        Lang::TypeScript | Lang::Tsx => {
+            if let Some(model) = lang::ts::build(&source, lang) {
+                run_rules(settings, &model, &mut result.diagnostics, |c| match c {
+                    Check::Client(f) => Some(f),
+                    _ => None,
+                });
+            }
+        }
+        Lang::Python => {
+            if let Some(model) = lang::python::build(&source) {
+                run_rules(settings, &model, &mut result.diagnostics, |c| match c {
+                    Check::Server(f) => Some(f),
+                    _ => None,
+                });
+            }
+        }
     }
-    let _ = settings;
     result
+}
+
+/// Runs every enabled rule whose check reads a model of type `M`.
+fn run_rules<M>(
+    settings: &Settings,
+    model: &M,
+    out: &mut Vec<Diagnostic>,
+    pick: impl Fn(Check) -> Option<fn(&M, &mut Ctx)>,
+) {
+    for rule in settings.selection.rules() {
+        if let Some(check) = pick(rule.check) {
+            let mut cx = Ctx::new(rule, &settings.config, out);
+            check(model, &mut cx);
+        }
+    }
 }
 
 /// Runs every enabled rule over the given paths.
@@ -433,14 +462,6 @@ fn apache_phase(
     };
     let loader = Loader::new(files.iter().cloned(), &read);
 
-    let apache_rules: Vec<_> = settings
-        .selection
-        .rules()
-        .filter_map(|r| match r.check {
-            Check::Apache(f) => Some((r, f)),
-            _ => None,
-        })
-        .collect();
     let mut visited: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     let mut order: Vec<usize> = lang::apache::roots(files, &env);
     // Files only reachable through an include cycle become roots in turn.
@@ -453,10 +474,10 @@ fn apache_phase(
             }
             let (model, seen) = Walker::new(&loader, &env).run(abs, file.clone());
             visited.extend(seen);
-            for (rule, check) in &apache_rules {
-                let mut cx = Ctx::new(rule, &settings.config, out);
-                check(&model, &mut cx);
-            }
+            run_rules(settings, &model, out, |c| match c {
+                Check::Apache(f) => Some(f),
+                _ => None,
+            });
         }
         order.clear();
         while next_unvisited < files.len() {

@@ -7,8 +7,12 @@ use crate::rule::Rule;
 use crate::rules::{engine, proxy};
 
 static RULES: &[&Rule] = &[
+    // Engine
     &engine::ws001_unused_suppression::RULE,
     &engine::ws002_io_error::RULE,
+    // Client: TypeScript / JavaScript
+    // Server: Python
+    // Proxy: Apache httpd
     &proxy::ws301_apache_proxy_timeout::RULE,
     &proxy::ws302_apache_proxy_timeout_unset::RULE,
     &proxy::ws304_apache_directive_context::RULE,

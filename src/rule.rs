@@ -5,6 +5,8 @@ use std::fmt;
 
 use crate::diagnostic::Diagnostic;
 use crate::lang::apache::ApacheModel;
+use crate::lang::python::ServerModel;
+use crate::lang::ts::ClientModel;
 use crate::settings::Config;
 use crate::source::{Source, Span};
 
@@ -62,6 +64,10 @@ impl Family {
 pub enum Check {
     /// Reported by the engine itself (suppressions, I/O, configuration syntax).
     Engine,
+    /// Runs once per TypeScript/JavaScript module.
+    Client(fn(&ClientModel, &mut Ctx)),
+    /// Runs once per Python module.
+    Server(fn(&ServerModel, &mut Ctx)),
     /// Runs once per Apache configuration tree (a root file with its includes).
     Apache(fn(&ApacheModel, &mut Ctx)),
 }

@@ -2,6 +2,8 @@
 //! prefilter that decides whether a file can matter before it is decoded.
 
 pub mod apache;
+pub mod python;
+pub mod ts;
 
 use std::path::Path;
 use std::sync::LazyLock;
