@@ -68,8 +68,8 @@ pub fn detect(path: &Path) -> Option<Detected> {
         Some("ts" | "mts" | "cts") => return Some(Detected::Known(Lang::TypeScript)),
         Some("tsx" | "jsx" | "js" | "mjs" | "cjs") => return Some(Detected::Known(Lang::Tsx)),
         Some("py" | "pyi") => return Some(Detected::Known(Lang::Python)),
-        Some("vhost") => return Some(Detected::Known(Lang::Apache)),
-        Some("conf") => return Some(Detected::MaybeApache),
+        // ISPConfig and others name nginx files `.vhost` too.
+        Some("conf" | "vhost") => return Some(Detected::MaybeApache),
         _ => {}
     }
     let in_conf_dir = path
@@ -227,6 +227,7 @@ mod tests {
         );
         assert_eq!(d("site/.htaccess"), Some(Detected::Known(Lang::Apache)));
         assert_eq!(d("x/app.conf"), Some(Detected::MaybeApache));
+        assert_eq!(d("x/app.vhost"), Some(Detected::MaybeApache));
         assert_eq!(d("sites-enabled/default"), Some(Detected::MaybeApache));
         assert_eq!(d("sites-enabled/default.bak"), None);
         assert_eq!(d("README.md"), None);

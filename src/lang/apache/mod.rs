@@ -133,6 +133,8 @@ pub struct Misplaced {
 pub struct Unfollowed {
     pub loc: Loc,
     pub reason: String,
+    /// The scope it would have set values in (`None` = the main server).
+    pub vhost: Option<usize>,
 }
 
 /// One configuration tree: a root file with everything it includes.
@@ -225,6 +227,12 @@ pub fn parse_number(s: &str) -> Number {
     }
 }
 
+/// Template placeholders of the tools that generate httpd configuration
+/// (Jinja/Go `{{ }}`, ERB `<%= %>`, Ansible/Salt `{% %}`, autoconf `@@X@@`).
+pub fn is_template(s: &str) -> bool {
+    ["{{", "{%", "<%", "@@"].iter().any(|m| s.contains(m))
+}
+
 /// Reads configuration files that a tree includes but discovery did not
 /// yield, and caches every parsed file by its canonical path.
 pub struct Loader<'a> {
@@ -297,15 +305,26 @@ pub fn roots(files: &[(PathBuf, Arc<ApacheFile>)], env: &IncludeEnv) -> Vec<usiz
         .collect()
 }
 
-struct Frame {
-    file: Arc<ApacheFile>,
-    abs_dir: Arc<Path>,
-    /// `None` = the file's top level.
-    parent: Option<NodeId>,
-    next: usize,
-    ctx: WalkCtx,
-    /// This frame is a file's top level, pushed by an Include (or the root).
-    file_root: bool,
+/// One level of the walk: the nodes of a file or section, or the targets of
+/// an Include still to be read (entered one at a time, so that the files
+/// on the stack are exactly the chain of includes being read).
+enum Frame {
+    Nodes {
+        file: Arc<ApacheFile>,
+        abs_dir: Arc<Path>,
+        /// `None` = the file's top level.
+        parent: Option<NodeId>,
+        next: usize,
+        ctx: WalkCtx,
+        /// This frame is a file's top level (the root or an included file).
+        file_root: bool,
+    },
+    Includes {
+        loc: Loc,
+        targets: Vec<PathBuf>,
+        next: usize,
+        ctx: WalkCtx,
+    },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -379,26 +398,49 @@ impl<'l, 'a> Walker<'l, 'a> {
             },
         );
         while let Some(frame) = stack.last_mut() {
-            let ids = match frame.parent {
-                None => &frame.file.top,
-                Some(p) => frame.file.nodes[p].children.as_ref().expect("section"),
-            };
-            if frame.next >= ids.len() {
-                let done = stack.pop().expect("non-empty");
-                if done.file_root {
-                    self.chain.pop();
+            let (file, abs_dir, id, ctx) = match frame {
+                Frame::Includes {
+                    loc,
+                    targets,
+                    next,
+                    ctx,
+                } => {
+                    let Some(target) = targets.get(*next).cloned() else {
+                        stack.pop();
+                        continue;
+                    };
+                    *next += 1;
+                    let (loc, ctx) = (loc.clone(), ctx.clone());
+                    self.enter_target(&mut stack, &target, &loc, ctx);
+                    continue;
                 }
-                continue;
-            }
-            let id = ids[frame.next];
-            frame.next += 1;
-            let file = frame.file.clone();
-            let abs_dir = frame.abs_dir.clone();
-            let ctx = frame.ctx.clone();
+                Frame::Nodes {
+                    file,
+                    abs_dir,
+                    parent,
+                    next,
+                    ctx,
+                    file_root,
+                } => {
+                    let ids = match parent {
+                        None => &file.top,
+                        Some(p) => file.nodes[*p].children.as_ref().expect("section"),
+                    };
+                    let Some(&id) = ids.get(*next) else {
+                        if *file_root {
+                            self.chain.pop();
+                        }
+                        stack.pop();
+                        continue;
+                    };
+                    *next += 1;
+                    (file.clone(), abs_dir.clone(), id, ctx.clone())
+                }
+            };
             let node = file.node(id);
             if node.is_section() {
                 if let Some(ctx) = self.section(&file, node, ctx) {
-                    stack.push(Frame {
+                    stack.push(Frame::Nodes {
                         file: file.clone(),
                         abs_dir,
                         parent: Some(id),
@@ -425,7 +467,7 @@ impl<'l, 'a> Walker<'l, 'a> {
         abs_dir: Arc<Path>,
         ctx: WalkCtx,
     ) {
-        if self.seen.insert(abs.to_path_buf()) {
+        if self.seen.insert(abs.to_path_buf()) && !file.templated {
             for e in &file.errors {
                 self.model.syntax.push((
                     Loc {
@@ -437,7 +479,7 @@ impl<'l, 'a> Walker<'l, 'a> {
             }
         }
         self.chain.push(abs.to_path_buf());
-        stack.push(Frame {
+        stack.push(Frame::Nodes {
             file,
             abs_dir,
             parent: None,
@@ -445,6 +487,36 @@ impl<'l, 'a> Walker<'l, 'a> {
             ctx,
             file_root: true,
         });
+    }
+
+    /// Reads one Include target in place, unless it is already being read.
+    fn enter_target(&mut self, stack: &mut Vec<Frame>, target: &Path, loc: &Loc, ctx: WalkCtx) {
+        if let Some(at) = self.chain.iter().position(|p| p == target) {
+            let cycle: Vec<String> = self.chain[at..]
+                .iter()
+                .map(PathBuf::as_path)
+                .chain(std::iter::once(target))
+                .map(|p| {
+                    p.file_name()
+                        .map(|n| n.to_string_lossy().to_string())
+                        .unwrap_or_default()
+                })
+                .collect();
+            self.model.syntax.push((
+                loc.clone(),
+                format!(
+                    "recursive Include ({}): httpd refuses to start",
+                    cycle.join(" -> ")
+                ),
+            ));
+            return;
+        }
+        let Some(included) = self.loader.load(target, loc) else {
+            self.model.scope_mut(ctx.vhost).incomplete = true;
+            return;
+        };
+        let dir: Arc<Path> = Arc::from(target.parent().unwrap_or(Path::new("/")));
+        self.enter_file(stack, target, included, dir, ctx);
     }
 
     fn loc(file: &ApacheFile, span: Span) -> Loc {
@@ -489,7 +561,7 @@ impl<'l, 'a> Walker<'l, 'a> {
         };
         match node.lname.as_str() {
             "virtualhost" => {
-                if ctx.vhost.is_some() {
+                if ctx.vhost.is_some() && !file.templated {
                     self.model.syntax.push((
                         loc,
                         "`<VirtualHost>` inside another `<VirtualHost>`: httpd refuses to start"
@@ -581,34 +653,12 @@ impl<'l, 'a> Walker<'l, 'a> {
                 return;
             }
         };
-        // Pushed in reverse so that the first target is read first.
-        for target in targets.iter().rev() {
-            if let Some(at) = self.chain.iter().position(|p| p == target) {
-                let cycle: Vec<String> = self.chain[at..]
-                    .iter()
-                    .chain(std::iter::once(target))
-                    .map(|p| {
-                        p.file_name()
-                            .map(|n| n.to_string_lossy().to_string())
-                            .unwrap_or_default()
-                    })
-                    .collect();
-                self.model.syntax.push((
-                    loc.clone(),
-                    format!(
-                        "recursive Include ({}): httpd refuses to start",
-                        cycle.join(" -> ")
-                    ),
-                ));
-                continue;
-            }
-            let Some(included) = self.loader.load(target, &loc) else {
-                self.scope_incomplete(ctx.vhost);
-                continue;
-            };
-            let dir: Arc<Path> = Arc::from(target.parent().unwrap_or(Path::new("/")));
-            self.enter_file(stack, target, included, dir, ctx.clone());
-        }
+        stack.push(Frame::Includes {
+            loc,
+            targets,
+            next: 0,
+            ctx,
+        });
     }
 
     fn scope_incomplete(&mut self, vhost: Option<usize>) {
@@ -617,7 +667,9 @@ impl<'l, 'a> Walker<'l, 'a> {
 
     fn unfollowed(&mut self, vhost: Option<usize>, loc: Loc, reason: String) {
         self.scope_incomplete(vhost);
-        self.model.unfollowed.push(Unfollowed { loc, reason });
+        self.model
+            .unfollowed
+            .push(Unfollowed { loc, reason, vhost });
     }
 
     fn directive(&mut self, file: &ApacheFile, node: &Node, ctx: &WalkCtx) {
@@ -663,6 +715,8 @@ impl<'l, 'a> Walker<'l, 'a> {
         let loc = Self::loc(file, node.span);
         let seconds = match &raw {
             None => None,
+            // A template (Jinja, ERB, Go) fills this in later: unknown.
+            Some(raw) if is_template(raw) => None,
             Some(raw) => match parse_number(raw) {
                 Number::Plain(0) if directive != "Timeout" => {
                     self.model.syntax.push((

@@ -51,6 +51,9 @@ pub struct ApacheFile {
     pub nodes: Vec<Node>,
     pub top: Vec<NodeId>,
     pub errors: Vec<SyntaxError>,
+    /// A template (`{% if %}`, `<% %>` blocks): its section structure is
+    /// the template engine's business, not httpd's.
+    pub templated: bool,
 }
 
 impl ApacheFile {
@@ -82,6 +85,7 @@ pub fn parse(source: Source) -> ApacheFile {
         nodes: Vec::new(),
         top: Vec::new(),
         errors: Vec::new(),
+        templated: ["{%", "<%"].iter().any(|m| source.text.contains(m)),
     };
     // Open sections: node id.
     let mut stack: Vec<NodeId> = Vec::new();

@@ -1,8 +1,9 @@
 //! WS306: an `Include` wslint did not read: outside the scanned tree, no
 //! match, or past the nesting and glob limits. What it would set is unknown,
-//! so WS302 stays quiet for the routes it could affect.
+//! so WS302 stays quiet for the routes it could affect; WS306 says so, and
+//! only then: an unread include that changes no verdict is not reported.
 
-use crate::lang::apache::ApacheModel;
+use crate::lang::apache::{ApacheModel, Level};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -17,6 +18,17 @@ pub static RULE: Rule = Rule {
 
 fn check(model: &ApacheModel, cx: &mut Ctx) {
     for u in &model.unfollowed {
+        // The websocket routes whose timeout the include could have set and
+        // that have none of their own: WS302 was held back for them.
+        let affected: Vec<_> = model
+            .routes
+            .iter()
+            .filter(|r| u.vhost.is_none() || r.vhost == u.vhost)
+            .filter(|r| model.effective(r).level == Level::Default)
+            .collect();
+        if affected.is_empty() {
+            continue;
+        }
         let d = cx.report(
             &u.loc.file,
             u.loc.span,
