@@ -21,7 +21,7 @@ pub mod values;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use rayon::prelude::*;
 
@@ -155,6 +155,8 @@ impl Report {
 #[derive(Default)]
 struct FileResult {
     checked: bool,
+    /// Checking it panicked (the diagnostic says so).
+    panicked: bool,
     diagnostics: Vec<Diagnostic>,
     suppressions: Option<FileSuppressions>,
     apache: Option<Arc<ApacheFile>>,
@@ -236,6 +238,11 @@ fn invalid_utf8(source: &Source, at: usize) -> Diagnostic {
 }
 
 fn process(candidate: &Candidate, settings: &Settings) -> FileResult {
+    if let Some(name) = DEBUG_PANIC.as_ref() {
+        if candidate.path.file_name() == Some(name.as_os_str()) {
+            panic!("WSLINT_DEBUG_PANIC_ON asked for a panic");
+        }
+    }
     let lang = match candidate.detected {
         DetectedOrd::Known(l) => l,
         DetectedOrd::MaybeApache => Lang::Apache,
@@ -347,14 +354,27 @@ fn run_in_pool(settings: &Settings) -> Report {
     let results: Vec<FileResult> = walk
         .candidates
         .par_iter()
-        .map(|c| process(c, settings))
+        .map(|c| {
+            guarded(&c.path, || process(c, settings)).unwrap_or_else(|d| FileResult {
+                diagnostics: vec![d],
+                panicked: true,
+                ..FileResult::default()
+            })
+        })
         .collect();
 
     let mut files_checked = 0;
+    let mut errors = Vec::new();
     let mut suppressions: BTreeMap<PathBuf, FileSuppressions> = BTreeMap::new();
     let mut apache_files: Vec<(PathBuf, Arc<ApacheFile>)> = Vec::new();
     for (candidate, r) in walk.candidates.iter().zip(results) {
         files_checked += usize::from(r.checked);
+        if r.panicked {
+            errors.push(format!(
+                "internal error while checking {}; see the WS002 diagnostic",
+                candidate.path.display()
+            ));
+        }
         diagnostics.extend(r.diagnostics);
         if let Some(s) = r.suppressions {
             suppressions.insert(s.file.path.clone(), s);
@@ -366,7 +386,21 @@ fn run_in_pool(settings: &Settings) -> Report {
         }
     }
 
-    let extra = apache_phase(settings, &apache_files, &mut diagnostics);
+    let extra = match guarded(&settings.root, || {
+        let mut out = Vec::new();
+        let extra = apache_phase(settings, &apache_files, &mut out);
+        (out, extra)
+    }) {
+        Ok((out, extra)) => {
+            diagnostics.extend(out);
+            extra
+        }
+        Err(d) => {
+            errors.push("internal error while checking the Apache configuration".to_string());
+            diagnostics.push(d);
+            Vec::new()
+        }
+    };
     for file in extra {
         files_checked += 1;
         if let Some(s) = suppress::scan(&file.source, Lang::Apache) {
@@ -378,9 +412,58 @@ fn run_in_pool(settings: &Settings) -> Report {
     Report {
         diagnostics,
         files_checked,
-        errors: Vec::new(),
+        errors,
     }
 }
+
+thread_local! {
+    /// Where the last panic on this thread happened, for the report.
+    static PANIC_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs a panic hook that records where a panic happened instead of
+/// printing it: [`guarded`] turns it into a diagnostic. Call once, from
+/// `main`.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        PANIC_AT.with(|p| *p.borrow_mut() = Some(at));
+    }));
+}
+
+/// Runs `f`; a panic becomes a WS002 diagnostic on `path` asking for a bug
+/// report, and the run goes on with the other files.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let at = PANIC_AT
+            .with(|p| p.borrow_mut().take())
+            .map(|at| format!(" at {at}"))
+            .unwrap_or_default();
+        let mut d = io_error(
+            path,
+            format!("internal error while checking this file: {message}{at}"),
+        );
+        d.help(format!(
+            "this is a bug in wslint {}; please report it with this file at {}/issues",
+            env!("CARGO_PKG_VERSION"),
+            env!("CARGO_PKG_REPOSITORY")
+        ));
+        d
+    })
+}
+
+/// Set to a file name, makes checking that file panic: how the tests prove
+/// that a panic costs one file, not the run.
+static DEBUG_PANIC: LazyLock<Option<std::ffi::OsString>> =
+    LazyLock::new(|| std::env::var_os("WSLINT_DEBUG_PANIC_ON"));
 
 /// Maps absolute paths back to paths as reached from the given ones.
 struct DisplayMap {

@@ -121,6 +121,7 @@ struct CheckArgs {
 }
 
 fn main() -> ExitCode {
+    wslint::install_panic_hook();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Rules) => rules(),

@@ -584,8 +584,17 @@ fn includes_are_checked_in_context_and_never_outside_the_tree() {
     let outside_path = outside.path().join("secret.conf");
     let t = tree(&[
         ("apache2.conf", "Timeout 300\nInclude sites/*.conf\n"),
-        ("sites/app.conf", "<VirtualHost *:443>\n    ProxyPass /ws/ ws://b/ws/\n</VirtualHost>\n"),
-        ("other/main.conf", &format!("Include {}\n<VirtualHost *:80>\n    ProxyPass /ws/ ws://b/ws/\n</VirtualHost>\n", outside_path.display())),
+        (
+            "sites/app.conf",
+            "<VirtualHost *:443>\n    ProxyPass /ws/ ws://b/ws/\n</VirtualHost>\n",
+        ),
+        (
+            "other/main.conf",
+            &format!(
+                "Include {}\n<VirtualHost *:80>\n    ProxyPass /ws/ ws://b/ws/\n</VirtualHost>\n",
+                outside_path.display()
+            ),
+        ),
     ]);
     // sites/app.conf inherits Timeout 300 from apache2.conf: no WS302.
     let (items, _) = json_in(t.path(), &["apache2.conf", "sites"]);
@@ -596,7 +605,46 @@ fn includes_are_checked_in_context_and_never_outside_the_tree() {
     // The file outside the tree is reported, not read: its 10 s would fire
     // WS301, and the unknown value holds WS302 back.
     let (items, _) = json_in(t.path(), &["other"]);
-    let got: Vec<_> = items.iter().map(|d| (d["path"].as_str().unwrap(), d["code"].as_str().unwrap())).collect();
+    let got: Vec<_> = items
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
     assert_eq!(got, vec![("other/main.conf", "WS306")]);
-    assert!(items[0]["message"].as_str().unwrap().contains("is outside the scanned tree"));
+    assert!(
+        items[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is outside the scanned tree")
+    );
+}
+
+#[test]
+fn a_panic_costs_one_file_not_the_run() {
+    let t = tree(&[("a.conf", BAD_VHOST), ("b.conf", BAD_VHOST)]);
+    let out = std::process::Command::new(common::bin())
+        .args(["check", "--format", "json"])
+        .current_dir(t.path())
+        .env("WSLINT_DEBUG_PANIC_ON", "a.conf")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "an internal error exits with 2");
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<_> = items
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, vec![("a.conf", "WS002"), ("b.conf", "WS301")]);
+    assert!(
+        items[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("internal error")
+    );
+    assert!(
+        items[0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("please report it")
+    );
+    assert!(stderr(&out).contains("internal error while checking a.conf"));
 }
