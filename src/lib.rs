@@ -356,7 +356,7 @@ fn run_in_pool(settings: &Settings) -> Report {
         .par_iter()
         .map(|c| {
             guarded(&c.path, || process(c, settings)).unwrap_or_else(|d| FileResult {
-                diagnostics: vec![d],
+                diagnostics: vec![*d],
                 panicked: true,
                 ..FileResult::default()
             })
@@ -397,7 +397,7 @@ fn run_in_pool(settings: &Settings) -> Report {
         }
         Err(d) => {
             errors.push("internal error while checking the Apache configuration".to_string());
-            diagnostics.push(d);
+            diagnostics.push(*d);
             Vec::new()
         }
     };
@@ -436,7 +436,7 @@ pub fn install_panic_hook() {
 
 /// Runs `f`; a panic becomes a WS002 diagnostic on `path` asking for a bug
 /// report, and the run goes on with the other files.
-fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
         let message = payload
             .downcast_ref::<&str>()
@@ -456,7 +456,7 @@ fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
             env!("CARGO_PKG_VERSION"),
             env!("CARGO_PKG_REPOSITORY")
         ));
-        d
+        Box::new(d)
     })
 }
 
