@@ -8,6 +8,9 @@ use crate::paths::{is_within, normalize};
 /// Limits that keep a hostile tree from costing more than a real one.
 pub const MAX_INCLUDE_DEPTH: usize = 32;
 pub const MAX_MATCHES: usize = 1_000;
+/// Files read, counting repeats, while walking one configuration tree:
+/// includes that include each other otherwise expand factorially.
+pub const MAX_FILES_PER_TREE: usize = 4_096;
 
 /// Where includes may be read from.
 #[derive(Clone, Debug, Default)]
@@ -18,7 +21,7 @@ pub struct IncludeEnv {
     pub server_root: Option<PathBuf>,
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resolved {
     /// Canonical absolute paths of the files to read, in httpd's order.
     Files(Vec<PathBuf>),

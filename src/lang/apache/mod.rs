@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 pub use parse::{ApacheFile, Arg, Node, NodeId};
 
 use crate::source::{Source, Span};
-use include::{IncludeEnv, MAX_INCLUDE_DEPTH, Resolved};
+use include::{IncludeEnv, MAX_FILES_PER_TREE, MAX_INCLUDE_DEPTH, Resolved};
 
 /// httpd's compiled-in `Timeout` (core.xml: `TimeOut 60`).
 pub const HTTPD_DEFAULT_TIMEOUT_S: u64 = 60;
@@ -365,6 +365,12 @@ pub struct Walker<'l, 'a> {
     pending: Vec<PendingBalancer>,
     /// Every file of the tree (for its syntax errors).
     seen: BTreeSet<PathBuf>,
+    /// Include lines already reported as recursive.
+    cycles_reported: HashSet<(PathBuf, Span)>,
+    /// Files entered so far, repeats included.
+    entered: usize,
+    /// Include arguments already resolved, by argument and folder.
+    resolved: HashMap<(String, PathBuf), Resolved>,
 }
 
 impl<'l, 'a> Walker<'l, 'a> {
@@ -378,6 +384,9 @@ impl<'l, 'a> Walker<'l, 'a> {
             members: Vec::new(),
             pending: Vec::new(),
             seen: BTreeSet::new(),
+            cycles_reported: HashSet::new(),
+            entered: 0,
+            resolved: HashMap::new(),
         }
     }
 
@@ -492,6 +501,13 @@ impl<'l, 'a> Walker<'l, 'a> {
     /// Reads one Include target in place, unless it is already being read.
     fn enter_target(&mut self, stack: &mut Vec<Frame>, target: &Path, loc: &Loc, ctx: WalkCtx) {
         if let Some(at) = self.chain.iter().position(|p| p == target) {
+            // One report per Include line, however many paths reach it.
+            if !self
+                .cycles_reported
+                .insert((loc.file.path.clone(), loc.span))
+            {
+                return;
+            }
             let cycle: Vec<String> = self.chain[at..]
                 .iter()
                 .map(PathBuf::as_path)
@@ -509,6 +525,19 @@ impl<'l, 'a> Walker<'l, 'a> {
                     cycle.join(" -> ")
                 ),
             ));
+            return;
+        }
+        self.entered += 1;
+        if self.entered > MAX_FILES_PER_TREE {
+            if self.entered == MAX_FILES_PER_TREE + 1 {
+                self.unfollowed(
+                    ctx.vhost,
+                    loc.clone(),
+                    format!("includes expand to more than {MAX_FILES_PER_TREE} files; the rest is not read"),
+                );
+            } else {
+                self.scope_incomplete(ctx.vhost);
+            }
             return;
         }
         let Some(included) = self.loader.load(target, loc) else {
@@ -640,7 +669,18 @@ impl<'l, 'a> Walker<'l, 'a> {
         } else {
             vec![abs_dir, root_dir]
         };
-        let targets = match include::resolve(&arg, &dirs, self.env) {
+        // The same Include line is met again when its file is included
+        // from several places: list the directories once.
+        let key = (arg.clone(), abs_dir.to_path_buf());
+        let resolved = match self.resolved.get(&key) {
+            Some(r) => r.clone(),
+            None => {
+                let r = include::resolve(&arg, &dirs, self.env);
+                self.resolved.insert(key, r.clone());
+                r
+            }
+        };
+        let targets = match resolved {
             Resolved::Files(t) => t,
             Resolved::Missing => {
                 if !optional {
