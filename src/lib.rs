@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod lang;
 pub mod paths;
+pub mod project;
 pub mod registry;
 pub mod render;
 pub mod rule;
@@ -88,21 +89,7 @@ impl Settings {
             Some(p) => settings::load(p)?,
             None => settings::Loaded::default(),
         };
-        let root = match &config_path {
-            Some(p) => absolute(
-                p.parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new(".")),
-            ),
-            None => {
-                let first = absolute(&paths[0]);
-                if first.is_dir() {
-                    first
-                } else {
-                    first.parent().map(Path::to_path_buf).unwrap_or(first)
-                }
-            }
-        };
+        let root = project::find_root(config_path.as_deref(), &paths[0]);
         let selection =
             RuleSelection::new(&loaded.config.rules, opts.select.as_deref(), &opts.ignore);
         let jobs = opts
