@@ -621,3 +621,65 @@ fn builds_from_source_on_a_miss_then_reuses_the_cached_build() {
     assert!(ws301(&run).message.starts_with(WS301_MESSAGE));
     drop(first);
 }
+
+/// The workflows of the README, as a team would copy them: each wslint
+/// step's `with:` runs through the action on the failing sample, and the
+/// code-scanning one has the permission and the file the upload needs.
+#[test]
+fn readme_workflows_work() {
+    let workflows = common::ship::readme_yaml("uses: wslint/wslint@");
+    assert!(
+        workflows.len() >= 2,
+        "a workflow with and one without SARIF"
+    );
+    let mut uploads = 0;
+    for text in workflows {
+        let doc = &yaml_rust2::YamlLoader::load_from_str(&text).expect("valid YAML")[0];
+        let jobs = doc["jobs"].as_hash().expect("jobs");
+        for job_spec in jobs.values() {
+            let steps = job_spec["steps"].as_vec().expect("steps");
+            let mut sarif_input = None;
+            for step in steps {
+                let uses = step["uses"].as_str().unwrap_or_default();
+                let with: Vec<(String, String)> = step["with"]
+                    .as_hash()
+                    .map(|h| {
+                        h.iter()
+                            .map(|(k, v)| {
+                                (
+                                    k.as_str().unwrap().to_string(),
+                                    v.as_str().unwrap().to_string(),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if uses.starts_with("wslint/wslint@") {
+                    let job = Job::new(&["clean", "failing"]);
+                    let inputs: Vec<(&str, &str)> =
+                        with.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    let run = job.run(&inputs);
+                    assert_eq!(run.exit_code, 1, "{text}\n{}", run.log());
+                    ws301(&run);
+                    sarif_input = with.iter().find(|(k, _)| k == "sarif-file").map(|(_, v)| {
+                        valid_sarif(&job.workspace().join(v));
+                        v.clone()
+                    });
+                }
+                if uses.starts_with("github/codeql-action/upload-sarif@") {
+                    uploads += 1;
+                    let file = with.iter().find(|(k, _)| k == "sarif_file").unwrap();
+                    assert_eq!(Some(&file.1), sarif_input.as_ref(), "{text}");
+                    let condition = step["if"].as_str().unwrap_or_default();
+                    assert!(condition.contains("!cancelled()"), "{text}");
+                    assert_eq!(
+                        doc["permissions"]["security-events"].as_str(),
+                        Some("write"),
+                        "{text}"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(uploads, 1, "one workflow uploads SARIF");
+}

@@ -784,19 +784,6 @@ fn runner_arch() -> &'static str {
     }
 }
 
-/// The machine's PATH without any folder holding a `wslint`, so the action
-/// can only find the wslint it installs.
-fn clean_path() -> String {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let kept: Vec<PathBuf> = std::env::split_paths(&path)
-        .filter(|d| !d.join("wslint").exists())
-        .collect();
-    std::env::join_paths(kept)
-        .expect("PATH joins")
-        .into_string()
-        .expect("PATH is UTF-8")
-}
-
 impl Runner {
     pub fn run(&self, action: &Action, given: &[(&str, &str)]) -> Run {
         for (name, _) in given {
@@ -847,7 +834,7 @@ impl Runner {
                     || k == "ImageOS")
             })
             .collect();
-        base.insert("PATH".into(), clean_path());
+        base.insert("PATH".into(), crate::common::ship::path_without_wslint());
         for (k, v) in [
             ("CI", "true".to_string()),
             ("GITHUB_ACTIONS", "true".to_string()),

@@ -69,3 +69,28 @@ pub fn require(program: &str, how: &str) -> PathBuf {
         .find(|p| p.is_file())
         .unwrap_or_else(|| panic!("`{program}` is needed by this test and is not on PATH: {how}"))
 }
+
+/// This machine's PATH without any folder holding a `wslint`, so a test
+/// decides which wslint, if any, a program can find.
+pub fn path_without_wslint() -> String {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let kept: Vec<PathBuf> = std::env::split_paths(&path)
+        .filter(|d| !d.join("wslint").exists())
+        .collect();
+    std::env::join_paths(kept)
+        .expect("PATH joins")
+        .into_string()
+        .expect("PATH is UTF-8")
+}
+
+/// The README's ```yaml blocks that contain `marker`.
+pub fn readme_yaml(marker: &str) -> Vec<String> {
+    let readme = std::fs::read_to_string(super::repo().join("README.md")).expect("README.md");
+    readme
+        .split("```yaml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap_or_default())
+        .filter(|b| b.contains(marker))
+        .map(str::to_string)
+        .collect()
+}
