@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use wslint::registry::{self, Selector};
 use wslint::render::{self, Format, RenderOptions};
@@ -18,6 +18,9 @@ Examples:
   wslint --select WS3 deploy/     only the Apache rules
   wslint --format github .        annotations in a GitHub Actions job
   wslint explain WS301            what a rule checks and how to fix it
+  wslint --format github --report sarif=wslint.sarif .
+                                  annotations, and SARIF for code scanning
+  wslint completions bash > ~/.local/share/bash-completion/completions/wslint
 
 Configuration is read from wslint.toml, .wslint.toml or [tool.wslint] in
 pyproject.toml, the nearest one from the first path upward.
@@ -50,6 +53,11 @@ enum Command {
     Explain {
         /// A rule code (WS301) or name (apache-proxy-timeout).
         rule: String,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
     },
 }
 
@@ -103,6 +111,10 @@ struct CheckArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
 
+    /// Also write the report in FORMAT to FILE, from the same run (repeatable): `--report sarif=wslint.sarif`.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_report)]
+    report: Vec<ExtraReport>,
+
     /// Do not honour .gitignore, .ignore and git's exclude files.
     #[arg(long)]
     no_gitignore: bool,
@@ -120,15 +132,54 @@ struct CheckArgs {
     color: Color,
 }
 
+/// An extra report: `--report FORMAT=FILE`.
+#[derive(Clone, Debug)]
+struct ExtraReport {
+    format: Format,
+    path: PathBuf,
+}
+
+fn parse_report(spec: &str) -> Result<ExtraReport, String> {
+    let formats = || {
+        Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some((format, path)) = spec.split_once('=') else {
+        return Err(format!(
+            "expected FORMAT=FILE, e.g. sarif=wslint.sarif (formats: {})",
+            formats()
+        ));
+    };
+    let format = Format::from_str(format, false)
+        .map_err(|_| format!("unknown format `{format}` (formats: {})", formats()))?;
+    if path.is_empty() {
+        return Err("the FILE after `=` is empty".into());
+    }
+    Ok(ExtraReport {
+        format,
+        path: PathBuf::from(path),
+    })
+}
+
 fn main() -> ExitCode {
     wslint::install_panic_hook();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Rules) => rules(),
         Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Completions { shell }) => completions(shell),
         Some(Command::Check(args)) => check(args),
         None => check(cli.check),
     }
+}
+
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "wslint", &mut script);
+    print(&String::from_utf8_lossy(&script))
 }
 
 fn rules() -> ExitCode {
@@ -226,6 +277,19 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         None => {
             print(&text);
+        }
+    }
+    for extra in &args.report {
+        let text = render::render(
+            extra.format,
+            &report,
+            RenderOptions {
+                color: false,
+                quiet: args.quiet,
+            },
+        );
+        if let Err(e) = std::fs::write(&extra.path, text.as_bytes()) {
+            return usage_error(&format!("cannot write {}: {e}", extra.path.display()));
         }
     }
     if !report.errors.is_empty() {
