@@ -18,6 +18,16 @@ use super::{
 /// How many calls deep an endpoint is followed.
 const MAX_CALL_DEPTH: usize = 8;
 
+/// `manager.handle_message`, `router.dispatch`, `on_message`, `process`:
+/// the first word of the callee's last name says it handles messages.
+fn handler_name(callee: &str) -> bool {
+    let name = callee.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let first = name.trim_start_matches('_').split('_').next().unwrap_or("");
+    ["handle", "dispatch", "process", "route", "on", "consume"]
+        .iter()
+        .any(|w| first == *w || (first.starts_with(w) && first.len() <= w.len() + 3 && *w != "on"))
+}
+
 pub(crate) struct Result {
     pub endpoints: Vec<Endpoint>,
     pub receives: Vec<Receive>,
@@ -561,7 +571,13 @@ impl<'a, 't> Analysis<'a, 't> {
         }
         let via_call = facts.calls.iter().any(|c| {
             facts.within(c.region, lr)
-                && matches!(c.callee, Callee::Fn(g) if self.fn_answers_ping(g, 0))
+                && match c.callee {
+                    Callee::Fn(g) => self.fn_answers_ping(g, 0),
+                    // A message handler we cannot see, with the websocket
+                    // at hand, may answer it.
+                    Callee::External => c.passes_ws && handler_name(&c.name),
+                    Callee::Class(_) => false,
+                }
         });
         (via_call, if via_call { None } else { unanswered })
     }

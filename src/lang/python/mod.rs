@@ -383,6 +383,28 @@ fn websockets(
                         body,
                         |x| !syntax::is_scope(x),
                         |x| {
+                            // `manager.connect(websocket)`: the manager now
+                            // holds it.
+                            if x.kind() == "call" {
+                                if let Some(call) = syntax::Call::of(x, src) {
+                                    let root = call.receiver().map(syntax::unparen);
+                                    let gets_ws = call
+                                        .args
+                                        .iter()
+                                        .chain(call.kwargs.iter().map(|(_, v)| v))
+                                        .any(|a| {
+                                            let a = syntax::unparen(*a);
+                                            a.kind() == "identifier"
+                                                && names.contains(syntax::text(a, src))
+                                        });
+                                    if let Some(r) = root.filter(|r| r.kind() == "identifier") {
+                                        if gets_ws && !names.contains(syntax::text(r, src)) {
+                                            holders.insert(syntax::text(r, src).to_string());
+                                        }
+                                    }
+                                }
+                                return;
+                            }
                             if x.kind() != "assignment" {
                                 return;
                             }

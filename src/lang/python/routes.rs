@@ -458,13 +458,7 @@ impl<'a, 't> Finder<'a, 't> {
         let m = self.m;
         let mut scope = from;
         while let Some(s) = scope {
-            if let Some((g, _)) = m
-                .functions
-                .iter()
-                .enumerate()
-                .rev()
-                .find(|(_, f)| f.parent == Some(s) && f.class.is_none() && f.name == name)
-            {
+            if let Some(g) = m.nested_fn(s, name) {
                 return Some(Callee::Fn(g));
             }
             scope = m.functions[s].parent;

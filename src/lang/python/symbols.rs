@@ -98,9 +98,12 @@ pub(crate) struct Module<'t> {
     pub source: Source,
     pub functions: Vec<FnInfo<'t>>,
     pub classes: Vec<ClassInfo<'t>>,
-    fn_by_node: HashMap<usize, FnId>,
+    /// Functions in source order.
+    by_start: Vec<FnId>,
     /// Module-level functions by name (the last definition wins, as in Python).
     pub module_fns: HashMap<String, FnId>,
+    /// Closures by (enclosing function, name).
+    nested: HashMap<(FnId, String), FnId>,
     pub class_by_name: HashMap<String, ClassId>,
     /// Module-level bindings.
     pub consts: HashMap<String, Binding<'t>>,
@@ -122,8 +125,9 @@ impl<'t> Module<'t> {
             source: source.clone(),
             functions: Vec::new(),
             classes: Vec::new(),
-            fn_by_node: HashMap::new(),
+            by_start: Vec::new(),
             module_fns: HashMap::new(),
+            nested: HashMap::new(),
             class_by_name: HashMap::new(),
             consts: HashMap::new(),
             const_targets: HashMap::new(),
@@ -208,6 +212,7 @@ impl<'t> Module<'t> {
         // "last definition wins" follow the source.
         let mut order: Vec<FnId> = (0..self.functions.len()).collect();
         order.sort_by_key(|&f| self.functions[f].node.start_byte());
+        self.by_start = order.clone();
         for f in order {
             let info = &self.functions[f];
             match (info.parent, info.class) {
@@ -216,6 +221,9 @@ impl<'t> Module<'t> {
                 }
                 (None, Some(c)) => {
                     self.classes[c].methods.insert(info.name.clone(), f);
+                }
+                (Some(p), None) => {
+                    self.nested.insert((p, info.name.clone()), f);
                 }
                 _ => {}
             }
@@ -253,7 +261,6 @@ impl<'t> Module<'t> {
             );
         }
         let id = self.functions.len();
-        self.fn_by_node.insert(def.id(), id);
         self.functions.push(FnInfo {
             node: def,
             name: name_node
@@ -531,14 +538,23 @@ impl<'t> Module<'t> {
         map
     }
 
-    /// The function whose body holds `n` (not counting `n` itself).
+    /// The function whose definition holds `n` (not counting `n` itself).
+    /// By byte ranges, not `Node::parent` (which tree-sitter computes from
+    /// the root each time): the last function starting before `n`, or the
+    /// first of its enclosing functions that contains `n`.
     pub(crate) fn enclosing_fn(&self, n: Node<'_>) -> Option<FnId> {
-        let mut cur = n.parent();
-        while let Some(p) = cur {
-            if p.kind() == "function_definition" {
-                return self.fn_by_node.get(&p.id()).copied();
+        let (start, end) = (n.start_byte(), n.end_byte());
+        let i = self
+            .by_start
+            .partition_point(|&f| self.functions[f].node.start_byte() <= start);
+        let mut cand = self.by_start[..i].last().copied();
+        while let Some(f) = cand {
+            let def = self.functions[f].node;
+            let contains = def.start_byte() <= start && end <= def.end_byte();
+            if contains && def.id() != n.id() {
+                return Some(f);
             }
-            cur = p.parent();
+            cand = self.functions[f].parent;
         }
         None
     }
@@ -616,13 +632,9 @@ impl<'t> Module<'t> {
         None
     }
 
-    fn nested_fn(&self, scope: FnId, name: &str) -> Option<FnId> {
-        self.functions
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.parent == Some(scope) && f.class.is_none() && f.name == name)
-            .map(|(i, _)| i)
-            .next_back()
+    /// A function defined in `scope`'s body (a closure) named `name`.
+    pub(crate) fn nested_fn(&self, scope: FnId, name: &str) -> Option<FnId> {
+        self.nested.get(&(scope, name.to_string())).copied()
     }
 
     /// The class `f` is a method of (or the method enclosing `f`).
