@@ -335,7 +335,7 @@ fn websockets(
         })
         .collect();
     for e in found {
-        if let Some(h) = e.handler {
+        if let Some(h) = e.handler.filter(|_| e.positional_ws) {
             if params[h].is_empty() {
                 let info = &m.functions[h];
                 let skip = usize::from(info.is_bound_method());

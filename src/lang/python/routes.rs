@@ -31,6 +31,10 @@ pub(crate) struct Found {
     pub routes: Vec<Route>,
     /// Dependencies: the function and the `Depends(...)` that declares it.
     pub deps: Vec<(FnId, Span)>,
+    /// Registered the Starlette way (`websocket_route`, `WebSocketRoute`,
+    /// `add_websocket_route`): the first parameter is the websocket,
+    /// annotated or not. FastAPI finds it by its annotation only.
+    pub positional_ws: bool,
     /// The names in the decorator's and the router's `dependencies=[...]`
     /// (`Depends(require_org_id)`), which the handler's body does not hold.
     pub dep_names: Vec<NameUse>,
@@ -218,10 +222,11 @@ impl<'a, 't> Finder<'a, 't> {
         // Decorated functions and classes.
         for (f, info) in m.functions.iter().enumerate() {
             for d in &info.decorators {
-                if let Some((routes, deps)) = self.route_decorator(*d) {
+                if let Some((routes, deps, positional)) = self.route_decorator(*d) {
                     let Some(i) = endpoint(&mut found, Callee::Fn(f)) else {
                         continue;
                     };
+                    found[i].positional_ws |= positional;
                     found[i].routes.extend(routes);
                     found[i].deps.extend(self.resolve_deps(f, &deps));
                     let names = self.dep_names(&deps, &info.name);
@@ -231,7 +236,7 @@ impl<'a, 't> Finder<'a, 't> {
         }
         for (c, class) in m.classes.iter().enumerate() {
             for d in &class.decorators {
-                if let Some((routes, _)) = self.route_decorator(*d) {
+                if let Some((routes, _, _)) = self.route_decorator(*d) {
                     let Some(i) = endpoint(&mut found, Callee::Class(c)) else {
                         continue;
                     };
@@ -245,7 +250,9 @@ impl<'a, 't> Finder<'a, 't> {
             let Some(call) = Call::of(c, src) else {
                 continue;
             };
-            let (routes, target) = match call.name(src) {
+            let name = call.name(src);
+            let positional = matches!(name, Some("WebSocketRoute" | "add_websocket_route"));
+            let (routes, target) = match name {
                 Some("WebSocketRoute" | "APIWebSocketRoute") => {
                     let path = call.arg(0, "path");
                     let value = path.and_then(|p| string_value(m, p));
@@ -277,6 +284,7 @@ impl<'a, 't> Finder<'a, 't> {
             let target = self.resolve_name(from, text(target, src));
             if let Some(i) = target.and_then(|t| endpoint(&mut found, t)) {
                 found[i].routes.extend(routes);
+                found[i].positional_ws |= positional;
             }
         }
         let class_endpoints: HashSet<ClassId> = by_class.keys().copied().collect();
@@ -335,12 +343,14 @@ impl<'a, 't> Finder<'a, 't> {
 
     /// `@x.websocket(path)` / `@x.websocket_route(path)`: its routes and
     /// the `dependencies=[...]` of the decorator and the router.
-    fn route_decorator(&self, d: Node<'t>) -> Option<(Vec<Route>, Vec<Node<'t>>)> {
+    fn route_decorator(&self, d: Node<'t>) -> Option<(Vec<Route>, Vec<Node<'t>>, bool)> {
         let src = self.m.src;
         let call = Call::of(unparen(d), src)?;
-        if !matches!(call.name(src), Some("websocket" | "websocket_route")) {
-            return None;
-        }
+        let positional = match call.name(src) {
+            Some("websocket") => false,
+            Some("websocket_route") => true,
+            _ => return None,
+        };
         let router = call.receiver()?;
         let routes = self.routes_for(Some(router), call.arg(0, "path"), d);
         let mut deps = call
@@ -352,7 +362,7 @@ impl<'a, 't> Finder<'a, 't> {
                 deps.extend(r.deps.iter().copied());
             }
         }
-        Some((routes, deps))
+        Some((routes, deps, positional))
     }
 
     /// The names a list of `Depends(...)` calls uses.
@@ -564,6 +574,7 @@ fn function_endpoint(m: &Module<'_>, f: FnId) -> Found {
         class: None,
         routes: Vec::new(),
         deps: Vec::new(),
+        positional_ws: false,
         dep_names: Vec::new(),
     }
 }
@@ -578,6 +589,7 @@ fn class_endpoint(m: &Module<'_>, c: ClassId) -> Found {
         class: Some(c),
         routes: Vec::new(),
         deps: Vec::new(),
+        positional_ws: false,
         dep_names: Vec::new(),
     }
 }

@@ -255,3 +255,29 @@ fn accept_hints() {
         assert!(!a(no), "{no}");
     }
 }
+
+#[test]
+fn the_first_parameter_is_the_websocket_only_the_starlette_way() {
+    let m = model(
+        r#"
+from fastapi import Depends, FastAPI
+from starlette.routing import WebSocketRoute
+app = FastAPI()
+
+@app.websocket("/t")
+async def fastapi_style(name, perms=Depends(auth)):
+    await name.close(code=1006)
+
+async def starlette_style(conn):
+    await conn.close(code=1006)
+
+routes = [WebSocketRoute("/s", starlette_style)]
+"#,
+    );
+    let lines: Vec<usize> = m
+        .closes
+        .iter()
+        .map(|c| m.source.line_col(c.span.start).line)
+        .collect();
+    assert_eq!(lines, vec![11]);
+}
