@@ -639,8 +639,10 @@ impl<'t> Walker<'_, '_, 't> {
         let mut catch = None;
         for (i, clause) in clauses.iter().enumerate() {
             let (caught, kind) = catches_timeout(*clause, src);
-            let block = clause_block(*clause);
-            let header_end = block.map_or(clause.end_byte(), |b| b.start_byte());
+            // `except X as e:` up to its colon.
+            let mut cc = clause.walk();
+            let colon = clause.children(&mut cc).find(|k| k.kind() == ":");
+            let header_end = colon.map_or(clause.start_byte() + 6, |k| k.end_byte());
             self.facts.handlers.push(Handler {
                 span: Span::new(clause.start_byte(), header_end),
                 caught,

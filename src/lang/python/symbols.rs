@@ -862,6 +862,15 @@ impl PyScope<'_, '_> {
     fn imported(&self, name: &str) -> Option<&Import> {
         self.module.imports.iter().rev().find(|i| i.local == name)
     }
+
+    /// The value of `path` read through `import` (`IDLE_TIMEOUT` from
+    /// `from .settings import IDLE_TIMEOUT`, `config.IDLE` from `import
+    /// config`). The cross-module project model plugs in here; until then
+    /// nothing imported is known.
+    fn imported_value(&self, import: &Import, path: &[&str], depth: u32) -> Resolved {
+        let _ = (import, path, depth);
+        Resolved::unknown()
+    }
 }
 
 impl Scope for PyScope<'_, '_> {
@@ -881,8 +890,7 @@ impl Scope for PyScope<'_, '_> {
                     return Resolved::of(Value::Number(code));
                 }
             }
-            // Imported constants: resolved by the project model (later).
-            return Resolved::unknown();
+            return self.imported_value(i, &[name], depth);
         }
         match m.consts.get(name) {
             Some(b) => self.resolve_binding(*b, name, depth),
@@ -901,6 +909,14 @@ impl Scope for PyScope<'_, '_> {
                 if path[path.len() - 2] == "status" {
                     return Resolved::of(Value::Number(code));
                 }
+            }
+        }
+        let local = m
+            .enclosing_fn(at)
+            .is_some_and(|f| m.locals[f].contains_key(path[0]));
+        if !local && !matches!(path[0], "self" | "cls") {
+            if let Some(i) = self.imported(path[0]) {
+                return self.imported_value(i, path, depth);
             }
         }
         if path.len() != 2 {
