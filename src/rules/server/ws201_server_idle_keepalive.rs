@@ -100,9 +100,19 @@ fn no_timeout(cx: &mut Ctx, model: &ServerModel, max: f64, r: &Receive) {
     );
     d.primary("waits with no timeout");
     label_steps(d, model, &r.via);
+    // `async for m in websocket.iter_text()` cannot be bounded as it is:
+    // suggest the receive it wraps.
+    let call = match r.call.rsplit_once(".iter_") {
+        Some((recv, kind)) => format!("{recv}.receive_{kind}"),
+        None => r.call.clone(),
+    };
+    let how = if call == r.call {
+        "bound the wait with"
+    } else {
+        "loop over"
+    };
     d.help(format!(
-        "proxies drop a websocket idle past their timer; bound the wait with `asyncio.wait_for({}, timeout={})` and send a keepalive in `except asyncio.TimeoutError:` ({KEEPALIVE})",
-        r.call,
+        "proxies drop a websocket idle past their timer; {how} `asyncio.wait_for({call}, timeout={})` and send a keepalive in `except asyncio.TimeoutError:` ({KEEPALIVE})",
         seconds(max)
     ));
 }
