@@ -403,13 +403,14 @@ impl<'t> Walk<'_, '_, 't> {
         }
         let src = self.flow.m.src;
         let mut calls = Vec::new();
+        let mut yields = false;
         syntax::walk(
             n,
             |m| !syntax::is_scope(m) && !matches!(m.kind(), "block"),
-            |m| {
-                if m.kind() == "call" {
-                    calls.push(m);
-                }
+            |m| match m.kind() {
+                "call" => calls.push(m),
+                "yield" => yields = true,
+                _ => {}
             },
         );
         calls.sort_by_key(|c| c.end_byte());
@@ -467,6 +468,10 @@ impl<'t> Walk<'_, '_, 't> {
                 }
                 _ => {}
             }
+        }
+        // A dependency's code after its `yield` runs after the endpoint.
+        if yields {
+            s = s.map(|_| false);
         }
         s
     }

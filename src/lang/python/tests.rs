@@ -281,3 +281,30 @@ routes = [WebSocketRoute("/s", starlette_style)]
         .collect();
     assert_eq!(lines, vec![11]);
 }
+
+#[test]
+fn a_dependency_after_its_yield_runs_after_the_endpoint() {
+    let m = model(
+        r#"
+from fastapi import Depends, FastAPI, WebSocket
+app = FastAPI()
+
+async def session(websocket: WebSocket):
+    if websocket.headers.get("x") is None:
+        await websocket.close(code=4001)
+    s = open_session()
+    yield s
+    await websocket.close(code=4002)
+
+@app.websocket("/a")
+async def a(websocket: WebSocket, s=Depends(session)):
+    await websocket.accept()
+"#,
+    );
+    let lines: Vec<usize> = m
+        .pre_accept
+        .iter()
+        .map(|p| m.source.line_col(p.span.start).line)
+        .collect();
+    assert_eq!(lines, vec![7]);
+}
