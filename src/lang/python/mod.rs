@@ -12,6 +12,7 @@
 //! - `routes`: endpoints, routes, prefixes, dependencies.
 //! - `body`: what each function does with its websocket.
 //! - `flow`: the paths before `accept()`.
+//! - `wsvars`: which names hold the websocket in each function.
 //! - `analysis`: endpoints followed through the functions they call.
 
 mod analysis;
@@ -20,9 +21,9 @@ mod flow;
 mod routes;
 mod symbols;
 mod syntax;
+mod wsvars;
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 
 use tree_sitter::{Parser, Tree};
 
@@ -270,7 +271,7 @@ pub fn build(source: &Source) -> Option<ServerModel> {
     let root = tree.root_node();
     let m = symbols::Module::collect(root, &text, source);
     let found = routes::Finder::new(&m, root).find();
-    let (ws, class_attrs) = websockets(&m, &found);
+    let (ws, class_attrs) = wsvars::websockets(&m, &found);
     let facts: Vec<body::Facts> = (0..m.functions.len())
         .map(|f| {
             body::facts(&body::Cx {
@@ -309,193 +310,6 @@ pub fn build(source: &Source) -> Option<ServerModel> {
         closes: result.closes,
         pre_accept: result.pre_accept,
     })
-}
-
-/// Which names hold the websocket in each function, and which `self.X`
-/// attributes in each class: the parameters annotated `WebSocket`, a route
-/// handler's first parameter, a `WebSocketEndpoint` method's `websocket`,
-/// the parameters the websocket is passed to by calls in this module,
-/// closure variables, and aliases (`ws = websocket`).
-fn websockets(
-    m: &symbols::Module<'_>,
-    found: &[routes::Found],
-) -> (Vec<body::WsCx>, Vec<HashSet<String>>) {
-    let src = m.src;
-    let n = m.functions.len();
-    let mut params: Vec<HashSet<usize>> = m
-        .functions
-        .iter()
-        .map(|f| {
-            f.params
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.ws_annotated)
-                .map(|(i, _)| i)
-                .collect()
-        })
-        .collect();
-    for e in found {
-        if let Some(h) = e.handler.filter(|_| e.positional_ws) {
-            if params[h].is_empty() {
-                let info = &m.functions[h];
-                let skip = usize::from(info.is_bound_method());
-                if info.params.get(skip).is_some_and(|p| !p.splat) {
-                    params[h].insert(skip);
-                }
-            }
-        }
-        if let Some(c) = e.class {
-            for (name, &f) in &m.classes[c].methods {
-                let info = &m.functions[f];
-                for (i, p) in info.params.iter().enumerate() {
-                    let by_position = i == 1
-                        && matches!(name.as_str(), "on_connect" | "on_receive" | "on_disconnect");
-                    if by_position || p.name == "websocket" {
-                        params[f].insert(i);
-                    }
-                }
-            }
-        }
-    }
-    // Parents before their closures.
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&f| m.functions[f].node.start_byte());
-    let mut ws: Vec<body::WsCx> = vec![body::WsCx::default(); n];
-    let mut class_attrs: Vec<HashSet<String>> = vec![HashSet::new(); m.classes.len()];
-    for _round in 0..8 {
-        for &f in &order {
-            let info = &m.functions[f];
-            let mut names: HashSet<String> = params[f]
-                .iter()
-                .map(|&i| info.params[i].name.clone())
-                .collect();
-            if let Some(p) = info.parent {
-                for name in &ws[p].names {
-                    if !m.locals[f].contains_key(name) {
-                        names.insert(name.clone());
-                    }
-                }
-            }
-            let mut holders = HashSet::new();
-            if let Some(body) = info.body() {
-                for _ in 0..2 {
-                    syntax::walk(
-                        body,
-                        |x| !syntax::is_scope(x),
-                        |x| {
-                            // `manager.connect(websocket)`: the manager now
-                            // holds it.
-                            if x.kind() == "call" {
-                                if let Some(call) = syntax::Call::of(x, src) {
-                                    let root = call.receiver().map(syntax::unparen);
-                                    let gets_ws = call
-                                        .args
-                                        .iter()
-                                        .chain(call.kwargs.iter().map(|(_, v)| v))
-                                        .any(|a| {
-                                            let a = syntax::unparen(*a);
-                                            a.kind() == "identifier"
-                                                && names.contains(syntax::text(a, src))
-                                        });
-                                    if let Some(r) = root.filter(|r| r.kind() == "identifier") {
-                                        if gets_ws && !names.contains(syntax::text(r, src)) {
-                                            holders.insert(syntax::text(r, src).to_string());
-                                        }
-                                    }
-                                }
-                                return;
-                            }
-                            if x.kind() != "assignment" {
-                                return;
-                            }
-                            let (Some(l), Some(r)) = (
-                                x.child_by_field_name("left"),
-                                x.child_by_field_name("right"),
-                            ) else {
-                                return;
-                            };
-                            let r = syntax::unawait(r);
-                            match (l.kind(), r.kind()) {
-                                ("identifier", "identifier")
-                                    if names.contains(syntax::text(r, src)) =>
-                                {
-                                    names.insert(syntax::text(l, src).to_string());
-                                }
-                                ("identifier", "call") => {
-                                    if let Some(call) = syntax::Call::of(r, src) {
-                                        let gets_ws = call
-                                            .args
-                                            .iter()
-                                            .chain(call.kwargs.iter().map(|(_, v)| v))
-                                            .any(|a| {
-                                                let a = syntax::unparen(*a);
-                                                a.kind() == "identifier"
-                                                    && names.contains(syntax::text(a, src))
-                                            });
-                                        if gets_ws {
-                                            holders.insert(syntax::text(l, src).to_string());
-                                        }
-                                    }
-                                }
-                                ("attribute", "identifier")
-                                    if names.contains(syntax::text(r, src)) =>
-                                {
-                                    let obj = l
-                                        .child_by_field_name("object")
-                                        .map(|o| syntax::text(o, src));
-                                    if matches!(obj, Some("self" | "cls")) {
-                                        if let (Some(c), Some(a)) =
-                                            (m.class_of_method(f), syntax::last_name(l, src))
-                                        {
-                                            class_attrs[c].insert(a.to_string());
-                                        }
-                                    }
-                                }
-                                _ => {}
-                            }
-                        },
-                    );
-                }
-            }
-            ws[f] = body::WsCx { names, holders };
-        }
-        let mut changed = false;
-        for (f, wsf) in ws.iter().enumerate() {
-            let cx = body::Cx {
-                m,
-                f,
-                ws: wsf,
-                class_attrs: &class_attrs,
-            };
-            for &c in &m.functions[f].calls {
-                let Some(call) = syntax::Call::of(c, src) else {
-                    continue;
-                };
-                let symbols::Callee::Fn(g) = m.resolve_call(f, &call) else {
-                    continue;
-                };
-                for a in call.args.iter().chain(call.kwargs.iter().map(|(_, v)| v)) {
-                    if cx.is_ws(*a, true) {
-                        let param = m.param_of_arg(g, &call, *a);
-                        // A parameter typed as something else (`Request |
-                        // WebSocket`, a protocol class) is not taken as the
-                        // websocket, even when one is passed.
-                        let untyped = |p: usize| {
-                            let q = &m.functions[g].params[p];
-                            q.annotation.is_none() || q.ws_annotated
-                        };
-                        if let Some(p) = param.filter(|&p| untyped(p)) {
-                            changed |= params[g].insert(p);
-                        }
-                    }
-                }
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    (ws, class_attrs)
 }
 
 #[cfg(test)]

@@ -8,6 +8,11 @@ pub(crate) fn model(src: &str) -> ServerModel {
     build(&source).expect("parses")
 }
 
+/// The 1-based lines of some spans of the model's module.
+fn lines(m: &ServerModel, spans: impl Iterator<Item = Span>) -> Vec<usize> {
+    spans.map(|s| m.source.line_col(s.start).line).collect()
+}
+
 fn paths(m: &ServerModel) -> Vec<(String, Vec<String>)> {
     m.endpoints
         .iter()
@@ -189,11 +194,7 @@ async def a(websocket: WebSocket, x: int):
     await websocket.close(code=4002)
 "#,
     );
-    let lines: Vec<usize> = m
-        .pre_accept
-        .iter()
-        .map(|p| m.source.line_col(p.span.start).line)
-        .collect();
+    let lines = lines(&m, m.pre_accept.iter().map(|p| p.span));
     // The for-else raise runs when no iteration accepted; after the loop
     // some path has not accepted either, but the try accepts first.
     assert_eq!(lines, vec![11], "{:?}", m.pre_accept);
@@ -274,11 +275,7 @@ async def starlette_style(conn):
 routes = [WebSocketRoute("/s", starlette_style)]
 "#,
     );
-    let lines: Vec<usize> = m
-        .closes
-        .iter()
-        .map(|c| m.source.line_col(c.span.start).line)
-        .collect();
+    let lines = lines(&m, m.closes.iter().map(|c| c.span));
     assert_eq!(lines, vec![11]);
 }
 
@@ -301,10 +298,6 @@ async def a(websocket: WebSocket, s=Depends(session)):
     await websocket.accept()
 "#,
     );
-    let lines: Vec<usize> = m
-        .pre_accept
-        .iter()
-        .map(|p| m.source.line_col(p.span.start).line)
-        .collect();
+    let lines = lines(&m, m.pre_accept.iter().map(|p| p.span));
     assert_eq!(lines, vec![7]);
 }
