@@ -4,7 +4,7 @@
 //! `rules/`, and add it to [`RULES`] below.
 
 use crate::rule::Rule;
-use crate::rules::{engine, proxy};
+use crate::rules::{engine, proxy, server};
 
 static RULES: &[&Rule] = &[
     // Engine
@@ -12,6 +12,11 @@ static RULES: &[&Rule] = &[
     &engine::ws002_io_error::RULE,
     // Client: TypeScript / JavaScript
     // Server: Python
+    &server::ws201_server_idle_keepalive::RULE,
+    &server::ws202_server_ping_reply::RULE,
+    &server::ws203_ws_route_org_filter::RULE,
+    &server::ws204_invalid_server_close_code::RULE,
+    &server::ws205_close_before_accept::RULE,
     // Proxy: Apache httpd
     &proxy::ws301_apache_proxy_timeout::RULE,
     &proxy::ws302_apache_proxy_timeout_unset::RULE,

@@ -160,17 +160,17 @@ fn check_family(family: &str) -> (BTreeSet<String>, BTreeMap<String, usize>) {
     (fired, near)
 }
 
-#[test]
-fn apache_fixtures_match_their_expectations() {
-    let (fired, near) = check_family("apache");
-    // Every proxy rule fires somewhere and has at least two near-misses.
+/// Checks `fixtures/<dir>` and that every rule of `family` fires in some
+/// case and has at least two near-miss cases.
+fn check_family_coverage(dir: &str, family: wslint::rule::Family) -> BTreeSet<String> {
+    let (fired, near) = check_family(dir);
     for rule in wslint::registry::all() {
-        if rule.family != wslint::rule::Family::Proxy {
+        if rule.family != family {
             continue;
         }
         assert!(
             fired.contains(rule.code),
-            "no Apache fixture fires {}",
+            "no {dir} fixture fires {}",
             rule.code
         );
         assert!(
@@ -180,5 +180,16 @@ fn apache_fixtures_match_their_expectations() {
             near.get(rule.code)
         );
     }
+    fired
+}
+
+#[test]
+fn apache_fixtures_match_their_expectations() {
+    let fired = check_family_coverage("apache", wslint::rule::Family::Proxy);
     assert!(fired.contains("WS001"));
+}
+
+#[test]
+fn server_fixtures_match_their_expectations() {
+    check_family_coverage("server", wslint::rule::Family::Server);
 }

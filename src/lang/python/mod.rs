@@ -1,0 +1,316 @@
+//! Python: parse (tree-sitter-python, one parser per thread) and the
+//! endpoint model the server rules read.
+//!
+//! The model is computed once per module, while the syntax tree is alive,
+//! and holds plain data: the module's imports and constants, its websocket
+//! endpoints with their routes, every receive an endpoint runs in a loop
+//! with the timeout and handler around it, every receive loop with whether
+//! it answers `"ping"`, every close code, and every close that can run
+//! before `accept()`. Rules read it; they never walk the tree.
+//!
+//! - `symbols`: definitions, bindings, imports, the value scope, calls.
+//! - `routes`: endpoints, routes, prefixes, dependencies.
+//! - `body`: what each function does with its websocket.
+//! - `flow`: the paths before `accept()`.
+//! - `wsvars`: which names hold the websocket in each function.
+//! - `analysis`: endpoints followed through the functions they call.
+
+mod analysis;
+mod body;
+mod flow;
+mod routes;
+mod symbols;
+mod syntax;
+mod wsvars;
+
+use std::cell::RefCell;
+
+use tree_sitter::{Parser, Tree};
+
+use crate::source::{Source, Span};
+use crate::values::{Origin, Resolved};
+
+pub use body::CloseKind;
+
+/// `from .settings import IDLE_TIMEOUT as T`: local `T`, module
+/// `.settings`, name `Some("IDLE_TIMEOUT")`; `import a.b as c`: local `c`,
+/// module `a.b`, name `None`.
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub local: String,
+    pub module: String,
+    pub name: Option<String>,
+    pub span: Span,
+}
+
+/// A module-level name bound once, with its value.
+#[derive(Clone, Debug)]
+pub struct Constant {
+    pub name: String,
+    /// The value expression.
+    pub span: Span,
+    pub value: Resolved,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointKind {
+    /// A function registered as a websocket route (decorator, route table,
+    /// `add_websocket_route`).
+    Route,
+    /// A `WebSocketEndpoint` class (or a class registered as a route).
+    Class,
+    /// A function with a parameter annotated `WebSocket` that nothing in the
+    /// module calls: registered or called elsewhere.
+    Annotated,
+}
+
+/// A path an endpoint serves, prefixes folded in.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub path: String,
+    /// The path argument where the route is declared.
+    pub span: Span,
+    /// False when a prefix could not be resolved (a router from another
+    /// module, a computed prefix): `path` then lacks it.
+    pub complete: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameKind {
+    Identifier,
+    Attribute,
+    Keyword,
+    Parameter,
+    /// A string literal that reads as a name (`row["org_id"]`).
+    String,
+}
+
+/// A name an endpoint's code uses (first use per function).
+#[derive(Clone, Debug)]
+pub struct NameUse {
+    pub name: String,
+    pub span: Span,
+    pub kind: NameKind,
+    /// The function it is used in.
+    pub function: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    pub kind: EndpointKind,
+    pub name: String,
+    /// The function's or class's name.
+    pub span: Span,
+    pub routes: Vec<Route>,
+    /// Names used by the handler, what it calls in this module, and its
+    /// dependencies.
+    pub names: Vec<NameUse>,
+}
+
+/// One call on the way from an endpoint to a site in a helper.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub span: Span,
+    pub label: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// `wait_for`, `asyncio.timeout`, `async_timeout.timeout`,
+    /// `anyio.fail_after`: raise `TimeoutError`.
+    Raises,
+    /// `anyio.move_on_after`: leaves the block silently.
+    MoveOn,
+}
+
+#[derive(Clone, Debug)]
+pub enum TimeoutValue {
+    Seconds(f64),
+    /// `timeout=None`: waits forever.
+    NoneLiteral,
+    Unknown,
+}
+
+#[derive(Clone, Debug)]
+pub struct Timeout {
+    pub kind: TimeoutKind,
+    /// The `wait_for(...)` or `timeout(...)` call.
+    pub call: Span,
+    pub callee: String,
+    pub value: TimeoutValue,
+    /// Where the value came from (a constant's definition).
+    pub origin: Option<Origin>,
+    pub value_span: Span,
+    pub value_text: String,
+}
+
+/// What happens when a receive's timeout fires.
+#[derive(Clone, Debug)]
+pub enum Keepalive {
+    /// Something is sent on the websocket (by the handler, or by the loop
+    /// it goes on with).
+    Sends,
+    /// Nothing is sent: `span` is the handler (or the `move_on_after` block).
+    Silent { span: Span, what: String },
+    /// No handler in the endpoint catches the `TimeoutError`.
+    Uncaught,
+    /// Cannot be told (no timeout, a handler for a name we cannot see).
+    Unknown,
+}
+
+/// A receive an endpoint awaits in a loop.
+#[derive(Clone, Debug)]
+pub struct Receive {
+    pub span: Span,
+    /// `websocket.receive_text()`.
+    pub call: String,
+    /// The function it is in.
+    pub function: String,
+    /// Index into [`ServerModel::endpoints`].
+    pub endpoint: usize,
+    pub via: Vec<Step>,
+    /// The innermost timeout around it, if any.
+    pub timeout: Option<Timeout>,
+    pub keepalive: Keepalive,
+}
+
+/// Something that sends on an endpoint's websocket on a timer, whatever
+/// the client does: a loop that sleeps and sends and does not receive
+/// (often a task started next to the receive loop), or a call handing the
+/// websocket to a keepalive/heartbeat/ping function we cannot see.
+#[derive(Clone, Debug)]
+pub struct Heartbeat {
+    pub endpoint: usize,
+    /// The loop header, or the call.
+    pub span: Span,
+    /// The loop's sleep (the longest, when it has several).
+    pub period: TimeoutValue,
+    pub origin: Option<Origin>,
+    pub value_span: Span,
+    pub value_text: String,
+}
+
+/// A loop that receives from the websocket.
+#[derive(Clone, Debug)]
+pub struct ReceiveLoop {
+    /// `while True` / `async for msg in websocket.iter_text()`.
+    pub span: Span,
+    pub receive: Span,
+    pub call: String,
+    /// The function the loop is in.
+    pub function: String,
+    pub endpoint: usize,
+    pub via: Vec<Step>,
+    pub answers_ping: bool,
+    /// A comparison with `"ping"` in it whose branch sends nothing back.
+    pub unanswered_ping: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Code {
+    pub value: Resolved,
+    pub span: Span,
+    pub text: String,
+}
+
+/// `websocket.close(...)` or `WebSocketException(...)`, anywhere in the module.
+#[derive(Clone, Debug)]
+pub struct Close {
+    pub kind: CloseKind,
+    pub span: Span,
+    pub code: Option<Code>,
+}
+
+/// A close with a code, or a `raise WebSocketException`, that can run
+/// before the endpoint accepts the connection.
+#[derive(Clone, Debug)]
+pub struct PreAccept {
+    pub kind: CloseKind,
+    pub span: Span,
+    pub code: Option<Code>,
+    pub endpoint: usize,
+    pub via: Vec<Step>,
+    /// The endpoint's own `accept()`, if it has one.
+    pub accept: Option<Span>,
+}
+
+/// What the server rules read about one module.
+pub struct ServerModel {
+    pub source: Source,
+    pub imports: Vec<Import>,
+    pub constants: Vec<Constant>,
+    pub endpoints: Vec<Endpoint>,
+    pub receives: Vec<Receive>,
+    pub receive_loops: Vec<ReceiveLoop>,
+    pub heartbeats: Vec<Heartbeat>,
+    pub closes: Vec<Close>,
+    pub pre_accept: Vec<PreAccept>,
+}
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parses Python with this thread's parser (made on first use).
+fn parse(text: &str) -> Option<Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut p = Parser::new();
+            p.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
+            *slot = Some(p);
+        }
+        slot.as_mut()?.parse(text, None)
+    })
+}
+
+/// Builds the model of one module; `None` when it cannot be parsed.
+pub fn build(source: &Source) -> Option<ServerModel> {
+    let text = source.text.clone();
+    let tree = parse(&text)?;
+    let root = tree.root_node();
+    let m = symbols::Module::collect(root, &text, source);
+    let found = routes::Finder::new(&m, root).find();
+    let (ws, class_attrs) = wsvars::websockets(&m, &found);
+    let facts: Vec<body::Facts> = (0..m.functions.len())
+        .map(|f| {
+            body::facts(&body::Cx {
+                m: &m,
+                f,
+                ws: &ws[f],
+                class_attrs: &class_attrs,
+            })
+        })
+        .collect();
+    let mut flow = flow::Flow::new(&m, &ws, &class_attrs);
+    let a = analysis::Analysis::new(&m, &facts);
+    let result = a.run(&found, &mut flow);
+
+    let mut constants: Vec<Constant> = m
+        .consts
+        .iter()
+        .filter_map(|(name, b)| match b {
+            symbols::Binding::Value(v) => Some(Constant {
+                name: name.clone(),
+                span: syntax::span(*v),
+                value: m.eval(*m.const_targets.get(name)?),
+            }),
+            symbols::Binding::Ambiguous => None,
+        })
+        .collect();
+    constants.sort_by_key(|c| c.span);
+    Some(ServerModel {
+        source: source.clone(),
+        imports: m.imports.clone(),
+        constants,
+        endpoints: result.endpoints,
+        receives: result.receives,
+        receive_loops: result.loops,
+        heartbeats: result.heartbeats,
+        closes: result.closes,
+        pre_accept: result.pre_accept,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,946 @@
+//! What a module defines and imports: functions (with their parameters and
+//! enclosing class or function), classes (methods, class attributes),
+//! module-level constants, local bindings of each function, and imports.
+//! Also the one [`Scope`] through which static values are resolved, and
+//! the resolution of a call to the function of this module it runs.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use tree_sitter::Node;
+
+use super::Import;
+use super::syntax::{self, Call, MAX_NESTING, span, text, unparen};
+use crate::source::{Source, Span};
+use crate::values::{self, Origin, Resolved, Scope, Value};
+
+pub(crate) type FnId = usize;
+pub(crate) type ClassId = usize;
+
+pub(crate) struct Param<'t> {
+    pub name: String,
+    pub node: Node<'t>,
+    pub annotation: Option<Node<'t>>,
+    pub default: Option<Node<'t>>,
+    /// Annotated `WebSocket` (see [`syntax::is_websocket_annotation`]).
+    pub ws_annotated: bool,
+    /// `*args` / `**kwargs`.
+    pub splat: bool,
+}
+
+pub(crate) struct FnInfo<'t> {
+    pub node: Node<'t>,
+    pub name: String,
+    pub name_span: Span,
+    /// The class whose body defines it (a method).
+    pub class: Option<ClassId>,
+    /// The function whose body defines it (a closure).
+    pub parent: Option<FnId>,
+    pub params: Vec<Param<'t>>,
+    /// Decorator expressions, outermost first.
+    pub decorators: Vec<Node<'t>>,
+    /// Every call in its body (not in nested functions or classes).
+    pub calls: Vec<Node<'t>>,
+}
+
+impl<'t> FnInfo<'t> {
+    pub(crate) fn body(&self) -> Option<Node<'t>> {
+        self.node.child_by_field_name("body")
+    }
+
+    /// Whether its first parameter is `self`/`cls` of a method.
+    pub(crate) fn is_bound_method(&self) -> bool {
+        self.class.is_some()
+            && self
+                .params
+                .first()
+                .is_some_and(|p| p.name == "self" || p.name == "cls")
+    }
+}
+
+pub(crate) struct ClassInfo<'t> {
+    pub name: String,
+    pub name_span: Span,
+    /// Base classes as written.
+    pub bases: Vec<String>,
+    pub decorators: Vec<Node<'t>>,
+    pub methods: HashMap<String, FnId>,
+    /// Class-level `NAME = value`.
+    pub attrs: HashMap<String, Binding<'t>>,
+    /// Names assigned as `self.NAME = ...` in some method.
+    pub self_assigned: HashSet<String>,
+}
+
+/// A name's definition in one scope.
+#[derive(Clone, Copy)]
+pub(crate) enum Binding<'t> {
+    /// Bound once: `NAME = value` (the value node).
+    Value(Node<'t>),
+    /// Bound more than once, or by something other than a plain assignment
+    /// (a parameter, a loop, an import, `+=`): its value is unknown.
+    Ambiguous,
+}
+
+fn bind<'t>(map: &mut HashMap<String, Binding<'t>>, name: &str, value: Option<Node<'t>>) {
+    match (map.get(name), value) {
+        (None, Some(v)) => {
+            map.insert(name.to_string(), Binding::Value(v));
+        }
+        _ => {
+            map.insert(name.to_string(), Binding::Ambiguous);
+        }
+    }
+}
+
+pub(crate) struct Module<'t> {
+    pub src: &'t str,
+    pub source: Source,
+    pub functions: Vec<FnInfo<'t>>,
+    pub classes: Vec<ClassInfo<'t>>,
+    /// Functions in source order.
+    by_start: Vec<FnId>,
+    /// Module-level functions by name (the last definition wins, as in Python).
+    pub module_fns: HashMap<String, FnId>,
+    /// Closures by (enclosing function, name).
+    nested: HashMap<(FnId, String), FnId>,
+    pub class_by_name: HashMap<String, ClassId>,
+    /// Module-level bindings.
+    pub consts: HashMap<String, Binding<'t>>,
+    /// The assignment target of each module-level single binding, for spans.
+    pub const_targets: HashMap<String, Node<'t>>,
+    /// Module-level `x = ClassName(...)` for classes of this module.
+    pub instances: HashMap<String, ClassId>,
+    pub imports: Vec<Import>,
+    /// Bindings local to each function (parameters included, as Ambiguous).
+    pub locals: Vec<HashMap<String, Binding<'t>>>,
+    /// Every module-level statement (inside `if`/`try`/`with` blocks too).
+    pub statements: Vec<Node<'t>>,
+}
+
+impl<'t> Module<'t> {
+    pub(crate) fn collect(root: Node<'t>, src: &'t str, source: &Source) -> Module<'t> {
+        let mut m = Module {
+            src,
+            source: source.clone(),
+            functions: Vec::new(),
+            classes: Vec::new(),
+            by_start: Vec::new(),
+            module_fns: HashMap::new(),
+            nested: HashMap::new(),
+            class_by_name: HashMap::new(),
+            consts: HashMap::new(),
+            const_targets: HashMap::new(),
+            instances: HashMap::new(),
+            imports: Vec::new(),
+            locals: Vec::new(),
+            statements: Vec::new(),
+        };
+        m.collect_definitions(root);
+        m.collect_module_level(root);
+        for f in 0..m.functions.len() {
+            let locals = m.collect_locals(f);
+            m.locals.push(locals);
+        }
+        m
+    }
+
+    /// Functions and classes, with their nesting; iterative.
+    fn collect_definitions(&mut self, root: Node<'t>) {
+        // (node, enclosing function, class whose body this is)
+        let mut stack: Vec<(Node<'t>, Option<FnId>, Option<ClassId>, u32)> =
+            vec![(root, None, None, 0)];
+        while let Some((n, fun, class, depth)) = stack.pop() {
+            if depth > MAX_NESTING * 4 {
+                continue;
+            }
+            let (def, decorators) = match n.kind() {
+                "decorated_definition" => {
+                    let mut c = n.walk();
+                    let decorators: Vec<Node<'t>> = n
+                        .named_children(&mut c)
+                        .filter(|d| d.kind() == "decorator")
+                        .filter_map(|d| d.named_child(0))
+                        .collect();
+                    match n.child_by_field_name("definition") {
+                        Some(d) => (d, decorators),
+                        None => continue,
+                    }
+                }
+                _ => (n, Vec::new()),
+            };
+            match def.kind() {
+                "function_definition" => {
+                    let id = self.add_function(def, fun, class, decorators);
+                    if let Some(body) = def.child_by_field_name("body") {
+                        stack.push((body, Some(id), None, depth + 1));
+                    }
+                }
+                "class_definition" => {
+                    let id = self.add_class(def, decorators);
+                    if fun.is_none() && class.is_none() {
+                        self.class_by_name.insert(self.classes[id].name.clone(), id);
+                    }
+                    if let Some(body) = def.child_by_field_name("body") {
+                        stack.push((body, fun, Some(id), depth + 1));
+                    }
+                }
+                _ => {
+                    let mut c = def.walk();
+                    let children: Vec<Node<'t>> = def.named_children(&mut c).collect();
+                    // Compound statements keep the class context (a method
+                    // under `if TYPE_CHECKING:` is still a method).
+                    let keep_class = matches!(
+                        def.kind(),
+                        "block"
+                            | "if_statement"
+                            | "else_clause"
+                            | "elif_clause"
+                            | "try_statement"
+                            | "except_clause"
+                            | "finally_clause"
+                            | "with_statement"
+                            | "module"
+                    );
+                    for ch in children.into_iter().rev() {
+                        stack.push((ch, fun, if keep_class { class } else { None }, depth + 1));
+                    }
+                }
+            }
+        }
+        // Stack order visits definitions in source order only roughly; make
+        // "last definition wins" follow the source.
+        let mut order: Vec<FnId> = (0..self.functions.len()).collect();
+        order.sort_by_key(|&f| self.functions[f].node.start_byte());
+        self.by_start = order.clone();
+        for f in order {
+            let info = &self.functions[f];
+            match (info.parent, info.class) {
+                (None, None) => {
+                    self.module_fns.insert(info.name.clone(), f);
+                }
+                (None, Some(c)) => {
+                    self.classes[c].methods.insert(info.name.clone(), f);
+                }
+                (Some(p), None) => {
+                    self.nested.insert((p, info.name.clone()), f);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn add_function(
+        &mut self,
+        def: Node<'t>,
+        parent: Option<FnId>,
+        class: Option<ClassId>,
+        decorators: Vec<Node<'t>>,
+    ) -> FnId {
+        let src = self.src;
+        let name_node = def.child_by_field_name("name");
+        let mut params = Vec::new();
+        if let Some(ps) = def.child_by_field_name("parameters") {
+            let mut c = ps.walk();
+            for p in ps.named_children(&mut c) {
+                if let Some(param) = param(p, src) {
+                    params.push(param);
+                }
+            }
+        }
+        let mut calls = Vec::new();
+        if let Some(body) = def.child_by_field_name("body") {
+            syntax::walk(
+                body,
+                |n| !syntax::is_scope(n),
+                |n| {
+                    if n.kind() == "call" {
+                        calls.push(n);
+                    }
+                },
+            );
+        }
+        let id = self.functions.len();
+        self.functions.push(FnInfo {
+            node: def,
+            name: name_node
+                .map(|n| text(n, src).to_string())
+                .unwrap_or_default(),
+            name_span: name_node.map(span).unwrap_or_else(|| span(def)),
+            class,
+            parent,
+            params,
+            decorators,
+            calls,
+        });
+        id
+    }
+
+    fn add_class(&mut self, def: Node<'t>, decorators: Vec<Node<'t>>) -> ClassId {
+        let src = self.src;
+        let name_node = def.child_by_field_name("name");
+        let mut bases = Vec::new();
+        if let Some(sup) = def.child_by_field_name("superclasses") {
+            let mut c = sup.walk();
+            for b in sup.named_children(&mut c) {
+                if b.kind() != "keyword_argument" {
+                    bases.push(text(b, src).to_string());
+                }
+            }
+        }
+        let mut attrs = HashMap::new();
+        let mut self_assigned = HashSet::new();
+        if let Some(body) = def.child_by_field_name("body") {
+            let mut c = body.walk();
+            for stmt in body.named_children(&mut c) {
+                if stmt.kind() == "expression_statement" {
+                    if let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") {
+                        record_assignment(a, src, &mut attrs, None);
+                    }
+                }
+            }
+            syntax::walk(
+                body,
+                |n| n.kind() != "class_definition",
+                |n| {
+                    if matches!(n.kind(), "assignment" | "augmented_assignment") {
+                        if let Some(left) = n.child_by_field_name("left") {
+                            self_targets(left, src, &mut self_assigned);
+                        }
+                    }
+                },
+            );
+        }
+        let id = self.classes.len();
+        self.classes.push(ClassInfo {
+            name: name_node
+                .map(|n| text(n, src).to_string())
+                .unwrap_or_default(),
+            name_span: name_node.map(span).unwrap_or_else(|| span(def)),
+            bases,
+            decorators,
+            methods: HashMap::new(),
+            attrs,
+            self_assigned,
+        });
+        id
+    }
+
+    /// Module-level bindings, imports and instances; statements under
+    /// module-level `if`/`try`/`with` count (their bindings become
+    /// ambiguous when bound twice).
+    fn collect_module_level(&mut self, root: Node<'t>) {
+        let src = self.src;
+        let mut stack = vec![(root, 0u32)];
+        while let Some((n, depth)) = stack.pop() {
+            if depth > MAX_NESTING {
+                continue;
+            }
+            let mut c = n.walk();
+            let children: Vec<Node<'t>> = n.named_children(&mut c).collect();
+            for stmt in children.into_iter().rev() {
+                match stmt.kind() {
+                    "block" | "if_statement" | "elif_clause" | "else_clause" | "try_statement"
+                    | "except_clause" | "finally_clause" | "with_statement" => {
+                        stack.push((stmt, depth + 1))
+                    }
+                    _ => {}
+                }
+            }
+            let mut c = n.walk();
+            for stmt in n.named_children(&mut c) {
+                match stmt.kind() {
+                    "expression_statement" => {
+                        self.statements.push(stmt);
+                        if let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") {
+                            record_assignment(
+                                a,
+                                src,
+                                &mut self.consts,
+                                Some(&mut self.const_targets),
+                            );
+                            self.record_instance(a);
+                        } else if let Some(a) = stmt
+                            .named_child(0)
+                            .filter(|a| a.kind() == "augmented_assignment")
+                        {
+                            if let Some(l) = a.child_by_field_name("left") {
+                                bind(&mut self.consts, text(l, src), None);
+                            }
+                        }
+                    }
+                    "import_statement" | "import_from_statement" => {
+                        self.record_import(stmt);
+                    }
+                    "for_statement" => {
+                        if let Some(l) = stmt.child_by_field_name("left") {
+                            for name in target_names(l, src) {
+                                bind(&mut self.consts, name, None);
+                            }
+                        }
+                    }
+                    "function_definition" | "class_definition" | "decorated_definition" => {
+                        let def = if stmt.kind() == "decorated_definition" {
+                            stmt.child_by_field_name("definition")
+                        } else {
+                            Some(stmt)
+                        };
+                        if let Some(name) = def.and_then(|d| d.child_by_field_name("name")) {
+                            // A def shadows a constant of the same name.
+                            bind(&mut self.consts, text(name, src), None);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.statements.sort_by_key(|s| s.start_byte());
+    }
+
+    fn record_instance(&mut self, a: Node<'t>) {
+        let (Some(left), Some(right)) = (
+            a.child_by_field_name("left"),
+            a.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if left.kind() != "identifier" {
+            return;
+        }
+        if let Some(call) = Call::of(unparen(right), self.src) {
+            if let Some(&c) = self.class_by_name.get(syntax::text(call.callee, self.src)) {
+                self.instances.insert(text(left, self.src).to_string(), c);
+            }
+        }
+    }
+
+    fn record_import(&mut self, stmt: Node<'t>) {
+        let src = self.src;
+        let module = stmt
+            .child_by_field_name("module_name")
+            .map(|m| text(m, src).to_string());
+        let mut c = stmt.walk();
+        for name in stmt.children_by_field_name("name", &mut c) {
+            let (dotted, alias) = match name.kind() {
+                "aliased_import" => (
+                    name.child_by_field_name("name").map(|n| text(n, src)),
+                    name.child_by_field_name("alias").map(|n| text(n, src)),
+                ),
+                _ => (Some(text(name, src)), None),
+            };
+            let Some(dotted) = dotted else { continue };
+            let import = match &module {
+                // from M import N [as A]
+                Some(m) => Import {
+                    local: alias.unwrap_or(dotted).to_string(),
+                    module: m.clone(),
+                    name: Some(dotted.to_string()),
+                    span: span(name),
+                },
+                // import a.b [as A]: without an alias the local name is `a`
+                None => Import {
+                    local: alias
+                        .unwrap_or_else(|| dotted.split('.').next().unwrap_or(dotted))
+                        .to_string(),
+                    module: match alias {
+                        Some(_) => dotted.to_string(),
+                        None => dotted.split('.').next().unwrap_or(dotted).to_string(),
+                    },
+                    name: None,
+                    span: span(name),
+                },
+            };
+            bind(&mut self.consts, &import.local, None);
+            self.imports.push(import);
+        }
+    }
+
+    /// Names bound in function `f`'s body and parameters.
+    fn collect_locals(&self, f: FnId) -> HashMap<String, Binding<'t>> {
+        let src = self.src;
+        let info = &self.functions[f];
+        let mut map = HashMap::new();
+        for p in &info.params {
+            bind(&mut map, &p.name, None);
+        }
+        let Some(body) = info.body() else { return map };
+        let mut declared_global = HashSet::new();
+        syntax::walk(
+            body,
+            |n| {
+                !syntax::is_scope(n)
+                    && !matches!(
+                        n.kind(),
+                        "list_comprehension"
+                            | "set_comprehension"
+                            | "dictionary_comprehension"
+                            | "generator_expression"
+                    )
+            },
+            |n| match n.kind() {
+                "assignment" => record_assignment(n, src, &mut map, None),
+                "augmented_assignment" => {
+                    if let Some(l) = n.child_by_field_name("left") {
+                        for name in target_names(l, src) {
+                            bind(&mut map, name, None);
+                        }
+                    }
+                }
+                "for_statement" => {
+                    if let Some(l) = n.child_by_field_name("left") {
+                        for name in target_names(l, src) {
+                            bind(&mut map, name, None);
+                        }
+                    }
+                }
+                "as_pattern_target" | "named_expression" => {
+                    let target = if n.kind() == "named_expression" {
+                        n.child_by_field_name("name")
+                    } else {
+                        n.named_child(0)
+                    };
+                    if let Some(t) = target {
+                        for name in target_names(t, src) {
+                            bind(&mut map, name, None);
+                        }
+                    }
+                }
+                "function_definition" | "class_definition" => {
+                    if let Some(name) = n.child_by_field_name("name") {
+                        bind(&mut map, text(name, src), None);
+                    }
+                }
+                "import_statement" | "import_from_statement" => {
+                    let mut c = n.walk();
+                    for name in n.children_by_field_name("name", &mut c) {
+                        let local = match name.kind() {
+                            "aliased_import" => name.child_by_field_name("alias"),
+                            _ => Some(name),
+                        };
+                        if let Some(l) = local {
+                            let t = text(l, src);
+                            bind(&mut map, t.split('.').next().unwrap_or(t), None);
+                        }
+                    }
+                }
+                "global_statement" | "nonlocal_statement" => {
+                    let mut c = n.walk();
+                    for name in n.named_children(&mut c) {
+                        declared_global.insert(text(name, src).to_string());
+                    }
+                }
+                _ => {}
+            },
+        );
+        for g in declared_global {
+            map.remove(&g);
+        }
+        map
+    }
+
+    /// The function whose definition holds `n` (not counting `n` itself).
+    /// By byte ranges, not `Node::parent` (which tree-sitter computes from
+    /// the root each time): the last function starting before `n`, or the
+    /// first of its enclosing functions that contains `n`.
+    pub(crate) fn enclosing_fn(&self, n: Node<'_>) -> Option<FnId> {
+        let (start, end) = (n.start_byte(), n.end_byte());
+        let i = self
+            .by_start
+            .partition_point(|&f| self.functions[f].node.start_byte() <= start);
+        let mut cand = self.by_start[..i].last().copied();
+        while let Some(f) = cand {
+            let def = self.functions[f].node;
+            let contains = def.start_byte() <= start && end <= def.end_byte();
+            if contains && def.id() != n.id() {
+                return Some(f);
+            }
+            cand = self.functions[f].parent;
+        }
+        None
+    }
+
+    /// The function of this module a call runs, if it can be told.
+    pub(crate) fn resolve_call(&self, from: FnId, call: &Call<'t>) -> Callee {
+        let src = self.src;
+        let callee = unparen(call.callee);
+        match callee.kind() {
+            "identifier" => {
+                let name = text(callee, src);
+                // A closure defined in this function or an enclosing one.
+                let mut scope = Some(from);
+                while let Some(s) = scope {
+                    if let Some(g) = self.nested_fn(s, name) {
+                        return Callee::Fn(g);
+                    }
+                    if self.locals[s].contains_key(name) {
+                        // A local that is not a def: a variable, unknown.
+                        return Callee::External;
+                    }
+                    scope = self.functions[s].parent;
+                }
+                if let Some(&g) = self.module_fns.get(name) {
+                    return Callee::Fn(g);
+                }
+                if let Some(&c) = self.class_by_name.get(name) {
+                    return Callee::Class(c);
+                }
+                Callee::External
+            }
+            "attribute" => {
+                let Some(obj) = callee.child_by_field_name("object").map(unparen) else {
+                    return Callee::External;
+                };
+                let Some(method) = syntax::last_name(callee, src) else {
+                    return Callee::External;
+                };
+                let class = match (obj.kind(), text(obj, src)) {
+                    ("identifier", "self" | "cls") => self.class_of_method(from),
+                    ("identifier", name) => self.local_instance(from, name).or_else(|| {
+                        self.instances
+                            .get(name)
+                            .or_else(|| self.class_by_name.get(name))
+                            .copied()
+                    }),
+                    _ => None,
+                };
+                match class.and_then(|c| self.method(c, method, 0)) {
+                    Some(g) => Callee::Fn(g),
+                    None => Callee::External,
+                }
+            }
+            _ => Callee::External,
+        }
+    }
+
+    /// The class of a local `x = ClassName(...)` bound once in `from` (or
+    /// an enclosing function).
+    fn local_instance(&self, from: FnId, name: &str) -> Option<ClassId> {
+        let mut scope = Some(from);
+        while let Some(s) = scope {
+            match self.locals[s].get(name) {
+                Some(Binding::Value(v)) => {
+                    let call = Call::of(syntax::unawait(*v), self.src)?;
+                    let callee = unparen(call.callee);
+                    return (callee.kind() == "identifier")
+                        .then(|| self.class_by_name.get(text(callee, self.src)).copied())
+                        .flatten();
+                }
+                Some(Binding::Ambiguous) => return None,
+                None => scope = self.functions[s].parent,
+            }
+        }
+        None
+    }
+
+    /// A function defined in `scope`'s body (a closure) named `name`.
+    pub(crate) fn nested_fn(&self, scope: FnId, name: &str) -> Option<FnId> {
+        self.nested.get(&(scope, name.to_string())).copied()
+    }
+
+    /// The class `f` is a method of (or the method enclosing `f`).
+    pub(crate) fn class_of_method(&self, mut f: FnId) -> Option<ClassId> {
+        for _ in 0..MAX_NESTING {
+            let info = &self.functions[f];
+            if let Some(c) = info.class {
+                return Some(c);
+            }
+            f = info.parent?;
+        }
+        None
+    }
+
+    /// A method of class `c` or of a base class defined in this module.
+    pub(crate) fn method(&self, c: ClassId, name: &str, depth: u32) -> Option<FnId> {
+        if depth > 8 {
+            return None;
+        }
+        let class = &self.classes[c];
+        if let Some(&m) = class.methods.get(name) {
+            return Some(m);
+        }
+        class.bases.iter().find_map(|b| {
+            self.class_by_name
+                .get(b.as_str())
+                .and_then(|&bc| self.method(bc, name, depth + 1))
+        })
+    }
+
+    /// The argument of `call` that binds parameter `p` of `callee`.
+    pub(crate) fn param_of_arg(
+        &self,
+        callee: FnId,
+        call: &Call<'t>,
+        arg: Node<'t>,
+    ) -> Option<usize> {
+        let info = &self.functions[callee];
+        if let Some((k, _)) = call.kwargs.iter().find(|(_, v)| v.id() == arg.id()) {
+            return info.params.iter().position(|p| p.name == *k);
+        }
+        let pos = call.args.iter().position(|a| a.id() == arg.id())?;
+        if call.args[..pos]
+            .iter()
+            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+        {
+            return None;
+        }
+        let offset =
+            usize::from(info.is_bound_method() && unparen(call.callee).kind() == "attribute");
+        let i = pos + offset;
+        (i < info.params.len() && !info.params[i].splat).then_some(i)
+    }
+
+    /// The value scope as seen from anywhere in this module.
+    pub(crate) fn scope(&self) -> PyScope<'_, 't> {
+        PyScope { module: self }
+    }
+
+    /// Evaluates an expression of this module.
+    pub(crate) fn eval(&self, n: Node<'_>) -> Resolved {
+        values::eval(n, self.src, &values::PYTHON, &self.scope(), 0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Callee {
+    /// A function or method of this module.
+    Fn(FnId),
+    /// A class of this module (its constructor).
+    Class(ClassId),
+    /// Anything else: imported, a variable, a builtin.
+    External,
+}
+
+fn param<'t>(p: Node<'t>, src: &'t str) -> Option<Param<'t>> {
+    let (name_node, annotation, default, splat) = match p.kind() {
+        "identifier" => (Some(p), None, None, false),
+        "typed_parameter" => {
+            let inner = p.named_child(0)?;
+            let splat = inner.kind() != "identifier";
+            let name = if splat {
+                inner.named_child(0)
+            } else {
+                Some(inner)
+            };
+            (name, p.child_by_field_name("type"), None, splat)
+        }
+        "default_parameter" => (
+            p.child_by_field_name("name"),
+            None,
+            p.child_by_field_name("value"),
+            false,
+        ),
+        "typed_default_parameter" => (
+            p.child_by_field_name("name"),
+            p.child_by_field_name("type"),
+            p.child_by_field_name("value"),
+            false,
+        ),
+        "list_splat_pattern" | "dictionary_splat_pattern" => (p.named_child(0), None, None, true),
+        _ => return None,
+    };
+    let name_node = name_node?;
+    Some(Param {
+        name: text(name_node, src).to_string(),
+        node: p,
+        annotation,
+        default,
+        ws_annotated: annotation.is_some_and(|a| syntax::is_websocket_annotation(text(a, src))),
+        splat,
+    })
+}
+
+/// Records `a = b = value`, `NAME: T = value`; tuple targets are ambiguous.
+fn record_assignment<'t>(
+    a: Node<'t>,
+    src: &'t str,
+    map: &mut HashMap<String, Binding<'t>>,
+    mut targets: Option<&mut HashMap<String, Node<'t>>>,
+) {
+    let mut cur = a;
+    let mut lefts = Vec::new();
+    // `a = b = v` nests: assignment(left a, right assignment(left b, right v))
+    let value = loop {
+        if let Some(l) = cur.child_by_field_name("left") {
+            lefts.push(l);
+        }
+        match cur.child_by_field_name("right") {
+            Some(r) if r.kind() == "assignment" => cur = r,
+            other => break other,
+        }
+    };
+    for l in lefts {
+        if l.kind() == "identifier" {
+            let name = text(l, src);
+            bind(map, name, value);
+            if let Some(t) = targets.as_deref_mut() {
+                t.insert(name.to_string(), l);
+            }
+        } else {
+            for name in target_names(l, src) {
+                bind(map, name, None);
+            }
+        }
+    }
+}
+
+/// The names a target binds: `a`, `a, b`, `(a, [b, *c])`.
+fn target_names<'t>(n: Node<'t>, src: &'t str) -> Vec<&'t str> {
+    let mut out = Vec::new();
+    syntax::walk(
+        n,
+        |m| !matches!(m.kind(), "attribute" | "subscript"),
+        |m| {
+            if m.kind() == "identifier"
+                && !matches!(
+                    m.parent().map(|p| p.kind()),
+                    Some("attribute" | "subscript")
+                )
+            {
+                out.push(text(m, src));
+            }
+        },
+    );
+    out
+}
+
+/// `self.X` targets of an assignment.
+fn self_targets(left: Node<'_>, src: &str, out: &mut HashSet<String>) {
+    syntax::walk(
+        left,
+        |_| true,
+        |m| {
+            if m.kind() == "attribute" {
+                let obj = m.child_by_field_name("object").map(|o| text(o, src));
+                if matches!(obj, Some("self" | "cls")) {
+                    if let Some(a) = m.child_by_field_name("attribute") {
+                        out.insert(text(a, src).to_string());
+                    }
+                }
+            }
+        },
+    );
+}
+
+/// Starlette's `WS_1006_ABNORMAL_CLOSURE` and friends (`starlette.status`,
+/// re-exported as `fastapi.status`): the code is in the name.
+static STARLETTE_WS_CODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^WS_(\d{4})_[A-Z0-9_]+$").expect("static regex"));
+
+pub(crate) fn starlette_code(name: &str) -> Option<f64> {
+    STARLETTE_WS_CODE
+        .captures(name)
+        .and_then(|c| c[1].parse::<f64>().ok())
+}
+
+/// The value scope of a module: function locals bound once, module
+/// constants bound once, class attributes (`Class.NAME`, `self.NAME` when no
+/// method assigns it), Starlette's status constants. Imported names are
+/// unknown until the cross-module project model resolves them; this is the
+/// one place to plug it in.
+pub(crate) struct PyScope<'m, 't> {
+    module: &'m Module<'t>,
+}
+
+impl PyScope<'_, '_> {
+    fn resolve_binding(&self, binding: Binding<'_>, name: &str, depth: u32) -> Resolved {
+        match binding {
+            Binding::Value(v) => {
+                let r = values::eval(v, self.module.src, &values::PYTHON, self, depth + 1);
+                Resolved {
+                    value: r.value,
+                    origin: Some(Origin {
+                        file: self.module.source.clone(),
+                        span: span(v),
+                        name: name.to_string(),
+                    }),
+                }
+            }
+            Binding::Ambiguous => Resolved::unknown(),
+        }
+    }
+
+    fn imported(&self, name: &str) -> Option<&Import> {
+        self.module.imports.iter().rev().find(|i| i.local == name)
+    }
+
+    /// The value of `path` read through `import` (`IDLE_TIMEOUT` from
+    /// `from .settings import IDLE_TIMEOUT`, `config.IDLE` from `import
+    /// config`). The cross-module project model plugs in here; until then
+    /// nothing imported is known.
+    fn imported_value(&self, import: &Import, path: &[&str], depth: u32) -> Resolved {
+        let _ = (import, path, depth);
+        Resolved::unknown()
+    }
+}
+
+impl Scope for PyScope<'_, '_> {
+    fn identifier(&self, name: &str, at: Node<'_>, depth: u32) -> Resolved {
+        let m = self.module;
+        let mut scope = m.enclosing_fn(at);
+        while let Some(f) = scope {
+            if let Some(b) = m.locals[f].get(name) {
+                return self.resolve_binding(*b, name, depth);
+            }
+            scope = m.functions[f].parent;
+        }
+        if let Some(i) = self.imported(name) {
+            // `from starlette.status import WS_1006_ABNORMAL_CLOSURE`
+            if let Some(code) = starlette_code(name) {
+                if i.module.ends_with("status") {
+                    return Resolved::of(Value::Number(code));
+                }
+            }
+            return self.imported_value(i, &[name], depth);
+        }
+        match m.consts.get(name) {
+            Some(b) => self.resolve_binding(*b, name, depth),
+            None => Resolved::unknown(),
+        }
+    }
+
+    fn member(&self, path: &[&str], at: Node<'_>, depth: u32) -> Resolved {
+        let m = self.module;
+        let [.., last] = path else {
+            return Resolved::unknown();
+        };
+        if path.len() >= 2 {
+            if let Some(code) = starlette_code(last) {
+                // status.WS_1006_..., starlette.status.WS_1006_...
+                if path[path.len() - 2] == "status" {
+                    return Resolved::of(Value::Number(code));
+                }
+            }
+        }
+        let local = m
+            .enclosing_fn(at)
+            .is_some_and(|f| m.locals[f].contains_key(path[0]));
+        if !local && !matches!(path[0], "self" | "cls") {
+            if let Some(i) = self.imported(path[0]) {
+                return self.imported_value(i, path, depth);
+            }
+        }
+        if path.len() != 2 {
+            return Resolved::unknown();
+        }
+        let class = match path[0] {
+            "self" | "cls" => m
+                .enclosing_fn(at)
+                .and_then(|f| m.class_of_method(f))
+                .filter(|&c| !m.classes[c].self_assigned.contains(path[1])),
+            name => {
+                let shadowed = m
+                    .enclosing_fn(at)
+                    .is_some_and(|f| m.locals[f].contains_key(name));
+                if shadowed {
+                    None
+                } else {
+                    m.class_by_name.get(name).copied()
+                }
+            }
+        };
+        match class.and_then(|c| m.classes[c].attrs.get(path[1]).copied()) {
+            Some(b) => self.resolve_binding(b, &path.join("."), depth),
+            None => Resolved::unknown(),
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Small helpers over tree-sitter-python nodes: text, spans, calls and
+//! their arguments, dotted names. Nothing here knows about websockets.
+
+use tree_sitter::Node;
+
+use crate::source::Span;
+use crate::values::{self, NoScope, Value};
+
+/// How deep the recursive walks of this front end go into nested
+/// statements and expressions; deeper code is not looked at (no stack
+/// overflow on generated or hostile input).
+pub(crate) const MAX_NESTING: u32 = 200;
+
+pub(crate) fn text<'s>(n: Node<'_>, src: &'s str) -> &'s str {
+    n.utf8_text(src.as_bytes()).unwrap_or("")
+}
+
+pub(crate) fn span(n: Node<'_>) -> Span {
+    Span::new(n.start_byte(), n.end_byte())
+}
+
+/// `(x)` -> `x`, repeatedly.
+pub(crate) fn unparen(mut n: Node<'_>) -> Node<'_> {
+    while n.kind() == "parenthesized_expression" {
+        match n.named_child(0) {
+            Some(inner) => n = inner,
+            None => break,
+        }
+    }
+    n
+}
+
+/// `await x` -> `x`, `(x)` -> `x`.
+pub(crate) fn unawait(n: Node<'_>) -> Node<'_> {
+    let n = unparen(n);
+    if n.kind() == "await" {
+        if let Some(inner) = n.named_child(0) {
+            return unparen(inner);
+        }
+    }
+    n
+}
+
+/// The parent, skipping parentheses.
+pub(crate) fn parent_unparen(n: Node<'_>) -> Option<Node<'_>> {
+    let mut p = n.parent()?;
+    while p.kind() == "parenthesized_expression" {
+        p = p.parent()?;
+    }
+    Some(p)
+}
+
+/// `a.b.c` as written (identifiers and attributes only).
+pub(crate) fn dotted(n: Node<'_>, src: &str) -> Option<String> {
+    values::member_path(n, src, &values::PYTHON).map(|p| p.join("."))
+}
+
+/// The last name of an identifier or attribute: `c` of `a.b.c`.
+pub(crate) fn last_name<'s>(n: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let n = unparen(n);
+    match n.kind() {
+        "identifier" => Some(text(n, src)),
+        "attribute" => n.child_by_field_name("attribute").map(|a| text(a, src)),
+        _ => None,
+    }
+}
+
+/// A call's pieces: the callee, positional arguments and keyword arguments.
+pub(crate) struct Call<'t> {
+    pub node: Node<'t>,
+    pub callee: Node<'t>,
+    pub args: Vec<Node<'t>>,
+    pub kwargs: Vec<(&'t str, Node<'t>)>,
+}
+
+impl<'t> Call<'t> {
+    pub(crate) fn of(node: Node<'t>, src: &'t str) -> Option<Call<'t>> {
+        if node.kind() != "call" {
+            return None;
+        }
+        let callee = node.child_by_field_name("function")?;
+        let mut args = Vec::new();
+        let mut kwargs = Vec::new();
+        if let Some(list) = node.child_by_field_name("arguments") {
+            if list.kind() == "argument_list" {
+                let mut c = list.walk();
+                for a in list.named_children(&mut c) {
+                    match a.kind() {
+                        "comment" => {}
+                        "keyword_argument" => {
+                            if let (Some(k), Some(v)) = (
+                                a.child_by_field_name("name"),
+                                a.child_by_field_name("value"),
+                            ) {
+                                kwargs.push((text(k, src), v));
+                            }
+                        }
+                        _ => args.push(a),
+                    }
+                }
+            }
+        }
+        Some(Call {
+            node,
+            callee,
+            args,
+            kwargs,
+        })
+    }
+
+    /// The argument passed as keyword `name` or else at position `pos`.
+    pub(crate) fn arg(&self, pos: usize, name: &str) -> Option<Node<'t>> {
+        self.kwarg(name).or_else(|| {
+            self.args
+                .get(pos)
+                .copied()
+                .filter(|a| !matches!(a.kind(), "list_splat" | "dictionary_splat"))
+        })
+    }
+
+    pub(crate) fn kwarg(&self, name: &str) -> Option<Node<'t>> {
+        self.kwargs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| *v)
+    }
+
+    /// The callee's last name: `wait_for` of `asyncio.wait_for(...)`.
+    pub(crate) fn name(&self, src: &'t str) -> Option<&'t str> {
+        last_name(self.callee, src)
+    }
+
+    /// The callee's receiver: `websocket` of `websocket.close()`.
+    pub(crate) fn receiver(&self) -> Option<Node<'t>> {
+        let c = unparen(self.callee);
+        (c.kind() == "attribute")
+            .then(|| c.child_by_field_name("object"))
+            .flatten()
+    }
+}
+
+/// A plain string literal's content (no f-string, no escapes).
+pub(crate) fn string_literal(n: Node<'_>, src: &str) -> Option<String> {
+    if n.kind() != "string" {
+        return None;
+    }
+    match values::eval(n, src, &values::PYTHON, &NoScope, 0).value {
+        Value::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// Calls a visitor on `root` and every descendant, pre-order, without
+/// recursion. `descend` decides whether to enter a node's children.
+pub(crate) fn walk<'t>(
+    root: Node<'t>,
+    mut descend: impl FnMut(Node<'t>) -> bool,
+    mut visit: impl FnMut(Node<'t>),
+) {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        visit(n);
+        if !descend(n) {
+            continue;
+        }
+        let mut c = n.walk();
+        let children: Vec<Node<'t>> = n.named_children(&mut c).collect();
+        stack.extend(children.into_iter().rev());
+    }
+}
+
+/// Whether a node opens a new scope whose body does not run where it
+/// stands: nested functions, classes and lambdas.
+pub(crate) fn is_scope(n: Node<'_>) -> bool {
+    matches!(
+        n.kind(),
+        "function_definition" | "class_definition" | "lambda" | "decorated_definition"
+    )
+}
+
+/// A type annotation that names `WebSocket` itself (not a list of them, not
+/// `WebSocketDisconnect`): `WebSocket`, `fastapi.WebSocket`,
+/// `"starlette.websockets.WebSocket"`, `Annotated[WebSocket, ...]`,
+/// `Optional[WebSocket]`, `WebSocket | None`.
+pub(crate) fn is_websocket_annotation(annotation: &str) -> bool {
+    let mut s: String = annotation
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
+        .collect();
+    for _ in 0..8 {
+        if let Some(inner) = s
+            .strip_prefix("Annotated[")
+            .or_else(|| s.strip_prefix("typing.Annotated["))
+            .or_else(|| s.strip_prefix("typing_extensions.Annotated["))
+        {
+            s = top_level_split(inner.strip_suffix(']').unwrap_or(inner), ',')
+                .first()
+                .cloned()
+                .unwrap_or_default();
+            continue;
+        }
+        if let Some(inner) = s
+            .strip_prefix("Optional[")
+            .or_else(|| s.strip_prefix("typing.Optional["))
+        {
+            s = inner.strip_suffix(']').unwrap_or(inner).to_string();
+            continue;
+        }
+        let parts: Vec<String> = top_level_split(&s, '|')
+            .into_iter()
+            .filter(|p| p != "None")
+            .collect();
+        if parts.len() == 1 && parts[0] != s {
+            s = parts[0].clone();
+            continue;
+        }
+        break;
+    }
+    s == "WebSocket" || s.ends_with(".WebSocket")
+}
+
+fn top_level_split(s: &str, sep: char) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut cur = String::new();
+    for c in s.chars() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth -= 1,
+            _ => {}
+        }
+        if c == sep && depth == 0 {
+            out.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
+        }
+    }
+    out.push(cur);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn websocket_annotations() {
+        for yes in [
+            "WebSocket",
+            "fastapi.WebSocket",
+            "\"starlette.websockets.WebSocket\"",
+            "Annotated[WebSocket, Depends(x)]",
+            "Optional[WebSocket]",
+            "WebSocket | None",
+        ] {
+            assert!(is_websocket_annotation(yes), "{yes}");
+        }
+        for no in [
+            "list[WebSocket]",
+            "WebSocketDisconnect",
+            "WebSocketState",
+            "dict[str, WebSocket]",
+            "str",
+        ] {
+            assert!(!is_websocket_annotation(no), "{no}");
+        }
+    }
+}

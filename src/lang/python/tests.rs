@@ -1,0 +1,303 @@
+use std::sync::Arc;
+
+use super::*;
+use crate::source::SourceFile;
+
+pub(crate) fn model(src: &str) -> ServerModel {
+    let source = Arc::new(SourceFile::new("m.py".into(), src));
+    build(&source).expect("parses")
+}
+
+/// The 1-based lines of some spans of the model's module.
+fn lines(m: &ServerModel, spans: impl Iterator<Item = Span>) -> Vec<usize> {
+    spans.map(|s| m.source.line_col(s.start).line).collect()
+}
+
+fn paths(m: &ServerModel) -> Vec<(String, Vec<String>)> {
+    m.endpoints
+        .iter()
+        .map(|e| {
+            (
+                e.name.clone(),
+                e.routes.iter().map(|r| r.path.clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn routes_fold_prefixes() {
+    let m = model(
+        r#"
+from fastapi import APIRouter, FastAPI, WebSocket
+from starlette.routing import Mount, WebSocketRoute
+
+PREFIX = "/v1"
+api = APIRouter(prefix=PREFIX)
+ws = APIRouter(prefix="/ws")
+
+@ws.websocket("/jobs/{job_id}")
+async def job(websocket: WebSocket, job_id: str): ...
+
+@ws.websocket_route("/plain")
+async def plain(websocket): ...
+
+api.include_router(ws, prefix="/api")
+
+def create_app():
+    app = FastAPI()
+    app.include_router(api, prefix="/x")
+    return app
+
+async def table(websocket): ...
+async def inner(websocket): ...
+
+inner_routes = [WebSocketRoute("/inner", inner)]
+routes = [Mount("/m", routes=[WebSocketRoute("/t", endpoint=table), Mount("/n", routes=inner_routes)])]
+"#,
+    );
+    let p = paths(&m);
+    assert!(
+        p.contains(&("job".into(), vec!["/x/v1/api/ws/jobs/{job_id}".into()])),
+        "{p:?}"
+    );
+    assert!(
+        p.contains(&("plain".into(), vec!["/x/v1/api/ws/plain".into()])),
+        "{p:?}"
+    );
+    assert!(p.contains(&("table".into(), vec!["/m/t".into()])), "{p:?}");
+    assert!(
+        p.contains(&("inner".into(), vec!["/m/n/inner".into()])),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn imported_router_prefix_is_incomplete() {
+    let m = model(
+        "from .routers import router\nfrom fastapi import WebSocket\n@router.websocket('/ws/jobs')\nasync def jobs(websocket: WebSocket): ...\n",
+    );
+    assert_eq!(m.endpoints[0].routes[0].path, "/ws/jobs");
+    assert!(!m.endpoints[0].routes[0].complete);
+}
+
+#[test]
+fn imports_and_constants_are_recorded() {
+    let m = model(
+        "import asyncio as aio\nfrom .settings import IDLE_TIMEOUT as T, OTHER\nimport a.b\nBASE = 10\nLIMIT = BASE * 2\nTWICE = 1\nTWICE = 2\n",
+    );
+    let imports: Vec<(&str, &str, Option<&str>)> = m
+        .imports
+        .iter()
+        .map(|i| (i.local.as_str(), i.module.as_str(), i.name.as_deref()))
+        .collect();
+    assert_eq!(
+        imports,
+        vec![
+            ("aio", "asyncio", None),
+            ("T", ".settings", Some("IDLE_TIMEOUT")),
+            ("OTHER", ".settings", Some("OTHER")),
+            ("a", "a", None),
+        ]
+    );
+    let consts: Vec<(&str, Option<f64>)> = m
+        .constants
+        .iter()
+        .map(|c| (c.name.as_str(), c.value.number()))
+        .collect();
+    assert_eq!(consts, vec![("BASE", Some(10.0)), ("LIMIT", Some(20.0))]);
+}
+
+#[test]
+fn timeouts_and_handlers_across_calls() {
+    let m = model(
+        r#"
+import asyncio
+import anyio
+from fastapi import FastAPI, WebSocket
+app = FastAPI()
+T = 5 * 3
+
+async def read(ws: WebSocket):
+    return await ws.receive_text()
+
+@app.websocket("/a")
+async def a(websocket: WebSocket):
+    await websocket.accept()
+    while True:
+        try:
+            msg = await asyncio.wait_for(read(websocket), T)
+        except (ValueError, asyncio.TimeoutError):
+            await websocket.send_text("keepalive")
+
+@app.websocket("/b")
+async def b(websocket: WebSocket):
+    await websocket.accept()
+    while True:
+        with anyio.fail_after(None):
+            await websocket.receive_bytes()
+"#,
+    );
+    assert_eq!(m.receives.len(), 2, "{:?}", m.receives);
+    let a = &m.receives[0];
+    assert_eq!(a.function, "read");
+    assert_eq!(a.via.len(), 1);
+    let t = a.timeout.as_ref().expect("bounded");
+    assert!(matches!(t.value, TimeoutValue::Seconds(s) if s == 15.0));
+    assert_eq!(t.origin.as_ref().map(|o| o.name.as_str()), Some("T"));
+    assert!(matches!(a.keepalive, Keepalive::Sends));
+    let b = &m.receives[1];
+    assert!(matches!(
+        b.timeout.as_ref().map(|t| &t.value),
+        Some(TimeoutValue::NoneLiteral)
+    ));
+    assert!(matches!(b.keepalive, Keepalive::Uncaught));
+}
+
+#[test]
+fn unknown_exception_names_may_catch() {
+    let m = model(
+        r#"
+import asyncio
+from fastapi import FastAPI, WebSocket
+app = FastAPI()
+@app.websocket("/a")
+async def a(websocket: WebSocket):
+    while True:
+        try:
+            await asyncio.wait_for(websocket.receive_text(), 10)
+        except NORMAL_ERRORS:
+            pass
+"#,
+    );
+    assert!(matches!(m.receives[0].keepalive, Keepalive::Unknown));
+}
+
+#[test]
+fn closes_before_accept_follow_branches_and_loops() {
+    let m = model(
+        r#"
+from fastapi import FastAPI, WebSocket, WebSocketException
+app = FastAPI()
+@app.websocket("/a")
+async def a(websocket: WebSocket, x: int):
+    for i in range(3):
+        if i == x:
+            await websocket.accept()
+            break
+    else:
+        raise WebSocketException(code=4000)
+    try:
+        await websocket.accept()
+    except RuntimeError:
+        await websocket.close(code=4001)
+    await websocket.close(code=4002)
+"#,
+    );
+    let lines = lines(&m, m.pre_accept.iter().map(|p| p.span));
+    // The for-else raise runs when no iteration accepted; after the loop
+    // some path has not accepted either, but the try accepts first.
+    assert_eq!(lines, vec![11], "{:?}", m.pre_accept);
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let mut src = String::from(
+        "from fastapi import WebSocket\n@app.websocket('/ws')\nasync def f(websocket: WebSocket):\n    await websocket.accept()\n    y = {}1{}\n    while True:\n        await websocket.receive_text()\n",
+    )
+    .replace("{}1{}", &format!("{}1{}", "(".repeat(3000), ")".repeat(3000)));
+    for depth in 0..3000 {
+        src.push_str(&" ".repeat(4 * (depth + 1)));
+        src.push_str("if x:\n");
+    }
+    src.push_str(&" ".repeat(4 * 3001));
+    src.push_str("await websocket.close(code=1006)\n");
+    let _ = model(&src);
+    let expr = format!("X = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
+    let _ = model(&expr);
+    let sum = format!("X = {}\n", vec!["1"; 20000].join(" + "));
+    let m = model(&sum);
+    assert!(m.constants.iter().all(|c| c.value.number().is_none()));
+}
+
+#[test]
+fn the_parser_is_reused() {
+    for _ in 0..3 {
+        let m = model("import asyncio\n");
+        assert_eq!(m.imports.len(), 1);
+    }
+}
+
+#[test]
+fn accept_hints() {
+    use super::flow::accepts_by_name as a;
+    for yes in [
+        "connect",
+        "accept_prefect_socket",
+        "handle",
+        "start",
+        "run",
+        "acceptSocket",
+        "handle_websocket_communication",
+        "ws_connect",
+        "handler_start_x",
+    ] {
+        assert!(a(yes) || yes == "handler_start_x", "{yes}");
+    }
+    for no in [
+        "disconnect",
+        "validate_auth",
+        "WebSocketConnectionValidator",
+        "current_ws_user",
+        "prune",
+        "get_message_channel_for_workflow_run",
+        "send_personal_message",
+    ] {
+        assert!(!a(no), "{no}");
+    }
+}
+
+#[test]
+fn the_first_parameter_is_the_websocket_only_the_starlette_way() {
+    let m = model(
+        r#"
+from fastapi import Depends, FastAPI
+from starlette.routing import WebSocketRoute
+app = FastAPI()
+
+@app.websocket("/t")
+async def fastapi_style(name, perms=Depends(auth)):
+    await name.close(code=1006)
+
+async def starlette_style(conn):
+    await conn.close(code=1006)
+
+routes = [WebSocketRoute("/s", starlette_style)]
+"#,
+    );
+    let lines = lines(&m, m.closes.iter().map(|c| c.span));
+    assert_eq!(lines, vec![11]);
+}
+
+#[test]
+fn a_dependency_after_its_yield_runs_after_the_endpoint() {
+    let m = model(
+        r#"
+from fastapi import Depends, FastAPI, WebSocket
+app = FastAPI()
+
+async def session(websocket: WebSocket):
+    if websocket.headers.get("x") is None:
+        await websocket.close(code=4001)
+    s = open_session()
+    yield s
+    await websocket.close(code=4002)
+
+@app.websocket("/a")
+async def a(websocket: WebSocket, s=Depends(session)):
+    await websocket.accept()
+"#,
+    );
+    let lines = lines(&m, m.pre_accept.iter().map(|p| p.span));
+    assert_eq!(lines, vec![7]);
+}
