@@ -5,7 +5,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    NamedSource, SourceCode, SourceSpan, SpanContents,
+};
 
 use super::{RenderOptions, path_text, summary};
 use crate::Report;
@@ -18,10 +21,37 @@ use crate::source::{Source, Span};
 /// the terminal.
 const WIDTH: usize = 100;
 
+/// A file's text for miette. miette decides whether two labels share one
+/// snippet by comparing a context's `line_count()` with the next context's
+/// first line, but its own `str` implementation counts lines from the start
+/// of the file, so every label of a file ends up in one snippet spanning all
+/// the lines between them. This reports the lines of the context itself.
+struct Text(Arc<str>);
+
+impl SourceCode for Text {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.0.as_ref().read_span(span, before, after)?;
+        let data = inner.data();
+        let lines = memchr::memchr_iter(b'\n', data).count();
+        Ok(Box::new(MietteSpanContents::new(
+            data,
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            lines,
+        )))
+    }
+}
+
 struct Snippet {
     message: String,
     severity: miette::Severity,
-    source: NamedSource<Arc<str>>,
+    source: NamedSource<Text>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     related: Vec<Snippet>,
@@ -71,8 +101,8 @@ impl miette::Diagnostic for Snippet {
     }
 }
 
-fn named(file: &Source) -> NamedSource<Arc<str>> {
-    NamedSource::new(path_text(&file.path), file.text.clone())
+fn named(file: &Source) -> NamedSource<Text> {
+    NamedSource::new(path_text(&file.path), Text(file.text.clone()))
 }
 
 fn span(s: Span) -> SourceSpan {
@@ -95,6 +125,12 @@ fn snippet(d: &Diagnostic) -> Snippet {
                 None => others.push((l.file.clone(), vec![ls])),
             }
         }
+    }
+    // miette merges the context of each label into the previous one when
+    // they overlap, which only works in source order.
+    labels.sort_by_key(|l| (l.offset(), l.len()));
+    for (_, v) in &mut others {
+        v.sort_by_key(|l| (l.offset(), l.len()));
     }
     let mut help = d.help.clone().unwrap_or_default();
     if let Some(rule) = registry::by_code(d.code) {
@@ -188,7 +224,7 @@ pub fn config_error(err: &crate::settings::ConfigError, color: bool) -> String {
         let s = Snippet {
             message: format!("{path}:{}:{}: {}", at.line, at.column, p.message),
             severity: miette::Severity::Error,
-            source: NamedSource::new(path.clone(), text.clone()),
+            source: NamedSource::new(path.clone(), Text(text.clone())),
             labels: vec![LabeledSpan::new_primary_with_span(None, span(p.span))],
             help: p.help.clone(),
             related: Vec::new(),
