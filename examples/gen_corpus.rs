@@ -205,7 +205,7 @@ fn bundle(rng: &mut Rng, bytes: usize, socket: bool) -> String {
             "var a{i}=function(n,r){{return n&&r?n.map(function(o){{return o*{}+r}}):[]}};",
             rng.range(1, 99)
         );
-        if socket && i % 5000 == 0 {
+        if socket && i.is_multiple_of(5000) {
             s.push_str("var s=new WebSocket(e.url);s.onclose=function(){setTimeout(function(){t(e)},1e3)};");
         }
     }

@@ -185,10 +185,10 @@ pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>) -> ReadOutco
     if let Err(e) = read {
         return ReadOutcome::Failed(discover::io_message(&e));
     }
-    if let Some(lang) = filter {
-        if !lang::prefilter(lang, &bytes) {
-            return ReadOutcome::Irrelevant;
-        }
+    if let Some(lang) = filter
+        && !lang::prefilter(lang, &bytes)
+    {
+        return ReadOutcome::Irrelevant;
     }
     if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)]).is_some() {
         return ReadOutcome::Irrelevant;
@@ -225,10 +225,10 @@ fn invalid_utf8(source: &Source, at: usize) -> Diagnostic {
 }
 
 fn process(candidate: &Candidate, settings: &Settings) -> FileResult {
-    if let Some(name) = DEBUG_PANIC.as_ref() {
-        if candidate.path.file_name() == Some(name.as_os_str()) {
-            panic!("WSLINT_DEBUG_PANIC_ON asked for a panic");
-        }
+    if let Some(name) = DEBUG_PANIC.as_ref()
+        && candidate.path.file_name() == Some(name.as_os_str())
+    {
+        panic!("WSLINT_DEBUG_PANIC_ON asked for a panic");
     }
     let lang = match candidate.detected {
         DetectedOrd::Known(l) => l,
@@ -589,10 +589,10 @@ fn finish(
         if !selection.is_enabled(d.code) {
             continue;
         }
-        if let Some(s) = suppressions.get_mut(&d.file.path) {
-            if s.silences(&d) {
-                continue;
-            }
+        if let Some(s) = suppressions.get_mut(&d.file.path)
+            && s.silences(&d)
+        {
+            continue;
         }
         kept.push(d);
     }

@@ -229,10 +229,10 @@ pub fn parse(text: &str, is_pyproject: bool, base: &Path) -> Result<Config, Vec<
             .get("tool")
             .and_then(|t| t.get_ref().as_table())
             .and_then(|t| t.get("wslint"));
-        if let Some(section) = wslint {
-            if let Some(table) = v.table(section, "tool.wslint") {
-                v.top(table, "tool.wslint.");
-            }
+        if let Some(section) = wslint
+            && let Some(table) = v.table(section, "tool.wslint")
+        {
+            v.top(table, "tool.wslint.");
         }
     } else {
         v.top(root, "");

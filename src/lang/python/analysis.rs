@@ -119,12 +119,12 @@ impl<'a, 't> Analysis<'a, 't> {
                 }
                 let calls = &self.facts[f].calls;
                 for (ci, call) in calls.iter().enumerate().rev() {
-                    if let Callee::Fn(g) = call.callee {
-                        if !visited.contains(&g) {
-                            let mut next = chain.clone();
-                            next.push((f, ci));
-                            stack.push((g, next));
-                        }
+                    if let Callee::Fn(g) = call.callee
+                        && !visited.contains(&g)
+                    {
+                        let mut next = chain.clone();
+                        next.push((f, ci));
+                        stack.push((g, next));
                     }
                 }
             }
@@ -448,18 +448,16 @@ impl<'a, 't> Analysis<'a, 't> {
             .continues
             .iter()
             .any(|s| facts.within(s.region, handler.region));
-        if !exits {
-            if let Some(li) = enclosing_loop(ti) {
-                let (lf, lr) = list[li];
-                let before = if continues && lf == tf {
-                    Some(facts.regions[tr].start)
-                } else {
-                    None
-                };
-                let exclude = (lf == tf).then_some(handler.region);
-                if self.loop_keeps_sending(lf, lr, exclude, before) {
-                    return Keepalive::Sends;
-                }
+        if !exits && let Some(li) = enclosing_loop(ti) {
+            let (lf, lr) = list[li];
+            let before = if continues && lf == tf {
+                Some(facts.regions[tr].start)
+            } else {
+                None
+            };
+            let exclude = (lf == tf).then_some(handler.region);
+            if self.loop_keeps_sending(lf, lr, exclude, before) {
+                return Keepalive::Sends;
             }
         }
         Keepalive::Silent {

@@ -53,12 +53,11 @@ impl Cx<'_, '_> {
                 let obj = n.child_by_field_name("object").map(unparen);
                 let attr = syntax::last_name(n, src).unwrap_or("");
                 let via_self = obj.is_some_and(|o| matches!(text(o, src), "self" | "cls"));
-                if via_self {
-                    if let Some(c) = self.class() {
-                        if self.class_attrs[c].contains(attr) {
-                            return true;
-                        }
-                    }
+                if via_self
+                    && let Some(c) = self.class()
+                    && self.class_attrs[c].contains(attr)
+                {
+                    return true;
                 }
                 !strict && ws_like(attr)
             }
@@ -598,10 +597,10 @@ impl<'t> Walker<'_, '_, 't> {
             .map(unawait)
             .and_then(|r| Call::of(r, self.src()))
             .filter(|c| self.cx.classify(c) == CallKind::Iter);
-        if iter_call.is_none() {
-            if let Some(r) = right {
-                self.visit(r, depth + 1);
-            }
+        if iter_call.is_none()
+            && let Some(r) = right
+        {
+            self.visit(r, depth + 1);
         }
         if let Some(l) = n.child_by_field_name("left") {
             self.visit(l, depth + 1);

@@ -214,16 +214,16 @@ impl<'t> Walk<'_, '_, 't> {
             "raise_statement" => {
                 if s == Some(true) {
                     let raised = n.named_child(0).map(unawait);
-                    if let Some(call) = raised.and_then(|r| Call::of(r, self.flow.m.src)) {
-                        if self.cx().classify(&call) == CallKind::WsException {
-                            let code = call.arg(0, "code").map(|c| self.code(c));
-                            self.events.push(Event {
-                                span: span(n),
-                                kind: CloseKind::Exception,
-                                code,
-                                via: Vec::new(),
-                            });
-                        }
+                    if let Some(call) = raised.and_then(|r| Call::of(r, self.flow.m.src))
+                        && self.cx().classify(&call) == CallKind::WsException
+                    {
+                        let code = call.arg(0, "code").map(|c| self.code(c));
+                        self.events.push(Event {
+                            span: span(n),
+                            kind: CloseKind::Exception,
+                            code,
+                            via: Vec::new(),
+                        });
                     }
                 }
                 self.expr(n, s);

@@ -357,10 +357,10 @@ impl<'a, 't> Finder<'a, 't> {
             .kwarg("dependencies")
             .map(|d| depends_calls(d, src))
             .unwrap_or_default();
-        if unparen(router).kind() == "identifier" {
-            if let Some(r) = self.routers.get(text(unparen(router), src)) {
-                deps.extend(r.deps.iter().copied());
-            }
+        if unparen(router).kind() == "identifier"
+            && let Some(r) = self.routers.get(text(unparen(router), src))
+        {
+            deps.extend(r.deps.iter().copied());
         }
         Some((routes, deps, positional))
     }
@@ -407,16 +407,16 @@ impl<'a, 't> Finder<'a, 't> {
         let mut acc: Option<String> = Some(String::new());
         let mut cur = route;
         while let Some(p) = cur.parent() {
-            if p.kind() == "call" {
-                if let Some(call) = Call::of(p, src) {
-                    if call.name(src) == Some("Mount") && cur.kind() == "argument_list" {
-                        let pre = call.arg(0, "path").and_then(|a| string_value(self.m, a));
-                        acc = match (pre, acc) {
-                            (Some(pre), Some(a)) => Some(format!("{pre}{a}")),
-                            _ => None,
-                        };
-                    }
-                }
+            if p.kind() == "call"
+                && let Some(call) = Call::of(p, src)
+                && call.name(src) == Some("Mount")
+                && cur.kind() == "argument_list"
+            {
+                let pre = call.arg(0, "path").and_then(|a| string_value(self.m, a));
+                acc = match (pre, acc) {
+                    (Some(pre), Some(a)) => Some(format!("{pre}{a}")),
+                    _ => None,
+                };
             }
             if p.kind() == "assignment" {
                 let Some(left) = p
@@ -533,12 +533,11 @@ impl<'a, 't> Finder<'a, 't> {
         let mut out = HashSet::new();
         for (f, info) in m.functions.iter().enumerate() {
             for &c in &info.calls {
-                if let Some(call) = Call::of(c, src) {
-                    if let Callee::Fn(g) = m.resolve_call(f, &call) {
-                        if g != f {
-                            out.insert(g);
-                        }
-                    }
+                if let Some(call) = Call::of(c, src)
+                    && let Callee::Fn(g) = m.resolve_call(f, &call)
+                    && g != f
+                {
+                    out.insert(g);
                 }
             }
             let mut deps = Vec::new();
@@ -552,10 +551,10 @@ impl<'a, 't> Finder<'a, 't> {
             if let Some(call) = Call::of(c, src) {
                 for a in call.args.iter().chain(call.kwargs.iter().map(|(_, v)| v)) {
                     let a = unparen(*a);
-                    if a.kind() == "identifier" {
-                        if let Some(&g) = m.module_fns.get(text(a, src)) {
-                            out.insert(g);
-                        }
+                    if a.kind() == "identifier"
+                        && let Some(&g) = m.module_fns.get(text(a, src))
+                    {
+                        out.insert(g);
                     }
                 }
             }

@@ -293,20 +293,20 @@ impl<'t> Module<'t> {
         if let Some(body) = def.child_by_field_name("body") {
             let mut c = body.walk();
             for stmt in body.named_children(&mut c) {
-                if stmt.kind() == "expression_statement" {
-                    if let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") {
-                        record_assignment(a, src, &mut attrs, None);
-                    }
+                if stmt.kind() == "expression_statement"
+                    && let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment")
+                {
+                    record_assignment(a, src, &mut attrs, None);
                 }
             }
             syntax::walk(
                 body,
                 |n| n.kind() != "class_definition",
                 |n| {
-                    if matches!(n.kind(), "assignment" | "augmented_assignment") {
-                        if let Some(left) = n.child_by_field_name("left") {
-                            self_targets(left, src, &mut self_assigned);
-                        }
+                    if matches!(n.kind(), "assignment" | "augmented_assignment")
+                        && let Some(left) = n.child_by_field_name("left")
+                    {
+                        self_targets(left, src, &mut self_assigned);
                     }
                 },
             );
@@ -363,10 +363,9 @@ impl<'t> Module<'t> {
                         } else if let Some(a) = stmt
                             .named_child(0)
                             .filter(|a| a.kind() == "augmented_assignment")
+                            && let Some(l) = a.child_by_field_name("left")
                         {
-                            if let Some(l) = a.child_by_field_name("left") {
-                                bind(&mut self.consts, text(l, src), None);
-                            }
+                            bind(&mut self.consts, text(l, src), None);
                         }
                     }
                     "import_statement" | "import_from_statement" => {
@@ -407,10 +406,10 @@ impl<'t> Module<'t> {
         if left.kind() != "identifier" {
             return;
         }
-        if let Some(call) = Call::of(unparen(right), self.src) {
-            if let Some(&c) = self.class_by_name.get(syntax::text(call.callee, self.src)) {
-                self.instances.insert(text(left, self.src).to_string(), c);
-            }
+        if let Some(call) = Call::of(unparen(right), self.src)
+            && let Some(&c) = self.class_by_name.get(syntax::text(call.callee, self.src))
+        {
+            self.instances.insert(text(left, self.src).to_string(), c);
         }
     }
 
@@ -811,10 +810,10 @@ fn self_targets(left: Node<'_>, src: &str, out: &mut HashSet<String>) {
         |m| {
             if m.kind() == "attribute" {
                 let obj = m.child_by_field_name("object").map(|o| text(o, src));
-                if matches!(obj, Some("self" | "cls")) {
-                    if let Some(a) = m.child_by_field_name("attribute") {
-                        out.insert(text(a, src).to_string());
-                    }
+                if matches!(obj, Some("self" | "cls"))
+                    && let Some(a) = m.child_by_field_name("attribute")
+                {
+                    out.insert(text(a, src).to_string());
                 }
             }
         },
@@ -885,10 +884,10 @@ impl Scope for PyScope<'_, '_> {
         }
         if let Some(i) = self.imported(name) {
             // `from starlette.status import WS_1006_ABNORMAL_CLOSURE`
-            if let Some(code) = starlette_code(name) {
-                if i.module.ends_with("status") {
-                    return Resolved::of(Value::Number(code));
-                }
+            if let Some(code) = starlette_code(name)
+                && i.module.ends_with("status")
+            {
+                return Resolved::of(Value::Number(code));
             }
             return self.imported_value(i, &[name], depth);
         }
@@ -903,21 +902,22 @@ impl Scope for PyScope<'_, '_> {
         let [.., last] = path else {
             return Resolved::unknown();
         };
-        if path.len() >= 2 {
-            if let Some(code) = starlette_code(last) {
-                // status.WS_1006_..., starlette.status.WS_1006_...
-                if path[path.len() - 2] == "status" {
-                    return Resolved::of(Value::Number(code));
-                }
+        if path.len() >= 2
+            && let Some(code) = starlette_code(last)
+        {
+            // status.WS_1006_..., starlette.status.WS_1006_...
+            if path[path.len() - 2] == "status" {
+                return Resolved::of(Value::Number(code));
             }
         }
         let local = m
             .enclosing_fn(at)
             .is_some_and(|f| m.locals[f].contains_key(path[0]));
-        if !local && !matches!(path[0], "self" | "cls") {
-            if let Some(i) = self.imported(path[0]) {
-                return self.imported_value(i, path, depth);
-            }
+        if !local
+            && !matches!(path[0], "self" | "cls")
+            && let Some(i) = self.imported(path[0])
+        {
+            return self.imported_value(i, path, depth);
         }
         if path.len() != 2 {
             return Resolved::unknown();

@@ -33,10 +33,10 @@ pub(crate) fn unparen(mut n: Node<'_>) -> Node<'_> {
 /// `await x` -> `x`, `(x)` -> `x`.
 pub(crate) fn unawait(n: Node<'_>) -> Node<'_> {
     let n = unparen(n);
-    if n.kind() == "await" {
-        if let Some(inner) = n.named_child(0) {
-            return unparen(inner);
-        }
+    if n.kind() == "await"
+        && let Some(inner) = n.named_child(0)
+    {
+        return unparen(inner);
     }
     n
 }
@@ -81,22 +81,22 @@ impl<'t> Call<'t> {
         let callee = node.child_by_field_name("function")?;
         let mut args = Vec::new();
         let mut kwargs = Vec::new();
-        if let Some(list) = node.child_by_field_name("arguments") {
-            if list.kind() == "argument_list" {
-                let mut c = list.walk();
-                for a in list.named_children(&mut c) {
-                    match a.kind() {
-                        "comment" => {}
-                        "keyword_argument" => {
-                            if let (Some(k), Some(v)) = (
-                                a.child_by_field_name("name"),
-                                a.child_by_field_name("value"),
-                            ) {
-                                kwargs.push((text(k, src), v));
-                            }
+        if let Some(list) = node.child_by_field_name("arguments")
+            && list.kind() == "argument_list"
+        {
+            let mut c = list.walk();
+            for a in list.named_children(&mut c) {
+                match a.kind() {
+                    "comment" => {}
+                    "keyword_argument" => {
+                        if let (Some(k), Some(v)) = (
+                            a.child_by_field_name("name"),
+                            a.child_by_field_name("value"),
+                        ) {
+                            kwargs.push((text(k, src), v));
                         }
-                        _ => args.push(a),
                     }
+                    _ => args.push(a),
                 }
             }
         }

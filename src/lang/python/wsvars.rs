@@ -44,13 +44,13 @@ pub(crate) fn websockets(m: &Module<'_>, found: &[Found]) -> (Vec<WsCx>, Vec<Has
         })
         .collect();
     for e in found {
-        if let Some(h) = e.handler.filter(|_| e.positional_ws) {
-            if params[h].is_empty() {
-                let info = &m.functions[h];
-                let skip = usize::from(info.is_bound_method());
-                if info.params.get(skip).is_some_and(|p| !p.splat) {
-                    params[h].insert(skip);
-                }
+        if let Some(h) = e.handler.filter(|_| e.positional_ws)
+            && params[h].is_empty()
+        {
+            let info = &m.functions[h];
+            let skip = usize::from(info.is_bound_method());
+            if info.params.get(skip).is_some_and(|p| !p.splat) {
+                params[h].insert(skip);
             }
         }
         if let Some(c) = e.class {
@@ -98,10 +98,11 @@ pub(crate) fn websockets(m: &Module<'_>, found: &[Found]) -> (Vec<WsCx>, Vec<Has
                                 if let Some(call) = syntax::Call::of(x, src) {
                                     let root = call.receiver().map(syntax::unparen);
                                     let gets_ws = passes_name(&call, &names, src);
-                                    if let Some(r) = root.filter(|r| r.kind() == "identifier") {
-                                        if gets_ws && !names.contains(syntax::text(r, src)) {
-                                            holders.insert(syntax::text(r, src).to_string());
-                                        }
+                                    if let Some(r) = root.filter(|r| r.kind() == "identifier")
+                                        && gets_ws
+                                        && !names.contains(syntax::text(r, src))
+                                    {
+                                        holders.insert(syntax::text(r, src).to_string());
                                     }
                                 }
                                 return;
@@ -123,10 +124,10 @@ pub(crate) fn websockets(m: &Module<'_>, found: &[Found]) -> (Vec<WsCx>, Vec<Has
                                     names.insert(syntax::text(l, src).to_string());
                                 }
                                 ("identifier", "call") => {
-                                    if let Some(call) = syntax::Call::of(r, src) {
-                                        if passes_name(&call, &names, src) {
-                                            holders.insert(syntax::text(l, src).to_string());
-                                        }
+                                    if let Some(call) = syntax::Call::of(r, src)
+                                        && passes_name(&call, &names, src)
+                                    {
+                                        holders.insert(syntax::text(l, src).to_string());
                                     }
                                 }
                                 ("attribute", "identifier")
@@ -135,12 +136,11 @@ pub(crate) fn websockets(m: &Module<'_>, found: &[Found]) -> (Vec<WsCx>, Vec<Has
                                     let obj = l
                                         .child_by_field_name("object")
                                         .map(|o| syntax::text(o, src));
-                                    if matches!(obj, Some("self" | "cls")) {
-                                        if let (Some(c), Some(a)) =
+                                    if matches!(obj, Some("self" | "cls"))
+                                        && let (Some(c), Some(a)) =
                                             (m.class_of_method(f), syntax::last_name(l, src))
-                                        {
-                                            class_attrs[c].insert(a.to_string());
-                                        }
+                                    {
+                                        class_attrs[c].insert(a.to_string());
                                     }
                                 }
                                 _ => {}

@@ -103,15 +103,15 @@ fn check(model: &ApacheModel, cx: &mut Ctx) {
         for r in &routes {
             d.label(&r.loc.file, r.loc.span, "websocket route governed by it");
             // A server-level value reaches a vhost by inheritance: show where.
-            if matches!(level, Level::ServerProxyTimeout | Level::ServerTimeout) {
-                if let Some(v) = r.vhost {
-                    let vhost = &model.vhosts[v];
-                    d.label(
-                        &vhost.loc.file,
-                        vhost.loc.span,
-                        "inherits the server-level value",
-                    );
-                }
+            if matches!(level, Level::ServerProxyTimeout | Level::ServerTimeout)
+                && let Some(v) = r.vhost
+            {
+                let vhost = &model.vhosts[v];
+                d.label(
+                    &vhost.loc.file,
+                    vhost.loc.span,
+                    "inherits the server-level value",
+                );
             }
         }
         d.help(format!(
