@@ -1,0 +1,943 @@
+//! One iterative walk over a module's tree: its functions, bindings (with
+//! their lexical scopes), calls, `new` expressions, assignments, classes,
+//! imports and exports. Everything the socket model is built from.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Tree};
+
+pub type FnId = usize;
+
+/// Function-like node kinds.
+pub fn is_function(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_declaration"
+            | "generator_function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition"
+    )
+}
+
+/// Subtrees that never hold anything the model reads.
+fn is_skipped(kind: &str) -> bool {
+    matches!(
+        kind,
+        "comment"
+            | "type_annotation"
+            | "type_arguments"
+            | "type_parameters"
+            | "interface_declaration"
+            | "type_alias_declaration"
+            | "string"
+            | "regex"
+            | "jsx_text"
+            | "ambient_declaration"
+            | "abstract_method_signature"
+            | "method_signature"
+            | "property_signature"
+    )
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindKind {
+    Const,
+    Let,
+    Var,
+    Param,
+    Function,
+    Class,
+    Import,
+    Enum,
+    Catch,
+}
+
+#[derive(Clone, Debug)]
+pub struct Binding<'t> {
+    pub kind: BindKind,
+    /// Byte range where the name is visible.
+    pub scope: (usize, usize),
+    /// The identifier that declares it.
+    pub name_node: Node<'t>,
+    /// The initializer (`const x = VALUE`), or the default of a parameter
+    /// or a destructured property (`{ x = VALUE }`).
+    pub value: Option<Node<'t>>,
+    /// For a destructured name without its own default: the expression
+    /// destructured and the keys leading to the name
+    /// (`const { a: { b } } = X` -> `(X, ["a", "b"])`).
+    pub destructured: Option<(Node<'t>, Vec<&'t str>)>,
+    /// The declared type, if any.
+    pub ty: Option<Node<'t>>,
+    /// The function node it names (declaration, arrow, `useCallback(fn)`).
+    pub func_node: Option<Node<'t>>,
+    /// For imports: (module specifier, imported name; `default`, `*`).
+    pub import: Option<(String, String)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FnInfo<'t> {
+    pub node: Node<'t>,
+    pub params: Vec<Node<'t>>,
+    pub body: Option<Node<'t>>,
+    pub parent: Option<FnId>,
+    pub class: Option<usize>,
+    /// The name it is declared or bound by, if any.
+    pub name: Option<&'t str>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClassInfo<'t> {
+    pub node: Node<'t>,
+    /// Method or arrow-field name -> its function node.
+    pub methods: HashMap<&'t str, Node<'t>>,
+    /// Field name -> its initializer.
+    pub fields: HashMap<&'t str, Node<'t>>,
+}
+
+/// A node with the function it is in.
+#[derive(Clone, Copy, Debug)]
+pub struct Site<'t> {
+    pub node: Node<'t>,
+    pub func: Option<FnId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ImportRec {
+    pub local: String,
+    pub module: String,
+    /// `default`, `*` (namespace), or the exported name.
+    pub imported: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+pub struct Index<'t> {
+    pub src: &'t str,
+    pub tree: &'t Tree,
+    pub functions: Vec<FnInfo<'t>>,
+    pub fn_of_node: HashMap<usize, FnId>,
+    pub classes: Vec<ClassInfo<'t>>,
+    pub bindings: HashMap<&'t str, Vec<Binding<'t>>>,
+    /// Names assigned to after their declaration (`x = ...`, `x++`).
+    pub reassigned: HashSet<&'t str>,
+    /// Roots of member paths assigned to (`CONFIG.x = 1` -> `CONFIG`), and
+    /// `this.x` fields assigned outside their declaration (`this.x`).
+    pub mutated: HashSet<String>,
+    pub calls: Vec<Site<'t>>,
+    pub news: Vec<Site<'t>>,
+    /// `assignment_expression` nodes.
+    pub assignments: Vec<Site<'t>>,
+    /// `variable_declarator` nodes with a value.
+    pub declarators: Vec<Site<'t>>,
+    pub imports: Vec<ImportRec>,
+    /// Exported names -> the local name they export.
+    pub exports: Vec<(String, String)>,
+    /// Nesting past this depth is not modelled.
+    pub truncated: bool,
+}
+
+/// Deeper trees are not walked past this (the walk itself is iterative;
+/// the bound keeps later recursive passes cheap).
+const MAX_DEPTH: usize = 400;
+
+impl<'t> Index<'t> {
+    pub fn build(tree: &'t Tree, src: &'t str) -> Index<'t> {
+        let mut ix = Index {
+            src,
+            tree,
+            functions: Vec::new(),
+            fn_of_node: HashMap::new(),
+            classes: Vec::new(),
+            bindings: HashMap::new(),
+            reassigned: HashSet::new(),
+            mutated: HashSet::new(),
+            calls: Vec::new(),
+            news: Vec::new(),
+            assignments: Vec::new(),
+            declarators: Vec::new(),
+            imports: Vec::new(),
+            exports: Vec::new(),
+            truncated: false,
+        };
+        ix.walk();
+        ix
+    }
+
+    pub fn text(&self, n: Node<'_>) -> &'t str {
+        self.src.get(n.byte_range()).unwrap_or("")
+    }
+
+    fn walk(&mut self) {
+        let root = self.tree.root_node();
+        let mut cursor = root.walk();
+        // (node id, end byte) of open blocks, functions and classes.
+        let mut blocks: Vec<Node<'t>> = Vec::new();
+        let mut fns: Vec<(usize, FnId)> = Vec::new();
+        let mut classes: Vec<(usize, usize)> = Vec::new();
+        let mut depth = 0usize;
+        loop {
+            let node = cursor.node();
+            let kind = node.kind();
+            let descend = !is_skipped(kind) && depth < MAX_DEPTH;
+            if depth >= MAX_DEPTH {
+                self.truncated = true;
+            }
+            if descend {
+                let func = fns.last().map(|f| f.1);
+                let class = classes.last().map(|c| c.1);
+                self.enter(node, func, class, &blocks);
+                if is_function(kind) {
+                    let id = self.functions.len() - 1;
+                    fns.push((node.id(), id));
+                }
+                if matches!(
+                    kind,
+                    "class_declaration" | "class" | "abstract_class_declaration"
+                ) {
+                    classes.push((node.id(), self.classes.len() - 1));
+                }
+                if is_block(kind) {
+                    blocks.push(node);
+                }
+            }
+            if descend && cursor.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+            loop {
+                let n = cursor.node();
+                if blocks.last().is_some_and(|b| b.id() == n.id()) {
+                    blocks.pop();
+                }
+                if fns.last().is_some_and(|f| f.0 == n.id()) {
+                    fns.pop();
+                }
+                if classes.last().is_some_and(|c| c.0 == n.id()) {
+                    classes.pop();
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+                depth -= 1;
+            }
+        }
+    }
+
+    fn enter(
+        &mut self,
+        node: Node<'t>,
+        func: Option<FnId>,
+        class: Option<usize>,
+        blocks: &[Node<'t>],
+    ) {
+        let kind = node.kind();
+        let block_scope = || {
+            blocks
+                .last()
+                .map_or((0, usize::MAX), |b| (b.start_byte(), b.end_byte()))
+        };
+        match kind {
+            k if is_function(k) => {
+                let params = params_of(node);
+                let body = node.child_by_field_name("body");
+                let name = node.child_by_field_name("name").map(|n| self.text(n));
+                let fscope = (node.start_byte(), node.end_byte());
+                for p in &params {
+                    self.bind_param(*p, fscope);
+                }
+                // Methods of object literals are not methods of a class.
+                let in_class_body = node.parent().is_some_and(|p| p.kind() == "class_body");
+                if k == "method_definition" && in_class_body {
+                    if let (Some(c), Some(n)) = (class, name) {
+                        self.classes[c].methods.insert(n, node);
+                    }
+                }
+                // What `this` is inside: the class of a method; for an arrow,
+                // the innermost of the enclosing class and the enclosing
+                // function's `this`; a `function` has its own.
+                let class_final = match k {
+                    "method_definition" if in_class_body => class,
+                    "method_definition" => None,
+                    "arrow_function" => {
+                        let class_inside_fn = match (class, func) {
+                            (Some(c), Some(f)) => {
+                                self.classes[c].node.start_byte()
+                                    >= self.functions[f].node.start_byte()
+                            }
+                            (Some(_), None) => true,
+                            _ => false,
+                        };
+                        if class_inside_fn {
+                            class
+                        } else {
+                            func.and_then(|f| self.functions[f].class)
+                        }
+                    }
+                    _ => None,
+                };
+                self.fn_of_node.insert(node.id(), self.functions.len());
+                self.functions.push(FnInfo {
+                    node,
+                    params,
+                    body,
+                    parent: func,
+                    class: class_final,
+                    name,
+                });
+                if matches!(k, "function_declaration" | "generator_function_declaration") {
+                    if let Some(n) = node.child_by_field_name("name") {
+                        // Function declarations are visible in their whole block.
+                        let scope = enclosing_scope_excluding(blocks, node);
+                        self.add(n, BindKind::Function, scope, None, None, None, Some(node));
+                    }
+                }
+            }
+            "class_declaration" | "class" | "abstract_class_declaration" => {
+                self.classes.push(ClassInfo {
+                    node,
+                    methods: HashMap::new(),
+                    fields: HashMap::new(),
+                });
+                if kind != "class" {
+                    if let Some(n) = node.child_by_field_name("name") {
+                        self.add(n, BindKind::Class, block_scope(), None, None, None, None);
+                    }
+                }
+            }
+            "public_field_definition" | "field_definition" => {
+                if let (Some(c), Some(n)) = (class, node.child_by_field_name("name")) {
+                    let name = self.text(n);
+                    if let Some(v) = node.child_by_field_name("value") {
+                        let v = unwrap(v);
+                        if is_function(v.kind()) {
+                            self.classes[c].methods.insert(name, v);
+                        } else {
+                            self.classes[c].fields.insert(name, v);
+                        }
+                    }
+                }
+            }
+            "variable_declarator" => self.declarator(node, func, blocks),
+            "enum_declaration" => {
+                if let Some(n) = node.child_by_field_name("name") {
+                    self.add(
+                        n,
+                        BindKind::Enum,
+                        block_scope(),
+                        Some(node),
+                        None,
+                        None,
+                        None,
+                    );
+                }
+            }
+            "catch_clause" => {
+                if let Some(p) = node.child_by_field_name("parameter") {
+                    let scope = (node.start_byte(), node.end_byte());
+                    self.bind_pattern(p, BindKind::Catch, scope, None, None, Vec::new());
+                }
+            }
+            "import_statement" => self.import(node),
+            "export_statement" => self.export(node),
+            "assignment_expression" | "augmented_assignment_expression" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    self.note_assigned(left, class);
+                }
+                if kind == "assignment_expression" {
+                    self.assignments.push(Site { node, func });
+                }
+            }
+            "update_expression" => {
+                if let Some(arg) = node.child_by_field_name("argument") {
+                    self.note_assigned(arg, class);
+                }
+            }
+            "call_expression" => self.calls.push(Site { node, func }),
+            "new_expression" => self.news.push(Site { node, func }),
+            _ => {}
+        }
+    }
+
+    fn note_assigned(&mut self, left: Node<'t>, class: Option<usize>) {
+        let left = unwrap(left);
+        match left.kind() {
+            "identifier" => {
+                let t = self.text(left);
+                self.reassigned.insert(t);
+            }
+            "member_expression" | "subscript_expression" => {
+                let mut root = left;
+                let mut last_prop = None;
+                while matches!(root.kind(), "member_expression" | "subscript_expression") {
+                    if root.kind() == "member_expression" {
+                        last_prop = root.child_by_field_name("property");
+                    }
+                    match root.child_by_field_name("object") {
+                        Some(o) => root = unwrap(o),
+                        None => break,
+                    }
+                }
+                match root.kind() {
+                    "identifier" => {
+                        self.mutated.insert(self.text(root).to_string());
+                    }
+                    "this" => {
+                        // `this.x = ...`: the field x of this class is not constant
+                        // (outside its declaration); deeper paths make the
+                        // first segment mutable.
+                        let first = first_this_segment(left, self.src);
+                        if let Some(f) = first.or(last_prop.map(|p| self.text(p).to_string())) {
+                            let c = class.map_or(String::new(), |c| c.to_string());
+                            self.mutated.insert(format!("this#{c}.{f}"));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            "object_pattern" | "array_pattern" => {
+                let src = self.src;
+                let reassigned = &mut self.reassigned;
+                visit_bounded(left, 256, |n| {
+                    if matches!(
+                        n.kind(),
+                        "identifier" | "shorthand_property_identifier_pattern"
+                    ) {
+                        reassigned.insert(src.get(n.byte_range()).unwrap_or(""));
+                    }
+                    true
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn declarator(&mut self, node: Node<'t>, func: Option<FnId>, blocks: &[Node<'t>]) {
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        let value = node.child_by_field_name("value");
+        let ty = node.child_by_field_name("type");
+        let parent = node.parent();
+        let kind = match parent {
+            Some(p) if p.kind() == "variable_declaration" => BindKind::Var,
+            Some(p) if p.kind() == "lexical_declaration" => match p.child(0).map(|c| c.kind()) {
+                Some("const") => BindKind::Const,
+                _ => BindKind::Let,
+            },
+            _ => BindKind::Let,
+        };
+        let scope = if kind == BindKind::Var {
+            match func {
+                Some(f) => {
+                    let n = self.functions[f].node;
+                    (n.start_byte(), n.end_byte())
+                }
+                None => (0, usize::MAX),
+            }
+        } else {
+            blocks
+                .last()
+                .map_or((0, usize::MAX), |b| (b.start_byte(), b.end_byte()))
+        };
+        if value.is_some() {
+            self.declarators.push(Site { node, func });
+        }
+        if name.kind() == "identifier" {
+            let func_node = value.and_then(|v| function_value(v, self.src));
+            self.add(name, kind, scope, value, None, ty, func_node);
+            if let Some(v) = value.map(unwrap) {
+                if v.kind() == "call_expression" && self.call_name(v) == Some("require") {
+                    if let Some(m) = first_string_arg(v, self.src) {
+                        self.imports.push(ImportRec {
+                            local: self.text(name).to_string(),
+                            module: m,
+                            imported: "default".into(),
+                            start: name.start_byte(),
+                            end: name.end_byte(),
+                        });
+                    }
+                }
+            }
+        } else if let Some(v) = value {
+            self.bind_pattern(name, kind, scope, Some(v), ty, Vec::new());
+        }
+    }
+
+    /// The bare name a call's callee has: `f()` -> f, `a.b.f()` -> f.
+    pub fn call_name(&self, call: Node<'t>) -> Option<&'t str> {
+        let f = unwrap(call.child_by_field_name("function")?);
+        match f.kind() {
+            "identifier" => Some(self.text(f)),
+            "member_expression" => f.child_by_field_name("property").map(|p| self.text(p)),
+            _ => None,
+        }
+    }
+
+    fn bind_param(&mut self, p: Node<'t>, scope: (usize, usize)) {
+        // required_parameter / optional_parameter: pattern, type, value.
+        // A bare identifier (`e => ...`) is a parameter too.
+        if p.kind() == "identifier" {
+            self.add(p, BindKind::Param, scope, None, None, None, None);
+            return;
+        }
+        let pattern = p.child_by_field_name("pattern").unwrap_or(p);
+        let ty = p.child_by_field_name("type");
+        let default = p.child_by_field_name("value");
+        if pattern.kind() == "identifier" {
+            self.add(pattern, BindKind::Param, scope, default, None, ty, None);
+        } else {
+            self.bind_pattern(pattern, BindKind::Param, scope, None, ty, Vec::new());
+        }
+    }
+
+    /// Binds the names of a pattern (a name, or a destructuring of
+    /// `source` by `keys`).
+    fn bind_pattern(
+        &mut self,
+        pattern: Node<'t>,
+        kind: BindKind,
+        scope: (usize, usize),
+        source: Option<Node<'t>>,
+        ty: Option<Node<'t>>,
+        keys: Vec<&'t str>,
+    ) {
+        if pattern.kind() == "identifier" {
+            let d = source.map(|s| (s, keys));
+            self.add(pattern, kind, scope, None, d, ty, None);
+            return;
+        }
+        // Iterative over nested patterns: (pattern, keys so far).
+        let mut stack: Vec<(Node<'t>, Vec<&'t str>)> = vec![(pattern, keys)];
+        let mut steps = 0;
+        while let Some((pat, keys)) = stack.pop() {
+            steps += 1;
+            if steps > 256 {
+                break;
+            }
+            let mut c = pat.walk();
+            let children: Vec<Node<'t>> = pat.named_children(&mut c).collect();
+            for child in children {
+                match child.kind() {
+                    "shorthand_property_identifier_pattern" => {
+                        let mut k = keys.clone();
+                        k.push(self.text(child));
+                        let d = source.map(|s| (s, k));
+                        self.add(child, kind, scope, None, d, None, None);
+                    }
+                    "object_assignment_pattern" => {
+                        // `{ x = DEFAULT }`
+                        let (Some(left), right) = (
+                            child.child_by_field_name("left"),
+                            child.child_by_field_name("right"),
+                        ) else {
+                            continue;
+                        };
+                        if matches!(
+                            left.kind(),
+                            "shorthand_property_identifier_pattern" | "identifier"
+                        ) {
+                            let mut k = keys.clone();
+                            k.push(self.text(left));
+                            let d = source.map(|s| (s, k));
+                            self.add(left, kind, scope, right, d, None, None);
+                        }
+                    }
+                    "pair_pattern" => {
+                        let (Some(key), Some(value)) = (
+                            child.child_by_field_name("key"),
+                            child.child_by_field_name("value"),
+                        ) else {
+                            continue;
+                        };
+                        let mut k = keys.clone();
+                        k.push(key_text(key, self.src));
+                        match value.kind() {
+                            "identifier" => {
+                                let d = source.map(|s| (s, k));
+                                self.add(value, kind, scope, None, d, None, None);
+                            }
+                            "assignment_pattern" => {
+                                if let (Some(l), r) = (
+                                    value.child_by_field_name("left"),
+                                    value.child_by_field_name("right"),
+                                ) {
+                                    if l.kind() == "identifier" {
+                                        let d = source.map(|s| (s, k));
+                                        self.add(l, kind, scope, r, d, None, None);
+                                    }
+                                }
+                            }
+                            _ => stack.push((value, k)),
+                        }
+                    }
+                    "identifier" => {
+                        // Array patterns: element names, not destructured by key.
+                        self.add(child, kind, scope, None, None, None, None);
+                    }
+                    "assignment_pattern" => {
+                        if let (Some(l), r) = (
+                            child.child_by_field_name("left"),
+                            child.child_by_field_name("right"),
+                        ) {
+                            if l.kind() == "identifier" {
+                                self.add(l, kind, scope, r, None, None, None);
+                            }
+                        }
+                    }
+                    "rest_pattern" | "object_pattern" | "array_pattern" => {
+                        // Names inside are bound, with no known source.
+                        stack.push((child, keys.clone()));
+                    }
+                    _ => {}
+                }
+            }
+            let _ = ty;
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        name: Node<'t>,
+        kind: BindKind,
+        scope: (usize, usize),
+        value: Option<Node<'t>>,
+        destructured: Option<(Node<'t>, Vec<&'t str>)>,
+        ty: Option<Node<'t>>,
+        func_node: Option<Node<'t>>,
+    ) {
+        let text = self.text(name);
+        if text.is_empty() {
+            return;
+        }
+        self.bindings.entry(text).or_default().push(Binding {
+            kind,
+            scope,
+            name_node: name,
+            value,
+            destructured,
+            ty,
+            func_node,
+            import: None,
+        });
+    }
+
+    fn import(&mut self, node: Node<'t>) {
+        let Some(source) = node.child_by_field_name("source") else {
+            return;
+        };
+        let module = string_content(source, self.src).unwrap_or_default();
+        let mut c = node.walk();
+        let clause = node
+            .named_children(&mut c)
+            .find(|n| n.kind() == "import_clause");
+        let Some(clause) = clause else {
+            return;
+        };
+        let mut recs: Vec<(Node<'t>, String)> = Vec::new();
+        let mut c = clause.walk();
+        for child in clause.named_children(&mut c) {
+            match child.kind() {
+                "identifier" => recs.push((child, "default".into())),
+                "namespace_import" => {
+                    if let Some(id) = child.named_child(0) {
+                        recs.push((id, "*".into()));
+                    }
+                }
+                "named_imports" => {
+                    let mut c2 = child.walk();
+                    for spec in child.named_children(&mut c2) {
+                        if spec.kind() != "import_specifier" {
+                            continue;
+                        }
+                        let Some(name) = spec.child_by_field_name("name") else {
+                            continue;
+                        };
+                        let local = spec.child_by_field_name("alias").unwrap_or(name);
+                        let imported = string_content(name, self.src)
+                            .unwrap_or_else(|| self.text(name).to_string());
+                        recs.push((local, imported));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (local, imported) in recs {
+            let text = self.text(local);
+            self.imports.push(ImportRec {
+                local: text.to_string(),
+                module: module.clone(),
+                imported: imported.clone(),
+                start: local.start_byte(),
+                end: local.end_byte(),
+            });
+            self.bindings.entry(text).or_default().push(Binding {
+                kind: BindKind::Import,
+                scope: (0, usize::MAX),
+                name_node: local,
+                value: None,
+                destructured: None,
+                ty: None,
+                func_node: None,
+                import: Some((module.clone(), imported)),
+            });
+        }
+    }
+
+    fn export(&mut self, node: Node<'t>) {
+        if let Some(decl) = node.child_by_field_name("declaration") {
+            let mut c = decl.walk();
+            for d in decl.named_children(&mut c) {
+                if d.kind() == "variable_declarator" {
+                    if let Some(n) = d.child_by_field_name("name") {
+                        if n.kind() == "identifier" {
+                            let t = self.text(n).to_string();
+                            self.exports.push((t.clone(), t));
+                        }
+                    }
+                }
+            }
+            if let Some(n) = decl.child_by_field_name("name") {
+                let t = self.text(n).to_string();
+                self.exports.push((t.clone(), t));
+            }
+            return;
+        }
+        let mut c = node.walk();
+        for clause in node.named_children(&mut c) {
+            if clause.kind() != "export_clause" {
+                continue;
+            }
+            let mut c2 = clause.walk();
+            for spec in clause.named_children(&mut c2) {
+                let Some(name) = spec.child_by_field_name("name") else {
+                    continue;
+                };
+                let alias = spec.child_by_field_name("alias").unwrap_or(name);
+                self.exports
+                    .push((self.text(alias).to_string(), self.text(name).to_string()));
+            }
+        }
+    }
+
+    /// The binding `name` refers to at byte `pos`: the innermost scope that
+    /// holds it.
+    pub fn lookup(&self, name: &str, pos: usize) -> Option<&Binding<'t>> {
+        self.bindings
+            .get(name)?
+            .iter()
+            .filter(|b| b.scope.0 <= pos && pos < b.scope.1.max(b.scope.0 + 1))
+            .min_by_key(|b| {
+                (
+                    b.scope.1.saturating_sub(b.scope.0),
+                    std::cmp::Reverse(b.name_node.start_byte()),
+                )
+            })
+    }
+
+    /// Whether a binding holds one value for its whole life: `const`, or a
+    /// `let`/`var`/parameter never assigned to.
+    pub fn is_constant(&self, b: &Binding<'t>) -> bool {
+        match b.kind {
+            BindKind::Const | BindKind::Import | BindKind::Enum | BindKind::Function => true,
+            BindKind::Let | BindKind::Var | BindKind::Param | BindKind::Catch => {
+                !self.reassigned.contains(self.text(b.name_node))
+            }
+            BindKind::Class => false,
+        }
+    }
+
+    /// The function a binding names, if any.
+    pub fn binding_fn(&self, b: &Binding<'t>) -> Option<FnId> {
+        self.fn_of_node.get(&b.func_node?.id()).copied()
+    }
+
+    /// The class whose body holds byte `pos`, innermost.
+    pub fn class_at(&self, pos: usize) -> Option<usize> {
+        self.classes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.node.start_byte() <= pos && pos < c.node.end_byte())
+            .min_by_key(|(_, c)| c.node.end_byte() - c.node.start_byte())
+            .map(|(i, _)| i)
+    }
+
+    /// The innermost function holding byte `pos`.
+    pub fn fn_at(&self, pos: usize) -> Option<FnId> {
+        // Functions are numbered in pre-order: the last one that holds
+        // `pos` is the innermost.
+        self.functions
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, f)| f.node.start_byte() <= pos && pos < f.node.end_byte())
+            .map(|(i, _)| i)
+    }
+
+    /// The class `this` refers to inside function `f`.
+    pub fn this_class(&self, f: Option<FnId>) -> Option<usize> {
+        f.and_then(|f| self.functions[f].class)
+    }
+}
+
+/// Visits `root` and its named descendants depth-first, at most `limit`
+/// nodes; `visit` says whether to go into a node's children. Returns false
+/// when the limit cut the walk short.
+pub fn visit_bounded<'t>(
+    root: Node<'t>,
+    limit: usize,
+    mut visit: impl FnMut(Node<'t>) -> bool,
+) -> bool {
+    let mut stack = vec![root];
+    let mut seen = 0;
+    while let Some(n) = stack.pop() {
+        seen += 1;
+        if seen > limit {
+            return false;
+        }
+        if visit(n) {
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+    }
+    true
+}
+
+fn is_block(kind: &str) -> bool {
+    matches!(
+        kind,
+        "program"
+            | "statement_block"
+            | "for_statement"
+            | "for_in_statement"
+            | "switch_body"
+            | "class_static_block"
+    )
+}
+
+/// The scope a function declaration is visible in: its enclosing block.
+fn enclosing_scope_excluding(blocks: &[Node<'_>], _decl: Node<'_>) -> (usize, usize) {
+    blocks
+        .last()
+        .map_or((0, usize::MAX), |b| (b.start_byte(), b.end_byte()))
+}
+
+/// The parameters of a function node.
+pub fn params_of(node: Node<'_>) -> Vec<Node<'_>> {
+    if let Some(p) = node.child_by_field_name("parameter") {
+        return vec![p];
+    }
+    let Some(ps) = node.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let mut c = ps.walk();
+    ps.named_children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect()
+}
+
+/// The identifier or pattern a parameter node binds.
+pub fn param_pattern(p: Node<'_>) -> Node<'_> {
+    p.child_by_field_name("pattern").unwrap_or(p)
+}
+
+/// Strips wrappers that do not change a value: parentheses, `as`,
+/// `satisfies`, `!`, `<T>x`.
+pub fn unwrap(mut n: Node<'_>) -> Node<'_> {
+    for _ in 0..32 {
+        match n.kind() {
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "type_assertion" => match n.named_child(0) {
+                Some(c) if c.kind() != "comment" => n = c,
+                _ => return n,
+            },
+            _ => return n,
+        }
+    }
+    n
+}
+
+/// The function a declarator's value is: `() => {}`, `function () {}`,
+/// `useCallback(fn, deps)`, `useMemo(() => fn, deps)`.
+pub fn function_value<'t>(v: Node<'t>, src: &str) -> Option<Node<'t>> {
+    let v = unwrap(v);
+    if is_function(v.kind()) {
+        return Some(v);
+    }
+    if v.kind() != "call_expression" {
+        return None;
+    }
+    let f = unwrap(v.child_by_field_name("function")?);
+    let name = match f.kind() {
+        "identifier" => f,
+        "member_expression" => f.child_by_field_name("property")?,
+        _ => return None,
+    };
+    let args = v.child_by_field_name("arguments")?;
+    let first = unwrap(args.named_child(0)?);
+    if !is_function(first.kind()) {
+        return None;
+    }
+    match src.get(name.byte_range())? {
+        "useCallback" => Some(first),
+        "useMemo" => {
+            let body = unwrap(first.child_by_field_name("body")?);
+            is_function(body.kind()).then_some(body)
+        }
+        _ => None,
+    }
+}
+
+/// `'text'` -> `text`.
+pub fn string_content(n: Node<'_>, src: &str) -> Option<String> {
+    if n.kind() != "string" {
+        return None;
+    }
+    let t = src.get(n.byte_range())?;
+    let inner = t.get(1..t.len().saturating_sub(1))?;
+    Some(inner.to_string())
+}
+
+fn first_string_arg(call: Node<'_>, src: &str) -> Option<String> {
+    let args = call.child_by_field_name("arguments")?;
+    string_content(args.named_child(0)?, src)
+}
+
+/// The text of an object key: `a`, `'a'`, `"a"`.
+pub fn key_text<'t>(key: Node<'t>, src: &'t str) -> &'t str {
+    let t = src.get(key.byte_range()).unwrap_or("");
+    if key.kind() == "string" {
+        t.get(1..t.len().saturating_sub(1)).unwrap_or("")
+    } else {
+        t
+    }
+}
+
+/// `this.a.b = ...` -> `a`.
+fn first_this_segment(mut n: Node<'_>, src: &str) -> Option<String> {
+    let mut seg = None;
+    for _ in 0..64 {
+        if n.kind() != "member_expression" {
+            break;
+        }
+        let obj = unwrap(n.child_by_field_name("object")?);
+        if obj.kind() == "this" {
+            seg = n
+                .child_by_field_name("property")
+                .and_then(|p| src.get(p.byte_range()))
+                .map(str::to_string);
+            break;
+        }
+        n = obj;
+    }
+    seg
+}
