@@ -160,17 +160,17 @@ fn check_family(family: &str) -> (BTreeSet<String>, BTreeMap<String, usize>) {
     (fired, near)
 }
 
-#[test]
-fn apache_fixtures_match_their_expectations() {
-    let (fired, near) = check_family("apache");
-    // Every proxy rule fires somewhere and has at least two near-misses.
+/// Every rule of `family` fires in some fixture of `dir` and has at least
+/// two near-miss fixtures.
+fn assert_coverage(dir: &str, family: wslint::rule::Family) -> BTreeSet<String> {
+    let (fired, near) = check_family(dir);
     for rule in wslint::registry::all() {
-        if rule.family != wslint::rule::Family::Proxy {
+        if rule.family != family {
             continue;
         }
         assert!(
             fired.contains(rule.code),
-            "no Apache fixture fires {}",
+            "no {dir} fixture fires {}",
             rule.code
         );
         assert!(
@@ -180,5 +180,16 @@ fn apache_fixtures_match_their_expectations() {
             near.get(rule.code)
         );
     }
+    fired
+}
+
+#[test]
+fn apache_fixtures_match_their_expectations() {
+    let fired = assert_coverage("apache", wslint::rule::Family::Proxy);
     assert!(fired.contains("WS001"));
+}
+
+#[test]
+fn client_fixtures_match_their_expectations() {
+    assert_coverage("client", wslint::rule::Family::Client);
 }
