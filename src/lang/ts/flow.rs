@@ -17,7 +17,7 @@ use tree_sitter::Node;
 use crate::source::Span;
 use crate::values::{Value, member_path};
 
-use super::index::{FnId, Index, is_function, param_pattern, unwrap, visit_bounded};
+use super::index::{FnId, Index, NodeExt, is_function, param_pattern, unwrap, visit_bounded};
 use super::scope::ModuleScope;
 use super::{CodeSet, SetRole};
 
@@ -386,8 +386,8 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                             out.push(("code", Role::Code));
                         }
                         "pair_pattern" => {
-                            let key = child.child_by_field_name("key").map(|k| self.ix.text(k));
-                            let value = child.child_by_field_name("value");
+                            let key = child.f("key").map(|k| self.ix.text(k));
+                            let value = child.f("value");
                             if let (Some("code"), Some(v)) = (key, value) {
                                 if v.kind() == "identifier" {
                                     out.push((self.ix.text(v), Role::Code));
@@ -446,7 +446,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             return false;
         }
         let mut roles = Vec::new();
-        if let Some(args) = call.and_then(|c| c.child_by_field_name("arguments")) {
+        if let Some(args) = call.and_then(|c| c.f("arguments")) {
             let mut c = args.walk();
             let args: Vec<Node<'t>> = args
                 .named_children(&mut c)
@@ -494,15 +494,17 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         self.path(a).map(Role::Path)
     }
 
-    /// The member path of an expression (`heartbeatRef.current`,
-    /// `this.timer`), with paths bound to parameters substituted.
+    /// The key of an expression's path ([`Index::path_key`]), with paths
+    /// bound to parameters substituted (`ref.current` in `clearTimer(ref)`
+    /// called with `heartbeatRef` is `heartbeatRef@812.current`).
     pub fn path(&self, node: Node<'_>) -> Option<String> {
-        let parts = member_path(unwrap(node), self.ix.src, &crate::values::TYPESCRIPT)?;
+        let node = unwrap(node);
+        let parts = member_path(node, self.ix.src, &crate::values::TYPESCRIPT)?;
         let (first, rest) = parts.split_first()?;
         let root = match self.role(first) {
             Some(Role::Path(p)) => p.clone(),
             Some(_) => return None,
-            None => first.clone(),
+            None => self.ix.root_key(first, node.start_byte()),
         };
         let mut s = root;
         for p in rest {
@@ -566,7 +568,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                 let mut c = s.walk();
                 let decls: Vec<Node<'t>> = s.named_children(&mut c).collect();
                 for d in decls {
-                    if let Some(val) = d.child_by_field_name("value") {
+                    if let Some(val) = d.f("value") {
                         if super::index::function_value(val, self.ix.src).is_none() {
                             self.expr(val, v);
                         }
@@ -577,18 +579,18 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             "switch_statement" => self.switch(s, v),
             "try_statement" => {
                 let mut exit = Exit::None;
-                if let Some(b) = s.child_by_field_name("body") {
+                if let Some(b) = s.f("body") {
                     exit = self.block(b, v);
                 }
-                if let Some(h) = s.child_by_field_name("handler") {
-                    if let Some(b) = h.child_by_field_name("body") {
+                if let Some(h) = s.f("handler") {
+                    if let Some(b) = h.f("body") {
                         self.block(b, v);
                     }
                     // The body may not have got to its exit.
                     exit = Exit::None;
                 }
-                if let Some(f) = s.child_by_field_name("finalizer") {
-                    if let Some(b) = f.child_by_field_name("body") {
+                if let Some(f) = s.f("finalizer") {
+                    if let Some(b) = f.f("body") {
                         if self.block(b, v) == Exit::Return {
                             return Exit::Return;
                         }
@@ -599,19 +601,19 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
                 let base = self.guards.len();
                 for field in ["right", "condition", "initializer", "increment"] {
-                    if let Some(e) = s.child_by_field_name(field) {
+                    if let Some(e) = s.f(field) {
                         if e.kind() != "lexical_declaration" {
                             self.expr(e, v);
                         }
                     }
                 }
-                if let Some(b) = s.child_by_field_name("body") {
+                if let Some(b) = s.f("body") {
                     self.stmt(b, v);
                 }
                 self.guards.truncate(base);
                 Exit::None
             }
-            "labeled_statement" => match s.child_by_field_name("body") {
+            "labeled_statement" => match s.f("body") {
                 Some(b) => {
                     self.stmt(b, v);
                     Exit::None
@@ -627,7 +629,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     }
 
     fn if_stmt(&mut self, s: Node<'t>, v: &mut dyn Visitor<'t>) -> Exit {
-        let Some(cond_node) = s.child_by_field_name("condition") else {
+        let Some(cond_node) = s.f("condition") else {
             return Exit::None;
         };
         self.expr(cond_node, v);
@@ -639,12 +641,12 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             positive: true,
             node: cond_node,
         });
-        let then_exit = match s.child_by_field_name("consequence") {
+        let then_exit = match s.f("consequence") {
             Some(c) => self.stmt(c, v),
             None => Exit::None,
         };
         self.guards.truncate(base);
-        let else_exit = match s.child_by_field_name("alternative") {
+        let else_exit = match s.f("alternative") {
             Some(alt) => {
                 self.guards.push(WGuard {
                     cond: cond.clone(),
@@ -692,10 +694,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     }
 
     fn switch(&mut self, s: Node<'t>, v: &mut dyn Visitor<'t>) -> Exit {
-        let (Some(disc), Some(body)) = (
-            s.child_by_field_name("value"),
-            s.child_by_field_name("body"),
-        ) else {
+        let (Some(disc), Some(body)) = (s.f("value"), s.f("body")) else {
             return Exit::None;
         };
         self.expr(disc, v);
@@ -708,10 +707,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         let mut all_known = true;
         for cl in &clauses {
             if cl.kind() == "switch_case" {
-                match cl
-                    .child_by_field_name("value")
-                    .map(|n| self.scope.value(n).value)
-                {
+                match cl.f("value").map(|n| self.scope.value(n).value) {
                     Some(Value::Number(n)) => all.push(n),
                     _ => all_known = false,
                 }
@@ -734,10 +730,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         for cl in &clauses {
             let is_default = cl.kind() == "switch_default";
             if !is_default {
-                match cl
-                    .child_by_field_name("value")
-                    .map(|n| self.scope.value(n).value)
-                {
+                match cl.f("value").map(|n| self.scope.value(n).value) {
                     Some(Value::Number(n)) => pending.push(n),
                     _ => pending_known = false,
                 }
@@ -806,17 +799,14 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         match kind {
             "call_expression" => self.call(e, v),
             "new_expression" => {
-                if let Some(args) = e.child_by_field_name("arguments") {
+                if let Some(args) = e.f("arguments") {
                     self.args(e, args, false, v);
                 }
                 v.new_expr(self, e);
             }
             "binary_expression" => {
-                let (Some(l), Some(op), Some(r)) = (
-                    e.child_by_field_name("left"),
-                    e.child_by_field_name("operator"),
-                    e.child_by_field_name("right"),
-                ) else {
+                let (Some(l), Some(op), Some(r)) = (e.f("left"), e.f("operator"), e.f("right"))
+                else {
                     return;
                 };
                 self.expr(l, v);
@@ -842,7 +832,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                 }
             }
             "ternary_expression" => {
-                let Some(c) = e.child_by_field_name("condition") else {
+                let Some(c) = e.f("condition") else {
                     return;
                 };
                 self.expr(c, v);
@@ -850,7 +840,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                 self.note(cond.clone(), c);
                 let base = self.guards.len();
                 for (field, positive) in [("consequence", true), ("alternative", false)] {
-                    if let Some(b) = e.child_by_field_name(field) {
+                    if let Some(b) = e.f(field) {
                         self.guards.push(WGuard {
                             cond: cond.clone(),
                             positive,
@@ -862,7 +852,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                 }
             }
             "assignment_expression" | "augmented_assignment_expression" => {
-                if let Some(r) = e.child_by_field_name("right") {
+                if let Some(r) = e.f("right") {
                     self.expr(r, v);
                 }
             }
@@ -877,13 +867,13 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     }
 
     fn call(&mut self, call: Node<'t>, v: &mut dyn Visitor<'t>) {
-        let Some(callee) = call.child_by_field_name("function") else {
+        let Some(callee) = call.f("function") else {
             return;
         };
         let callee_u = unwrap(callee);
         // An immediately invoked function runs here.
         if is_function(callee_u.kind()) {
-            if let Some(args) = call.child_by_field_name("arguments") {
+            if let Some(args) = call.f("arguments") {
                 self.args(call, args, false, v);
             }
             if let Some(&f) = self.ix.fn_of_node.get(&callee_u.id()) {
@@ -892,25 +882,12 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             return;
         }
         if callee_u.kind() == "member_expression" {
-            if let Some(o) = callee_u.child_by_field_name("object") {
+            if let Some(o) = callee_u.f("object") {
                 self.expr(o, v);
             }
         }
-        let name = self.ix.call_name(call).unwrap_or("");
-        let registers = matches!(
-            name,
-            "addEventListener"
-                | "on"
-                | "once"
-                | "prependListener"
-                | "useEffect"
-                | "useLayoutEffect"
-                | "useCallback"
-                | "useMemo"
-                | "useState"
-                | "useRef"
-        );
-        if let Some(args) = call.child_by_field_name("arguments") {
+        let registers = is_registration(self.ix.call_name(call).unwrap_or(""));
+        if let Some(args) = call.f("arguments") {
             self.args(call, args, registers, v);
         }
         let target = self.ix.resolve_callee(call, self.current_fn());
@@ -964,8 +941,8 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         let n = unwrap(n);
         match n.kind() {
             "member_expression" => {
-                let prop = n.child_by_field_name("property").map(|p| self.ix.text(p));
-                let obj = n.child_by_field_name("object").map(unwrap);
+                let prop = n.f("property").map(|p| self.ix.text(p));
+                let obj = n.f("object").map(unwrap);
                 prop == Some("code") && obj.is_some_and(|o| self.is_event(o, depth + 1))
             }
             "identifier" => {
@@ -1048,19 +1025,16 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             "true" => Cond::Known(true),
             "false" | "null" | "undefined" => Cond::Known(false),
             "unary_expression" => {
-                let op = n.child_by_field_name("operator").map(|o| o.kind());
-                let arg = n.child_by_field_name("argument");
+                let op = n.f("operator").map(|o| o.kind());
+                let arg = n.f("argument");
                 match (op, arg) {
                     (Some("!"), Some(a)) => Cond::Not(Box::new(self.compile(a, depth + 1))),
                     _ => self.unknown(n),
                 }
             }
             "binary_expression" => {
-                let (Some(l), Some(op), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("operator"),
-                    n.child_by_field_name("right"),
-                ) else {
+                let (Some(l), Some(op), Some(r)) = (n.f("left"), n.f("operator"), n.f("right"))
+                else {
                     return self.unknown(n);
                 };
                 match op.kind() {
@@ -1164,7 +1138,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             if self.frames.len() <= MAX_INLINE && !self.frames.iter().any(|fr| fr.func == Some(f)) {
                 if let Some(ret) = self.single_return(f) {
                     let mut roles = Vec::new();
-                    if let Some(args) = call.child_by_field_name("arguments") {
+                    if let Some(args) = call.f("arguments") {
                         let mut c = args.walk();
                         let args: Vec<Node<'t>> = args.named_children(&mut c).collect();
                         let params = self.ix.functions[f].params.clone();
@@ -1206,13 +1180,13 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
 
     /// `SET.has(code)`, `[..].includes(code)`, `SET.indexOf(code)`: the set.
     fn membership(&mut self, call: Node<'t>) -> Option<usize> {
-        let args = call.child_by_field_name("arguments")?;
+        let args = call.f("arguments")?;
         let arg = args.named_child(0)?;
         if !self.is_code(arg, 0) {
             return None;
         }
-        let callee = unwrap(call.child_by_field_name("function")?);
-        let object = callee.child_by_field_name("object")?;
+        let callee = unwrap(call.f("function")?);
+        let object = callee.f("object")?;
         Some(super::model::register_set(
             self.ix, self.scope, self.sets, object,
         ))
@@ -1226,6 +1200,108 @@ enum Exit {
     Break,
     /// `return`/`throw`: leaves the function.
     Return,
+}
+
+/// Callees that keep a function for later events (handlers, hooks) rather
+/// than run it as part of this path.
+fn is_registration(name: &str) -> bool {
+    matches!(
+        name,
+        "addEventListener"
+            | "on"
+            | "once"
+            | "prependListener"
+            | "useEffect"
+            | "useLayoutEffect"
+            | "useCallback"
+            | "useMemo"
+            | "useState"
+            | "useRef"
+    )
+}
+
+/// What each function of a module runs when it runs: the functions of the
+/// module it calls, the callbacks it passes to calls (not the handlers it
+/// registers), the functions it schedules (`setTimeout(connect)`). Built once
+/// per module, for questions that need no conditions (does it send on a
+/// socket, what runs per connection).
+pub struct CallGraph {
+    /// Calls (indices into `Index::calls`) made directly in each function.
+    pub calls_in: Vec<Vec<usize>>,
+    pub edges: Vec<Vec<FnId>>,
+}
+
+impl CallGraph {
+    pub fn build(ix: &Index<'_>) -> CallGraph {
+        let n = ix.functions.len();
+        let mut calls_in = vec![Vec::new(); n];
+        let mut edges = vec![Vec::new(); n];
+        for (i, c) in ix.calls.iter().enumerate() {
+            let Some(f) = c.func else { continue };
+            calls_in[f].push(i);
+            if let Some(g) = ix.resolve_callee(c.node, Some(f)) {
+                edges[f].push(g);
+            }
+            if c.name.is_some_and(is_scheduler) {
+                if let Some(args) = c.node.f("arguments") {
+                    let mut cur = args.walk();
+                    for a in args.named_children(&mut cur) {
+                        let a = unwrap(a);
+                        if !is_function(a.kind()) {
+                            edges[f].extend(ix.resolve_fn_ref(a, Some(f)));
+                        }
+                    }
+                }
+            }
+        }
+        for (g, info) in ix.functions.iter().enumerate() {
+            let Some(p) = info.parent else { continue };
+            let mut up = info.node.parent();
+            while let Some(u) = up.filter(|u| u.kind() == "parenthesized_expression") {
+                up = u.parent();
+            }
+            let Some(args) = up.filter(|u| u.kind() == "arguments") else {
+                continue;
+            };
+            let call = args.parent().filter(|c| c.kind() == "call_expression");
+            if call.is_some_and(|c| !is_registration(ix.call_name(c).unwrap_or(""))) {
+                edges[p].push(g);
+            }
+        }
+        CallGraph { calls_in, edges }
+    }
+
+    /// The functions `roots` run, themselves included.
+    pub fn reach(&self, roots: impl IntoIterator<Item = FnId>) -> std::collections::HashSet<FnId> {
+        let mut seen = std::collections::HashSet::new();
+        let mut todo: Vec<FnId> = roots.into_iter().collect();
+        while let Some(f) = todo.pop() {
+            if seen.insert(f) {
+                todo.extend(self.edges.get(f).into_iter().flatten().copied());
+            }
+        }
+        seen
+    }
+
+    /// Whether function `f`, or anything it runs, makes a call that `hit`
+    /// accepts.
+    pub fn any_call(
+        &self,
+        f: FnId,
+        memo: &mut [Option<bool>],
+        hit: &dyn Fn(usize) -> bool,
+    ) -> bool {
+        for g in self.reach([f]) {
+            let found = *memo
+                .get_mut(g)
+                .map(|m| m.get_or_insert_with(|| self.calls_in[g].iter().any(|&c| hit(c))))
+                .unwrap_or(&mut false);
+            if found {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 /// Callees that run a function they are given later.
@@ -1249,14 +1325,14 @@ impl<'t> Index<'t> {
     /// arrow or a `useCallback` bound to `f`), `this.m()` (a method of the
     /// enclosing class).
     pub fn resolve_callee(&self, call: Node<'t>, in_fn: Option<FnId>) -> Option<FnId> {
-        let f = call.child_by_field_name("function")?;
+        let f = call.f("function")?;
         self.resolve_fn_ref(f, in_fn)
     }
 
     /// The function a call is given first (`setInterval(fn, ...)`,
     /// `useEffect(fn, deps)`), with the call's arguments.
     pub fn first_callback(&self, call: Node<'t>, in_fn: Option<FnId>) -> Option<(FnId, Node<'t>)> {
-        let args = call.child_by_field_name("arguments")?;
+        let args = call.f("arguments")?;
         let f = self.resolve_fn_ref(args.named_child(0)?, in_fn)?;
         Some((f, args))
     }
@@ -1275,11 +1351,11 @@ impl<'t> Index<'t> {
                 self.binding_fn(b)
             }
             "member_expression" => {
-                let obj = unwrap(n.child_by_field_name("object")?);
+                let obj = unwrap(n.f("object")?);
                 if obj.kind() != "this" {
                     return None;
                 }
-                let prop = self.text(n.child_by_field_name("property")?);
+                let prop = self.text(n.f("property")?);
                 let class = self
                     .this_class(in_fn)
                     .or_else(|| self.class_at(n.start_byte()))?;
@@ -1288,15 +1364,15 @@ impl<'t> Index<'t> {
             }
             "call_expression" => {
                 // `this.m.bind(this)`
-                let callee = unwrap(n.child_by_field_name("function")?);
+                let callee = unwrap(n.f("function")?);
                 if callee.kind() != "member_expression" {
                     return None;
                 }
-                let prop = callee.child_by_field_name("property")?;
+                let prop = callee.f("property")?;
                 if self.text(prop) != "bind" {
                     return None;
                 }
-                self.resolve_fn_ref(callee.child_by_field_name("object")?, in_fn)
+                self.resolve_fn_ref(callee.f("object")?, in_fn)
             }
             _ => None,
         }

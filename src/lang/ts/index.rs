@@ -3,10 +3,197 @@
 //! imports and exports. Everything the socket model is built from.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::{Language, Node, Tree};
 
 pub type FnId = usize;
+
+/// The field names client code reads, in the order of [`FieldIds`].
+const FIELD_NAMES: [&str; 28] = [
+    "arguments",
+    "value",
+    "function",
+    "name",
+    "object",
+    "left",
+    "property",
+    "body",
+    "right",
+    "key",
+    "operator",
+    "constructor",
+    "type",
+    "pattern",
+    "parameter",
+    "condition",
+    "argument",
+    "alias",
+    "source",
+    "parameters",
+    "handler",
+    "finalizer",
+    "declaration",
+    "consequence",
+    "alternative",
+    "label",
+    "initializer",
+    "increment",
+];
+
+/// One grammar's ids for [`FIELD_NAMES`] (0: the grammar has no such field).
+struct FieldIds {
+    language: Language,
+    ids: [u16; 28],
+}
+
+impl FieldIds {
+    fn of(language: Language) -> FieldIds {
+        let mut ids = [0u16; 28];
+        for (i, n) in FIELD_NAMES.iter().enumerate() {
+            ids[i] = language.field_id_for_name(n).map_or(0, |id| id.get());
+        }
+        FieldIds { language, ids }
+    }
+}
+
+static FIELDS: LazyLock<[FieldIds; 2]> = LazyLock::new(|| {
+    [
+        FieldIds::of(tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
+        FieldIds::of(tree_sitter_typescript::LANGUAGE_TSX.into()),
+    ]
+});
+
+fn field_slot(name: &str) -> Option<usize> {
+    Some(match name {
+        "arguments" => 0,
+        "value" => 1,
+        "function" => 2,
+        "name" => 3,
+        "object" => 4,
+        "left" => 5,
+        "property" => 6,
+        "body" => 7,
+        "right" => 8,
+        "key" => 9,
+        "operator" => 10,
+        "constructor" => 11,
+        "type" => 12,
+        "pattern" => 13,
+        "parameter" => 14,
+        "condition" => 15,
+        "argument" => 16,
+        "alias" => 17,
+        "source" => 18,
+        "parameters" => 19,
+        "handler" => 20,
+        "finalizer" => 21,
+        "declaration" => 22,
+        "consequence" => 23,
+        "alternative" => 24,
+        "label" => 25,
+        "initializer" => 26,
+        "increment" => 27,
+        _ => return None,
+    })
+}
+
+/// Field access by name without tree-sitter's per-call name lookup (a
+/// linear scan of the grammar's field names): the ids of both grammars are
+/// looked up once.
+pub trait NodeExt<'t> {
+    fn f(&self, name: &str) -> Option<Node<'t>>;
+}
+
+impl<'t> NodeExt<'t> for Node<'t> {
+    fn f(&self, name: &str) -> Option<Node<'t>> {
+        let lang = self.language();
+        let table = slot_table(&lang);
+        match (field_slot(name), table) {
+            (Some(slot), Some(t)) => match t.ids[slot] {
+                0 => None,
+                id => self.child_by_field_id(id),
+            },
+            _ => self.child_by_field_name(name),
+        }
+    }
+}
+
+fn slot_table(lang: &Language) -> Option<&'static FieldIds> {
+    FIELDS.iter().find(|t| t.language == *lang)
+}
+
+const K_FUNCTION: u8 = 1;
+const K_SKIP: u8 = 2;
+const K_BLOCK: u8 = 4;
+const K_CLASS: u8 = 8;
+/// Kinds [`Index::enter`] looks at.
+const K_ENTER: u8 = 16;
+
+/// What the index walk does with each node kind of a grammar, by kind id:
+/// comparing ids instead of kind names on every node.
+struct KindFlags {
+    language: Language,
+    flags: Vec<u8>,
+}
+
+impl KindFlags {
+    fn of(language: Language) -> KindFlags {
+        let count = language.node_kind_count();
+        let mut flags = vec![0u8; count];
+        for (id, f) in flags.iter_mut().enumerate() {
+            let Ok(id) = u16::try_from(id) else { break };
+            // Anonymous tokens (the `function` and `class` keywords) are
+            // never what a named kind means.
+            if !language.node_kind_is_named(id) {
+                continue;
+            }
+            let Some(kind) = language.node_kind_for_id(id) else {
+                continue;
+            };
+            if is_function(kind) {
+                *f |= K_FUNCTION | K_ENTER;
+            }
+            if is_skipped(kind) {
+                *f |= K_SKIP;
+            }
+            if is_block(kind) {
+                *f |= K_BLOCK;
+            }
+            if matches!(
+                kind,
+                "class_declaration" | "class" | "abstract_class_declaration"
+            ) {
+                *f |= K_CLASS | K_ENTER;
+            }
+            if matches!(
+                kind,
+                "public_field_definition"
+                    | "field_definition"
+                    | "variable_declarator"
+                    | "enum_declaration"
+                    | "catch_clause"
+                    | "import_statement"
+                    | "export_statement"
+                    | "assignment_expression"
+                    | "augmented_assignment_expression"
+                    | "update_expression"
+                    | "call_expression"
+                    | "new_expression"
+            ) {
+                *f |= K_ENTER;
+            }
+        }
+        KindFlags { language, flags }
+    }
+}
+
+static KINDS: LazyLock<[KindFlags; 2]> = LazyLock::new(|| {
+    [
+        KindFlags::of(tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
+        KindFlags::of(tree_sitter_typescript::LANGUAGE_TSX.into()),
+    ]
+});
 
 /// Function-like node kinds.
 pub fn is_function(kind: &str) -> bool {
@@ -102,6 +289,8 @@ pub struct ClassInfo<'t> {
 pub struct Site<'t> {
     pub node: Node<'t>,
     pub func: Option<FnId>,
+    /// For calls: the callee's bare name (`f` of `a.b.f()`).
+    pub name: Option<&'t str>,
 }
 
 #[derive(Clone, Debug)]
@@ -177,34 +366,43 @@ impl<'t> Index<'t> {
         let mut blocks: Vec<Node<'t>> = Vec::new();
         let mut fns: Vec<(usize, FnId)> = Vec::new();
         let mut classes: Vec<(usize, usize)> = Vec::new();
-        let mut depth = 0usize;
+        // The nodes above the cursor (cheaper than `Node::parent`).
+        let mut ancestors: Vec<Node<'t>> = Vec::new();
+        let lang = root.language();
+        let Some(table) = KINDS.iter().find(|k| k.language == *lang) else {
+            return;
+        };
         loop {
             let node = cursor.node();
-            let kind = node.kind();
-            let descend = !is_skipped(kind) && depth < MAX_DEPTH;
+            let flags = table
+                .flags
+                .get(usize::from(node.kind_id()))
+                .copied()
+                .unwrap_or(0);
+            let depth = ancestors.len();
+            let descend = flags & K_SKIP == 0 && depth < MAX_DEPTH;
             if depth >= MAX_DEPTH {
                 self.truncated = true;
             }
-            if descend {
+            if descend && flags != 0 {
                 let func = fns.last().map(|f| f.1);
                 let class = classes.last().map(|c| c.1);
-                self.enter(node, func, class, &blocks);
-                if is_function(kind) {
+                if flags & K_ENTER != 0 {
+                    self.enter(node, ancestors.last().copied(), func, class, &blocks);
+                }
+                if flags & K_FUNCTION != 0 {
                     let id = self.functions.len() - 1;
                     fns.push((node.id(), id));
                 }
-                if matches!(
-                    kind,
-                    "class_declaration" | "class" | "abstract_class_declaration"
-                ) {
+                if flags & K_CLASS != 0 {
                     classes.push((node.id(), self.classes.len() - 1));
                 }
-                if is_block(kind) {
+                if flags & K_BLOCK != 0 {
                     blocks.push(node);
                 }
             }
             if descend && cursor.goto_first_child() {
-                depth += 1;
+                ancestors.push(node);
                 continue;
             }
             loop {
@@ -224,7 +422,7 @@ impl<'t> Index<'t> {
                 if !cursor.goto_parent() {
                     return;
                 }
-                depth -= 1;
+                ancestors.pop();
             }
         }
     }
@@ -232,6 +430,7 @@ impl<'t> Index<'t> {
     fn enter(
         &mut self,
         node: Node<'t>,
+        parent: Option<Node<'t>>,
         func: Option<FnId>,
         class: Option<usize>,
         blocks: &[Node<'t>],
@@ -245,14 +444,14 @@ impl<'t> Index<'t> {
         match kind {
             k if is_function(k) => {
                 let params = params_of(node);
-                let body = node.child_by_field_name("body");
-                let name = node.child_by_field_name("name").map(|n| self.text(n));
+                let body = node.f("body");
+                let name = node.f("name").map(|n| self.text(n));
                 let fscope = (node.start_byte(), node.end_byte());
                 for p in &params {
                     self.bind_param(*p, fscope);
                 }
                 // Methods of object literals are not methods of a class.
-                let in_class_body = node.parent().is_some_and(|p| p.kind() == "class_body");
+                let in_class_body = parent.is_some_and(|p| p.kind() == "class_body");
                 if k == "method_definition" && in_class_body {
                     if let (Some(c), Some(n)) = (class, name) {
                         self.classes[c].methods.insert(n, node);
@@ -291,7 +490,7 @@ impl<'t> Index<'t> {
                     name,
                 });
                 if matches!(k, "function_declaration" | "generator_function_declaration") {
-                    if let Some(n) = node.child_by_field_name("name") {
+                    if let Some(n) = node.f("name") {
                         // Function declarations are visible in their whole block.
                         let scope = enclosing_scope_excluding(blocks, node);
                         self.add(n, BindKind::Function, scope, None, None, None, Some(node));
@@ -305,15 +504,15 @@ impl<'t> Index<'t> {
                     fields: HashMap::new(),
                 });
                 if kind != "class" {
-                    if let Some(n) = node.child_by_field_name("name") {
+                    if let Some(n) = node.f("name") {
                         self.add(n, BindKind::Class, block_scope(), None, None, None, None);
                     }
                 }
             }
             "public_field_definition" | "field_definition" => {
-                if let (Some(c), Some(n)) = (class, node.child_by_field_name("name")) {
+                if let (Some(c), Some(n)) = (class, node.f("name")) {
                     let name = self.text(n);
-                    if let Some(v) = node.child_by_field_name("value") {
+                    if let Some(v) = node.f("value") {
                         let v = unwrap(v);
                         if is_function(v.kind()) {
                             self.classes[c].methods.insert(name, v);
@@ -323,9 +522,9 @@ impl<'t> Index<'t> {
                     }
                 }
             }
-            "variable_declarator" => self.declarator(node, func, blocks),
+            "variable_declarator" => self.declarator(node, parent, func, blocks),
             "enum_declaration" => {
-                if let Some(n) = node.child_by_field_name("name") {
+                if let Some(n) = node.f("name") {
                     self.add(
                         n,
                         BindKind::Enum,
@@ -338,7 +537,7 @@ impl<'t> Index<'t> {
                 }
             }
             "catch_clause" => {
-                if let Some(p) = node.child_by_field_name("parameter") {
+                if let Some(p) = node.f("parameter") {
                     let scope = (node.start_byte(), node.end_byte());
                     self.bind_pattern(p, BindKind::Catch, scope, None, None, Vec::new());
                 }
@@ -346,20 +545,31 @@ impl<'t> Index<'t> {
             "import_statement" => self.import(node),
             "export_statement" => self.export(node),
             "assignment_expression" | "augmented_assignment_expression" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.f("left") {
                     self.note_assigned(left, class);
                 }
                 if kind == "assignment_expression" {
-                    self.assignments.push(Site { node, func });
+                    self.assignments.push(Site {
+                        node,
+                        func,
+                        name: None,
+                    });
                 }
             }
             "update_expression" => {
-                if let Some(arg) = node.child_by_field_name("argument") {
+                if let Some(arg) = node.f("argument") {
                     self.note_assigned(arg, class);
                 }
             }
-            "call_expression" => self.calls.push(Site { node, func }),
-            "new_expression" => self.news.push(Site { node, func }),
+            "call_expression" => {
+                let name = self.call_name(node);
+                self.calls.push(Site { node, func, name });
+            }
+            "new_expression" => self.news.push(Site {
+                node,
+                func,
+                name: None,
+            }),
             _ => {}
         }
     }
@@ -376,9 +586,9 @@ impl<'t> Index<'t> {
                 let mut last_prop = None;
                 while matches!(root.kind(), "member_expression" | "subscript_expression") {
                     if root.kind() == "member_expression" {
-                        last_prop = root.child_by_field_name("property");
+                        last_prop = root.f("property");
                     }
-                    match root.child_by_field_name("object") {
+                    match root.f("object") {
                         Some(o) => root = unwrap(o),
                         None => break,
                     }
@@ -417,13 +627,18 @@ impl<'t> Index<'t> {
         }
     }
 
-    fn declarator(&mut self, node: Node<'t>, func: Option<FnId>, blocks: &[Node<'t>]) {
-        let Some(name) = node.child_by_field_name("name") else {
+    fn declarator(
+        &mut self,
+        node: Node<'t>,
+        parent: Option<Node<'t>>,
+        func: Option<FnId>,
+        blocks: &[Node<'t>],
+    ) {
+        let Some(name) = node.f("name") else {
             return;
         };
-        let value = node.child_by_field_name("value");
-        let ty = node.child_by_field_name("type");
-        let parent = node.parent();
+        let value = node.f("value");
+        let ty = node.f("type");
         let kind = match parent {
             Some(p) if p.kind() == "variable_declaration" => BindKind::Var,
             Some(p) if p.kind() == "lexical_declaration" => match p.child(0).map(|c| c.kind()) {
@@ -446,7 +661,11 @@ impl<'t> Index<'t> {
                 .map_or((0, usize::MAX), |b| (b.start_byte(), b.end_byte()))
         };
         if value.is_some() {
-            self.declarators.push(Site { node, func });
+            self.declarators.push(Site {
+                node,
+                func,
+                name: None,
+            });
         }
         if name.kind() == "identifier" {
             let func_node = value.and_then(|v| function_value(v, self.src));
@@ -471,10 +690,10 @@ impl<'t> Index<'t> {
 
     /// The bare name a call's callee has: `f()` -> f, `a.b.f()` -> f.
     pub fn call_name(&self, call: Node<'t>) -> Option<&'t str> {
-        let f = unwrap(call.child_by_field_name("function")?);
+        let f = unwrap(call.f("function")?);
         match f.kind() {
             "identifier" => Some(self.text(f)),
-            "member_expression" => f.child_by_field_name("property").map(|p| self.text(p)),
+            "member_expression" => f.f("property").map(|p| self.text(p)),
             _ => None,
         }
     }
@@ -486,9 +705,9 @@ impl<'t> Index<'t> {
             self.add(p, BindKind::Param, scope, None, None, None, None);
             return;
         }
-        let pattern = p.child_by_field_name("pattern").unwrap_or(p);
-        let ty = p.child_by_field_name("type");
-        let default = p.child_by_field_name("value");
+        let pattern = p.f("pattern").unwrap_or(p);
+        let ty = p.f("type");
+        let default = p.f("value");
         if pattern.kind() == "identifier" {
             self.add(pattern, BindKind::Param, scope, default, None, ty, None);
         } else {
@@ -532,10 +751,7 @@ impl<'t> Index<'t> {
                     }
                     "object_assignment_pattern" => {
                         // `{ x = DEFAULT }`
-                        let (Some(left), right) = (
-                            child.child_by_field_name("left"),
-                            child.child_by_field_name("right"),
-                        ) else {
+                        let (Some(left), right) = (child.f("left"), child.f("right")) else {
                             continue;
                         };
                         if matches!(
@@ -549,10 +765,7 @@ impl<'t> Index<'t> {
                         }
                     }
                     "pair_pattern" => {
-                        let (Some(key), Some(value)) = (
-                            child.child_by_field_name("key"),
-                            child.child_by_field_name("value"),
-                        ) else {
+                        let (Some(key), Some(value)) = (child.f("key"), child.f("value")) else {
                             continue;
                         };
                         let mut k = keys.clone();
@@ -563,10 +776,7 @@ impl<'t> Index<'t> {
                                 self.add(value, kind, scope, None, d, None, None);
                             }
                             "assignment_pattern" => {
-                                if let (Some(l), r) = (
-                                    value.child_by_field_name("left"),
-                                    value.child_by_field_name("right"),
-                                ) {
+                                if let (Some(l), r) = (value.f("left"), value.f("right")) {
                                     if l.kind() == "identifier" {
                                         let d = source.map(|s| (s, k));
                                         self.add(l, kind, scope, r, d, None, None);
@@ -581,10 +791,7 @@ impl<'t> Index<'t> {
                         self.add(child, kind, scope, None, None, None, None);
                     }
                     "assignment_pattern" => {
-                        if let (Some(l), r) = (
-                            child.child_by_field_name("left"),
-                            child.child_by_field_name("right"),
-                        ) {
+                        if let (Some(l), r) = (child.f("left"), child.f("right")) {
                             if l.kind() == "identifier" {
                                 self.add(l, kind, scope, r, None, None, None);
                             }
@@ -629,7 +836,7 @@ impl<'t> Index<'t> {
     }
 
     fn import(&mut self, node: Node<'t>) {
-        let Some(source) = node.child_by_field_name("source") else {
+        let Some(source) = node.f("source") else {
             return;
         };
         let module = string_content(source, self.src).unwrap_or_default();
@@ -656,10 +863,10 @@ impl<'t> Index<'t> {
                         if spec.kind() != "import_specifier" {
                             continue;
                         }
-                        let Some(name) = spec.child_by_field_name("name") else {
+                        let Some(name) = spec.f("name") else {
                             continue;
                         };
-                        let local = spec.child_by_field_name("alias").unwrap_or(name);
+                        let local = spec.f("alias").unwrap_or(name);
                         let imported = string_content(name, self.src)
                             .unwrap_or_else(|| self.text(name).to_string());
                         recs.push((local, imported));
@@ -691,11 +898,11 @@ impl<'t> Index<'t> {
     }
 
     fn export(&mut self, node: Node<'t>) {
-        if let Some(decl) = node.child_by_field_name("declaration") {
+        if let Some(decl) = node.f("declaration") {
             let mut c = decl.walk();
             for d in decl.named_children(&mut c) {
                 if d.kind() == "variable_declarator" {
-                    if let Some(n) = d.child_by_field_name("name") {
+                    if let Some(n) = d.f("name") {
                         if n.kind() == "identifier" {
                             let t = self.text(n).to_string();
                             self.exports.push((t.clone(), t));
@@ -703,7 +910,7 @@ impl<'t> Index<'t> {
                     }
                 }
             }
-            if let Some(n) = decl.child_by_field_name("name") {
+            if let Some(n) = decl.f("name") {
                 let t = self.text(n).to_string();
                 self.exports.push((t.clone(), t));
             }
@@ -716,10 +923,10 @@ impl<'t> Index<'t> {
             }
             let mut c2 = clause.walk();
             for spec in clause.named_children(&mut c2) {
-                let Some(name) = spec.child_by_field_name("name") else {
+                let Some(name) = spec.f("name") else {
                     continue;
                 };
-                let alias = spec.child_by_field_name("alias").unwrap_or(name);
+                let alias = spec.f("alias").unwrap_or(name);
                 self.exports
                     .push((self.text(alias).to_string(), self.text(name).to_string()));
             }
@@ -770,14 +977,59 @@ impl<'t> Index<'t> {
 
     /// The innermost function holding byte `pos`.
     pub fn fn_at(&self, pos: usize) -> Option<FnId> {
-        // Functions are numbered in pre-order: the last one that holds
-        // `pos` is the innermost.
-        self.functions
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, f)| f.node.start_byte() <= pos && pos < f.node.end_byte())
-            .map(|(i, _)| i)
+        // Functions are numbered in pre-order, so by start: the last one
+        // starting at or before `pos`, or one of its enclosing functions.
+        let i = self
+            .functions
+            .partition_point(|f| f.node.start_byte() <= pos)
+            .checked_sub(1)?;
+        let mut cur = Some(i);
+        let mut steps = 0;
+        while let Some(c) = cur {
+            let n = self.functions[c].node;
+            if n.start_byte() <= pos && pos < n.end_byte() {
+                return Some(c);
+            }
+            steps += 1;
+            if steps > MAX_DEPTH {
+                return None;
+            }
+            cur = self.functions[c].parent;
+        }
+        None
+    }
+
+    /// A path as the program means it, for comparing paths written in
+    /// different places: its root name tied to the declaration it refers to
+    /// (`heartbeatRef@812.current`), `this` tied to its class (`this#3.timer`),
+    /// a global by its name.
+    pub fn path_key(&self, node: Node<'_>) -> Option<String> {
+        let node = unwrap(node);
+        let parts = crate::values::member_path(node, self.src, &crate::values::TYPESCRIPT)?;
+        let (first, rest) = parts.split_first()?;
+        let mut key = self.root_key(first, node.start_byte());
+        for p in rest {
+            key.push('.');
+            key.push_str(p);
+        }
+        Some(key)
+    }
+
+    /// The key of a path's first name read at byte `pos`.
+    pub fn root_key(&self, name: &str, pos: usize) -> String {
+        if name == "this" {
+            let class = self
+                .this_class(self.fn_at(pos))
+                .or_else(|| self.class_at(pos));
+            return match class {
+                Some(c) => format!("this#{c}"),
+                None => "this".to_string(),
+            };
+        }
+        match self.lookup(name, pos) {
+            Some(b) => format!("{name}@{}", b.name_node.start_byte()),
+            None => name.to_string(),
+        }
     }
 
     /// The class `this` refers to inside function `f`.
@@ -830,10 +1082,10 @@ fn enclosing_scope_excluding(blocks: &[Node<'_>], _decl: Node<'_>) -> (usize, us
 
 /// The parameters of a function node.
 pub fn params_of(node: Node<'_>) -> Vec<Node<'_>> {
-    if let Some(p) = node.child_by_field_name("parameter") {
+    if let Some(p) = node.f("parameter") {
         return vec![p];
     }
-    let Some(ps) = node.child_by_field_name("parameters") else {
+    let Some(ps) = node.f("parameters") else {
         return Vec::new();
     };
     let mut c = ps.walk();
@@ -844,7 +1096,7 @@ pub fn params_of(node: Node<'_>) -> Vec<Node<'_>> {
 
 /// The identifier or pattern a parameter node binds.
 pub fn param_pattern(p: Node<'_>) -> Node<'_> {
-    p.child_by_field_name("pattern").unwrap_or(p)
+    p.f("pattern").unwrap_or(p)
 }
 
 /// Strips wrappers that do not change a value: parentheses, `as`,
@@ -876,13 +1128,13 @@ pub fn function_value<'t>(v: Node<'t>, src: &str) -> Option<Node<'t>> {
     if v.kind() != "call_expression" {
         return None;
     }
-    let f = unwrap(v.child_by_field_name("function")?);
+    let f = unwrap(v.f("function")?);
     let name = match f.kind() {
         "identifier" => f,
-        "member_expression" => f.child_by_field_name("property")?,
+        "member_expression" => f.f("property")?,
         _ => return None,
     };
-    let args = v.child_by_field_name("arguments")?;
+    let args = v.f("arguments")?;
     let first = unwrap(args.named_child(0)?);
     if !is_function(first.kind()) {
         return None;
@@ -890,7 +1142,7 @@ pub fn function_value<'t>(v: Node<'t>, src: &str) -> Option<Node<'t>> {
     match src.get(name.byte_range())? {
         "useCallback" => Some(first),
         "useMemo" => {
-            let body = unwrap(first.child_by_field_name("body")?);
+            let body = unwrap(first.f("body")?);
             is_function(body.kind()).then_some(body)
         }
         _ => None,
@@ -908,7 +1160,7 @@ pub fn string_content(n: Node<'_>, src: &str) -> Option<String> {
 }
 
 fn first_string_arg(call: Node<'_>, src: &str) -> Option<String> {
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.f("arguments")?;
     string_content(args.named_child(0)?, src)
 }
 
@@ -929,10 +1181,10 @@ fn first_this_segment(mut n: Node<'_>, src: &str) -> Option<String> {
         if n.kind() != "member_expression" {
             break;
         }
-        let obj = unwrap(n.child_by_field_name("object")?);
+        let obj = unwrap(n.f("object")?);
         if obj.kind() == "this" {
             seg = n
-                .child_by_field_name("property")
+                .f("property")
                 .and_then(|p| src.get(p.byte_range()))
                 .map(str::to_string);
             break;

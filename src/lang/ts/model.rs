@@ -10,8 +10,8 @@ use crate::lang::Lang;
 use crate::source::{Source, Span};
 use crate::values::{Resolved, Value, member_path};
 
-use super::flow::{Cond, Descend, Role, SetTable, Visitor, Walk};
-use super::index::{BindKind, FnId, Index, is_function, unwrap, visit_bounded};
+use super::flow::{CallGraph, Cond, Descend, Role, SetTable, Visitor, Walk};
+use super::index::{BindKind, FnId, Index, NodeExt, is_function, unwrap, visit_bounded};
 use super::names;
 use super::scope::{ImportResolver, ModuleScope, property};
 use super::{
@@ -34,6 +34,8 @@ struct SiteRec<'t> {
     head: Span,
     kind: SocketKind,
     binding: Option<String>,
+    /// The key of that path ([`Index::path_key`]).
+    key: Option<String>,
     func: Option<FnId>,
     /// react-use-websocket / reconnecting-websocket options object.
     options: Option<Node<'t>>,
@@ -53,6 +55,11 @@ struct Module<'c, 'a, 't> {
     hook_paths: HashSet<String>,
     /// The module imports Node's `ws`.
     node_ws: bool,
+    /// Plain copies of one path into another: `rhs` -> every `lhs`.
+    copies: HashMap<String, Vec<String>>,
+    /// Site index by the path it is stored under.
+    site_by_binding: HashMap<String, usize>,
+    graph: CallGraph,
 }
 
 impl<'t> Module<'_, '_, 't> {
@@ -60,8 +67,15 @@ impl<'t> Module<'_, '_, 't> {
         self.ix.text(n)
     }
 
+    /// The path of an expression as written (`wsRef.current`).
     fn path(&self, n: Node<'_>) -> Option<String> {
         member_path(unwrap(n), self.ix.src, &crate::values::TYPESCRIPT).map(|p| p.join("."))
+    }
+
+    /// The path of an expression as the program means it (what its root
+    /// name is declared as): for telling paths apart.
+    fn key(&self, n: Node<'_>) -> Option<String> {
+        self.ix.path_key(n)
     }
 
     /// Whether an expression is a WebSocket: a path a socket is stored
@@ -74,43 +88,43 @@ impl<'t> Module<'_, '_, 't> {
                 .call_name(n)
                 .is_some_and(|c| self.get_ws_fns.contains(c) || c == "getWebSocket");
         }
-        match self.path(n) {
-            Some(p) => self.socket_paths.contains(&p) || names::is_socket_name(&p),
-            None => false,
-        }
+        self.key(n).is_some_and(|k| self.socket_paths.contains(&k))
+            || self.path(n).is_some_and(|p| names::is_socket_name(&p))
     }
 
     /// The receiver of `receiver.method(...)` when the method is one of
     /// `methods` and the receiver a socket.
-    fn socket_call<'n>(&self, call: Node<'n>, methods: &[&str]) -> Option<Node<'n>> {
-        if !methods.contains(&self.ix.call_name(call)?) {
+    fn socket_call<'n>(
+        &self,
+        call: Node<'n>,
+        name: Option<&str>,
+        methods: &[&str],
+    ) -> Option<Node<'n>> {
+        if !methods.contains(&name?) {
             return None;
         }
-        let callee = unwrap(call.child_by_field_name("function")?);
-        let obj = callee.child_by_field_name("object")?;
+        let callee = unwrap(call.f("function")?);
+        let obj = callee.f("object")?;
         self.is_socket(obj).then_some(obj)
     }
 
     /// `x.send(...)`, `x.ping()` on a socket; react-use-websocket's
     /// `sendMessage(...)`.
     fn is_send(&self, call: Node<'_>) -> bool {
-        let Some(callee) = call.child_by_field_name("function").map(unwrap) else {
+        let Some(callee) = call.f("function").map(unwrap) else {
             return false;
         };
         match callee.kind() {
             "identifier" => self.send_fns.contains(self.text(callee)),
             "member_expression" => {
-                let prop = callee
-                    .child_by_field_name("property")
-                    .map(|p| self.text(p))
-                    .unwrap_or("");
-                let Some(obj) = callee.child_by_field_name("object") else {
+                let prop = callee.f("property").map(|p| self.text(p)).unwrap_or("");
+                let Some(obj) = callee.f("object") else {
                     return false;
                 };
                 match prop {
                     "send" | "ping" => self.is_socket(obj),
                     "sendMessage" | "sendJsonMessage" => {
-                        self.path(obj).is_some_and(|p| self.hook_paths.contains(&p))
+                        self.key(obj).is_some_and(|k| self.hook_paths.contains(&k))
                     }
                     _ => false,
                 }
@@ -121,7 +135,7 @@ impl<'t> Module<'_, '_, 't> {
 
     /// What a `new X(...)` constructs, if a socket.
     fn socket_kind(&self, new: Node<'_>) -> Option<SocketKind> {
-        let ctor = unwrap(new.child_by_field_name("constructor")?);
+        let ctor = unwrap(new.f("constructor")?);
         match ctor.kind() {
             "identifier" => {
                 let name = self.text(ctor);
@@ -151,7 +165,7 @@ impl<'t> Module<'_, '_, 't> {
 
     /// Whether a call is react-use-websocket's `useWebSocket`.
     fn is_use_websocket(&self, call: Node<'_>) -> bool {
-        let Some(f) = call.child_by_field_name("function").map(unwrap) else {
+        let Some(f) = call.f("function").map(unwrap) else {
             return false;
         };
         if f.kind() != "identifier" {
@@ -298,6 +312,9 @@ pub(super) fn build(
             .imports
             .iter()
             .any(|i| matches!(i.module.as_str(), "ws" | "isomorphic-ws")),
+        copies: copies(&ix),
+        site_by_binding: HashMap::new(),
+        graph: CallGraph::build(&ix),
     };
     find_sites(&mut m);
     alias_sockets(&mut m);
@@ -385,13 +402,11 @@ fn find_sites<'t>(m: &mut Module<'_, '_, 't>) {
         };
         let head_end = s
             .node
-            .child_by_field_name("constructor")
+            .f("constructor")
             .map_or(s.node.end_byte(), |c| c.end_byte());
-        let binding = storage(m, s.node);
+        let (binding, key) = storage(m, s.node).unzip();
         let options = if kind == SocketKind::Reconnecting {
-            s.node
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(2))
+            s.node.f("arguments").and_then(|a| a.named_child(2))
         } else {
             None
         };
@@ -400,43 +415,47 @@ fn find_sites<'t>(m: &mut Module<'_, '_, 't>) {
             head: Span::new(s.node.start_byte(), head_end),
             kind,
             binding,
+            key,
             func: s.func,
             options,
         });
     }
+    let hook_locals: Vec<&str> = ix
+        .imports
+        .iter()
+        .filter(|i| i.module.starts_with("react-use-websocket"))
+        .map(|i| i.local.as_str())
+        .collect();
     for c in &ix.calls {
-        if !m.is_use_websocket(c.node) {
+        if !c.name.is_some_and(|n| hook_locals.contains(&n)) || !m.is_use_websocket(c.node) {
             continue;
         }
-        let head = c
-            .node
-            .child_by_field_name("function")
-            .map_or(span(c.node), span);
-        let options = c
-            .node
-            .child_by_field_name("arguments")
-            .and_then(|a| a.named_child(1));
+        let head = c.node.f("function").map_or(span(c.node), span);
+        let options = c.node.f("arguments").and_then(|a| a.named_child(1));
         // `const { sendMessage, getWebSocket } = useWebSocket(...)`
         let mut binding = None;
+        let mut key = None;
         if let Some((p, _)) = consumer(c.node) {
             if p.kind() == "variable_declarator" {
-                if let Some(name) = p.child_by_field_name("name") {
+                if let Some(name) = p.f("name") {
                     if name.kind() == "object_pattern" {
                         hook_names(m, name);
                     } else if name.kind() == "identifier" {
                         binding = Some(m.text(name).to_string());
+                        key = m.key(name);
                     }
                 }
             }
         }
-        if let Some(b) = &binding {
-            m.hook_paths.insert(b.clone());
+        if let Some(k) = &key {
+            m.hook_paths.insert(k.clone());
         }
         m.sites.push(SiteRec {
             node: c.node,
             head,
             kind: SocketKind::ReactUseWebSocket,
             binding,
+            key,
             func: c.func,
             options,
         });
@@ -451,10 +470,7 @@ fn hook_names<'t>(m: &mut Module<'_, '_, 't>, pattern: Node<'t>) {
         let (key, local) = match child.kind() {
             "shorthand_property_identifier_pattern" => (m.text(child), m.text(child)),
             "pair_pattern" => {
-                let (Some(k), Some(v)) = (
-                    child.child_by_field_name("key"),
-                    child.child_by_field_name("value"),
-                ) else {
+                let (Some(k), Some(v)) = (child.f("key"), child.f("value")) else {
                     continue;
                 };
                 if v.kind() != "identifier" {
@@ -476,67 +492,78 @@ fn hook_names<'t>(m: &mut Module<'_, '_, 't>, pattern: Node<'t>) {
     }
 }
 
-/// The path an expression's value is stored under: `const ws = ...`,
-/// `wsRef.current = ...`, `this.ws = ...`.
-fn storage(m: &Module<'_, '_, '_>, n: Node<'_>) -> Option<String> {
+/// The path an expression's value is stored under, as written and as a
+/// key: `const ws = ...`, `wsRef.current = ...`, `this.ws = ...`.
+fn storage(m: &Module<'_, '_, '_>, n: Node<'_>) -> Option<(String, String)> {
     let (p, child) = consumer(n)?;
-    match p.kind() {
+    let target = match p.kind() {
         "variable_declarator" => {
-            let name = p.child_by_field_name("name")?;
-            (name.kind() == "identifier" && p.child_by_field_name("value")?.id() == child.id())
-                .then(|| m.text(name).to_string())
+            let name = p.f("name")?;
+            (name.kind() == "identifier" && p.f("value")?.id() == child.id()).then_some(name)?
         }
         "assignment_expression" => {
-            let right = p.child_by_field_name("right")?;
+            let right = p.f("right")?;
             if right.id() != child.id() {
                 return None;
             }
-            m.path(p.child_by_field_name("left")?)
+            p.f("left")?
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some((m.path(target)?, m.key(target)?))
 }
 
 /// Paths a socket reaches through plain copies (`wsRef.current = ws`).
 fn alias_sockets(m: &mut Module<'_, '_, '_>) {
     for s in &m.sites {
-        if let Some(b) = &s.binding {
+        if let Some(k) = &s.key {
             if s.kind != SocketKind::ReactUseWebSocket {
-                m.socket_paths.insert(b.clone());
+                m.socket_paths.insert(k.clone());
             }
         }
     }
-    for _ in 0..3 {
-        let mut added = Vec::new();
-        for d in m.ix.declarators.iter().chain(m.ix.assignments.iter()) {
-            let (lhs, rhs) = if d.node.kind() == "variable_declarator" {
-                let name = d.node.child_by_field_name("name");
-                (
-                    name.filter(|n| n.kind() == "identifier")
-                        .map(|n| m.text(n).to_string()),
-                    d.node.child_by_field_name("value"),
-                )
-            } else {
-                (
-                    d.node.child_by_field_name("left").and_then(|l| m.path(l)),
-                    d.node.child_by_field_name("right"),
-                )
-            };
-            let (Some(lhs), Some(rhs)) = (lhs, rhs) else {
-                continue;
-            };
-            if m.socket_paths.contains(&lhs) {
-                continue;
-            }
-            if m.path(rhs).is_some_and(|p| m.socket_paths.contains(&p)) {
-                added.push(lhs);
-            }
-        }
-        if added.is_empty() {
+    let mut todo: Vec<String> = m.socket_paths.iter().cloned().collect();
+    let mut rounds = 0;
+    while let Some(p) = todo.pop() {
+        rounds += 1;
+        if rounds > 10_000 {
             break;
         }
-        m.socket_paths.extend(added);
+        for lhs in m.copies.get(&p).into_iter().flatten() {
+            if m.socket_paths.insert(lhs.clone()) {
+                todo.push(lhs.clone());
+            }
+        }
     }
+    for (i, s) in m.sites.iter().enumerate() {
+        if let Some(k) = &s.key {
+            m.site_by_binding.entry(k.clone()).or_insert(i);
+        }
+    }
+}
+
+/// Plain copies of one path into another, in the module: `const ws =
+/// wsRef.current` -> (`ws`, `wsRef.current`), `ref.current = id`.
+fn copies(ix: &Index<'_>) -> HashMap<String, Vec<String>> {
+    let path = |n: Node<'_>| ix.path_key(n);
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for d in ix.declarators.iter().chain(ix.assignments.iter()) {
+        let (lhs, rhs) = if d.node.kind() == "variable_declarator" {
+            (
+                d.node
+                    .f("name")
+                    .filter(|n| n.kind() == "identifier")
+                    .and_then(path),
+                d.node.f("value"),
+            )
+        } else {
+            (d.node.f("left").and_then(path), d.node.f("right"))
+        };
+        if let (Some(l), Some(r)) = (lhs, rhs.and_then(path)) {
+            out.entry(r).or_default().push(l);
+        }
+    }
+    out
 }
 
 /// A handler attached to a socket.
@@ -565,9 +592,9 @@ fn event_name(s: &str) -> Option<&'static str> {
 
 fn site_of(m: &Module<'_, '_, '_>, receiver: Option<&str>) -> Option<usize> {
     let r = receiver?;
-    m.sites
-        .iter()
-        .position(|s| s.binding.as_deref() == Some(r))
+    m.site_by_binding
+        .get(r)
+        .copied()
         .or_else(|| (m.sites.len() == 1).then_some(0))
 }
 
@@ -580,22 +607,19 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
     let unseen_open = std::cell::Cell::new(false);
     // `ws.onclose = handler`
     for a in &ix.assignments {
-        let (Some(left), Some(right)) = (
-            a.node.child_by_field_name("left").map(unwrap),
-            a.node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (a.node.f("left").map(unwrap), a.node.f("right")) else {
             continue;
         };
         if left.kind() != "member_expression" {
             continue;
         }
-        let Some(prop) = left.child_by_field_name("property") else {
+        let Some(prop) = left.f("property") else {
             continue;
         };
         let Some(event) = m.text(prop).strip_prefix("on").and_then(event_name) else {
             continue;
         };
-        let Some(obj) = left.child_by_field_name("object") else {
+        let Some(obj) = left.f("object") else {
             continue;
         };
         if !m.is_socket(obj) {
@@ -612,18 +636,18 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
             event,
             func,
             kind: HandlerKind::Close,
-            site: site_of(m, m.path(obj).as_deref()),
+            site: site_of(m, m.key(obj).as_deref()),
             code_first: false,
             _node: a.node,
         });
     }
     // `ws.addEventListener('close', handler)`, `ws.on('close', handler)`
     for c in &ix.calls {
-        let name = ix.call_name(c.node);
-        let Some(obj) = m.socket_call(c.node, &["addEventListener", "on", "once"]) else {
+        let name = c.name;
+        let Some(obj) = m.socket_call(c.node, name, &["addEventListener", "on", "once"]) else {
             continue;
         };
-        let Some(args) = c.node.child_by_field_name("arguments") else {
+        let Some(args) = c.node.f("arguments") else {
             continue;
         };
         let (Some(ev), Some(h)) = (args.named_child(0), args.named_child(1)) else {
@@ -646,7 +670,7 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
             event,
             func,
             kind: HandlerKind::Close,
-            site: site_of(m, m.path(obj).as_deref()),
+            site: site_of(m, m.key(obj).as_deref()),
             code_first: name != Some("addEventListener") && m.node_ws,
             _node: c.node,
         });
@@ -668,7 +692,7 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
                 continue;
             };
             let value = if p.kind() == "pair" {
-                p.child_by_field_name("value")
+                p.f("value")
             } else {
                 Some(p)
             };
@@ -676,10 +700,7 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
                 continue;
             };
             out.push(Registration {
-                at: p
-                    .child_by_field_name("key")
-                    .or_else(|| p.child_by_field_name("name"))
-                    .map_or(span(p), span),
+                at: p.f("key").or_else(|| p.f("name")).map_or(span(p), span),
                 event,
                 func,
                 kind,
@@ -731,7 +752,7 @@ impl<'t> HandlerVisitor<'_, '_, '_, 't> {
     }
 
     fn callee_text(&self, call: Node<'t>) -> String {
-        call.child_by_field_name("function")
+        call.f("function")
             .map(|f| self.m.text(unwrap(f)).replace("?.", ".").replace('!', ""))
             .unwrap_or_default()
     }
@@ -741,7 +762,7 @@ impl<'t> HandlerVisitor<'_, '_, '_, 't> {
     fn describe(&self, call: Node<'t>) -> String {
         let callee = self.callee_text(call);
         let first = call
-            .child_by_field_name("arguments")
+            .f("arguments")
             .and_then(|a| a.named_child(0))
             .map(unwrap);
         match first {
@@ -787,7 +808,9 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
             return Descend::Skip;
         }
         // `ws.close()`: for reconnecting-websocket, what stops it.
-        if m.socket_call(call, &["close", "terminate"]).is_some() {
+        if m.socket_call(call, Some(name), &["close", "terminate"])
+            .is_some()
+        {
             let p = self.point(w, call, &text);
             self.stops.push(p.clone());
             self.silent.push(p);
@@ -949,9 +972,7 @@ fn library_reconnects(
         }
         if let Some(opts) = s.options.and_then(|o| options_object(m, o)) {
             if let Some(p) = property(opts, "maxRetries", m.ix.src) {
-                let v = p
-                    .child_by_field_name("value")
-                    .map(|v| m.scope.value(v).value);
+                let v = p.f("value").map(|v| m.scope.value(v).value);
                 if v == Some(Value::Number(0.0)) {
                     continue;
                 }
@@ -990,27 +1011,6 @@ fn library_reconnects(
     }
 }
 
-/// Does a function send on a socket (itself, in callbacks it passes, or
-/// through functions of the module it calls)?
-struct SendVisitor<'m, 'c, 'a, 't> {
-    m: &'m Module<'c, 'a, 't>,
-    found: bool,
-}
-
-impl<'t> Visitor<'t> for SendVisitor<'_, '_, '_, 't> {
-    fn call(&mut self, _w: &mut Walk<'_, '_, 't>, call: Node<'t>, target: Option<FnId>) -> Descend {
-        if self.m.is_send(call) {
-            self.found = true;
-            return Descend::Skip;
-        }
-        if target.is_some() && !self.found {
-            Descend::Into
-        } else {
-            Descend::Skip
-        }
-    }
-}
-
 /// Collects `clearInterval`/`clearTimeout` arguments as paths.
 struct ClearVisitor {
     cleared: Vec<(String, Span)>,
@@ -1020,10 +1020,7 @@ impl<'t> Visitor<'t> for ClearVisitor {
     fn call(&mut self, w: &mut Walk<'_, '_, 't>, call: Node<'t>, target: Option<FnId>) -> Descend {
         let name = w.ix.call_name(call).unwrap_or("");
         if matches!(name, "clearInterval" | "clearTimeout") {
-            if let Some(arg) = call
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0))
-            {
+            if let Some(arg) = call.f("arguments").and_then(|a| a.named_child(0)) {
                 if let Some(p) = clear_path(w, arg) {
                     self.cleared.push((p, w.point_span(call)));
                 }
@@ -1042,13 +1039,13 @@ impl<'t> Visitor<'t> for ClearVisitor {
 fn clear_path(w: &Walk<'_, '_, '_>, arg: Node<'_>) -> Option<String> {
     let mut a = unwrap(arg);
     if a.kind() == "binary_expression" {
-        a = unwrap(a.child_by_field_name("left")?);
+        a = unwrap(a.f("left")?);
     }
     w.path(a)
 }
 
 fn is_interval_call(m: &Module<'_, '_, '_>, call: Node<'_>) -> bool {
-    let Some(f) = call.child_by_field_name("function").map(unwrap) else {
+    let Some(f) = call.f("function").map(unwrap) else {
         return false;
     };
     match f.kind() {
@@ -1070,38 +1067,52 @@ fn heartbeats(
 ) -> Vec<Heartbeat> {
     let ix = m.ix;
     let mut out = Vec::new();
-    // Clears on the close path, and elsewhere.
-    let mut on_close: Vec<(String, Span)> = Vec::new();
-    let mut uncertain = false;
-    for r in regs.iter().filter(|r| r.event == "close") {
-        let mut v = ClearVisitor {
-            cleared: Vec::new(),
-        };
-        let mut w = Walk::new(ix, m.scope, sets);
-        w.run(r.func, Some(Role::Event), &mut v);
-        uncertain |= w.truncated;
-        on_close.extend(v.cleared);
-    }
-    let elsewhere = clears_elsewhere(m, sets);
-    let per_conn = per_connection_fns(m, sets, regs);
-
+    // The intervals whose callback sends on a socket.
+    let mut intervals = Vec::new();
+    let mut sends = vec![None; ix.functions.len()];
     for c in &ix.calls {
-        if !is_interval_call(m, c.node) {
+        if c.name != Some("setInterval") || !is_interval_call(m, c.node) {
             continue;
         }
         let Some((f, args)) = ix.first_callback(c.node, c.func) else {
             continue;
         };
-        let mut v = SendVisitor { m, found: false };
-        let mut w = Walk::new(ix, m.scope, sets);
-        w.run(f, None, &mut v);
-        if !v.found {
+        // Does the callback send on a socket (itself, in callbacks it
+        // passes, or through functions of the module it calls)?
+        if !m
+            .graph
+            .any_call(f, &mut sends, &|i| m.is_send(ix.calls[i].node))
+        {
             continue;
         }
-        let Some(delay) = args.named_child(1).filter(|d| d.kind() != "comment") else {
-            continue;
-        };
-        let handle = interval_handle(m, c.node, c.func);
+        if let Some(delay) = args.named_child(1).filter(|d| d.kind() != "comment") {
+            intervals.push((c, delay));
+        }
+    }
+    // Clears on the close path, and elsewhere (only worth the walks when
+    // there is a heartbeat interval).
+    let mut on_close: HashSet<String> = HashSet::new();
+    let mut uncertain = false;
+    let mut elsewhere: HashMap<String, Vec<Span>> = HashMap::new();
+    let mut per_conn = HashSet::new();
+    if !intervals.is_empty() {
+        for r in regs.iter().filter(|r| r.event == "close") {
+            let mut v = ClearVisitor {
+                cleared: Vec::new(),
+            };
+            let mut w = Walk::new(ix, m.scope, sets);
+            w.run(r.func, Some(Role::Event), &mut v);
+            uncertain |= w.truncated;
+            on_close.extend(v.cleared.into_iter().map(|(p, _)| p));
+        }
+        for (p, at) in clears_elsewhere(m, sets) {
+            elsewhere.entry(p).or_default().push(at);
+        }
+        per_conn = per_connection_fns(m, regs);
+    }
+
+    for (c, delay) in intervals {
+        let (handle, keys) = interval_handle(m, c.node, c.func);
         let top_level = c.func.is_none();
         let per_connection = c.func.is_some_and(|f| {
             let mut cur = Some(f);
@@ -1118,25 +1129,18 @@ fn heartbeats(
             }
             false
         });
-        let paths: &[String] = match &handle {
-            Handle::Kept(p) => p,
-            _ => &[],
-        };
-        let cleared_on_close = on_close.iter().any(|(p, _)| paths.contains(p));
-        let mut cleared_elsewhere: Vec<Span> = elsewhere
+        let paths = &keys;
+        let cleared_on_close = paths.iter().any(|p| on_close.contains(p));
+        let mut cleared_elsewhere: Vec<Span> = paths
             .iter()
-            .filter(|(p, _)| paths.contains(p))
-            .map(|(_, s)| *s)
+            .flat_map(|p| elsewhere.get(p).into_iter().flatten().copied())
             .collect();
         cleared_elsewhere.sort();
         cleared_elsewhere.dedup();
         out.push(Heartbeat {
             span: span(delay),
             call: span(c.node),
-            callee: c
-                .node
-                .child_by_field_name("function")
-                .map_or(span(c.node), span),
+            callee: c.node.f("function").map_or(span(c.node), span),
             period: m.scope.value(delay),
             written: m.text(delay).to_string(),
             kind: HeartbeatKind::Interval(IntervalFacts {
@@ -1178,7 +1182,7 @@ fn heartbeats(
             }
             continue;
         };
-        let Some(value) = p.child_by_field_name("value") else {
+        let Some(value) = p.f("value") else {
             continue;
         };
         let v = unwrap(value);
@@ -1196,7 +1200,7 @@ fn heartbeats(
                 match obj {
                     Some(o) => match property(o, "interval", ix.src) {
                         Some(ip) => {
-                            let iv = ip.child_by_field_name("value").unwrap_or(ip);
+                            let iv = ip.f("value").unwrap_or(ip);
                             let mut period = m.scope.value(iv);
                             if v.kind() == "identifier" {
                                 // `heartbeat: HEARTBEAT`: report at the use,
@@ -1242,33 +1246,40 @@ fn has_spread(obj: Node<'_>) -> bool {
         .any(|n| n.kind() == "spread_element")
 }
 
-/// Where a `setInterval` handle goes.
-fn interval_handle(m: &Module<'_, '_, '_>, call: Node<'_>, func: Option<FnId>) -> Handle {
+/// Where a `setInterval` handle goes, with the keys of the paths it is
+/// kept under.
+fn interval_handle(
+    m: &Module<'_, '_, '_>,
+    call: Node<'_>,
+    func: Option<FnId>,
+) -> (Handle, Vec<String>) {
+    let kept = |keys: Vec<String>| {
+        (
+            Handle::Kept(keys.iter().map(|k| display(k)).collect()),
+            keys,
+        )
+    };
     let Some((p, child)) = consumer(call) else {
-        return Handle::Elsewhere;
+        return (Handle::Elsewhere, Vec::new());
     };
     match p.kind() {
-        "expression_statement" => Handle::Discarded,
-        "unary_expression"
-            if p.child_by_field_name("operator").map(|o| o.kind()) == Some("void") =>
-        {
-            Handle::Discarded
+        "expression_statement" => (Handle::Discarded, Vec::new()),
+        "unary_expression" if p.f("operator").map(|o| o.kind()) == Some("void") => {
+            (Handle::Discarded, Vec::new())
         }
         "variable_declarator" | "assignment_expression" => match storage(m, call) {
-            Some(path) => Handle::Kept(with_aliases(m, path)),
-            None => Handle::Elsewhere,
+            Some((_, key)) => kept(with_aliases(m, key)),
+            None => (Handle::Elsewhere, Vec::new()),
         },
         "return_statement" | "arrow_function" => {
-            if p.kind() == "arrow_function"
-                && p.child_by_field_name("body").map(|b| b.id()) != Some(child.id())
-            {
-                return Handle::Elsewhere;
+            if p.kind() == "arrow_function" && p.f("body").map(|b| b.id()) != Some(child.id()) {
+                return (Handle::Elsewhere, Vec::new());
             }
             // One level up: where the callers store what it returns.
             let Some(f) = func else {
-                return Handle::Elsewhere;
+                return (Handle::Elsewhere, Vec::new());
             };
-            let mut paths = Vec::new();
+            let mut keys = Vec::new();
             let mut discarded = false;
             for c in &m.ix.calls {
                 if m.ix.resolve_callee(c.node, c.func) != Some(f) {
@@ -1277,45 +1288,50 @@ fn interval_handle(m: &Module<'_, '_, '_>, call: Node<'_>, func: Option<FnId>) -
                 match consumer(c.node).map(|(p, _)| p.kind()) {
                     Some("expression_statement") => discarded = true,
                     _ => match storage(m, c.node) {
-                        Some(path) => paths.extend(with_aliases(m, path)),
-                        None => return Handle::Elsewhere,
+                        Some((_, key)) => keys.extend(with_aliases(m, key)),
+                        None => return (Handle::Elsewhere, Vec::new()),
                     },
                 }
             }
-            if !paths.is_empty() {
-                Handle::Kept(paths)
+            if !keys.is_empty() {
+                kept(keys)
             } else if discarded {
-                Handle::Discarded
+                (Handle::Discarded, Vec::new())
             } else {
-                Handle::Elsewhere
+                (Handle::Elsewhere, Vec::new())
             }
         }
-        _ => Handle::Elsewhere,
+        _ => (Handle::Elsewhere, Vec::new()),
     }
 }
 
-/// `path` and the paths it is copied to (`heartbeatRef.current = id`).
-fn with_aliases(m: &Module<'_, '_, '_>, path: String) -> Vec<String> {
-    let mut out = vec![path];
-    for d in m.ix.assignments.iter().chain(m.ix.declarators.iter()) {
-        let (lhs, rhs) = if d.node.kind() == "variable_declarator" {
-            (
-                d.node
-                    .child_by_field_name("name")
-                    .filter(|n| n.kind() == "identifier")
-                    .map(|n| m.text(n).to_string()),
-                d.node.child_by_field_name("value"),
-            )
-        } else {
-            (
-                d.node.child_by_field_name("left").and_then(|l| m.path(l)),
-                d.node.child_by_field_name("right"),
-            )
-        };
-        if let (Some(l), Some(r)) = (lhs, rhs.and_then(|r| m.path(r))) {
-            if r == out[0] && !out.contains(&l) {
-                out.push(l);
+/// A path key as written: `heartbeatRef@812.current` -> `heartbeatRef.current`.
+fn display(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut skip = false;
+    for c in key.chars() {
+        match c {
+            '@' | '#' => skip = true,
+            '.' => {
+                skip = false;
+                out.push(c);
             }
+            _ if skip && c.is_ascii_digit() => {}
+            _ => {
+                skip = false;
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// `key` and the keys of the paths it is copied to (`heartbeatRef.current = id`).
+fn with_aliases(m: &Module<'_, '_, '_>, key: String) -> Vec<String> {
+    let mut out = vec![key];
+    for l in m.copies.get(&out[0]).cloned().unwrap_or_default() {
+        if !out.contains(&l) {
+            out.push(l);
         }
     }
     out
@@ -1328,21 +1344,17 @@ fn clears_elsewhere(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<(String,
     let mut out = Vec::new();
     let mut roots: Vec<FnId> = Vec::new();
     for c in &ix.calls {
-        let name = ix.call_name(c.node).unwrap_or("");
+        let name = c.name.unwrap_or("");
         if matches!(name, "clearInterval" | "clearTimeout") {
-            if let Some(arg) = c
-                .node
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0))
-            {
+            if let Some(arg) = c.node.f("arguments").and_then(|a| a.named_child(0)) {
                 let mut a = unwrap(arg);
                 if a.kind() == "binary_expression" {
-                    if let Some(l) = a.child_by_field_name("left") {
+                    if let Some(l) = a.f("left") {
                         a = unwrap(l);
                     }
                 }
-                if let Some(p) = m.path(a) {
-                    out.push((p, span(c.node)));
+                if let Some(k) = m.key(a) {
+                    out.push((k, span(c.node)));
                 }
             }
         }
@@ -1412,50 +1424,19 @@ fn effect_cleanups(ix: &Index<'_>, cb: FnId) -> Vec<FnId> {
 }
 
 /// Functions that run once per connection: open handlers, functions that
-/// create a socket, and what they call.
-fn per_connection_fns(
-    m: &Module<'_, '_, '_>,
-    sets: &mut SetTable,
-    regs: &[Registration<'_>],
-) -> HashSet<FnId> {
-    struct Reach {
-        seen: Vec<FnId>,
-    }
-    impl<'t> Visitor<'t> for Reach {
-        fn call(
-            &mut self,
-            _w: &mut Walk<'_, '_, 't>,
-            _c: Node<'t>,
-            target: Option<FnId>,
-        ) -> Descend {
-            match target {
-                Some(f) => {
-                    self.seen.push(f);
-                    Descend::Into
-                }
-                None => Descend::Skip,
-            }
-        }
-    }
-    let mut roots: Vec<FnId> = regs
+/// create a socket, and what they run.
+fn per_connection_fns(m: &Module<'_, '_, '_>, regs: &[Registration<'_>]) -> HashSet<FnId> {
+    let roots = regs
         .iter()
         .filter(|r| r.event == "open")
         .map(|r| r.func)
-        .collect();
-    roots.extend(
-        m.sites
-            .iter()
-            .filter(|s| s.kind != SocketKind::ReactUseWebSocket)
-            .filter_map(|s| s.func),
-    );
-    let mut out: HashSet<FnId> = roots.iter().copied().collect();
-    for f in roots {
-        let mut v = Reach { seen: Vec::new() };
-        let mut w = Walk::new(m.ix, m.scope, sets);
-        w.run(f, None, &mut v);
-        out.extend(v.seen);
-    }
-    out
+        .chain(
+            m.sites
+                .iter()
+                .filter(|s| s.kind != SocketKind::ReactUseWebSocket)
+                .filter_map(|s| s.func),
+        );
+    m.graph.reach(roots)
 }
 
 /// Names the socket's arguments read, resolving local constants.
@@ -1496,7 +1477,7 @@ impl<'t> Visitor<'t> for EffectVisitor<'_, '_, '_, 't> {
         };
         let _ = kind;
         let head_end = node
-            .child_by_field_name("constructor")
+            .f("constructor")
             .map_or(node.end_byte(), |c| c.end_byte());
         // Names declared in the effect, or in the functions it went
         // through to get here, are its own.
@@ -1510,7 +1491,7 @@ impl<'t> Visitor<'t> for EffectVisitor<'_, '_, '_, 't> {
             locals.push((n.start_byte(), n.end_byte()));
         }
         let mut refs = Vec::new();
-        if let Some(args) = node.child_by_field_name("arguments") {
+        if let Some(args) = node.f("arguments") {
             name_refs(m, args, &locals, &mut refs, 0);
         }
         let mut guarded_by = Vec::new();
@@ -1593,8 +1574,7 @@ fn name_refs<'t>(
     }
     let is_callee = |x: Node<'_>| {
         x.parent().is_some_and(|p| {
-            p.kind() == "call_expression"
-                && p.child_by_field_name("function").map(|f| f.id()) == Some(x.id())
+            p.kind() == "call_expression" && p.f("function").map(|f| f.id()) == Some(x.id())
         })
     };
     visit_bounded(n, 512, |x| match x.kind() {
@@ -1720,7 +1700,7 @@ fn effects(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<Effect> {
     let ix = m.ix;
     let mut out = Vec::new();
     for c in &ix.calls {
-        if !matches!(ix.call_name(c.node), Some("useEffect" | "useLayoutEffect")) {
+        if !matches!(c.name, Some("useEffect" | "useLayoutEffect")) {
             continue;
         }
         let Some((f, args)) = ix.first_callback(c.node, c.func) else {
@@ -1739,10 +1719,7 @@ fn effects(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<Effect> {
         if v.opens.is_empty() {
             continue;
         }
-        let head = c
-            .node
-            .child_by_field_name("function")
-            .map_or(span(c.node), span);
+        let head = c.node.f("function").map_or(span(c.node), span);
         out.push(Effect {
             span: head,
             deps,
@@ -1757,20 +1734,20 @@ fn close_calls(m: &Module<'_, '_, '_>) -> Vec<CloseCall> {
     let ix = m.ix;
     let mut out = Vec::new();
     for c in &ix.calls {
-        let Some(obj) = m.socket_call(c.node, &["close"]) else {
+        let Some(obj) = m.socket_call(c.node, c.name, &["close"]) else {
             continue;
         };
         let Some(arg) = c
             .node
-            .child_by_field_name("arguments")
+            .f("arguments")
             .and_then(|a| a.named_child(0))
             .filter(|a| a.kind() != "comment")
         else {
             continue;
         };
         let receiver_node = m
-            .path(obj)
-            .and_then(|p| m.sites.iter().find(|s| s.binding.as_deref() == Some(&p)))
+            .key(obj)
+            .and_then(|p| m.site_by_binding.get(&p).map(|&i| &m.sites[i]))
             .is_some_and(|s| s.kind == SocketKind::Node);
         out.push(CloseCall {
             span: span(arg),
@@ -1819,21 +1796,19 @@ fn named_and_tested_sets(m: &Module<'_, '_, '_>, sets: &mut SetTable) {
         }
     }
     for c in &ix.calls {
-        if !matches!(ix.call_name(c.node), Some("has" | "includes")) {
+        if !matches!(c.name, Some("has" | "includes")) {
             continue;
         }
         let Some(arg) = c
             .node
-            .child_by_field_name("arguments")
+            .f("arguments")
             .and_then(|a| a.named_child(0))
             .map(unwrap)
         else {
             continue;
         };
         let looks_like_code = match arg.kind() {
-            "member_expression" => arg
-                .child_by_field_name("property")
-                .is_some_and(|p| m.text(p) == "code"),
+            "member_expression" => arg.f("property").is_some_and(|p| m.text(p) == "code"),
             "identifier" => {
                 let w = names::words(m.text(arg));
                 w.last().is_some_and(|l| l == "code") && w.len() <= 2
@@ -1843,12 +1818,7 @@ fn named_and_tested_sets(m: &Module<'_, '_, '_>, sets: &mut SetTable) {
         if !looks_like_code {
             continue;
         }
-        let Some(obj) = c
-            .node
-            .child_by_field_name("function")
-            .map(unwrap)
-            .and_then(|f| f.child_by_field_name("object"))
-        else {
+        let Some(obj) = c.node.f("function").map(unwrap).and_then(|f| f.f("object")) else {
             continue;
         };
         // Outside a close handler only a set named as terminal says which
@@ -1868,31 +1838,40 @@ fn named_and_tested_sets(m: &Module<'_, '_, '_>, sets: &mut SetTable) {
 /// imported from the same project (`attachListeners(ws, ...)` from
 /// `./attach-listener`).
 fn heartbeat_elsewhere(m: &Module<'_, '_, '_>) -> bool {
+    let local_imports: HashSet<&str> =
+        m.ix.imports
+            .iter()
+            .filter(|i| {
+                ["./", "../", "@/", "~/"]
+                    .iter()
+                    .any(|p| i.module.starts_with(p))
+            })
+            .map(|i| i.local.as_str())
+            .collect();
     m.ix.calls.iter().any(|c| {
-        let Some(name) = m.ix.call_name(c.node) else {
+        let Some(name) = c.name else {
             return false;
         };
+        let lower = name.to_ascii_lowercase();
+        let keepalive = ["heartbeat", "keepalive", "ping", "keep_alive"]
+            .iter()
+            .any(|k| lower.contains(k));
+        if !keepalive && !local_imports.contains(name) {
+            return false;
+        }
         if m.ix.resolve_callee(c.node, c.func).is_some() {
             return false;
         }
-        let w = names::words(name);
-        let keepalive = w
-            .iter()
-            .any(|x| matches!(x.as_str(), "heartbeat" | "keepalive" | "ping" | "keep"));
-        let local_import = c
+        // A local import only when called by its name, not as `x.name()`.
+        let by_name = c
             .node
-            .child_by_field_name("function")
+            .f("function")
             .map(unwrap)
-            .filter(|f| f.kind() == "identifier")
-            .and_then(|f| m.ix.lookup(m.text(f), f.start_byte()))
-            .and_then(|b| b.import.as_ref())
-            .is_some_and(|(module, _)| {
-                module.starts_with('.') || module.starts_with("@/") || module.starts_with("~/")
-            });
-        if !keepalive && !local_import {
+            .is_some_and(|f| f.kind() == "identifier");
+        if !keepalive && !by_name {
             return false;
         }
-        c.node.child_by_field_name("arguments").is_some_and(|a| {
+        c.node.f("arguments").is_some_and(|a| {
             let mut cur = a.walk();
             a.named_children(&mut cur).any(|x| m.is_socket(x))
         })

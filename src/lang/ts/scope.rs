@@ -15,7 +15,7 @@ use tree_sitter::Node;
 use crate::source::{Source, Span};
 use crate::values::{self, Origin, Resolved, Scope, Value};
 
-use super::index::{BindKind, Binding, Index, key_text, unwrap};
+use super::index::{BindKind, Binding, Index, NodeExt, key_text, unwrap};
 
 /// Resolves a value imported from another module.
 pub trait ImportResolver {
@@ -129,17 +129,14 @@ impl<'t> ModuleScope<'_, 't> {
     }
 
     fn enum_member(&self, decl: Node<'_>, member: &str, name: &str, depth: u32) -> Resolved {
-        let Some(body) = decl.child_by_field_name("body") else {
+        let Some(body) = decl.f("body") else {
             return Resolved::unknown();
         };
         let mut next = Some(0.0);
         let mut c = body.walk();
         for m in body.named_children(&mut c) {
             let (mname, value) = match m.kind() {
-                "enum_assignment" => (
-                    m.child_by_field_name("name"),
-                    m.child_by_field_name("value"),
-                ),
+                "enum_assignment" => (m.f("name"), m.f("value")),
                 "property_identifier" | "string" => (Some(m), None),
                 _ => continue,
             };
@@ -249,16 +246,13 @@ fn unwrap_value<'n>(n: Node<'n>, src: &str) -> Node<'n> {
             break;
         }
         let is_freeze = n
-            .child_by_field_name("function")
+            .f("function")
             .and_then(|f| src.get(f.byte_range()))
             .is_some_and(|t| t == "Object.freeze");
         if !is_freeze {
             break;
         }
-        match n
-            .child_by_field_name("arguments")
-            .and_then(|a| a.named_child(0))
-        {
+        match n.f("arguments").and_then(|a| a.named_child(0)) {
             Some(a) => n = unwrap(a),
             None => break,
         }
@@ -280,9 +274,9 @@ fn object_member<'n>(obj: Node<'n>, key: &str, src: &str) -> Option<Node<'n>> {
     for p in obj.named_children(&mut c) {
         match p.kind() {
             "pair" => {
-                let k = p.child_by_field_name("key")?;
+                let k = p.f("key")?;
                 if k.kind() != "computed_property_name" && key_text(k, src) == key {
-                    found = p.child_by_field_name("value");
+                    found = p.f("value");
                 }
             }
             "shorthand_property_identifier" if src.get(p.byte_range()) == Some(key) => {
@@ -303,7 +297,7 @@ pub fn property<'n>(obj: Node<'n>, key: &str, src: &str) -> Option<Node<'n>> {
     for p in obj.named_children(&mut c) {
         match p.kind() {
             "pair" => {
-                if let Some(k) = p.child_by_field_name("key") {
+                if let Some(k) = p.f("key") {
                     if k.kind() != "computed_property_name" && key_text(k, src) == key {
                         found = Some(p);
                     }
@@ -311,7 +305,7 @@ pub fn property<'n>(obj: Node<'n>, key: &str, src: &str) -> Option<Node<'n>> {
             }
             "shorthand_property_identifier" | "method_definition" => {
                 let name = if p.kind() == "method_definition" {
-                    p.child_by_field_name("name")
+                    p.f("name")
                 } else {
                     Some(p)
                 };
@@ -350,7 +344,7 @@ mod tests {
             .expect("a probe call");
         let arg = call
             .node
-            .child_by_field_name("arguments")
+            .f("arguments")
             .and_then(|a| a.named_child(0))
             .expect("an argument");
         let r = scope.value(arg);
