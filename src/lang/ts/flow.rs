@@ -267,7 +267,9 @@ pub struct SetTable {
 /// How far walks go before they stop (and say so).
 const BUDGET: usize = 20_000;
 const MAX_INLINE: usize = 5;
-const MAX_EXPR_DEPTH: usize = 96;
+/// Statements and expressions nested deeper than this (inlined functions
+/// included) are not followed; the walk says it is incomplete.
+const MAX_NESTING: usize = 128;
 
 pub struct Walk<'c, 'a, 't> {
     pub ix: &'c Index<'t>,
@@ -538,6 +540,17 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         if !self.tick() {
             return Exit::Return;
         }
+        if self.depth > MAX_NESTING {
+            self.truncated = true;
+            return Exit::Return;
+        }
+        self.depth += 1;
+        let exit = self.stmt_inner(s, v);
+        self.depth -= 1;
+        exit
+    }
+
+    fn stmt_inner(&mut self, s: Node<'t>, v: &mut dyn Visitor<'t>) -> Exit {
         match s.kind() {
             "statement_block" => self.block(s, v),
             "if_statement" => self.if_stmt(s, v),
@@ -782,7 +795,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         if !self.tick() {
             return;
         }
-        if self.depth > MAX_EXPR_DEPTH {
+        if self.depth > MAX_NESTING {
             self.truncated = true;
             return;
         }

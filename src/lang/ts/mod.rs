@@ -387,3 +387,103 @@ pub fn build_with(
         && model.exports.is_empty();
     (!empty).then_some(model)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use std::sync::Arc;
+
+    /// Builds the model on a thread with a small stack (rayon's workers have
+    /// 2 MiB): deep input must neither overflow nor panic.
+    fn survives(name: &str, text: String) {
+        let lang = if name.ends_with(".ts") {
+            Lang::TypeScript
+        } else {
+            Lang::Tsx
+        };
+        let src = Arc::new(SourceFile::new(name.into(), text));
+        let handle = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || {
+                let _ = build(&src, lang);
+            })
+            .expect("thread");
+        assert!(handle.join().is_ok(), "{name} panicked");
+    }
+
+    #[test]
+    fn deep_and_broken_input() {
+        let n = 20_000;
+        let handler = |inner: String| {
+            format!(
+                "const ws = new WebSocket(u);\nws.onclose = (e) => {{ {inner} }};\nsetInterval(() => ws.send('p'), 30000);\n"
+            )
+        };
+        survives(
+            "ifs.ts",
+            handler(format!(
+                "{} reconnect(); {}",
+                "if (e.code !== 1000) { ".repeat(n),
+                "}".repeat(n)
+            )),
+        );
+        survives(
+            "blocks.ts",
+            handler(format!(
+                "{}setTimeout(connect, 1);{}",
+                "{".repeat(n),
+                "}".repeat(n)
+            )),
+        );
+        survives(
+            "arrows.tsx",
+            handler(format!(
+                "{}connect(){}",
+                "(() => ".repeat(n),
+                ")()".repeat(n)
+            )),
+        );
+        survives(
+            "sum.ts",
+            format!(
+                "const HB = {}1;\nconst ws = new WebSocket(u);\nsetInterval(() => ws.send('p'), HB);\n",
+                "1 + ".repeat(n * 5)
+            ),
+        );
+        survives(
+            "objects.ts",
+            format!(
+                "const C = {}1{};\nconst ws = new WebSocket(u);\nsetInterval(() => ws.send('p'), C{});\n",
+                "{ a: ".repeat(n),
+                " }".repeat(n),
+                ".a".repeat(n)
+            ),
+        );
+        survives(
+            "parens.ts",
+            format!(
+                "const ws = new WebSocket(u);\nws.close({}1001{});\n",
+                "(".repeat(n),
+                ")".repeat(n)
+            ),
+        );
+        survives(
+            "broken.tsx",
+            "const ws = new WebSocket(`${\nws.onclose = (e => { if (TERMINAL_CLOSE_CODES.has(e.code) { reconnect( }\n<div>{</"
+                .to_string(),
+        );
+        survives(
+            "cycle.ts",
+            "const x = y;\nconst y = x;\nconst { hb = 5 } = x;\nconst { a: { b } } = y;\nconst ws = new WebSocket(u);\nsetInterval(() => ws.send('p'), hb + b);\n"
+                .to_string(),
+        );
+        survives(
+            "chain.ts",
+            format!(
+                "const ws = new WebSocket(u);\nws.onclose = (e) => {{ {} }};\n",
+                "if (e.code === 1) a(); else ".repeat(n) + "connect();"
+            ),
+        );
+    }
+}

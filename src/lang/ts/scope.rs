@@ -108,6 +108,9 @@ impl<'t> ModuleScope<'_, 't> {
     /// destructuring default applies), or is unknown (a parameter): the
     /// default is what the code is written for.
     fn object_lacks(&self, source: Node<'_>, keys: &[&str], depth: u32) -> bool {
+        if depth > values::MAX_DEPTH {
+            return false;
+        }
         let src = unwrap(source);
         if src.kind() == "identifier" {
             let Some(b) = self.ix.lookup(self.ix.text(src), src.start_byte()) else {
