@@ -294,7 +294,9 @@ pub struct CloseCall {
     /// The code argument.
     pub span: Span,
     pub code: Resolved,
-    /// On a socket of Node's `ws` (which accepts 1000-1014 but 1004-1006).
+    /// On a socket of Node's `ws` (which accepts 1000-1014 but 1004-1006),
+    /// or in server code of another runtime (Bun, Deno, Workers): the
+    /// browser's rule does not apply.
     pub node_ws: bool,
 }
 

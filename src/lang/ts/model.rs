@@ -179,6 +179,22 @@ impl<'t> Module<'_, '_, 't> {
     }
 }
 
+/// Whether the module is server code with sockets of a runtime that is not
+/// a browser (Bun, Deno, Cloudflare Workers, a `ws` server): its close-code
+/// rules are not the browser's.
+fn server_side(src: &str) -> bool {
+    [
+        "Bun.serve",
+        "Deno.upgradeWebSocket",
+        "Deno.serve",
+        "WebSocketPair",
+        "WebSocketServer",
+        "upgradeWebSocket(",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(src.as_bytes(), w.as_bytes()).is_some())
+}
+
 fn import_kind(module: &str, imported: &str, local: &str) -> Option<SocketKind> {
     match module {
         "ws" | "isomorphic-ws" => Some(SocketKind::Node),
@@ -311,7 +327,8 @@ pub(super) fn build(
         node_ws: ix
             .imports
             .iter()
-            .any(|i| matches!(i.module.as_str(), "ws" | "isomorphic-ws")),
+            .any(|i| matches!(i.module.as_str(), "ws" | "isomorphic-ws"))
+            || server_side(src),
         copies: copies(&ix),
         site_by_binding: HashMap::new(),
         graph: CallGraph::build(&ix),
@@ -1690,6 +1707,8 @@ fn mentioned(m: &Module<'_, '_, '_>, n: Node<'_>, out: &mut Vec<String>, depth: 
                 }
             }
             "member_expression" => out.extend(m.path(x)),
+            // `status === "authenticated"` (next-auth)
+            "string" => out.extend(super::index::string_content(x, m.ix.src)),
             _ => {}
         }
         true

@@ -250,9 +250,29 @@ pub fn is_silent_call(callee: &str) -> bool {
         return true;
     }
     // React state setters for connection flags: `setConnected(false)`,
-    // `setIsConnecting(false)`, `setSocket(null)`, `setRetryCount(0)`.
+    // `setIsConnecting(false)`, `setSocket(null)`, `setRetryCount(0)`; not
+    // `setState(...)`, which renders whatever it is given.
+    let connection_word = |x: &String| {
+        matches!(
+            x.as_str(),
+            "connected"
+                | "connecting"
+                | "open"
+                | "ready"
+                | "socket"
+                | "ws"
+                | "websocket"
+                | "reconnect"
+                | "reconnecting"
+                | "retry"
+                | "retries"
+                | "attempt"
+                | "attempts"
+                | "online"
+        )
+    };
     first == "set"
-        && w.len() > 1
+        && w[1..].iter().any(connection_word)
         && w[1..].iter().all(|x| {
             matches!(
                 x.as_str(),
@@ -365,6 +385,7 @@ mod tests {
             "this.cleanup",
             "setIsConnected",
             "setSocket",
+            "setReadyState",
             "wsRef.current.close",
             "logger.info",
         ] {
@@ -378,6 +399,7 @@ mod tests {
             "this.emit",
             "notify",
             "setStatus",
+            "this.setState",
         ] {
             assert!(!is_silent_call(no), "{no}");
         }

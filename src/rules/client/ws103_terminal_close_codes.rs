@@ -133,9 +133,10 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
         let missing: Vec<u16> = match relied.get(&i) {
             Some((gaps, _)) => gaps.iter().copied().collect(),
             None => {
+                // Named `FATAL_STATUS_CODES = [401, 403]`: not close codes.
                 let looks_like_close_codes =
                     !values.is_empty() && values.iter().all(|v| (1000.0..=4999.0).contains(v));
-                if !set.by_name && !looks_like_close_codes {
+                if !looks_like_close_codes {
                     continue;
                 }
                 codes

@@ -58,6 +58,7 @@ fn guarded(open: &Open, token: &NameRef, cfg: &ClientConfig) -> bool {
                         | "signed"
                         | "credentials"
                         | "token"
+                        | "unauthenticated"
                 )
             })
     })
