@@ -271,30 +271,10 @@ pub fn is_silent_call(callee: &str) -> bool {
                 | "online"
         )
     };
+    let filler = |x: &String| matches!(x.as_str(), "is" | "state" | "web" | "count");
     first == "set"
         && w[1..].iter().any(connection_word)
-        && w[1..].iter().all(|x| {
-            matches!(
-                x.as_str(),
-                "is" | "connected"
-                    | "connecting"
-                    | "open"
-                    | "ready"
-                    | "state"
-                    | "socket"
-                    | "ws"
-                    | "web"
-                    | "websocket"
-                    | "reconnect"
-                    | "reconnecting"
-                    | "retry"
-                    | "retries"
-                    | "attempt"
-                    | "attempts"
-                    | "count"
-                    | "online"
-            )
-        })
+        && w[1..].iter().all(|x| connection_word(x) || filler(x))
 }
 
 #[cfg(test)]
