@@ -1108,10 +1108,17 @@ pub fn unwrap(mut n: Node<'_>) -> Node<'_> {
             | "as_expression"
             | "satisfies_expression"
             | "non_null_expression"
-            | "type_assertion" => match n.named_child(0) {
-                Some(c) if c.kind() != "comment" => n = c,
-                _ => return n,
-            },
+            | "type_assertion" => {
+                // `<T>x` puts the type first.
+                let mut c = n.walk();
+                let inner = n
+                    .named_children(&mut c)
+                    .find(|k| !matches!(k.kind(), "type_arguments" | "comment"));
+                match inner {
+                    Some(i) => n = i,
+                    None => return n,
+                }
+            }
             _ => return n,
         }
     }

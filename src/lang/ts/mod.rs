@@ -414,6 +414,106 @@ mod tests {
         assert!(handle.join().is_ok(), "{name} panicked");
     }
 
+    fn model(name: &str, text: &str) -> ClientModel {
+        let lang = if name.ends_with(".ts") {
+            Lang::TypeScript
+        } else {
+            Lang::Tsx
+        };
+        let src = Arc::new(SourceFile::new(name.into(), text));
+        build(&src, lang).expect("a model")
+    }
+
+    /// The codes of `codes` for which the handler's first reconnect is taken.
+    fn reconnects_on(m: &ClientModel, h: usize, structural: bool, codes: &[f64]) -> Vec<f64> {
+        let h = &m.close_handlers[h];
+        codes
+            .iter()
+            .copied()
+            .filter(|c| {
+                let r = Reading {
+                    code: *c,
+                    structural,
+                    sets: &m.code_sets,
+                };
+                h.reconnects.iter().any(|p| {
+                    matches!(
+                        path(&p.guards, &r),
+                        Tri::Yes | Tri::Maybe { on_code: false }
+                    )
+                })
+            })
+            .collect()
+    }
+
+    const CODES: [f64; 4] = [1000.0, 1006.0, 4001.0, 4403.0];
+
+    #[test]
+    fn close_paths_per_code() {
+        let m = model(
+            "a.ts",
+            "const T = new Set([1000, 4001]);\nconst ws = new WebSocket(u);\nws.onclose = (event) => {\n  const isTerminal = T.has(event.code);\n  if (!isTerminal) scheduleReconnect();\n};\n",
+        );
+        assert_eq!(m.close_handlers.len(), 1);
+        // By value the set lacks 4403; read as the terminal set it claims
+        // to be, it excludes every terminal code.
+        assert_eq!(reconnects_on(&m, 0, false, &CODES), [1006.0, 4403.0]);
+        assert_eq!(reconnects_on(&m, 0, true, &CODES), Vec::<f64>::new());
+
+        let m = model(
+            "b.ts",
+            "const ws = new WebSocket(u);\nws.addEventListener('close', ({ code }) => {\n  switch (code) {\n    case 1000:\n    case 4001:\n      return;\n  }\n  setTimeout(connect, 1000);\n});\nfunction connect() { new WebSocket(u); }\n",
+        );
+        assert_eq!(reconnects_on(&m, 0, false, &CODES), [1006.0, 4403.0]);
+
+        // A local copy of the event, through a type assertion.
+        let m = model(
+            "c.ts",
+            "const ws = new WebSocket(u);\nws.onclose = (event) => {\n  const evt = <{ code?: number }>event;\n  if (evt.code !== 1000) reconnect();\n};\n",
+        );
+        assert_eq!(
+            reconnects_on(&m, 0, false, &CODES),
+            [1006.0, 4001.0, 4403.0]
+        );
+
+        // A condition on the event wslint cannot read guards every code.
+        let m = model(
+            "d.ts",
+            "const ws = new WebSocket(u);\nws.onclose = (e) => { if (!e.wasClean) reconnect(); };\n",
+        );
+        assert_eq!(reconnects_on(&m, 0, false, &CODES), Vec::<f64>::new());
+    }
+
+    #[test]
+    fn library_defaults_and_handles() {
+        let m = model(
+            "e.tsx",
+            "import useWebSocket from 'react-use-websocket';\nexport const useFeed = (url: string) => useWebSocket(url, { heartbeat: { message: 'ping' }, shouldReconnect: () => true });\n",
+        );
+        assert_eq!(m.heartbeats.len(), 1);
+        assert_eq!(m.heartbeats[0].period.number(), Some(25_000.0));
+        assert!(matches!(
+            m.heartbeats[0].kind,
+            HeartbeatKind::Library {
+                default_interval: true
+            }
+        ));
+        assert!(m.reconnects);
+
+        // Cleared through a helper that takes the ref: the walk binds the
+        // helper's parameter to the argument.
+        let m = model(
+            "f.ts",
+            "function stop(ref) { clearInterval(ref.current); }\nconst pingRef = { current: 0 };\nconst ws = new WebSocket(u);\nws.onopen = () => { pingRef.current = setInterval(() => ws.send('p'), 1000); };\nws.onclose = () => stop(pingRef);\n",
+        );
+        let HeartbeatKind::Interval(f) = &m.heartbeats[0].kind else {
+            panic!("an interval");
+        };
+        assert_eq!(f.handle, Handle::Kept(vec!["pingRef.current".into()]));
+        assert!(f.cleared_on_close);
+        assert!(f.per_connection);
+    }
+
     #[test]
     fn deep_and_broken_input() {
         let n = 20_000;
