@@ -113,7 +113,8 @@ pub struct Heartbeat {
 
 #[derive(Clone, Debug)]
 pub enum HeartbeatKind {
-    /// `setInterval(() => ws.send(...), period)`.
+    /// `setInterval(() => ws.send(...), period)`, or a `setTimeout` that
+    /// sends and schedules itself again.
     Interval(IntervalFacts),
     /// react-use-websocket's `heartbeat` option; `default_interval` when the
     /// period is the library's (`heartbeat: true` or no `interval`).
@@ -122,6 +123,9 @@ pub enum HeartbeatKind {
 
 #[derive(Clone, Debug)]
 pub struct IntervalFacts {
+    /// A `setTimeout` that schedules itself again rather than a
+    /// `setInterval`: its handle changes every round.
+    pub rescheduled: bool,
     pub handle: Handle,
     /// Started each time a socket opens (in an open handler, or in the
     /// function that creates the socket), so each reconnect starts another.

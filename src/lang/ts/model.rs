@@ -1061,18 +1061,19 @@ fn clear_path(w: &Walk<'_, '_, '_>, arg: Node<'_>) -> Option<String> {
     w.path(a)
 }
 
-fn is_interval_call(m: &Module<'_, '_, '_>, call: Node<'_>) -> bool {
+/// Whether a call is the global timer `name` (`setInterval`,
+/// `window.setInterval`, `globalThis.setTimeout`), not a function of the
+/// module that happens to share its name.
+fn is_timer_call(m: &Module<'_, '_, '_>, call: Node<'_>, name: &str) -> bool {
     let Some(f) = call.f("function").map(unwrap) else {
         return false;
     };
     match f.kind() {
-        "identifier" => {
-            m.text(f) == "setInterval" && m.ix.lookup("setInterval", f.start_byte()).is_none()
-        }
-        "member_expression" => matches!(
-            m.path(f).as_deref(),
-            Some("window.setInterval" | "globalThis.setInterval" | "self.setInterval")
-        ),
+        "identifier" => m.text(f) == name && m.ix.lookup(name, f.start_byte()).is_none(),
+        "member_expression" => m.path(f).is_some_and(|p| {
+            p.strip_suffix(name)
+                .is_some_and(|root| matches!(root, "window." | "globalThis." | "self."))
+        }),
         _ => false,
     }
 }
@@ -1088,9 +1089,10 @@ fn heartbeats(
     let mut intervals = Vec::new();
     let mut sends = vec![None; ix.functions.len()];
     for c in &ix.calls {
-        if c.name != Some("setInterval") || !is_interval_call(m, c.node) {
-            continue;
-        }
+        let timer = match c.name {
+            Some(n @ ("setInterval" | "setTimeout")) if is_timer_call(m, c.node, n) => n,
+            _ => continue,
+        };
         let Some((f, args)) = ix.first_callback(c.node, c.func) else {
             continue;
         };
@@ -1102,8 +1104,14 @@ fn heartbeats(
         {
             continue;
         }
+        // A timeout is a heartbeat when it schedules itself again
+        // (`const ping = () => { ws.send("ping"); setTimeout(ping, ms) }`).
+        let rescheduled = timer == "setTimeout";
+        if rescheduled && !c.func.is_some_and(|g| m.graph.reach([f]).contains(&g)) {
+            continue;
+        }
         if let Some(delay) = args.named_child(1).filter(|d| d.kind() != "comment") {
-            intervals.push((c, delay));
+            intervals.push((c, delay, rescheduled));
         }
     }
     // Clears on the close path, and elsewhere (only worth the walks when
@@ -1120,15 +1128,20 @@ fn heartbeats(
             let mut w = Walk::new(ix, m.scope, sets);
             w.run(r.func, Some(Role::Event), &mut v);
             uncertain |= w.truncated;
-            on_close.extend(v.cleared.into_iter().map(|(p, _)| p));
+            for (k, _) in v.cleared {
+                on_close.insert(display(&k));
+                on_close.insert(k);
+            }
         }
-        for (p, at) in clears_elsewhere(m, sets) {
-            elsewhere.entry(p).or_default().push(at);
+        // Keyed and as written (see `text_matches` below).
+        for (k, at) in clears_elsewhere(m, sets) {
+            elsewhere.entry(display(&k)).or_default().push(at);
+            elsewhere.entry(k).or_default().push(at);
         }
         per_conn = per_connection_fns(m, regs);
     }
 
-    for (c, delay) in intervals {
+    for (c, delay, rescheduled) in intervals {
         let (handle, keys) = interval_handle(m, c.node, c.func);
         let top_level = c.func.is_none();
         let per_connection = c.func.is_some_and(|f| {
@@ -1146,7 +1159,15 @@ fn heartbeats(
             }
             false
         });
-        let paths = &keys;
+        // Paths are compared by key; as written too, unless the root is a
+        // React ref or `this` (whose identity the key already captures): a
+        // handle kept on an object re-fetched under the same name
+        // (`clients.get(socket)`) or passed through helper parameters is
+        // the same handle, and missing that would report a leak that is not.
+        let mut paths = keys.clone();
+        if text_matches(m, c.node) {
+            paths.extend(keys.iter().map(|k| display(k)));
+        }
         let cleared_on_close = paths.iter().any(|p| on_close.contains(p));
         let mut cleared_elsewhere: Vec<Span> = paths
             .iter()
@@ -1161,6 +1182,7 @@ fn heartbeats(
             period: m.scope.value(delay),
             written: m.text(delay).to_string(),
             kind: HeartbeatKind::Interval(IntervalFacts {
+                rescheduled,
                 handle,
                 per_connection,
                 top_level,
@@ -1319,6 +1341,45 @@ fn interval_handle(
             }
         }
         _ => (Handle::Elsewhere, Vec::new()),
+    }
+}
+
+/// Whether the handle of a `setInterval` call may be matched by its path
+/// as written: not when it is kept on `this` or on a React ref.
+fn text_matches(m: &Module<'_, '_, '_>, call: Node<'_>) -> bool {
+    let Some((p, _)) = consumer(call) else {
+        return false;
+    };
+    let target = match p.kind() {
+        "assignment_expression" => p.f("left"),
+        "variable_declarator" => p.f("name"),
+        _ => None,
+    };
+    let Some(mut root) = target.map(unwrap) else {
+        return true;
+    };
+    for _ in 0..64 {
+        match root.kind() {
+            "member_expression" => match root.f("object") {
+                Some(o) => root = unwrap(o),
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    match root.kind() {
+        "this" => false,
+        "identifier" => {
+            let is_ref =
+                m.ix.lookup(m.text(root), root.start_byte())
+                    .and_then(|b| b.value)
+                    .map(unwrap)
+                    .filter(|v| v.kind() == "call_expression")
+                    .and_then(|v| m.ix.call_name(v))
+                    .is_some_and(|n| matches!(n, "useRef" | "createRef"));
+            !is_ref
+        }
+        _ => true,
     }
 }
 

@@ -21,7 +21,9 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
         let HeartbeatKind::Interval(f) = &hb.kind else {
             continue;
         };
-        if f.uncertain {
+        // A self-rescheduling timeout keeps a new handle every round: not
+        // followed.
+        if f.uncertain || f.rescheduled {
             continue;
         }
         match &f.handle {
