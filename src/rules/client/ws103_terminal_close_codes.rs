@@ -101,24 +101,32 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
         }
         if sets.is_empty() && inline.is_empty() && !structural.is_empty() {
             // No terminal check at all.
+            let set = format!(
+                "`const TERMINAL_CLOSE_CODES = new Set([{}])`",
+                plain_list(&codes)
+            );
             let (what, fix) = match h.kind {
                 HandlerKind::Library => (
                     "reconnecting-websocket reconnects with no terminal close-code set".to_string(),
-                    "define `const TERMINAL_CLOSE_CODES = new Set([...])` and call `rws.close()` in its close listener when `TERMINAL_CLOSE_CODES.has(event.code)`",
+                    format!(
+                        "define {set} and call `rws.close()` in its close listener when `TERMINAL_CLOSE_CODES.has(event.code)`"
+                    ),
                 ),
                 HandlerKind::ShouldReconnect => (
                     "shouldReconnect reconnects with no terminal close-code set".to_string(),
-                    "define `const TERMINAL_CLOSE_CODES = new Set([...])` and return `!TERMINAL_CLOSE_CODES.has(event.code)`",
+                    format!("define {set} and return `!TERMINAL_CLOSE_CODES.has(event.code)`"),
                 ),
                 _ => (
                     "this close handler reconnects with no terminal close-code set".to_string(),
-                    "define `const TERMINAL_CLOSE_CODES = new Set([...])` and skip the reconnect when `TERMINAL_CLOSE_CODES.has(event.code)`",
+                    format!(
+                        "define {set} and skip the reconnect when `TERMINAL_CLOSE_CODES.has(event.code)`"
+                    ),
                 ),
             };
             reports.push((
                 h.span,
                 format!("{what}: it retries after {}", code_list(&by_value)),
-                format!("{WHY}; {fix} with {}", plain_list(&codes)),
+                format!("{WHY}; {fix}"),
                 Vec::new(),
             ));
         }
