@@ -262,6 +262,9 @@ pub struct Binding<'t> {
     pub func_node: Option<Node<'t>>,
     /// For imports: (module specifier, imported name; `default`, `*`).
     pub import: Option<(String, String)>,
+    /// For a name destructured from a typed parameter: the parameter's type
+    /// and the keys leading to the name (`({ token }: Props)`).
+    pub member_of: Option<(Node<'t>, Vec<&'t str>)>,
 }
 
 #[derive(Clone, Debug)]
@@ -326,6 +329,8 @@ pub struct Index<'t> {
     pub exports: Vec<(String, String)>,
     /// Nesting past this depth is not modelled.
     pub truncated: bool,
+    /// See [`Self::set_member_of`].
+    pending_member: Option<(usize, Node<'t>, Vec<&'t str>)>,
 }
 
 /// Deeper trees are not walked past this (the walk itself is iterative;
@@ -350,6 +355,7 @@ impl<'t> Index<'t> {
             imports: Vec::new(),
             exports: Vec::new(),
             truncated: false,
+            pending_member: None,
         };
         ix.walk();
         ix
@@ -746,8 +752,10 @@ impl<'t> Index<'t> {
                     "shorthand_property_identifier_pattern" => {
                         let mut k = keys.clone();
                         k.push(self.text(child));
+                        self.set_member_of(child, ty, &k);
                         let d = source.map(|s| (s, k));
                         self.add(child, kind, scope, None, d, None, None);
+                        self.set_member_of_last(child);
                     }
                     "object_assignment_pattern" => {
                         // `{ x = DEFAULT }`
@@ -760,8 +768,10 @@ impl<'t> Index<'t> {
                         ) {
                             let mut k = keys.clone();
                             k.push(self.text(left));
+                            self.set_member_of(left, ty, &k);
                             let d = source.map(|s| (s, k));
                             self.add(left, kind, scope, right, d, None, None);
+                            self.set_member_of_last(left);
                         }
                     }
                     "pair_pattern" => {
@@ -772,8 +782,10 @@ impl<'t> Index<'t> {
                         k.push(key_text(key, self.src));
                         match value.kind() {
                             "identifier" => {
+                                self.set_member_of(value, ty, &k);
                                 let d = source.map(|s| (s, k));
                                 self.add(value, kind, scope, None, d, None, None);
+                                self.set_member_of_last(value);
                             }
                             "assignment_pattern" => {
                                 if let (Some(l), r) = (value.f("left"), value.f("right")) {
@@ -804,8 +816,77 @@ impl<'t> Index<'t> {
                     _ => {}
                 }
             }
-            let _ = ty;
         }
+        self.pending_member = None;
+    }
+
+    /// Remembers the type a destructured name is a member of, for the
+    /// binding [`Self::add`] creates next for `name`.
+    fn set_member_of(&mut self, name: Node<'t>, ty: Option<Node<'t>>, keys: &[&'t str]) {
+        self.pending_member = ty.map(|t| (name.id(), t, keys.to_vec()));
+    }
+
+    fn set_member_of_last(&mut self, name: Node<'t>) {
+        let Some((id, ty, keys)) = self.pending_member.take() else {
+            return;
+        };
+        if id != name.id() {
+            return;
+        }
+        let text = self.text(name);
+        if let Some(b) = self.bindings.get_mut(text).and_then(|v| v.last_mut()) {
+            b.member_of = Some((ty, keys));
+        }
+    }
+
+    /// The declared type of member `keys` of type annotation `ty`, through
+    /// object type literals and interfaces or type aliases of this module,
+    /// with whether the member is optional (`room?: string`).
+    pub fn member_type(&self, ty: Node<'t>, keys: &[&str]) -> Option<(Node<'t>, bool)> {
+        let mut t = if ty.kind() == "type_annotation" {
+            ty.named_child(0)?
+        } else {
+            ty
+        };
+        let mut optional = false;
+        for key in keys {
+            let body = match t.kind() {
+                "object_type" | "interface_body" => t,
+                "type_identifier" => self.type_declaration(self.text(t))?,
+                _ => return None,
+            };
+            let mut c = body.walk();
+            let prop = body.named_children(&mut c).find(|p| {
+                p.kind() == "property_signature"
+                    && p.f("name").is_some_and(|n| key_text(n, self.src) == *key)
+            })?;
+            let mut c2 = prop.walk();
+            optional |= prop.children(&mut c2).any(|x| x.kind() == "?");
+            t = prop.f("type")?.named_child(0)?;
+        }
+        Some((t, optional))
+    }
+
+    /// The body of a top-level `interface NAME` or `type NAME = {...}`.
+    fn type_declaration(&self, name: &str) -> Option<Node<'t>> {
+        let root = self.tree.root_node();
+        let mut c = root.walk();
+        let top: Vec<Node<'t>> = root.named_children(&mut c).collect();
+        for mut d in top {
+            if d.kind() == "export_statement" {
+                match d.f("declaration") {
+                    Some(x) => d = x,
+                    None => continue,
+                }
+            }
+            let is_named = d.f("name").is_some_and(|n| self.text(n) == name);
+            match d.kind() {
+                "interface_declaration" if is_named => return d.f("body"),
+                "type_alias_declaration" if is_named => return d.f("value"),
+                _ => {}
+            }
+        }
+        None
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -832,6 +913,7 @@ impl<'t> Index<'t> {
             ty,
             func_node,
             import: None,
+            member_of: None,
         });
     }
 
@@ -893,6 +975,7 @@ impl<'t> Index<'t> {
                 ty: None,
                 func_node: None,
                 import: Some((module.clone(), imported)),
+                member_of: None,
             });
         }
     }

@@ -1712,19 +1712,27 @@ fn name_ref<'t>(
             }
         }
     };
-    let non_null = binding.is_some_and(|b| {
-        let optional = b
-            .name_node
-            .parent()
-            .is_some_and(|p| p.kind() == "optional_parameter");
-        b.ty.map(|t| m.text(t)).is_some_and(|t| {
-            !optional
-                && !t.contains("null")
-                && !t.contains("undefined")
-                && !t.contains("any")
-                && !t.contains("unknown")
-        }) && parts.len() == 1
-    });
+    // Declared with a type that excludes null: its own annotation, or the
+    // member's in the type of the parameter it is destructured from.
+    let non_null = parts.len() == 1
+        && binding.is_some_and(|b| {
+            let own_optional = b
+                .name_node
+                .parent()
+                .is_some_and(|p| p.kind() == "optional_parameter");
+            let declared = match (b.ty, &b.member_of) {
+                (Some(t), _) => Some((t, own_optional)),
+                (None, Some((t, keys))) => m.ix.member_type(*t, keys),
+                _ => None,
+            };
+            declared.is_some_and(|(t, optional)| {
+                let t = m.text(t);
+                !optional
+                    && !["null", "undefined", "any", "unknown"]
+                        .iter()
+                        .any(|w| t.contains(w))
+            })
+        });
     out.push(NameRef {
         name,
         path,
