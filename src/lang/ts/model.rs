@@ -339,14 +339,25 @@ pub(super) fn build(
 
     let (regs, unseen_open) = registrations(&m);
     let mut close_handlers = Vec::new();
+    // What the close handlers clear, for WS107 (None: a walk was cut short).
+    let mut cleared_on_close: Option<HashSet<String>> = Some(HashSet::new());
     for r in &regs {
-        if let Some(h) = analyse_handler(&m, &mut sets, r) {
+        if let Some((h, cleared)) = analyse_handler(&m, &mut sets, r) {
+            if h.truncated {
+                cleared_on_close = None;
+            }
+            if let Some(c) = cleared_on_close.as_mut() {
+                for k in cleared {
+                    c.insert(display(&k));
+                    c.insert(k);
+                }
+            }
             close_handlers.push(h);
         }
     }
     library_reconnects(&m, &regs, &mut close_handlers);
 
-    let heartbeats = heartbeats(&m, &mut sets, &regs);
+    let heartbeats = heartbeats(&m, &mut sets, &regs, cleared_on_close);
     let effects = effects(&m, &mut sets);
     let close_calls = close_calls(&m);
     named_and_tested_sets(&m, &mut sets);
@@ -757,6 +768,8 @@ struct HandlerVisitor<'m, 'c, 'a, 't> {
     silent: Vec<Point>,
     /// Reconnect-named calls walked into: (call id, reconnects before).
     pending: Vec<(usize, usize)>,
+    /// Keys of the paths `clearInterval`/`clearTimeout` clear on this path.
+    cleared: Vec<String>,
 }
 
 impl<'t> HandlerVisitor<'_, '_, '_, 't> {
@@ -819,6 +832,13 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
         let text = self.callee_text(call);
         if is_timer(name) {
             if name.starts_with("clear") {
+                if let Some(k) = call
+                    .f("arguments")
+                    .and_then(|a| a.named_child(0))
+                    .and_then(|a| clear_path(w, a))
+                {
+                    self.cleared.push(k);
+                }
                 let p = self.point(w, call, &text);
                 self.silent.push(p);
             }
@@ -919,11 +939,12 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
     }
 }
 
+/// What a close handler does; also the paths it clears (keys), for WS107.
 fn analyse_handler(
     m: &Module<'_, '_, '_>,
     sets: &mut SetTable,
     r: &Registration<'_>,
-) -> Option<CloseHandler> {
+) -> Option<(CloseHandler, Vec<String>)> {
     if r.event != "close" {
         return None;
     }
@@ -935,6 +956,7 @@ fn analyse_handler(
         surfaces: Vec::new(),
         silent: Vec::new(),
         pending: Vec::new(),
+        cleared: Vec::new(),
     };
     let mut w = Walk::new(m.ix, m.scope, sets);
     let first = if r.code_first {
@@ -962,7 +984,7 @@ fn analyse_handler(
             numbers,
         });
     }
-    Some(CloseHandler {
+    let handler = CloseHandler {
         span: r.at,
         kind: r.kind,
         socket: r.site,
@@ -972,7 +994,8 @@ fn analyse_handler(
         silent: v.silent,
         checks,
         truncated,
-    })
+    };
+    Some((handler, v.cleared))
 }
 
 /// reconnecting-websocket reconnects after every close its `close()` did
@@ -1082,6 +1105,7 @@ fn heartbeats(
     m: &Module<'_, '_, '_>,
     sets: &mut SetTable,
     regs: &[Registration<'_>],
+    on_close: Option<HashSet<String>>,
 ) -> Vec<Heartbeat> {
     let ix = m.ix;
     let mut out = Vec::new();
@@ -1116,23 +1140,11 @@ fn heartbeats(
     }
     // Clears on the close path, and elsewhere (only worth the walks when
     // there is a heartbeat interval).
-    let mut on_close: HashSet<String> = HashSet::new();
-    let mut uncertain = false;
+    let uncertain = on_close.is_none();
+    let on_close = on_close.unwrap_or_default();
     let mut elsewhere: HashMap<String, Vec<Span>> = HashMap::new();
     let mut per_conn = HashSet::new();
     if !intervals.is_empty() {
-        for r in regs.iter().filter(|r| r.event == "close") {
-            let mut v = ClearVisitor {
-                cleared: Vec::new(),
-            };
-            let mut w = Walk::new(ix, m.scope, sets);
-            w.run(r.func, Some(Role::Event), &mut v);
-            uncertain |= w.truncated;
-            for (k, _) in v.cleared {
-                on_close.insert(display(&k));
-                on_close.insert(k);
-            }
-        }
         // Keyed and as written (see `text_matches` below).
         for (k, at) in clears_elsewhere(m, sets) {
             elsewhere.entry(display(&k)).or_default().push(at);
