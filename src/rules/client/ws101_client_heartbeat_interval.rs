@@ -24,7 +24,15 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
     }
     let max_ms = cx.config.client.heartbeat_max_ms;
     let max = max_ms as f64;
+    // A timer that sends every 60 s next to one that pings every 15 s is
+    // not the keepalive: the socket is kept alive by the fast one.
+    let kept_alive = model.heartbeats.iter().any(|h| {
+        matches!(h.kind, HeartbeatKind::Interval(_)) && h.period.number().is_some_and(|p| p <= max)
+    });
     for hb in &model.heartbeats {
+        if kept_alive && matches!(hb.kind, HeartbeatKind::Interval(_)) {
+            continue;
+        }
         let Some(ms) = hb.period.number() else {
             continue;
         };
