@@ -4,13 +4,22 @@
 //! `rules/`, and add it to [`RULES`] below.
 
 use crate::rule::Rule;
-use crate::rules::{engine, proxy, server};
+use crate::rules::{client, engine, proxy, server};
 
 static RULES: &[&Rule] = &[
     // Engine
     &engine::ws001_unused_suppression::RULE,
     &engine::ws002_io_error::RULE,
     // Client: TypeScript / JavaScript
+    &client::ws101_client_heartbeat_interval::RULE,
+    &client::ws102_client_heartbeat_missing::RULE,
+    &client::ws103_terminal_close_codes::RULE,
+    &client::ws104_reconnect_on_terminal_code::RULE,
+    &client::ws105_token_null_guard::RULE,
+    &client::ws106_token_effect_deps::RULE,
+    &client::ws107_heartbeat_interval_leak::RULE,
+    &client::ws108_silent_terminal_close::RULE,
+    &client::ws109_invalid_client_close_code::RULE,
     // Server: Python
     &server::ws201_server_idle_keepalive::RULE,
     &server::ws202_server_ping_reply::RULE,

@@ -180,7 +180,7 @@ pub fn eval(node: Node<'_>, src: &str, d: &Dialect, scope: &dyn Scope, depth: u3
         return Resolved::of(Value::Bool(*b));
     }
     if kind == d.parens || d.transparent.contains(&kind) {
-        return match node.named_child(0) {
+        return match wrapped(node) {
             Some(inner) => eval(inner, src, d, scope, depth + 1),
             None => Resolved::unknown(),
         };
@@ -238,6 +238,14 @@ pub fn eval(node: Node<'_>, src: &str, d: &Dialect, scope: &dyn Scope, depth: u3
         return eval(seq, src, d, scope, depth + 1);
     }
     Resolved::unknown()
+}
+
+/// The expression a wrapper holds: its first named child that is not a
+/// type argument list (`<number>x` puts the type first).
+fn wrapped(node: Node<'_>) -> Option<Node<'_>> {
+    let mut c = node.walk();
+    node.named_children(&mut c)
+        .find(|n| !matches!(n.kind(), "type_arguments" | "comment"))
 }
 
 /// `new Set([...])` / `set([...])`: the sequence argument.
@@ -301,7 +309,7 @@ pub fn member_path(node: Node<'_>, src: &str, d: &Dialect) -> Option<Vec<String>
             parts.push(cur.utf8_text(src.as_bytes()).ok()?.to_string());
             break;
         } else if kind == d.parens || d.transparent.contains(&kind) {
-            cur = cur.named_child(0)?;
+            cur = wrapped(cur)?;
         } else {
             return None;
         }
@@ -461,12 +469,13 @@ mod tests {
 
     #[test]
     fn typescript_constants_and_arithmetic() {
-        let src = "const S = 1_000;\nconst A = (20 * S) as const;\nconst B = -A + 0x10;\nconst C = A satisfies number;\nconst U = foo();\nconst D = U * 2;\nconst X = Y; const Y = X;\n";
+        let src = "const S = 1_000;\nconst A = (20 * S) as const;\nconst B = -A + 0x10;\nconst C = A satisfies number;\nconst U = foo();\nconst D = U * 2;\nconst X = Y; const Y = X;\nconst E = <number>A;\n";
         assert_eq!(ts(src, "A"), Value::Number(20000.0));
         assert_eq!(ts(src, "B"), Value::Number(-19984.0));
         assert_eq!(ts(src, "C"), Value::Number(20000.0));
         assert_eq!(ts(src, "D"), Value::Unknown);
         assert_eq!(ts(src, "X"), Value::Unknown, "cycles end");
+        assert_eq!(ts(src, "E"), Value::Number(20000.0), "<T>x is x");
     }
 
     #[test]

@@ -190,6 +190,11 @@ fn apache_fixtures_match_their_expectations() {
 }
 
 #[test]
+fn client_fixtures_match_their_expectations() {
+    check_family_coverage("client", wslint::rule::Family::Client);
+}
+
+#[test]
 fn server_fixtures_match_their_expectations() {
     check_family_coverage("server", wslint::rule::Family::Server);
 }

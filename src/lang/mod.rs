@@ -97,8 +97,15 @@ pub fn detect(path: &Path) -> Option<Detected> {
     (in_conf_dir && !leftover).then_some(Detected::MaybeApache)
 }
 
-static CLIENT_WORDS: LazyLock<AhoCorasick> =
-    LazyLock::new(|| words(&["websocket", "close_code", "closecode", "wslint-ignore"]));
+static CLIENT_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    words(&[
+        "websocket",
+        "partysocket",
+        "close_code",
+        "closecode",
+        "wslint-ignore",
+    ])
+});
 static SERVER_WORDS: LazyLock<AhoCorasick> =
     LazyLock::new(|| words(&["websocket", "wslint-ignore"]));
 static APACHE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -250,6 +257,7 @@ mod tests {
     fn prefilter_is_case_insensitive() {
         assert!(prefilter(Lang::Tsx, b"const ws = new WebSocket(url)"));
         assert!(!prefilter(Lang::Tsx, b"export const x = 1"));
+        assert!(prefilter(Lang::Tsx, b"const s = new PartySocket({ host })"));
         assert!(prefilter(Lang::Apache, b"proxytimeout 60"));
         assert!(!prefilter(Lang::Apache, b"ServerName example.com"));
     }

@@ -1,0 +1,595 @@
+//! TypeScript/JavaScript: parse (tree-sitter-typescript, one parser per
+//! grammar and thread) and the socket model the client rules read.
+//!
+//! The model is computed once per module ([`build`]) and holds no tree:
+//! socket sites with their close handlers and what those handlers do under
+//! which conditions, heartbeats with their resolved periods, close-code
+//! sets, React effects that open sockets, `close(code)` calls, imports and
+//! exported constants. Rules apply the configuration to it.
+
+mod flow;
+mod index;
+mod model;
+pub mod names;
+mod scope;
+
+use std::cell::RefCell;
+
+use tree_sitter::{Parser, Tree};
+
+use crate::lang::Lang;
+use crate::source::{Source, Span};
+use crate::values::Resolved;
+
+pub use flow::{CmpOp, Cond, Guard, Reading, Tri, path};
+pub use scope::{ImportResolver, NoImports};
+
+/// What the client rules read about one module.
+#[derive(Debug)]
+pub struct ClientModel {
+    pub source: Source,
+    pub lang: Lang,
+    /// `import` and `require` bindings, for the cross-module project model.
+    pub imports: Vec<Import>,
+    /// Exported constants with their values as far as this module knows.
+    pub exports: Vec<Export>,
+    pub sockets: Vec<SocketSite>,
+    pub heartbeats: Vec<Heartbeat>,
+    pub close_handlers: Vec<CloseHandler>,
+    /// Sets of close codes: named like `TERMINAL_CLOSE_CODES`, or tested
+    /// against a close code.
+    pub code_sets: Vec<CodeSet>,
+    pub effects: Vec<Effect>,
+    pub close_calls: Vec<CloseCall>,
+    /// Some close path of the module reopens a socket (a close handler that
+    /// reconnects, reconnecting-websocket, react-use-websocket's
+    /// `shouldReconnect`).
+    pub reconnects: bool,
+    /// A socket of the module is handed to a function of another module that
+    /// may keep it alive (named like a keepalive, or imported from the same
+    /// project): its heartbeat may live there.
+    pub heartbeat_elsewhere: bool,
+    /// Parts of the module were too deep to model.
+    pub truncated: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub local: String,
+    /// The module specifier as written (`./config`, `react-use-websocket`).
+    pub module: String,
+    /// The exported name, `default`, or `*` for a namespace import.
+    pub imported: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Export {
+    /// The name other modules import.
+    pub name: String,
+    /// Its declaration in this module.
+    pub span: Span,
+    pub value: Resolved,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SocketKind {
+    /// The browser's `WebSocket`.
+    Browser,
+    /// `ws` / `isomorphic-ws` on Node: other close-code rules apply.
+    Node,
+    /// reconnecting-websocket or partysocket: reconnects on every close
+    /// not requested through its `close()`.
+    Reconnecting,
+    /// react-use-websocket's `useWebSocket(url, options)`.
+    ReactUseWebSocket,
+}
+
+#[derive(Clone, Debug)]
+pub struct SocketSite {
+    /// `new WebSocket`, `useWebSocket`: where findings about the site point.
+    pub span: Span,
+    /// The whole expression.
+    pub expr: Span,
+    pub kind: SocketKind,
+    /// What it is stored in (`ws`, `wsRef.current`, `this.socket`).
+    pub binding: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Heartbeat {
+    /// The delay argument, or the react-use-websocket option.
+    pub span: Span,
+    /// The `setInterval(...)` call or the `useWebSocket(...)` call.
+    pub call: Span,
+    /// Its callee (`setInterval`, `window.setInterval`, `useWebSocket`).
+    pub callee: Span,
+    /// The period in milliseconds, with where it was defined.
+    pub period: Resolved,
+    /// The period as written (`HEARTBEAT_MS`, `20 * 1000`).
+    pub written: String,
+    pub kind: HeartbeatKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum HeartbeatKind {
+    /// `setInterval(() => ws.send(...), period)`, or a `setTimeout` that
+    /// sends and schedules itself again.
+    Interval(IntervalFacts),
+    /// react-use-websocket's `heartbeat` option; `default_interval` when the
+    /// period is the library's (`heartbeat: true` or no `interval`).
+    Library { default_interval: bool },
+}
+
+#[derive(Clone, Debug)]
+pub struct IntervalFacts {
+    /// A `setTimeout` that schedules itself again rather than a
+    /// `setInterval`: its handle changes every round.
+    pub rescheduled: bool,
+    pub handle: Handle,
+    /// Started each time a socket opens (in an open handler, or in the
+    /// function that creates the socket), so each reconnect starts another.
+    pub per_connection: bool,
+    /// At module top level: one interval for the page's lifetime.
+    pub top_level: bool,
+    /// A `clearInterval(handle)` on the close path (a close handler or a
+    /// function it calls).
+    pub cleared_on_close: bool,
+    /// Other places that clear it (effect cleanup, `disconnect()`).
+    pub cleared_elsewhere: Vec<Span>,
+    /// Whether the walks that looked for the clear stopped early.
+    pub uncertain: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Handle {
+    /// `setInterval(...)` as a statement: nothing can clear it.
+    Discarded,
+    /// Stored in a variable or member (all the paths it is stored under).
+    Kept(Vec<String>),
+    /// Returned, pushed into a collection, passed on: not followed.
+    Elsewhere,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandlerKind {
+    /// `ws.onclose = ...`, `addEventListener('close', ...)`, `.on('close', ...)`.
+    Close,
+    /// react-use-websocket's `onClose` option.
+    OnCloseOption,
+    /// react-use-websocket's `shouldReconnect` option: its `return`s are the
+    /// reconnects.
+    ShouldReconnect,
+    /// reconnecting-websocket's own reconnect after every close; its
+    /// `close()` calls in close listeners are what stops it.
+    Library,
+}
+
+/// A call (or `return`) with the conditions under which it happens.
+#[derive(Clone, Debug)]
+pub struct Point {
+    pub span: Span,
+    /// What is called, as written (`scheduleReconnect`, `toast.error`).
+    pub what: String,
+    pub guards: Vec<Guard>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CloseHandler {
+    /// Where the handler is attached (`ws.onclose`, `'close'`,
+    /// `shouldReconnect`) or the reconnecting socket.
+    pub span: Span,
+    pub kind: HandlerKind,
+    /// The socket site it is attached to (index into `sockets`), if known.
+    pub socket: Option<usize>,
+    /// Calls that reopen the socket.
+    pub reconnects: Vec<Point>,
+    /// reconnecting-websocket: `close()` calls that stop its reconnect.
+    pub stops: Vec<Point>,
+    /// Calls that may tell the user (a toast, a callback, an unknown function).
+    pub surfaces: Vec<Point>,
+    /// Calls that tell nobody (`console.*`, timers, teardown).
+    pub silent: Vec<Point>,
+    /// Conditions of the handler that test the close code against sets or
+    /// numbers.
+    pub checks: Vec<CodeCheck>,
+    pub truncated: bool,
+}
+
+/// A condition that tests the close code.
+#[derive(Clone, Debug)]
+pub struct CodeCheck {
+    pub span: Span,
+    /// Code sets it tests membership in (indices into `code_sets`).
+    pub sets: Vec<usize>,
+    /// Numbers it compares the code with by `===`/`!==`.
+    pub numbers: Vec<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetRole {
+    /// Codes after which the client stops.
+    Terminal,
+    /// Codes after which it reconnects (`RETRYABLE_CODES`).
+    Retry,
+}
+
+#[derive(Clone, Debug)]
+pub struct CodeSet {
+    pub name: Option<String>,
+    /// The name at its declaration, or the literal.
+    pub name_span: Span,
+    pub value_span: Span,
+    pub codes: Option<Vec<f64>>,
+    pub role: SetRole,
+    /// Named like a terminal set (`TERMINAL_CLOSE_CODES`).
+    pub by_name: bool,
+    /// Tested against a close code somewhere in the module.
+    pub tested: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum Deps {
+    /// No dependency array: the effect runs after every render.
+    Missing,
+    /// Not an array literal.
+    Unknown,
+    /// The array's span and its entries as written (`?.` read as `.`).
+    List(Span, Vec<String>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Effect {
+    /// `useEffect`.
+    pub span: Span,
+    pub deps: Deps,
+    pub opens: Vec<Open>,
+    pub truncated: bool,
+}
+
+/// A socket opened by an effect (directly or through functions it calls).
+#[derive(Clone, Debug)]
+pub struct Open {
+    /// `new WebSocket` of the opening.
+    pub span: Span,
+    /// Names the socket's arguments read (through local constants too).
+    pub refs: Vec<NameRef>,
+    /// Names and paths the conditions on the way to the opening read.
+    pub guarded_by: Vec<String>,
+    /// The component-level function the effect reaches the opening through
+    /// (`connect` of `useCallback`), if any.
+    pub via: Option<Via>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Via {
+    pub name: String,
+    pub span: Span,
+    /// The `useCallback` dependencies, when it is one.
+    pub deps: Option<Deps>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// Declared inside the effect (or the function it reached).
+    Local,
+    /// Declared in the component around the effect: props, state, hooks.
+    Component,
+    /// Module level or imported: not reactive.
+    Module,
+    /// Not declared in this module (a global).
+    Global,
+}
+
+#[derive(Clone, Debug)]
+pub struct NameRef {
+    /// The last name (`accessToken` of `auth.accessToken`).
+    pub name: String,
+    /// The whole path (`auth.accessToken`).
+    pub path: String,
+    pub span: Span,
+    pub bound: Bound,
+    /// Declared with a type that excludes null and undefined.
+    pub non_null: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct CloseCall {
+    /// The code argument.
+    pub span: Span,
+    pub code: Resolved,
+    /// On a socket of Node's `ws` (which accepts 1000-1014 but 1004-1006),
+    /// or in server code of another runtime (Bun, Deno, Workers): the
+    /// browser's rule does not apply.
+    pub node_ws: bool,
+}
+
+impl ClientModel {
+    /// Whether the module is a test, a mock or a fake (by its path): its
+    /// sockets are short-lived by design, and the client rules skip it.
+    pub fn is_test_module(&self) -> bool {
+        let path = self
+            .source
+            .path
+            .to_string_lossy()
+            .replace('\\', "/")
+            .to_ascii_lowercase();
+        let mut segments = path.split('/').peekable();
+        let mut file = "";
+        let mut in_test_dir = false;
+        while let Some(seg) = segments.next() {
+            if segments.peek().is_none() {
+                file = seg;
+            } else if matches!(
+                seg,
+                "test"
+                    | "tests"
+                    | "__tests__"
+                    | "__mocks__"
+                    | "mocks"
+                    | "spec"
+                    | "e2e"
+                    | "cypress"
+                    | "playwright"
+                    | "testing"
+                    | "test-utils"
+            ) {
+                in_test_dir = true;
+            }
+        }
+        let stem = file.split('.').next().unwrap_or(file);
+        in_test_dir
+            || [".test.", ".spec.", ".stories.", ".e2e."]
+                .iter()
+                .any(|m| file.contains(m))
+            || stem.starts_with("fake")
+            || stem.starts_with("mock")
+            || stem.ends_with("mock")
+            || stem.ends_with("fake")
+    }
+}
+
+thread_local! {
+    static PARSERS: RefCell<(Option<Parser>, Option<Parser>)> = const { RefCell::new((None, None)) };
+}
+
+/// Parses with this thread's parser for `lang`'s grammar.
+pub fn parse(text: &str, lang: Lang) -> Option<Tree> {
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let (slot, language) = match lang {
+            Lang::TypeScript => (&mut parsers.0, tree_sitter_typescript::LANGUAGE_TYPESCRIPT),
+            _ => (&mut parsers.1, tree_sitter_typescript::LANGUAGE_TSX),
+        };
+        if slot.is_none() {
+            let mut p = Parser::new();
+            p.set_language(&language.into()).ok()?;
+            *slot = Some(p);
+        }
+        slot.as_mut()?.parse(text, None)
+    })
+}
+
+/// Builds the model of one module; `None` when it holds nothing to check
+/// (no socket site, no close-code set, no heartbeat, no `close(code)`).
+pub fn build(source: &Source, lang: Lang) -> Option<ClientModel> {
+    build_with(source, lang, &NoImports)
+}
+
+/// [`build`] with imported values resolved by `imports`.
+pub fn build_with(
+    source: &Source,
+    lang: Lang,
+    imports: &dyn ImportResolver,
+) -> Option<ClientModel> {
+    let text: &str = &source.text;
+    let tree = parse(text, lang)?;
+    let model = model::build(source, lang, &tree, imports);
+    let empty = model.sockets.is_empty()
+        && model.code_sets.is_empty()
+        && model.heartbeats.is_empty()
+        && model.close_calls.is_empty()
+        && model.close_handlers.is_empty()
+        && model.exports.is_empty();
+    (!empty).then_some(model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use std::sync::Arc;
+
+    /// Builds the model on a thread with a small stack (rayon's workers have
+    /// 2 MiB): deep input must neither overflow nor panic.
+    fn survives(name: &str, text: String) {
+        let lang = if name.ends_with(".ts") {
+            Lang::TypeScript
+        } else {
+            Lang::Tsx
+        };
+        let src = Arc::new(SourceFile::new(name.into(), text));
+        let handle = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || {
+                let _ = build(&src, lang);
+            })
+            .expect("thread");
+        assert!(handle.join().is_ok(), "{name} panicked");
+    }
+
+    fn model(name: &str, text: &str) -> ClientModel {
+        let lang = if name.ends_with(".ts") {
+            Lang::TypeScript
+        } else {
+            Lang::Tsx
+        };
+        let src = Arc::new(SourceFile::new(name.into(), text));
+        build(&src, lang).expect("a model")
+    }
+
+    /// The codes of `codes` for which the handler's first reconnect is taken.
+    fn reconnects_on(m: &ClientModel, h: usize, structural: bool, codes: &[f64]) -> Vec<f64> {
+        let h = &m.close_handlers[h];
+        codes
+            .iter()
+            .copied()
+            .filter(|c| {
+                let r = Reading {
+                    code: *c,
+                    structural,
+                    sets: &m.code_sets,
+                };
+                h.reconnects.iter().any(|p| {
+                    matches!(
+                        path(&p.guards, &r),
+                        Tri::Yes | Tri::Maybe { on_code: false }
+                    )
+                })
+            })
+            .collect()
+    }
+
+    const CODES: [f64; 4] = [1000.0, 1006.0, 4001.0, 4403.0];
+
+    #[test]
+    fn close_paths_per_code() {
+        let m = model(
+            "a.ts",
+            "const T = new Set([1000, 4001]);\nconst ws = new WebSocket(u);\nws.onclose = (event) => {\n  const isTerminal = T.has(event.code);\n  if (!isTerminal) scheduleReconnect();\n};\n",
+        );
+        assert_eq!(m.close_handlers.len(), 1);
+        // By value the set lacks 4403; read as the terminal set it claims
+        // to be, it excludes every terminal code.
+        assert_eq!(reconnects_on(&m, 0, false, &CODES), [1006.0, 4403.0]);
+        assert_eq!(reconnects_on(&m, 0, true, &CODES), Vec::<f64>::new());
+
+        let m = model(
+            "b.ts",
+            "const ws = new WebSocket(u);\nws.addEventListener('close', ({ code }) => {\n  switch (code) {\n    case 1000:\n    case 4001:\n      return;\n  }\n  setTimeout(connect, 1000);\n});\nfunction connect() { new WebSocket(u); }\n",
+        );
+        assert_eq!(reconnects_on(&m, 0, false, &CODES), [1006.0, 4403.0]);
+
+        // A local copy of the event, through a type assertion.
+        let m = model(
+            "c.ts",
+            "const ws = new WebSocket(u);\nws.onclose = (event) => {\n  const evt = <{ code?: number }>event;\n  if (evt.code !== 1000) reconnect();\n};\n",
+        );
+        assert_eq!(
+            reconnects_on(&m, 0, false, &CODES),
+            [1006.0, 4001.0, 4403.0]
+        );
+
+        // A condition on the event wslint cannot read guards every code.
+        let m = model(
+            "d.ts",
+            "const ws = new WebSocket(u);\nws.onclose = (e) => { if (!e.wasClean) reconnect(); };\n",
+        );
+        assert_eq!(reconnects_on(&m, 0, false, &CODES), Vec::<f64>::new());
+    }
+
+    #[test]
+    fn library_defaults_and_handles() {
+        let m = model(
+            "e.tsx",
+            "import useWebSocket from 'react-use-websocket';\nexport const useFeed = (url: string) => useWebSocket(url, { heartbeat: { message: 'ping' }, shouldReconnect: () => true });\n",
+        );
+        assert_eq!(m.heartbeats.len(), 1);
+        assert_eq!(m.heartbeats[0].period.number(), Some(25_000.0));
+        assert!(matches!(
+            m.heartbeats[0].kind,
+            HeartbeatKind::Library {
+                default_interval: true
+            }
+        ));
+        assert!(m.reconnects);
+
+        // Cleared through a helper that takes the ref: the walk binds the
+        // helper's parameter to the argument.
+        let m = model(
+            "f.ts",
+            "function stop(ref) { clearInterval(ref.current); }\nconst pingRef = { current: 0 };\nconst ws = new WebSocket(u);\nws.onopen = () => { pingRef.current = setInterval(() => ws.send('p'), 1000); };\nws.onclose = () => stop(pingRef);\n",
+        );
+        let HeartbeatKind::Interval(f) = &m.heartbeats[0].kind else {
+            panic!("an interval");
+        };
+        assert_eq!(f.handle, Handle::Kept(vec!["pingRef.current".into()]));
+        assert!(f.cleared_on_close);
+        assert!(f.per_connection);
+    }
+
+    #[test]
+    fn deep_and_broken_input() {
+        let n = 20_000;
+        let handler = |inner: String| {
+            format!(
+                "const ws = new WebSocket(u);\nws.onclose = (e) => {{ {inner} }};\nsetInterval(() => ws.send('p'), 30000);\n"
+            )
+        };
+        survives(
+            "ifs.ts",
+            handler(format!(
+                "{} reconnect(); {}",
+                "if (e.code !== 1000) { ".repeat(n),
+                "}".repeat(n)
+            )),
+        );
+        survives(
+            "blocks.ts",
+            handler(format!(
+                "{}setTimeout(connect, 1);{}",
+                "{".repeat(n),
+                "}".repeat(n)
+            )),
+        );
+        survives(
+            "arrows.tsx",
+            handler(format!(
+                "{}connect(){}",
+                "(() => ".repeat(n),
+                ")()".repeat(n)
+            )),
+        );
+        survives(
+            "sum.ts",
+            format!(
+                "const HB = {}1;\nconst ws = new WebSocket(u);\nsetInterval(() => ws.send('p'), HB);\n",
+                "1 + ".repeat(n * 5)
+            ),
+        );
+        survives(
+            "objects.ts",
+            format!(
+                "const C = {}1{};\nconst ws = new WebSocket(u);\nsetInterval(() => ws.send('p'), C{});\n",
+                "{ a: ".repeat(n),
+                " }".repeat(n),
+                ".a".repeat(n)
+            ),
+        );
+        survives(
+            "parens.ts",
+            format!(
+                "const ws = new WebSocket(u);\nws.close({}1001{});\n",
+                "(".repeat(n),
+                ")".repeat(n)
+            ),
+        );
+        survives(
+            "broken.tsx",
+            "const ws = new WebSocket(`${\nws.onclose = (e => { if (TERMINAL_CLOSE_CODES.has(e.code) { reconnect( }\n<div>{</"
+                .to_string(),
+        );
+        survives(
+            "cycle.ts",
+            "const x = y;\nconst y = x;\nconst { hb = 5 } = x;\nconst { a: { b } } = y;\nconst ws = new WebSocket(u);\nsetInterval(() => ws.send('p'), hb + b);\n"
+                .to_string(),
+        );
+        survives(
+            "chain.ts",
+            format!(
+                "const ws = new WebSocket(u);\nws.onclose = (e) => {{ {} }};\n",
+                "if (e.code === 1) a(); else ".repeat(n) + "connect();"
+            ),
+        );
+    }
+}

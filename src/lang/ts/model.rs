@@ -1,0 +1,1972 @@
+//! Builds a module's [`ClientModel`] from its [`Index`]: socket sites and
+//! the paths they are stored under, their handlers and what those do on
+//! which close codes, heartbeats, effects, close-code sets, `close(code)`.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Tree};
+
+use crate::lang::Lang;
+use crate::source::{Source, Span};
+use crate::values::{Resolved, Value, member_path};
+
+use super::flow::{CallGraph, Cond, Descend, Role, SetTable, Visitor, Walk};
+use super::index::{BindKind, FnId, Index, NodeExt, is_function, unwrap, visit_bounded};
+use super::names;
+use super::scope::{ImportResolver, ModuleScope, property};
+use super::{
+    Bound, ClientModel, CloseCall, CloseHandler, CodeCheck, CodeSet, Deps, Effect, Export, Handle,
+    HandlerKind, Heartbeat, HeartbeatKind, Import, IntervalFacts, NameRef, Open, Point, SetRole,
+    SocketKind, SocketSite, Via,
+};
+
+/// react-use-websocket's `DEFAULT_HEARTBEAT.interval` (4.13.0,
+/// `src/lib/constants.ts`).
+pub const RUW_DEFAULT_HEARTBEAT_MS: f64 = 25_000.0;
+
+fn span(n: Node<'_>) -> Span {
+    Span::new(n.start_byte(), n.end_byte())
+}
+
+/// A socket site while building.
+struct SiteRec<'t> {
+    node: Node<'t>,
+    head: Span,
+    kind: SocketKind,
+    binding: Option<String>,
+    /// The key of that path ([`Index::path_key`]).
+    key: Option<String>,
+    func: Option<FnId>,
+    /// react-use-websocket / reconnecting-websocket options object.
+    options: Option<Node<'t>>,
+}
+
+/// What the whole module knows, shared by the passes below.
+struct Module<'c, 'a, 't> {
+    ix: &'c Index<'t>,
+    scope: &'c ModuleScope<'a, 't>,
+    sites: Vec<SiteRec<'t>>,
+    socket_paths: HashSet<String>,
+    /// Local names of react-use-websocket's `sendMessage`/`sendJsonMessage`.
+    send_fns: HashSet<&'t str>,
+    /// Local names of its `getWebSocket`.
+    get_ws_fns: HashSet<&'t str>,
+    /// Paths holding a `useWebSocket(...)` result.
+    hook_paths: HashSet<String>,
+    /// The module imports Node's `ws`.
+    node_ws: bool,
+    /// Plain copies of one path into another: `rhs` -> every `lhs`.
+    copies: HashMap<String, Vec<String>>,
+    /// Site index by the path it is stored under.
+    site_by_binding: HashMap<String, usize>,
+    graph: CallGraph,
+}
+
+impl<'t> Module<'_, '_, 't> {
+    fn text(&self, n: Node<'_>) -> &'t str {
+        self.ix.text(n)
+    }
+
+    /// The path of an expression as written (`wsRef.current`).
+    fn path(&self, n: Node<'_>) -> Option<String> {
+        member_path(unwrap(n), self.ix.src, &crate::values::TYPESCRIPT).map(|p| p.join("."))
+    }
+
+    /// The path of an expression as the program means it (what its root
+    /// name is declared as): for telling paths apart.
+    fn key(&self, n: Node<'_>) -> Option<String> {
+        self.ix.path_key(n)
+    }
+
+    /// Whether an expression is a WebSocket: a path a socket is stored
+    /// under, a socket-like name, `getWebSocket()`.
+    fn is_socket(&self, n: Node<'_>) -> bool {
+        let n = unwrap(n);
+        if n.kind() == "call_expression" {
+            return self
+                .ix
+                .call_name(n)
+                .is_some_and(|c| self.get_ws_fns.contains(c) || c == "getWebSocket");
+        }
+        self.key(n).is_some_and(|k| self.socket_paths.contains(&k))
+            || self.path(n).is_some_and(|p| names::is_socket_name(&p))
+    }
+
+    /// The receiver of `receiver.method(...)` when the method is one of
+    /// `methods` and the receiver a socket.
+    fn socket_call<'n>(
+        &self,
+        call: Node<'n>,
+        name: Option<&str>,
+        methods: &[&str],
+    ) -> Option<Node<'n>> {
+        if !methods.contains(&name?) {
+            return None;
+        }
+        let callee = unwrap(call.f("function")?);
+        let obj = callee.f("object")?;
+        self.is_socket(obj).then_some(obj)
+    }
+
+    /// `x.send(...)`, `x.ping()` on a socket; react-use-websocket's
+    /// `sendMessage(...)`.
+    fn is_send(&self, call: Node<'_>) -> bool {
+        let Some(callee) = call.f("function").map(unwrap) else {
+            return false;
+        };
+        match callee.kind() {
+            "identifier" => self.send_fns.contains(self.text(callee)),
+            "member_expression" => {
+                let prop = callee.f("property").map(|p| self.text(p)).unwrap_or("");
+                let Some(obj) = callee.f("object") else {
+                    return false;
+                };
+                match prop {
+                    "send" | "ping" => self.is_socket(obj),
+                    "sendMessage" | "sendJsonMessage" => {
+                        self.key(obj).is_some_and(|k| self.hook_paths.contains(&k))
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// What a `new X(...)` constructs, if a socket.
+    fn socket_kind(&self, new: Node<'_>) -> Option<SocketKind> {
+        let ctor = unwrap(new.f("constructor")?);
+        match ctor.kind() {
+            "identifier" => {
+                let name = self.text(ctor);
+                match self.ix.lookup(name, ctor.start_byte()) {
+                    Some(b) => {
+                        let (module, imported) = b.import.as_ref()?;
+                        import_kind(module, imported, name)
+                    }
+                    None => match name {
+                        "WebSocket" => Some(SocketKind::Browser),
+                        "ReconnectingWebSocket" => Some(SocketKind::Reconnecting),
+                        _ => None,
+                    },
+                }
+            }
+            "member_expression" => {
+                let p = self.path(ctor)?;
+                matches!(
+                    p.as_str(),
+                    "window.WebSocket" | "globalThis.WebSocket" | "self.WebSocket"
+                )
+                .then_some(SocketKind::Browser)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether a call is react-use-websocket's `useWebSocket`.
+    fn is_use_websocket(&self, call: Node<'_>) -> bool {
+        let Some(f) = call.f("function").map(unwrap) else {
+            return false;
+        };
+        if f.kind() != "identifier" {
+            return false;
+        }
+        let Some(b) = self.ix.lookup(self.text(f), f.start_byte()) else {
+            return false;
+        };
+        matches!(&b.import, Some((m, i)) if m.starts_with("react-use-websocket")
+            && (i == "default" || i == "useWebSocket"))
+    }
+}
+
+/// Whether the module is server code with sockets of a runtime that is not
+/// a browser (Bun, Deno, Cloudflare Workers, a `ws` server): its close-code
+/// rules are not the browser's.
+fn server_side(src: &str) -> bool {
+    [
+        "Bun.serve",
+        "Deno.upgradeWebSocket",
+        "Deno.serve",
+        "WebSocketPair",
+        "WebSocketServer",
+        "upgradeWebSocket(",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(src.as_bytes(), w.as_bytes()).is_some())
+}
+
+fn import_kind(module: &str, imported: &str, local: &str) -> Option<SocketKind> {
+    match module {
+        "ws" | "isomorphic-ws" => Some(SocketKind::Node),
+        "reconnecting-websocket" => Some(SocketKind::Reconnecting),
+        m if m == "partysocket" || m.starts_with("partysocket/") => {
+            let _ = (imported, local);
+            Some(SocketKind::Reconnecting)
+        }
+        _ => None,
+    }
+}
+
+/// Where the value of an expression goes: the node it is the value of,
+/// past parentheses, `as`, `await`, `!`.
+fn consumer(n: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
+    let mut cur = n;
+    for _ in 0..16 {
+        let p = cur.parent()?;
+        match p.kind() {
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "await_expression"
+            | "type_assertion" => cur = p,
+            _ => return Some((p, cur)),
+        }
+    }
+    None
+}
+
+/// Registers the code set an expression denotes (a name, a member, a
+/// literal); returns its index in the table.
+pub(super) fn register_set<'t>(
+    ix: &Index<'t>,
+    scope: &ModuleScope<'_, 't>,
+    sets: &mut SetTable,
+    object: Node<'t>,
+) -> usize {
+    let object = unwrap(object);
+    let resolved = scope.value(object);
+    let codes = match resolved.value {
+        Value::Numbers(v) => Some(v),
+        _ => None,
+    };
+    let (name, name_span, value_span) = match object.kind() {
+        "identifier" => {
+            let text = ix.text(object);
+            match ix.lookup(text, object.start_byte()) {
+                Some(b) => (
+                    Some(text.to_string()),
+                    span(b.name_node),
+                    b.value.map_or(span(b.name_node), span),
+                ),
+                None => (Some(text.to_string()), span(object), span(object)),
+            }
+        }
+        "member_expression" => {
+            let p = member_path(object, ix.src, &crate::values::TYPESCRIPT).map(|p| p.join("."));
+            let at = resolved.origin.as_ref().map_or(span(object), |o| o.span);
+            (p, at, at)
+        }
+        _ => (None, span(object), span(object)),
+    };
+    if let Some(i) = sets.sets.iter().position(|s| s.name_span == name_span) {
+        sets.sets[i].tested = true;
+        return i;
+    }
+    let by_name = name
+        .as_deref()
+        .is_some_and(|n| names::is_terminal_set_name(base(n)));
+    let role = set_role(name.as_deref(), codes.as_deref());
+    sets.sets.push(CodeSet {
+        name,
+        name_span,
+        value_span,
+        codes,
+        role,
+        by_name,
+        tested: true,
+    });
+    sets.sets.len() - 1
+}
+
+fn base(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+fn set_role(name: Option<&str>, codes: Option<&[f64]>) -> SetRole {
+    if let Some(n) = name.map(base) {
+        if names::is_retry_set_name(n) {
+            return SetRole::Retry;
+        }
+        if names::is_terminal_set_name(n) {
+            return SetRole::Terminal;
+        }
+    }
+    // A set holding a code that only a network blip or a restart produces
+    // (going away, no status, abnormal, restart, try again later, bad
+    // gateway) lists what to retry (or what is not an error), not what ends
+    // the session.
+    let transient = |c: &f64| matches!(*c as i64, 1001 | 1005 | 1006 | 1012 | 1013 | 1014);
+    match codes {
+        Some(c) if c.iter().any(transient) => SetRole::Retry,
+        _ => SetRole::Terminal,
+    }
+}
+
+pub(super) fn build(
+    source: &Source,
+    lang: Lang,
+    tree: &Tree,
+    imports: &dyn ImportResolver,
+) -> ClientModel {
+    let src: &str = &source.text;
+    let ix = Index::build(tree, src);
+    let scope = ModuleScope {
+        ix: &ix,
+        file: source,
+        imports,
+    };
+    let mut m = Module {
+        ix: &ix,
+        scope: &scope,
+        sites: Vec::new(),
+        socket_paths: HashSet::new(),
+        send_fns: HashSet::new(),
+        get_ws_fns: HashSet::new(),
+        hook_paths: HashSet::new(),
+        node_ws: ix
+            .imports
+            .iter()
+            .any(|i| matches!(i.module.as_str(), "ws" | "isomorphic-ws"))
+            || server_side(src),
+        copies: copies(&ix),
+        site_by_binding: HashMap::new(),
+        graph: CallGraph::build(&ix),
+    };
+    find_sites(&mut m);
+    alias_sockets(&mut m);
+    let mut sets = SetTable::default();
+
+    let (regs, unseen_open) = registrations(&m);
+    let mut close_handlers = Vec::new();
+    // What the close handlers clear, for WS107 (None: a walk was cut short).
+    let mut cleared_on_close: Option<HashSet<String>> = Some(HashSet::new());
+    for r in &regs {
+        if let Some((h, cleared)) = analyse_handler(&m, &mut sets, r) {
+            if h.truncated {
+                cleared_on_close = None;
+            }
+            if let Some(c) = cleared_on_close.as_mut() {
+                for k in cleared {
+                    c.insert(display(&k));
+                    c.insert(k);
+                }
+            }
+            close_handlers.push(h);
+        }
+    }
+    library_reconnects(&m, &regs, &mut close_handlers);
+
+    let heartbeats = heartbeats(&m, &mut sets, &regs, cleared_on_close);
+    let effects = effects(&m, &mut sets);
+    let close_calls = close_calls(&m);
+    named_and_tested_sets(&m, &mut sets);
+
+    let reconnects = close_handlers.iter().any(|h| !h.reconnects.is_empty());
+    let heartbeat_elsewhere = unseen_open || heartbeat_elsewhere(&m);
+    let exports = ix
+        .exports
+        .iter()
+        .filter_map(|(name, local)| {
+            let b = ix
+                .bindings
+                .get(local.as_str())?
+                .iter()
+                .find(|b| ix.fn_at(b.name_node.start_byte()).is_none())?;
+            let value = match b.value {
+                Some(v) if ix.is_constant(b) && b.kind != BindKind::Function => scope.value(v),
+                _ => Resolved::unknown(),
+            };
+            Some(Export {
+                name: name.clone(),
+                span: span(b.name_node),
+                value,
+            })
+        })
+        .collect();
+    let imports_out = ix
+        .imports
+        .iter()
+        .map(|i| Import {
+            local: i.local.clone(),
+            module: i.module.clone(),
+            imported: i.imported.clone(),
+            span: Span::new(i.start, i.end),
+        })
+        .collect();
+    let sockets = m
+        .sites
+        .iter()
+        .map(|s| SocketSite {
+            span: s.head,
+            expr: span(s.node),
+            kind: s.kind,
+            binding: s.binding.clone(),
+        })
+        .collect();
+    let truncated = ix.truncated;
+    ClientModel {
+        source: source.clone(),
+        lang,
+        imports: imports_out,
+        exports,
+        sockets,
+        heartbeats,
+        close_handlers,
+        code_sets: sets.sets,
+        effects,
+        close_calls,
+        reconnects,
+        heartbeat_elsewhere,
+        truncated,
+    }
+}
+
+fn find_sites<'t>(m: &mut Module<'_, '_, 't>) {
+    let ix = m.ix;
+    for s in &ix.news {
+        let Some(kind) = m.socket_kind(s.node) else {
+            continue;
+        };
+        let head_end = s
+            .node
+            .f("constructor")
+            .map_or(s.node.end_byte(), |c| c.end_byte());
+        let (binding, key) = storage(m, s.node).unzip();
+        let options = if kind == SocketKind::Reconnecting {
+            s.node.f("arguments").and_then(|a| a.named_child(2))
+        } else {
+            None
+        };
+        m.sites.push(SiteRec {
+            node: s.node,
+            head: Span::new(s.node.start_byte(), head_end),
+            kind,
+            binding,
+            key,
+            func: s.func,
+            options,
+        });
+    }
+    let hook_locals: Vec<&str> = ix
+        .imports
+        .iter()
+        .filter(|i| i.module.starts_with("react-use-websocket"))
+        .map(|i| i.local.as_str())
+        .collect();
+    for c in &ix.calls {
+        if !c.name.is_some_and(|n| hook_locals.contains(&n)) || !m.is_use_websocket(c.node) {
+            continue;
+        }
+        let head = c.node.f("function").map_or(span(c.node), span);
+        let options = c.node.f("arguments").and_then(|a| a.named_child(1));
+        // `const { sendMessage, getWebSocket } = useWebSocket(...)`
+        let mut binding = None;
+        let mut key = None;
+        if let Some((p, _)) = consumer(c.node)
+            && p.kind() == "variable_declarator"
+            && let Some(name) = p.f("name")
+        {
+            if name.kind() == "object_pattern" {
+                hook_names(m, name);
+            } else if name.kind() == "identifier" {
+                binding = Some(m.text(name).to_string());
+                key = m.key(name);
+            }
+        }
+        if let Some(k) = &key {
+            m.hook_paths.insert(k.clone());
+        }
+        m.sites.push(SiteRec {
+            node: c.node,
+            head,
+            kind: SocketKind::ReactUseWebSocket,
+            binding,
+            key,
+            func: c.func,
+            options,
+        });
+    }
+    m.sites.sort_by_key(|s| s.node.start_byte());
+}
+
+fn hook_names<'t>(m: &mut Module<'_, '_, 't>, pattern: Node<'t>) {
+    let mut c = pattern.walk();
+    let children: Vec<Node<'t>> = pattern.named_children(&mut c).collect();
+    for child in children {
+        let (key, local) = match child.kind() {
+            "shorthand_property_identifier_pattern" => (m.text(child), m.text(child)),
+            "pair_pattern" => {
+                let (Some(k), Some(v)) = (child.f("key"), child.f("value")) else {
+                    continue;
+                };
+                if v.kind() != "identifier" {
+                    continue;
+                }
+                (m.text(k), m.text(v))
+            }
+            _ => continue,
+        };
+        match key {
+            "sendMessage" | "sendJsonMessage" => {
+                m.send_fns.insert(local);
+            }
+            "getWebSocket" => {
+                m.get_ws_fns.insert(local);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The path an expression's value is stored under, as written and as a
+/// key: `const ws = ...`, `wsRef.current = ...`, `this.ws = ...`.
+fn storage(m: &Module<'_, '_, '_>, n: Node<'_>) -> Option<(String, String)> {
+    let (p, child) = consumer(n)?;
+    let target = match p.kind() {
+        "variable_declarator" => {
+            let name = p.f("name")?;
+            (name.kind() == "identifier" && p.f("value")?.id() == child.id()).then_some(name)?
+        }
+        "assignment_expression" => {
+            let right = p.f("right")?;
+            if right.id() != child.id() {
+                return None;
+            }
+            p.f("left")?
+        }
+        _ => return None,
+    };
+    Some((m.path(target)?, m.key(target)?))
+}
+
+/// Paths a socket reaches through plain copies (`wsRef.current = ws`).
+fn alias_sockets(m: &mut Module<'_, '_, '_>) {
+    for s in &m.sites {
+        if let Some(k) = &s.key
+            && s.kind != SocketKind::ReactUseWebSocket
+        {
+            m.socket_paths.insert(k.clone());
+        }
+    }
+    let mut todo: Vec<String> = m.socket_paths.iter().cloned().collect();
+    let mut rounds = 0;
+    while let Some(p) = todo.pop() {
+        rounds += 1;
+        if rounds > 10_000 {
+            break;
+        }
+        for lhs in m.copies.get(&p).into_iter().flatten() {
+            if m.socket_paths.insert(lhs.clone()) {
+                todo.push(lhs.clone());
+            }
+        }
+    }
+    for (i, s) in m.sites.iter().enumerate() {
+        if let Some(k) = &s.key {
+            m.site_by_binding.entry(k.clone()).or_insert(i);
+        }
+    }
+}
+
+/// Plain copies of one path into another, in the module: `const ws =
+/// wsRef.current` -> (`ws`, `wsRef.current`), `ref.current = id`.
+fn copies(ix: &Index<'_>) -> HashMap<String, Vec<String>> {
+    let path = |n: Node<'_>| ix.path_key(n);
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for d in ix.declarators.iter().chain(ix.assignments.iter()) {
+        let (lhs, rhs) = if d.node.kind() == "variable_declarator" {
+            (
+                d.node
+                    .f("name")
+                    .filter(|n| n.kind() == "identifier")
+                    .and_then(path),
+                d.node.f("value"),
+            )
+        } else {
+            (d.node.f("left").and_then(path), d.node.f("right"))
+        };
+        if let (Some(l), Some(r)) = (lhs, rhs.and_then(path)) {
+            out.entry(r).or_default().push(l);
+        }
+    }
+    out
+}
+
+/// A handler attached to a socket.
+struct Registration<'t> {
+    /// `ws.onclose`, `'close'`, the option key.
+    at: Span,
+    event: &'static str,
+    func: FnId,
+    kind: HandlerKind,
+    /// The socket site it belongs to, when known.
+    site: Option<usize>,
+    /// Its first parameter is the close code (`ws.on('close', (code) =>`).
+    code_first: bool,
+    _node: Node<'t>,
+}
+
+fn event_name(s: &str) -> Option<&'static str> {
+    Some(match s {
+        "close" => "close",
+        "open" => "open",
+        "message" => "message",
+        "error" => "error",
+        _ => return None,
+    })
+}
+
+fn site_of(m: &Module<'_, '_, '_>, receiver: Option<&str>) -> Option<usize> {
+    let r = receiver?;
+    m.site_by_binding
+        .get(r)
+        .copied()
+        .or_else(|| (m.sites.len() == 1).then_some(0))
+}
+
+/// The handlers attached to the module's sockets; the flag says an open
+/// handler is attached that this module cannot see into (imported, a
+/// callback option): a heartbeat may start there.
+fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
+    let ix = m.ix;
+    let mut out = Vec::new();
+    let unseen_open = std::cell::Cell::new(false);
+    // `ws.onclose = handler`
+    for a in &ix.assignments {
+        let (Some(left), Some(right)) = (a.node.f("left").map(unwrap), a.node.f("right")) else {
+            continue;
+        };
+        if left.kind() != "member_expression" {
+            continue;
+        }
+        let Some(prop) = left.f("property") else {
+            continue;
+        };
+        let Some(event) = m.text(prop).strip_prefix("on").and_then(event_name) else {
+            continue;
+        };
+        let Some(obj) = left.f("object") else {
+            continue;
+        };
+        if !m.is_socket(obj) {
+            continue;
+        }
+        let Some(func) = ix.resolve_fn_ref(right, a.func) else {
+            if event == "open" && !matches!(unwrap(right).kind(), "null" | "undefined") {
+                unseen_open.set(true);
+            }
+            continue;
+        };
+        out.push(Registration {
+            at: span(left),
+            event,
+            func,
+            kind: HandlerKind::Close,
+            site: site_of(m, m.key(obj).as_deref()),
+            code_first: false,
+            _node: a.node,
+        });
+    }
+    // `ws.addEventListener('close', handler)`, `ws.on('close', handler)`
+    for c in &ix.calls {
+        let name = c.name;
+        let Some(obj) = m.socket_call(c.node, name, &["addEventListener", "on", "once"]) else {
+            continue;
+        };
+        let Some(args) = c.node.f("arguments") else {
+            continue;
+        };
+        let (Some(ev), Some(h)) = (args.named_child(0), args.named_child(1)) else {
+            continue;
+        };
+        let Some(event) = super::index::string_content(ev, ix.src)
+            .as_deref()
+            .and_then(event_name)
+        else {
+            continue;
+        };
+        let Some(func) = ix.resolve_fn_ref(h, c.func) else {
+            if event == "open" {
+                unseen_open.set(true);
+            }
+            continue;
+        };
+        out.push(Registration {
+            at: span(ev),
+            event,
+            func,
+            kind: HandlerKind::Close,
+            site: site_of(m, m.key(obj).as_deref()),
+            code_first: name != Some("addEventListener") && m.node_ws,
+            _node: c.node,
+        });
+    }
+    // react-use-websocket options
+    for (i, s) in m.sites.iter().enumerate() {
+        if s.kind != SocketKind::ReactUseWebSocket {
+            continue;
+        }
+        let Some(opts) = s.options.and_then(|o| options_object(m, o)) else {
+            continue;
+        };
+        for (key, event, kind) in [
+            ("onOpen", "open", HandlerKind::Close),
+            ("onClose", "close", HandlerKind::OnCloseOption),
+            ("shouldReconnect", "close", HandlerKind::ShouldReconnect),
+        ] {
+            let Some(p) = property(opts, key, ix.src) else {
+                continue;
+            };
+            let value = if p.kind() == "pair" {
+                p.f("value")
+            } else {
+                Some(p)
+            };
+            let Some(func) = value.and_then(|v| ix.resolve_fn_ref(v, s.func)) else {
+                continue;
+            };
+            out.push(Registration {
+                at: p.f("key").or_else(|| p.f("name")).map_or(span(p), span),
+                event,
+                func,
+                kind,
+                site: Some(i),
+                code_first: false,
+                _node: p,
+            });
+        }
+    }
+    (out, unseen_open.get())
+}
+
+/// The object literal an options argument is (directly, or a constant).
+fn options_object<'t>(m: &Module<'_, '_, 't>, n: Node<'t>) -> Option<Node<'t>> {
+    let n = unwrap(n);
+    match n.kind() {
+        "object" => Some(n),
+        "identifier" => {
+            let b = m.ix.lookup(m.text(n), n.start_byte())?;
+            if !m.ix.is_constant(b) {
+                return None;
+            }
+            let v = unwrap(b.value?);
+            (v.kind() == "object").then_some(v)
+        }
+        _ => None,
+    }
+}
+
+/// Classifies what a close handler does.
+struct HandlerVisitor<'m, 'c, 'a, 't> {
+    m: &'m Module<'c, 'a, 't>,
+    kind: HandlerKind,
+    reconnects: Vec<Point>,
+    stops: Vec<Point>,
+    surfaces: Vec<Point>,
+    silent: Vec<Point>,
+    /// Reconnect-named calls walked into: (call id, reconnects before).
+    pending: Vec<(usize, usize)>,
+    /// Keys of the paths `clearInterval`/`clearTimeout` clear on this path.
+    cleared: Vec<String>,
+}
+
+impl<'t> HandlerVisitor<'_, '_, '_, 't> {
+    fn point(&self, w: &Walk<'_, '_, 't>, node: Node<'t>, what: &str) -> Point {
+        Point {
+            span: w.point_span(node),
+            what: what.to_string(),
+            guards: w.snapshot(),
+        }
+    }
+
+    fn callee_text(&self, call: Node<'t>) -> String {
+        call.f("function")
+            .map(|f| self.m.text(unwrap(f)).replace("?.", ".").replace('!', ""))
+            .unwrap_or_default()
+    }
+
+    /// A call as a reader names it: `scheduleReconnect()`,
+    /// `setTimeout(connect)`.
+    fn describe(&self, call: Node<'t>) -> String {
+        let callee = self.callee_text(call);
+        let first = call
+            .f("arguments")
+            .and_then(|a| a.named_child(0))
+            .map(unwrap);
+        match first {
+            Some(f)
+                if matches!(
+                    f.kind(),
+                    "identifier" | "member_expression" | "call_expression"
+                ) && is_timer_or_scheduler(self.m.ix.call_name(call).unwrap_or("")) =>
+            {
+                let arg = self.m.text(f);
+                let arg = arg.strip_suffix(".bind(this)").unwrap_or(arg);
+                format!("{callee}({arg})")
+            }
+            _ => format!("{callee}()"),
+        }
+    }
+}
+
+fn is_timer_or_scheduler(name: &str) -> bool {
+    matches!(
+        name,
+        "setTimeout" | "requestAnimationFrame" | "queueMicrotask" | "setImmediate" | "then"
+    )
+}
+
+fn is_timer(name: &str) -> bool {
+    matches!(
+        name,
+        "setTimeout" | "setInterval" | "clearTimeout" | "clearInterval" | "requestAnimationFrame"
+    )
+}
+
+impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
+    fn call(&mut self, w: &mut Walk<'_, '_, 't>, call: Node<'t>, target: Option<FnId>) -> Descend {
+        let m = self.m;
+        let name = m.ix.call_name(call).unwrap_or("");
+        let text = self.callee_text(call);
+        if is_timer(name) {
+            if name.starts_with("clear") {
+                if let Some(k) = call
+                    .f("arguments")
+                    .and_then(|a| a.named_child(0))
+                    .and_then(|a| clear_path(w, a))
+                {
+                    self.cleared.push(k);
+                }
+                let p = self.point(w, call, &text);
+                self.silent.push(p);
+            }
+            return Descend::Skip;
+        }
+        // `ws.close()`: for reconnecting-websocket, what stops it.
+        if m.socket_call(call, Some(name), &["close", "terminate"])
+            .is_some()
+        {
+            let p = self.point(w, call, &text);
+            self.stops.push(p.clone());
+            self.silent.push(p);
+            return Descend::Skip;
+        }
+        let target_name = target.and_then(|f| m.ix.functions[f].name);
+        let reconnect_named =
+            names::is_reconnect_name(name) || target_name.is_some_and(names::is_reconnect_name);
+        if reconnect_named {
+            if target.is_some() {
+                self.pending.push((call.id(), self.reconnects.len()));
+                return Descend::Into;
+            }
+            let what = self.describe(call);
+            let p = self.point(w, call, &what);
+            self.reconnects.push(p);
+            return Descend::Skip;
+        }
+        if target.is_some() {
+            return Descend::Into;
+        }
+        if m.is_send(call) {
+            return Descend::Skip;
+        }
+        let p = self.point(w, call, &text);
+        if names::is_silent_call(&text) {
+            self.silent.push(p);
+        } else {
+            self.surfaces.push(p);
+        }
+        Descend::Skip
+    }
+
+    fn after_call(&mut self, w: &mut Walk<'_, '_, 't>, call: Node<'t>, _inlined: bool) {
+        if let Some(i) = self.pending.iter().rposition(|(id, _)| *id == call.id()) {
+            let (_, before) = self.pending.remove(i);
+            // Walked into a reconnect-named function and found nothing
+            // that reopens a socket in it: the call itself is the reconnect.
+            if self.reconnects.len() == before {
+                let what = self.describe(call);
+                let p = self.point(w, call, &what);
+                self.reconnects.push(p);
+            }
+        }
+    }
+
+    fn fn_ref(&mut self, w: &mut Walk<'_, '_, 't>, sched: Node<'t>, target: FnId) -> Descend {
+        let name = self.m.ix.functions[target].name.unwrap_or("");
+        if names::is_reconnect_name(name) {
+            self.pending.push((sched.id(), self.reconnects.len()));
+        }
+        let _ = w;
+        Descend::Into
+    }
+
+    fn new_expr(&mut self, w: &mut Walk<'_, '_, 't>, node: Node<'t>) {
+        if let Some(kind) = self.m.socket_kind(node) {
+            // Found inside a function the handler calls: name that call.
+            let what = match w.anchor() {
+                Some(a) if a.kind() == "call_expression" => self.describe(a),
+                _ => match kind {
+                    SocketKind::Reconnecting => "new ReconnectingWebSocket".into(),
+                    _ => "new WebSocket".into(),
+                },
+            };
+            let p = self.point(w, node, &what);
+            self.reconnects.push(p);
+        }
+    }
+
+    fn ret(&mut self, w: &mut Walk<'_, '_, 't>, value: Option<Node<'t>>) {
+        if self.kind != HandlerKind::ShouldReconnect {
+            return;
+        }
+        let Some(v) = value else { return };
+        let cond = w.compile(v, 0);
+        if cond == Cond::Known(false) {
+            return;
+        }
+        let mut p = self.point(w, v, "shouldReconnect");
+        p.span = Span::new(v.start_byte(), v.end_byte());
+        p.guards.push(super::Guard {
+            cond: cond.clone(),
+            positive: true,
+            span: p.span,
+        });
+        w.note(cond, v);
+        self.reconnects.push(p);
+    }
+}
+
+/// What a close handler does; also the paths it clears (keys), for WS107.
+fn analyse_handler(
+    m: &Module<'_, '_, '_>,
+    sets: &mut SetTable,
+    r: &Registration<'_>,
+) -> Option<(CloseHandler, Vec<String>)> {
+    if r.event != "close" {
+        return None;
+    }
+    let mut v = HandlerVisitor {
+        m,
+        kind: r.kind,
+        reconnects: Vec::new(),
+        stops: Vec::new(),
+        surfaces: Vec::new(),
+        silent: Vec::new(),
+        pending: Vec::new(),
+        cleared: Vec::new(),
+    };
+    let mut w = Walk::new(m.ix, m.scope, sets);
+    let first = if r.code_first {
+        Role::Code
+    } else {
+        Role::Event
+    };
+    w.run(r.func, Some(first), &mut v);
+    let truncated = w.truncated;
+    let conds = std::mem::take(&mut w.conds);
+    drop(w);
+    let mut checks: Vec<CodeCheck> = Vec::new();
+    for (c, at) in &conds {
+        let mut sets = Vec::new();
+        let mut numbers = Vec::new();
+        c.atoms(&mut sets, &mut numbers);
+        if (sets.is_empty() && numbers.is_empty()) || checks.iter().any(|x| x.span == *at) {
+            continue;
+        }
+        sets.sort_unstable();
+        sets.dedup();
+        checks.push(CodeCheck {
+            span: *at,
+            sets,
+            numbers,
+        });
+    }
+    let handler = CloseHandler {
+        span: r.at,
+        kind: r.kind,
+        socket: r.site,
+        reconnects: v.reconnects,
+        stops: v.stops,
+        surfaces: v.surfaces,
+        silent: v.silent,
+        checks,
+        truncated,
+    };
+    Some((handler, v.cleared))
+}
+
+/// reconnecting-websocket reconnects after every close its `close()` did
+/// not ask for: a handler of its own whose one reconnect is the socket,
+/// stopped by `close()` calls in its close listeners.
+fn library_reconnects(
+    m: &Module<'_, '_, '_>,
+    regs: &[Registration<'_>],
+    out: &mut Vec<CloseHandler>,
+) {
+    for (i, s) in m.sites.iter().enumerate() {
+        if s.kind != SocketKind::Reconnecting {
+            continue;
+        }
+        if let Some(opts) = s.options.and_then(|o| options_object(m, o))
+            && let Some(p) = property(opts, "maxRetries", m.ix.src)
+        {
+            let v = p.f("value").map(|v| m.scope.value(v).value);
+            if v == Some(Value::Number(0.0)) {
+                continue;
+            }
+        }
+        let mut h = CloseHandler {
+            span: s.head,
+            kind: HandlerKind::Library,
+            socket: Some(i),
+            reconnects: vec![Point {
+                span: s.head,
+                what: "ReconnectingWebSocket".into(),
+                guards: Vec::new(),
+            }],
+            stops: Vec::new(),
+            surfaces: Vec::new(),
+            silent: Vec::new(),
+            checks: Vec::new(),
+            truncated: false,
+        };
+        let mine = |site: Option<usize>| site == Some(i) || (site.is_none() && m.sites.len() == 1);
+        for r in regs.iter().filter(|r| r.event == "close") {
+            if !mine(r.site) {
+                continue;
+            }
+            if let Some(other) = out
+                .iter()
+                .find(|o| o.span == r.at && o.kind == HandlerKind::Close)
+            {
+                h.stops.extend(other.stops.iter().cloned());
+                h.checks.extend(other.checks.iter().cloned());
+                h.truncated |= other.truncated;
+            }
+        }
+        out.push(h);
+    }
+}
+
+/// Collects `clearInterval`/`clearTimeout` arguments as paths.
+struct ClearVisitor {
+    cleared: Vec<(String, Span)>,
+}
+
+impl<'t> Visitor<'t> for ClearVisitor {
+    fn call(&mut self, w: &mut Walk<'_, '_, 't>, call: Node<'t>, target: Option<FnId>) -> Descend {
+        let name = w.ix.call_name(call).unwrap_or("");
+        if matches!(name, "clearInterval" | "clearTimeout") {
+            if let Some(arg) = call.f("arguments").and_then(|a| a.named_child(0))
+                && let Some(p) = clear_path(w, arg)
+            {
+                self.cleared.push((p, w.point_span(call)));
+            }
+            return Descend::Skip;
+        }
+        if target.is_some() {
+            Descend::Into
+        } else {
+            Descend::Skip
+        }
+    }
+}
+
+/// `x`, `ref.current!`, `this.timer ?? undefined`, `this.timer as number`.
+fn clear_path(w: &Walk<'_, '_, '_>, arg: Node<'_>) -> Option<String> {
+    let mut a = unwrap(arg);
+    if a.kind() == "binary_expression" {
+        a = unwrap(a.f("left")?);
+    }
+    w.path(a)
+}
+
+/// Whether a call is the global timer `name` (`setInterval`,
+/// `window.setInterval`, `globalThis.setTimeout`), not a function of the
+/// module that happens to share its name.
+fn is_timer_call(m: &Module<'_, '_, '_>, call: Node<'_>, name: &str) -> bool {
+    let Some(f) = call.f("function").map(unwrap) else {
+        return false;
+    };
+    match f.kind() {
+        "identifier" => m.text(f) == name && m.ix.lookup(name, f.start_byte()).is_none(),
+        "member_expression" => m.path(f).is_some_and(|p| {
+            p.strip_suffix(name)
+                .is_some_and(|root| matches!(root, "window." | "globalThis." | "self."))
+        }),
+        _ => false,
+    }
+}
+
+fn heartbeats(
+    m: &Module<'_, '_, '_>,
+    sets: &mut SetTable,
+    regs: &[Registration<'_>],
+    on_close: Option<HashSet<String>>,
+) -> Vec<Heartbeat> {
+    let ix = m.ix;
+    let mut out = Vec::new();
+    // The intervals whose callback sends on a socket.
+    let mut intervals = Vec::new();
+    let mut sends = vec![None; ix.functions.len()];
+    for c in &ix.calls {
+        let timer = match c.name {
+            Some(n @ ("setInterval" | "setTimeout")) if is_timer_call(m, c.node, n) => n,
+            _ => continue,
+        };
+        let Some((f, args)) = ix.first_callback(c.node, c.func) else {
+            continue;
+        };
+        // Does the callback send on a socket (itself, in callbacks it
+        // passes, or through functions of the module it calls)?
+        if !m
+            .graph
+            .any_call(f, &mut sends, &|i| m.is_send(ix.calls[i].node))
+        {
+            continue;
+        }
+        // A timeout is a heartbeat when it schedules itself again
+        // (`const ping = () => { ws.send("ping"); setTimeout(ping, ms) }`).
+        let rescheduled = timer == "setTimeout";
+        if rescheduled && !c.func.is_some_and(|g| m.graph.reach([f]).contains(&g)) {
+            continue;
+        }
+        if let Some(delay) = args.named_child(1).filter(|d| d.kind() != "comment") {
+            intervals.push((c, delay, rescheduled));
+        }
+    }
+    // Clears on the close path, and elsewhere (only worth the walks when
+    // there is a heartbeat interval).
+    let uncertain = on_close.is_none();
+    let on_close = on_close.unwrap_or_default();
+    let mut elsewhere: HashMap<String, Vec<Span>> = HashMap::new();
+    let mut per_conn = HashSet::new();
+    if !intervals.is_empty() {
+        // Keyed and as written (see `text_matches` below).
+        for (k, at) in clears_elsewhere(m, sets) {
+            elsewhere.entry(display(&k)).or_default().push(at);
+            elsewhere.entry(k).or_default().push(at);
+        }
+        per_conn = per_connection_fns(m, regs);
+    }
+
+    for (c, delay, rescheduled) in intervals {
+        let (handle, keys) = interval_handle(m, c.node, c.func);
+        let top_level = c.func.is_none();
+        let per_connection = c.func.is_some_and(|f| {
+            let mut cur = Some(f);
+            let mut steps = 0;
+            while let Some(x) = cur {
+                if per_conn.contains(&x) {
+                    return true;
+                }
+                steps += 1;
+                if steps > 64 {
+                    break;
+                }
+                cur = ix.functions[x].parent;
+            }
+            false
+        });
+        // Paths are compared by key; as written too, unless the root is a
+        // React ref or `this` (whose identity the key already captures): a
+        // handle kept on an object re-fetched under the same name
+        // (`clients.get(socket)`) or passed through helper parameters is
+        // the same handle, and missing that would report a leak that is not.
+        let mut paths = keys.clone();
+        if text_matches(m, c.node) {
+            paths.extend(keys.iter().map(|k| display(k)));
+        }
+        let cleared_on_close = paths.iter().any(|p| on_close.contains(p));
+        let mut cleared_elsewhere: Vec<Span> = paths
+            .iter()
+            .flat_map(|p| elsewhere.get(p).into_iter().flatten().copied())
+            .collect();
+        cleared_elsewhere.sort();
+        cleared_elsewhere.dedup();
+        out.push(Heartbeat {
+            span: span(delay),
+            call: span(c.node),
+            callee: c.node.f("function").map_or(span(c.node), span),
+            period: m.scope.value(delay),
+            written: m.text(delay).to_string(),
+            kind: HeartbeatKind::Interval(IntervalFacts {
+                rescheduled,
+                handle,
+                per_connection,
+                top_level,
+                cleared_on_close,
+                cleared_elsewhere,
+                uncertain,
+            }),
+        });
+    }
+    // react-use-websocket's `heartbeat` option.
+    for s in &m.sites {
+        if s.kind != SocketKind::ReactUseWebSocket {
+            continue;
+        }
+        let unknown = |o: Node<'_>| Heartbeat {
+            span: span(o),
+            call: span(s.node),
+            callee: s.head,
+            period: Resolved::unknown(),
+            written: m.text(o).to_string(),
+            kind: HeartbeatKind::Library {
+                default_interval: false,
+            },
+        };
+        let Some(o) = s.options else {
+            continue;
+        };
+        // Options wslint cannot see into may well set a heartbeat.
+        let Some(opts) = options_object(m, o) else {
+            out.push(unknown(o));
+            continue;
+        };
+        let Some(p) = property(opts, "heartbeat", ix.src) else {
+            if has_spread(opts) {
+                out.push(unknown(o));
+            }
+            continue;
+        };
+        let Some(value) = p.f("value") else {
+            continue;
+        };
+        let v = unwrap(value);
+        let resolved = m.scope.value(v);
+        let (period, written, default_interval, at) = match &resolved.value {
+            Value::Bool(false) => continue,
+            Value::Bool(true) => (
+                Resolved::of(Value::Number(RUW_DEFAULT_HEARTBEAT_MS)),
+                m.text(p).to_string(),
+                true,
+                span(p),
+            ),
+            _ => {
+                let obj = options_object(m, v);
+                match obj {
+                    Some(o) => match property(o, "interval", ix.src) {
+                        Some(ip) => {
+                            let iv = ip.f("value").unwrap_or(ip);
+                            let mut period = m.scope.value(iv);
+                            if v.kind() == "identifier" {
+                                // `heartbeat: HEARTBEAT`: report at the use,
+                                // label the interval's definition.
+                                if period.is_known() && period.origin.is_none() {
+                                    period.origin = Some(crate::values::Origin {
+                                        file: m.scope.file.clone(),
+                                        span: span(iv),
+                                        name: format!("{}.interval", m.text(v)),
+                                    });
+                                }
+                                (period, m.text(v).to_string(), false, span(v))
+                            } else {
+                                (period, m.text(iv).to_string(), false, span(iv))
+                            }
+                        }
+                        None => (
+                            Resolved::of(Value::Number(RUW_DEFAULT_HEARTBEAT_MS)),
+                            m.text(p).to_string(),
+                            true,
+                            span(p),
+                        ),
+                    },
+                    None => (Resolved::unknown(), m.text(v).to_string(), false, span(p)),
+                }
+            }
+        };
+        out.push(Heartbeat {
+            span: at,
+            call: span(s.node),
+            callee: s.head,
+            period,
+            written,
+            kind: HeartbeatKind::Library { default_interval },
+        });
+    }
+    out
+}
+
+fn has_spread(obj: Node<'_>) -> bool {
+    let mut c = obj.walk();
+    obj.named_children(&mut c)
+        .any(|n| n.kind() == "spread_element")
+}
+
+/// Where a `setInterval` handle goes, with the keys of the paths it is
+/// kept under.
+fn interval_handle(
+    m: &Module<'_, '_, '_>,
+    call: Node<'_>,
+    func: Option<FnId>,
+) -> (Handle, Vec<String>) {
+    let kept = |keys: Vec<String>| {
+        (
+            Handle::Kept(keys.iter().map(|k| display(k)).collect()),
+            keys,
+        )
+    };
+    let Some((p, child)) = consumer(call) else {
+        return (Handle::Elsewhere, Vec::new());
+    };
+    match p.kind() {
+        "expression_statement" => (Handle::Discarded, Vec::new()),
+        "unary_expression" if p.f("operator").map(|o| o.kind()) == Some("void") => {
+            (Handle::Discarded, Vec::new())
+        }
+        "variable_declarator" | "assignment_expression" => match storage(m, call) {
+            Some((_, key)) => kept(with_aliases(m, key)),
+            None => (Handle::Elsewhere, Vec::new()),
+        },
+        "return_statement" | "arrow_function" => {
+            if p.kind() == "arrow_function" && p.f("body").map(|b| b.id()) != Some(child.id()) {
+                return (Handle::Elsewhere, Vec::new());
+            }
+            // One level up: where the callers store what it returns.
+            let Some(f) = func else {
+                return (Handle::Elsewhere, Vec::new());
+            };
+            let mut keys = Vec::new();
+            let mut discarded = false;
+            for c in &m.ix.calls {
+                if m.ix.resolve_callee(c.node, c.func) != Some(f) {
+                    continue;
+                }
+                match consumer(c.node).map(|(p, _)| p.kind()) {
+                    Some("expression_statement") => discarded = true,
+                    _ => match storage(m, c.node) {
+                        Some((_, key)) => keys.extend(with_aliases(m, key)),
+                        None => return (Handle::Elsewhere, Vec::new()),
+                    },
+                }
+            }
+            if !keys.is_empty() {
+                kept(keys)
+            } else if discarded {
+                (Handle::Discarded, Vec::new())
+            } else {
+                (Handle::Elsewhere, Vec::new())
+            }
+        }
+        _ => (Handle::Elsewhere, Vec::new()),
+    }
+}
+
+/// Whether the handle of a `setInterval` call may be matched by its path
+/// as written: not when it is kept on `this` or on a React ref.
+fn text_matches(m: &Module<'_, '_, '_>, call: Node<'_>) -> bool {
+    let Some((p, _)) = consumer(call) else {
+        return false;
+    };
+    let target = match p.kind() {
+        "assignment_expression" => p.f("left"),
+        "variable_declarator" => p.f("name"),
+        _ => None,
+    };
+    let Some(mut root) = target.map(unwrap) else {
+        return true;
+    };
+    for _ in 0..64 {
+        match root.kind() {
+            "member_expression" => match root.f("object") {
+                Some(o) => root = unwrap(o),
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    match root.kind() {
+        "this" => false,
+        "identifier" => {
+            let is_ref =
+                m.ix.lookup(m.text(root), root.start_byte())
+                    .and_then(|b| b.value)
+                    .map(unwrap)
+                    .filter(|v| v.kind() == "call_expression")
+                    .and_then(|v| m.ix.call_name(v))
+                    .is_some_and(|n| matches!(n, "useRef" | "createRef"));
+            !is_ref
+        }
+        _ => true,
+    }
+}
+
+/// A path key as written: `heartbeatRef@812.current` -> `heartbeatRef.current`.
+fn display(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut skip = false;
+    for c in key.chars() {
+        match c {
+            '@' | '#' => skip = true,
+            '.' => {
+                skip = false;
+                out.push(c);
+            }
+            _ if skip && c.is_ascii_digit() => {}
+            _ => {
+                skip = false;
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// `key` and the keys of the paths it is copied to (`heartbeatRef.current = id`).
+fn with_aliases(m: &Module<'_, '_, '_>, key: String) -> Vec<String> {
+    let mut out = vec![key];
+    for l in m.copies.get(&out[0]).cloned().unwrap_or_default() {
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    out
+}
+
+/// Clears outside the close path: every `clearInterval(x)` as written, and
+/// what effect cleanups and teardown methods clear through helpers.
+fn clears_elsewhere(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<(String, Span)> {
+    let ix = m.ix;
+    let mut out = Vec::new();
+    let mut roots: Vec<FnId> = Vec::new();
+    for c in &ix.calls {
+        let name = c.name.unwrap_or("");
+        if matches!(name, "clearInterval" | "clearTimeout")
+            && let Some(arg) = c.node.f("arguments").and_then(|a| a.named_child(0))
+        {
+            let mut a = unwrap(arg);
+            if a.kind() == "binary_expression"
+                && let Some(l) = a.f("left")
+            {
+                a = unwrap(l);
+            }
+            if let Some(k) = m.key(a) {
+                out.push((k, span(c.node)));
+            }
+        }
+        if matches!(name, "useEffect" | "useLayoutEffect")
+            && let Some((cb, _)) = ix.first_callback(c.node, c.func)
+        {
+            roots.extend(effect_cleanups(ix, cb));
+        }
+    }
+    for class in &ix.classes {
+        for (name, node) in &class.methods {
+            let w = names::words(name);
+            let teardown = w.first().is_some_and(|f| {
+                matches!(
+                    f.as_str(),
+                    "disconnect"
+                        | "close"
+                        | "stop"
+                        | "destroy"
+                        | "cleanup"
+                        | "dispose"
+                        | "teardown"
+                        | "unmount"
+                        | "shutdown"
+                        | "component"
+                        | "disconnected"
+                        | "ng"
+                )
+            });
+            if teardown && let Some(&f) = ix.fn_of_node.get(&node.id()) {
+                roots.push(f);
+            }
+        }
+    }
+    for f in roots {
+        let mut v = ClearVisitor {
+            cleared: Vec::new(),
+        };
+        let mut w = Walk::new(ix, m.scope, sets);
+        w.run(f, None, &mut v);
+        out.extend(v.cleared);
+    }
+    out
+}
+
+/// The cleanup functions an effect callback returns.
+fn effect_cleanups(ix: &Index<'_>, cb: FnId) -> Vec<FnId> {
+    let mut out = Vec::new();
+    let Some(body) = ix.functions[cb].body else {
+        return out;
+    };
+    visit_bounded(body, 4096, |n| {
+        if n.kind() == "return_statement" {
+            if let Some(f) = n
+                .named_child(0)
+                .and_then(|v| ix.resolve_fn_ref(v, Some(cb)))
+            {
+                out.push(f);
+            }
+            return false;
+        }
+        !is_function(n.kind())
+    });
+    out
+}
+
+/// Functions that run once per connection: open handlers, functions that
+/// create a socket, and what they run.
+fn per_connection_fns(m: &Module<'_, '_, '_>, regs: &[Registration<'_>]) -> HashSet<FnId> {
+    let roots = regs
+        .iter()
+        .filter(|r| r.event == "open")
+        .map(|r| r.func)
+        .chain(
+            m.sites
+                .iter()
+                .filter(|s| s.kind != SocketKind::ReactUseWebSocket)
+                .filter_map(|s| s.func),
+        );
+    m.graph.reach(roots)
+}
+
+/// Names the socket's arguments read, resolving local constants.
+struct EffectVisitor<'m, 'c, 'a, 't> {
+    m: &'m Module<'c, 'a, 't>,
+    effect: Node<'t>,
+    opens: Vec<Open>,
+    via: Vec<(usize, FnId)>,
+}
+
+impl<'t> Visitor<'t> for EffectVisitor<'_, '_, '_, 't> {
+    fn call(&mut self, w: &mut Walk<'_, '_, 't>, call: Node<'t>, target: Option<FnId>) -> Descend {
+        match target {
+            Some(f) => {
+                if !w.inlined() {
+                    self.via.push((call.id(), f));
+                }
+                Descend::Into
+            }
+            None => Descend::Skip,
+        }
+    }
+
+    fn after_call(&mut self, _w: &mut Walk<'_, '_, 't>, call: Node<'t>, _inlined: bool) {
+        if self.via.last().is_some_and(|(id, _)| *id == call.id()) {
+            self.via.pop();
+        }
+    }
+
+    fn fn_ref(&mut self, w: &mut Walk<'_, '_, 't>, sched: Node<'t>, target: FnId) -> Descend {
+        self.call(w, sched, Some(target))
+    }
+
+    fn new_expr(&mut self, w: &mut Walk<'_, '_, 't>, node: Node<'t>) {
+        let m = self.m;
+        let Some(kind) = m.socket_kind(node) else {
+            return;
+        };
+        let _ = kind;
+        let head_end = node
+            .f("constructor")
+            .map_or(node.end_byte(), |c| c.end_byte());
+        // Names declared in the effect, or in the functions it went
+        // through to get here, are its own.
+        let mut locals = vec![(self.effect.start_byte(), self.effect.end_byte())];
+        for (_, f) in &self.via {
+            let n = m.ix.functions[*f].node;
+            locals.push((n.start_byte(), n.end_byte()));
+        }
+        if let Some(f) = w.current_fn() {
+            let n = m.ix.functions[f].node;
+            locals.push((n.start_byte(), n.end_byte()));
+        }
+        let mut refs = Vec::new();
+        if let Some(args) = node.f("arguments") {
+            name_refs(m, args, &locals, &mut refs, 0);
+        }
+        let mut guarded_by = Vec::new();
+        for g in &w.guards {
+            mentioned(m, g.node, &mut guarded_by, 0);
+        }
+        // A component-level function the effect called on the way here.
+        let via = self.via.first().and_then(|&(_, f)| {
+            let info = &m.ix.functions[f];
+            let fnode = info.node;
+            let inside_effect = fnode.start_byte() >= self.effect.start_byte()
+                && fnode.end_byte() <= self.effect.end_byte();
+            if inside_effect || info.parent.is_none() {
+                return None;
+            }
+            let name = info.name.or_else(|| {
+                // `const connect = useCallback(...)`: the declarator's name.
+                m.ix.bindings
+                    .iter()
+                    .flat_map(|(n, bs)| bs.iter().map(move |b| (n, b)))
+                    .find(|(_, b)| b.func_node.map(|x| x.id()) == Some(fnode.id()))
+                    .map(|(n, _)| *n)
+            })?;
+            let deps = usecallback_deps(m, fnode);
+            Some(Via {
+                name: name.to_string(),
+                span: span(fnode),
+                deps,
+            })
+        });
+        self.opens.push(Open {
+            span: Span::new(node.start_byte(), head_end),
+            refs,
+            guarded_by,
+            via,
+        });
+    }
+}
+
+/// The dependency list of the `useCallback` a function is wrapped in.
+fn usecallback_deps(m: &Module<'_, '_, '_>, f: Node<'_>) -> Option<Deps> {
+    let args = f.parent()?;
+    if args.kind() != "arguments" {
+        return None;
+    }
+    let call = args.parent()?;
+    if m.ix.call_name(call) != Some("useCallback") {
+        return None;
+    }
+    Some(deps_of(m, args.named_child(1)))
+}
+
+fn deps_of(m: &Module<'_, '_, '_>, n: Option<Node<'_>>) -> Deps {
+    match n.map(unwrap) {
+        None => Deps::Missing,
+        Some(a) if a.kind() == "array" => {
+            let mut c = a.walk();
+            let items = a
+                .named_children(&mut c)
+                .filter(|x| x.kind() != "comment")
+                .map(|x| m.text(x).replace("?.", ".").replace('!', ""))
+                .collect();
+            Deps::List(span(a), items)
+        }
+        Some(_) => Deps::Unknown,
+    }
+}
+
+/// Identifiers and member paths an expression reads, following local
+/// constants (`const url = `...${token}``).
+fn name_refs<'t>(
+    m: &Module<'_, '_, 't>,
+    n: Node<'t>,
+    effect: &[(usize, usize)],
+    out: &mut Vec<NameRef>,
+    depth: u32,
+) {
+    if depth > 4 {
+        return;
+    }
+    let is_callee = |x: Node<'_>| {
+        x.parent().is_some_and(|p| {
+            p.kind() == "call_expression" && p.f("function").map(|f| f.id()) == Some(x.id())
+        })
+    };
+    visit_bounded(n, 512, |x| match x.kind() {
+        // A callee's name is not read as a value.
+        "identifier" => {
+            if !is_callee(x) {
+                name_ref(m, x, effect, out, depth);
+            }
+            false
+        }
+        "member_expression" => {
+            if is_callee(x) {
+                // `encodeURIComponent(token)`, `base.concat(token)`: the
+                // object and the arguments are read, not the method.
+                return true;
+            }
+            match member_path(x, m.ix.src, &crate::values::TYPESCRIPT) {
+                Some(parts) if parts.first().map(String::as_str) != Some("this") => {
+                    name_ref(m, x, effect, out, depth);
+                    false
+                }
+                _ => true,
+            }
+        }
+        k => !is_function(k),
+    });
+}
+
+fn name_ref<'t>(
+    m: &Module<'_, '_, 't>,
+    x: Node<'t>,
+    effect: &[(usize, usize)],
+    out: &mut Vec<NameRef>,
+    depth: u32,
+) {
+    let Some(parts) = member_path(x, m.ix.src, &crate::values::TYPESCRIPT) else {
+        return;
+    };
+    let Some(first) = parts.first() else {
+        return;
+    };
+    let name = parts.last().cloned().unwrap_or_default();
+    let path = parts.join(".");
+    let binding = m.ix.lookup(first, x.start_byte());
+    let bound = match binding {
+        None => Bound::Global,
+        Some(b) if b.kind == BindKind::Import => Bound::Module,
+        Some(b) if b.scope.0 == 0 && b.scope.1 == usize::MAX => Bound::Module,
+        Some(b) => {
+            let pos = b.name_node.start_byte();
+            if effect.iter().any(|(s, e)| *s <= pos && pos < *e) {
+                Bound::Local
+            } else if m.ix.fn_at(pos).is_none() && b.kind != BindKind::Param {
+                Bound::Module
+            } else {
+                Bound::Component
+            }
+        }
+    };
+    // Declared with a type that excludes null: its own annotation, or the
+    // member's in the type of the parameter it is destructured from.
+    let non_null = parts.len() == 1
+        && binding.is_some_and(|b| {
+            let own_optional = b
+                .name_node
+                .parent()
+                .is_some_and(|p| p.kind() == "optional_parameter");
+            let declared = match (b.ty, &b.member_of) {
+                (Some(t), _) => Some((t, own_optional)),
+                (None, Some((t, keys))) => m.ix.member_type(*t, keys),
+                _ => None,
+            };
+            declared.is_some_and(|(t, optional)| {
+                let t = m.text(t);
+                !optional
+                    && !["null", "undefined", "any", "unknown"]
+                        .iter()
+                        .any(|w| t.contains(w))
+            })
+        });
+    out.push(NameRef {
+        name,
+        path,
+        span: span(x),
+        bound,
+        non_null,
+    });
+    // A local constant: what it is made of.
+    if parts.len() == 1
+        && let Some(b) = binding
+        && matches!(b.kind, BindKind::Const | BindKind::Let | BindKind::Var)
+        && m.ix.is_constant(b)
+        && let Some(v) = b.value
+        && !is_function(unwrap(v).kind())
+    {
+        name_refs(m, v, effect, out, depth + 1);
+    }
+}
+
+/// Names and paths a condition reads (and what local constants in it are
+/// made of).
+fn mentioned(m: &Module<'_, '_, '_>, n: Node<'_>, out: &mut Vec<String>, depth: u32) {
+    if depth > 3 {
+        return;
+    }
+    visit_bounded(n, 256, |x| {
+        match x.kind() {
+            "identifier" => {
+                let t = m.text(x);
+                out.push(t.to_string());
+                let local = m
+                    .ix
+                    .lookup(t, x.start_byte())
+                    .filter(|b| matches!(b.kind, BindKind::Const | BindKind::Let | BindKind::Var));
+                if let Some(v) = local.and_then(|b| b.value) {
+                    mentioned(m, v, out, depth + 1);
+                }
+            }
+            "member_expression" => out.extend(m.path(x)),
+            // `status === "authenticated"` (next-auth)
+            "string" => out.extend(super::index::string_content(x, m.ix.src)),
+            _ => {}
+        }
+        true
+    });
+}
+
+fn effects(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<Effect> {
+    let ix = m.ix;
+    let mut out = Vec::new();
+    for c in &ix.calls {
+        if !matches!(c.name, Some("useEffect" | "useLayoutEffect")) {
+            continue;
+        }
+        let Some((f, args)) = ix.first_callback(c.node, c.func) else {
+            continue;
+        };
+        let deps = deps_of(m, args.named_child(1));
+        let mut v = EffectVisitor {
+            m,
+            effect: ix.functions[f].node,
+            opens: Vec::new(),
+            via: Vec::new(),
+        };
+        let mut w = Walk::new(ix, m.scope, sets);
+        w.run(f, None, &mut v);
+        let truncated = w.truncated;
+        if v.opens.is_empty() {
+            continue;
+        }
+        let head = c.node.f("function").map_or(span(c.node), span);
+        out.push(Effect {
+            span: head,
+            deps,
+            opens: v.opens,
+            truncated,
+        });
+    }
+    out
+}
+
+fn close_calls(m: &Module<'_, '_, '_>) -> Vec<CloseCall> {
+    let ix = m.ix;
+    let mut out = Vec::new();
+    for c in &ix.calls {
+        let Some(obj) = m.socket_call(c.node, c.name, &["close"]) else {
+            continue;
+        };
+        let Some(arg) = c
+            .node
+            .f("arguments")
+            .and_then(|a| a.named_child(0))
+            .filter(|a| a.kind() != "comment")
+        else {
+            continue;
+        };
+        let receiver_node = m
+            .key(obj)
+            .and_then(|p| m.site_by_binding.get(&p).map(|&i| &m.sites[i]))
+            .is_some_and(|s| s.kind == SocketKind::Node);
+        out.push(CloseCall {
+            span: span(arg),
+            code: m.scope.value(arg),
+            node_ws: m.node_ws || receiver_node,
+        });
+    }
+    out
+}
+
+/// Sets named like terminal sets, and sets tested against a close code
+/// anywhere in the module (utility functions included).
+fn named_and_tested_sets(m: &Module<'_, '_, '_>, sets: &mut SetTable) {
+    let ix = m.ix;
+    let mut names_seen: HashMap<usize, ()> = HashMap::new();
+    for (name, bs) in &ix.bindings {
+        if !names::is_terminal_set_name(name) {
+            continue;
+        }
+        for b in bs {
+            let Some(v) = b.value else { continue };
+            if !ix.is_constant(b) {
+                continue;
+            }
+            let r = m.scope.value(v);
+            let Value::Numbers(codes) = r.value else {
+                continue;
+            };
+            let ns = span(b.name_node);
+            if names_seen.insert(ns.start, ()).is_some() {
+                continue;
+            }
+            if let Some(s) = sets.sets.iter_mut().find(|s| s.name_span == ns) {
+                s.by_name = true;
+                continue;
+            }
+            sets.sets.push(CodeSet {
+                name: Some((*name).to_string()),
+                name_span: ns,
+                value_span: span(v),
+                codes: Some(codes),
+                role: SetRole::Terminal,
+                by_name: true,
+                tested: false,
+            });
+        }
+    }
+    for c in &ix.calls {
+        if !matches!(c.name, Some("has" | "includes")) {
+            continue;
+        }
+        let Some(arg) = c
+            .node
+            .f("arguments")
+            .and_then(|a| a.named_child(0))
+            .map(unwrap)
+        else {
+            continue;
+        };
+        let looks_like_code = match arg.kind() {
+            "member_expression" => arg.f("property").is_some_and(|p| m.text(p) == "code"),
+            "identifier" => {
+                let w = names::words(m.text(arg));
+                w.last().is_some_and(|l| l == "code") && w.len() <= 2
+            }
+            _ => false,
+        };
+        if !looks_like_code {
+            continue;
+        }
+        let Some(obj) = c.node.f("function").map(unwrap).and_then(|f| f.f("object")) else {
+            continue;
+        };
+        // Outside a close handler only a set named as terminal says which
+        // way it is used (`[1000, 1001, 1006].includes(code)` may as well
+        // list the codes that are not errors).
+        let named = m
+            .path(obj)
+            .is_some_and(|p| names::is_terminal_set_name(base(&p)));
+        if named {
+            register_set(ix, m.scope, sets, obj);
+        }
+    }
+}
+
+/// A socket handed to code this module cannot see that may keep it alive:
+/// a helper named like a keepalive (`startHeartbeat(ws)`), or any function
+/// imported from the same project (`attachListeners(ws, ...)` from
+/// `./attach-listener`).
+fn heartbeat_elsewhere(m: &Module<'_, '_, '_>) -> bool {
+    let local_imports: HashSet<&str> =
+        m.ix.imports
+            .iter()
+            .filter(|i| {
+                ["./", "../", "@/", "~/"]
+                    .iter()
+                    .any(|p| i.module.starts_with(p))
+            })
+            .map(|i| i.local.as_str())
+            .collect();
+    m.ix.calls.iter().any(|c| {
+        let Some(name) = c.name else {
+            return false;
+        };
+        let lower = name.to_ascii_lowercase();
+        let keepalive = ["heartbeat", "keepalive", "ping", "keep_alive"]
+            .iter()
+            .any(|k| lower.contains(k));
+        if !keepalive && !local_imports.contains(name) {
+            return false;
+        }
+        if m.ix.resolve_callee(c.node, c.func).is_some() {
+            return false;
+        }
+        // A local import only when called by its name, not as `x.name()`.
+        let by_name = c
+            .node
+            .f("function")
+            .map(unwrap)
+            .is_some_and(|f| f.kind() == "identifier");
+        if !keepalive && !by_name {
+            return false;
+        }
+        c.node.f("arguments").is_some_and(|a| {
+            let mut cur = a.walk();
+            a.named_children(&mut cur).any(|x| m.is_socket(x))
+        })
+    })
+}

@@ -1,0 +1,87 @@
+//! WS101: a heartbeat whose period is above `client.heartbeat_max_ms`.
+
+use crate::lang::ts::{ClientModel, HeartbeatKind};
+use crate::rule::{Check, Ctx, Family, Rule, Severity};
+
+use super::{duration, ts_number};
+
+pub static RULE: Rule = Rule {
+    code: "WS101",
+    name: "client-heartbeat-interval",
+    family: Family::Client,
+    severity: Severity::Error,
+    summary: "a client heartbeat period above `client.heartbeat_max_ms` (20 s), library defaults included",
+    doc: include_str!("../../../rules/WS101-client-heartbeat-interval.md"),
+    check: Check::Client(check),
+};
+
+const WHY: &str =
+    "proxies drop sockets idle past their timer (Apache's idle timer raced a 25 s heartbeat)";
+
+fn check(model: &ClientModel, cx: &mut Ctx) {
+    if model.is_test_module() {
+        return;
+    }
+    let max_ms = cx.config.client.heartbeat_max_ms;
+    let max = max_ms as f64;
+    // A timer that sends every 60 s next to one that pings every 15 s is
+    // not the keepalive: the socket is kept alive by the fast one.
+    let kept_alive = model.heartbeats.iter().any(|h| {
+        matches!(h.kind, HeartbeatKind::Interval(_)) && h.period.number().is_some_and(|p| p <= max)
+    });
+    for hb in &model.heartbeats {
+        if kept_alive && matches!(hb.kind, HeartbeatKind::Interval(_)) {
+            continue;
+        }
+        let Some(ms) = hb.period.number() else {
+            continue;
+        };
+        if ms <= max {
+            continue;
+        }
+        let limit = duration(max);
+        let origin = hb.period.origin.as_ref().filter(|o| o.span != hb.span);
+        let (message, primary, fix) = match hb.kind {
+            HeartbeatKind::Interval(_) => (
+                format!("heartbeat every {} exceeds the {limit} limit", duration(ms)),
+                "heartbeat interval".to_string(),
+                match origin {
+                    Some(o) => format!("set {} = {}", o.name, ts_number(max_ms)),
+                    None => format!("ping every {} ms or less", ts_number(max_ms)),
+                },
+            ),
+            HeartbeatKind::Library {
+                default_interval: true,
+            } => (
+                format!(
+                    "react-use-websocket's default heartbeat pings every {} (its DEFAULT_HEARTBEAT.interval), above the {limit} limit",
+                    duration(ms)
+                ),
+                "library default interval".to_string(),
+                format!(
+                    "give the interval: `heartbeat: {{ message: 'ping', returnMessage: 'pong', interval: {} }}`",
+                    ts_number(max_ms)
+                ),
+            ),
+            HeartbeatKind::Library {
+                default_interval: false,
+            } => (
+                format!(
+                    "react-use-websocket heartbeat every {} exceeds the {limit} limit",
+                    duration(ms)
+                ),
+                "heartbeat interval".to_string(),
+                match origin {
+                    Some(o) => format!("set {} = {}", o.name, ts_number(max_ms)),
+                    None => format!("set `interval: {}`", ts_number(max_ms)),
+                },
+            ),
+        };
+        let d = cx.report(&model.source, hb.span, message);
+        d.primary(primary);
+        if let Some(o) = origin {
+            d.label(&o.file, o.span, "value defined here");
+        }
+        d.help(format!("{WHY}; {fix}"));
+    }
+}

@@ -1,0 +1,73 @@
+//! WS104: a reconnect on a close path that terminal codes reach.
+
+use crate::lang::ts::{ClientModel, HandlerKind};
+use crate::rule::{Check, Ctx, Family, Rule, Severity};
+
+use super::{Paths, code_list};
+
+pub static RULE: Rule = Rule {
+    code: "WS104",
+    name: "reconnect-on-terminal-code",
+    family: Family::Client,
+    severity: Severity::Error,
+    summary: "a reconnect in a close handler on a path no terminal-code check excludes",
+    doc: include_str!("../../../rules/WS104-reconnect-on-terminal-code.md"),
+    check: Check::Client(check),
+};
+
+fn check(model: &ClientModel, cx: &mut Ctx) {
+    if model.is_test_module() {
+        return;
+    }
+    let cfg = &cx.config.client;
+    let paths = Paths {
+        sets: &model.code_sets,
+    };
+    let mut seen = Vec::new();
+    for h in &model.close_handlers {
+        if h.truncated {
+            continue;
+        }
+        for p in &h.reconnects {
+            if seen.contains(&p.span) {
+                continue;
+            }
+            let reached: Vec<u16> = cfg
+                .terminal_close_codes
+                .iter()
+                .copied()
+                .filter(|c| paths.reconnect_reaches(h, p, *c, true))
+                .collect();
+            if reached.is_empty() {
+                continue;
+            }
+            seen.push(p.span);
+            let codes = code_list(&reached);
+            let (message, primary, help) = match h.kind {
+                HandlerKind::Library => (
+                    format!("reconnecting-websocket reconnects after every close, terminal codes included: {codes}"),
+                    "reconnects on its own",
+                    "stop it for terminal codes: `rws.addEventListener('close', (e) => { if (TERMINAL_CLOSE_CODES.has(e.code)) rws.close(); })` (its close() ends the retries)".to_string(),
+                ),
+                HandlerKind::ShouldReconnect => (
+                    format!("shouldReconnect returns true after terminal close codes: {codes}"),
+                    "reconnect decided here",
+                    "return false for them: `shouldReconnect: (e) => !TERMINAL_CLOSE_CODES.has(e.code)`".to_string(),
+                ),
+                _ => (
+                    format!("`{}` reopens the socket after terminal close codes: {codes}", p.what),
+                    "reconnect",
+                    "skip it for terminal codes: `if (TERMINAL_CLOSE_CODES.has(event.code)) return;` before it, or `if (!isTerminal) scheduleReconnect();`".to_string(),
+                ),
+            };
+            let d = cx.report(&model.source, p.span, message);
+            d.primary(primary);
+            if h.span != p.span && h.kind != HandlerKind::Library {
+                d.label(&model.source, h.span, "in this close handler");
+            }
+            d.help(format!(
+                "a permanent failure (signed out, no access, gone) then turns into a reconnect storm; {help}"
+            ));
+        }
+    }
+}

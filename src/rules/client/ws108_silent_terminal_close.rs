@@ -1,0 +1,113 @@
+//! WS108: a terminal close (other than 1000) that surfaces nothing.
+
+use crate::lang::ts::{ClientModel, CloseHandler, HandlerKind, SetRole};
+use crate::rule::{Check, Ctx, Family, Rule, Severity};
+use crate::source::Span;
+
+use super::{Paths, code_list, terminal_like};
+
+pub static RULE: Rule = Rule {
+    code: "WS108",
+    name: "silent-terminal-close",
+    family: Family::Client,
+    severity: Severity::Warning,
+    summary: "a terminal-close branch (codes other than 1000) that tells the user nothing",
+    doc: include_str!("../../../rules/WS108-silent-terminal-close.md"),
+    check: Check::Client(check),
+};
+
+fn check(model: &ClientModel, cx: &mut Ctx) {
+    if model.is_test_module() {
+        return;
+    }
+    let cfg = &cx.config.client;
+    let tl = terminal_like(cfg);
+    let paths = Paths {
+        sets: &model.code_sets,
+    };
+    // Handlers of one socket decide together (react-use-websocket's
+    // shouldReconnect and onClose).
+    let mut groups: Vec<Vec<&CloseHandler>> = Vec::new();
+    for h in &model.close_handlers {
+        match h.socket.and_then(|s| {
+            groups
+                .iter()
+                .position(|g| g.first().and_then(|x| x.socket) == Some(s))
+        }) {
+            Some(i) => groups[i].push(h),
+            None => groups.push(vec![h]),
+        }
+    }
+    for group in groups {
+        if group.iter().any(|h| h.truncated) {
+            continue;
+        }
+        let surfacing: Vec<&&CloseHandler> = group
+            .iter()
+            .filter(|h| matches!(h.kind, HandlerKind::Close | HandlerKind::OnCloseOption))
+            .collect();
+        if surfacing.is_empty() {
+            continue;
+        }
+        // The first condition that tests for terminal codes.
+        let check_at: Option<Span> = group
+            .iter()
+            .flat_map(|h| h.checks.iter())
+            .find(|c| {
+                c.sets.iter().any(|s| {
+                    model
+                        .code_sets
+                        .get(*s)
+                        .is_some_and(|s| s.role == SetRole::Terminal)
+                }) || c.numbers.iter().any(|n| tl(*n) && *n != 1000.0)
+            })
+            .map(|c| c.span);
+        let Some(at) = check_at else {
+            continue;
+        };
+        let silent: Vec<u16> = cfg
+            .terminal_close_codes
+            .iter()
+            .copied()
+            .filter(|c| *c != 1000)
+            .filter(|c| !group.iter().any(|h| paths.reconnects(h, *c, true)))
+            .filter(|c| {
+                !surfacing
+                    .iter()
+                    .any(|h| h.surfaces.iter().any(|p| paths.may_reach(p, *c, true)))
+            })
+            .collect();
+        if silent.is_empty() {
+            continue;
+        }
+        let logs: Vec<&str> = surfacing
+            .iter()
+            .flat_map(|h| h.silent.iter())
+            .filter(|p| p.what.starts_with("console."))
+            .map(|p| p.what.as_str())
+            .collect();
+        let only = match logs.first() {
+            Some(l) => format!(" (only `{l}`)"),
+            None => String::new(),
+        };
+        let d = cx.report(
+            &model.source,
+            at,
+            if silent.len() == 1 {
+                format!(
+                    "terminal close code {} ends the connection without telling the user{only}",
+                    code_list(&silent)
+                )
+            } else {
+                format!(
+                    "terminal close codes {} end the connection without telling the user{only}",
+                    code_list(&silent)
+                )
+            },
+        );
+        d.primary("terminal-code check");
+        d.help(
+            "the page just stops updating and nobody knows why; surface it, e.g. `onTerminalClose(event.code, event.reason)` to show a toast (sign in again, no access, not found)",
+        );
+    }
+}
