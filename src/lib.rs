@@ -224,7 +224,7 @@ fn invalid_utf8(source: &Source, at: usize) -> Diagnostic {
     d
 }
 
-fn process(candidate: &Candidate, settings: &Settings) -> FileResult {
+fn process(candidate: &Candidate, settings: &Settings, project: &project::Project) -> FileResult {
     if let Some(name) = DEBUG_PANIC.as_ref()
         && candidate.path.file_name() == Some(name.as_os_str())
     {
@@ -263,6 +263,8 @@ fn process(candidate: &Candidate, settings: &Settings) -> FileResult {
             result.apache = Some(Arc::new(lang::apache::parse::parse(source)));
         }
         Lang::TypeScript | Lang::Tsx => {
+            // Imported values resolve through the project (issue 5 wires it).
+            let _ = project;
             if let Some(model) = lang::ts::build(&source, lang) {
                 run_rules(settings, &model, &mut result.diagnostics, |c| match c {
                     Check::Client(f) => Some(f),
@@ -338,11 +340,12 @@ fn run_in_pool(settings: &Settings) -> Report {
         .map(|e| io_error(&e.path, e.message.clone()))
         .collect();
 
+    let project = project::Project::new(&settings.root, &settings.paths);
     let results: Vec<FileResult> = walk
         .candidates
         .par_iter()
         .map(|c| {
-            guarded(&c.path, || process(c, settings)).unwrap_or_else(|d| FileResult {
+            guarded(&c.path, || process(c, settings, &project)).unwrap_or_else(|d| FileResult {
                 diagnostics: vec![*d],
                 panicked: true,
                 ..FileResult::default()
@@ -375,7 +378,7 @@ fn run_in_pool(settings: &Settings) -> Report {
 
     let extra = match guarded(&settings.root, || {
         let mut out = Vec::new();
-        let extra = apache_phase(settings, &apache_files, &mut out);
+        let extra = apache_phase(settings, &project, &apache_files, &mut out);
         (out, extra)
     }) {
         Ok((out, extra)) => {
@@ -452,46 +455,11 @@ fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> 
 static DEBUG_PANIC: LazyLock<Option<std::ffi::OsString>> =
     LazyLock::new(|| std::env::var_os("WSLINT_DEBUG_PANIC_ON"));
 
-/// Maps absolute paths back to paths as reached from the given ones.
-struct DisplayMap {
-    roots: Vec<(PathBuf, PathBuf)>,
-    cwd: Option<PathBuf>,
-}
-
-impl DisplayMap {
-    fn new(paths: &[PathBuf]) -> Self {
-        let mut roots: Vec<(PathBuf, PathBuf)> = paths
-            .iter()
-            .filter(|p| p.is_dir())
-            .filter_map(|p| Some((std::fs::canonicalize(p).ok()?, discover::display_path(p))))
-            .collect();
-        // Longest first, so nested given paths win.
-        roots.sort_by_key(|(abs, _)| std::cmp::Reverse(abs.components().count()));
-        DisplayMap {
-            roots,
-            cwd: std::env::current_dir()
-                .ok()
-                .and_then(|d| d.canonicalize().ok()),
-        }
-    }
-
-    fn display(&self, abs: &Path) -> PathBuf {
-        for (root, shown) in &self.roots {
-            if let Ok(rest) = abs.strip_prefix(root) {
-                return discover::display_path(&shown.join(rest));
-            }
-        }
-        if let Some(rest) = self.cwd.as_ref().and_then(|c| abs.strip_prefix(c).ok()) {
-            return rest.to_path_buf();
-        }
-        abs.to_path_buf()
-    }
-}
-
 /// Builds each Apache configuration tree and runs the proxy rules on it.
 /// Returns the files read only through includes.
 fn apache_phase(
     settings: &Settings,
+    project: &project::Project,
     files: &[(PathBuf, Arc<ApacheFile>)],
     out: &mut Vec<Diagnostic>,
 ) -> Vec<Arc<ApacheFile>> {
@@ -522,9 +490,8 @@ fn apache_phase(
         allowed,
         server_root,
     };
-    let display = DisplayMap::new(&settings.paths);
     let read = |abs: &Path| -> Result<Source, String> {
-        match read_file(abs, &display.display(abs), None) {
+        match read_file(abs, &project.display(abs), None) {
             ReadOutcome::Text { source, .. } => Ok(source),
             ReadOutcome::Irrelevant => Err("binary file".into()),
             ReadOutcome::Failed(m) => Err(m),

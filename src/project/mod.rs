@@ -1,9 +1,132 @@
-//! The project: its root, and (later stages) the facts read across modules
-//! and files.
+//! The project: its root, the modules read across files, and where their
+//! paths are shown from.
+//!
+//! Cross-module facts are read lazily: a module is read and parsed only when
+//! a module being checked imports a value from it, and then once, however
+//! many modules import it ([`Project::module`]). Values are evaluated after
+//! parsing, never inside it, with the depth limit of [`crate::values`], so
+//! import cycles end and no two threads wait on each other.
 
 pub mod resolve;
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::source::Source;
+
+type Slot = Arc<OnceLock<Option<Arc<dyn Any + Send + Sync>>>>;
+
+/// What one run knows about the project around the files it checks.
+pub struct Project {
+    /// Canonical absolute root.
+    pub root: PathBuf,
+    pub resolver: resolve::Resolver,
+    display: DisplayMap,
+    modules: Mutex<HashMap<PathBuf, Slot>>,
+}
+
+impl Project {
+    /// `root` as [`find_root`] gives it; `paths` are the paths given on the
+    /// command line (they decide how other files' paths are shown).
+    pub fn new(root: &Path, paths: &[PathBuf]) -> Self {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        Project {
+            resolver: resolve::Resolver::new(root.clone()),
+            root,
+            display: DisplayMap::new(paths),
+            modules: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `abs` as it is shown: as reached from a given path, else relative to
+    /// the current directory, else absolute.
+    pub fn display(&self, abs: &Path) -> PathBuf {
+        self.display.display(abs)
+    }
+
+    /// Reads a project file as every checked file is read (size cap, no
+    /// FIFOs, BOM dropped, invalid UTF-8 replaced). `None` when it cannot
+    /// be read or is binary: its facts are then unknown.
+    pub fn read(&self, abs: &Path) -> Option<Source> {
+        match crate::read_file(abs, &self.display(abs), None) {
+            crate::ReadOutcome::Text { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    /// The module at `abs` (a path the resolver gave), read and parsed by
+    /// `parse` the first time any thread asks for it; later callers, and
+    /// callers on other threads at the same time, get the same value.
+    /// `parse` must not call `module` itself (evaluate after, not inside).
+    /// `None` when the file cannot be read or `parse` gives up.
+    pub fn module<T: Send + Sync + 'static>(
+        &self,
+        abs: &Path,
+        parse: impl FnOnce(Source) -> Option<T>,
+    ) -> Option<Arc<T>> {
+        let slot = {
+            let mut modules = self.modules.lock().unwrap_or_else(|p| p.into_inner());
+            modules.entry(abs.to_path_buf()).or_default().clone()
+        };
+        let value = slot.get_or_init(|| {
+            let source = self.read(abs)?;
+            parse(source).map(|t| Arc::new(t) as Arc<dyn Any + Send + Sync>)
+        });
+        value.clone()?.downcast::<T>().ok()
+    }
+
+    /// How many modules were read as dependencies (for tests of laziness).
+    pub fn modules_read(&self) -> usize {
+        let modules = self.modules.lock().unwrap_or_else(|p| p.into_inner());
+        modules
+            .values()
+            .filter(|s| s.get().is_some_and(Option::is_some))
+            .count()
+    }
+}
+
+/// Maps absolute paths back to paths as reached from the given ones.
+pub struct DisplayMap {
+    roots: Vec<(PathBuf, PathBuf)>,
+    cwd: Option<PathBuf>,
+}
+
+impl DisplayMap {
+    pub fn new(paths: &[PathBuf]) -> Self {
+        let mut roots: Vec<(PathBuf, PathBuf)> = paths
+            .iter()
+            .filter(|p| p.is_dir())
+            .filter_map(|p| {
+                Some((
+                    std::fs::canonicalize(p).ok()?,
+                    crate::discover::display_path(p),
+                ))
+            })
+            .collect();
+        // Longest first, so nested given paths win.
+        roots.sort_by_key(|(abs, _)| std::cmp::Reverse(abs.components().count()));
+        DisplayMap {
+            roots,
+            cwd: std::env::current_dir()
+                .ok()
+                .and_then(|d| d.canonicalize().ok()),
+        }
+    }
+
+    pub fn display(&self, abs: &Path) -> PathBuf {
+        for (root, shown) in &self.roots {
+            if let Ok(rest) = abs.strip_prefix(root) {
+                return crate::discover::display_path(&shown.join(rest));
+            }
+        }
+        if let Some(rest) = self.cwd.as_ref().and_then(|c| abs.strip_prefix(c).ok()) {
+            return rest.to_path_buf();
+        }
+        abs.to_path_buf()
+    }
+}
 
 /// Markers of a version-control root.
 const VCS_MARKERS: [&str; 4] = [".git", ".hg", ".jj", ".svn"];
