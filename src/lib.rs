@@ -122,6 +122,8 @@ pub struct Report {
     pub files_checked: usize,
     /// Errors that are not about a file (exit code 2).
     pub errors: Vec<String>,
+    /// Modules read only because a checked module imports from them.
+    pub dependencies_read: usize,
 }
 
 impl Report {
@@ -340,7 +342,15 @@ fn run_in_pool(settings: &Settings) -> Report {
         .map(|e| io_error(&e.path, e.message.clone()))
         .collect();
 
-    let project = project::Project::new(&settings.root, &settings.paths);
+    let project = project::Project::new(
+        &settings.root,
+        &settings.paths,
+        project::WalkOptions {
+            respect_gitignore: settings.respect_gitignore,
+            exclude: exclude.clone(),
+            threads: settings.jobs,
+        },
+    );
     let results: Vec<FileResult> = walk
         .candidates
         .par_iter()
@@ -403,6 +413,7 @@ fn run_in_pool(settings: &Settings) -> Report {
         diagnostics,
         files_checked,
         errors,
+        dependencies_read: project.modules_read(),
     }
 }
 

@@ -198,3 +198,10 @@ fn client_fixtures_match_their_expectations() {
 fn server_fixtures_match_their_expectations() {
     check_family_coverage("server", wslint::rule::Family::Server);
 }
+
+#[test]
+fn project_fixtures_match_their_expectations() {
+    // Cross-file cases: every rule that reads a value or a route across
+    // modules has cases here; coverage per family is checked above.
+    check_family("projects");
+}

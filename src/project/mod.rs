@@ -14,9 +14,22 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use ignore::gitignore::Gitignore;
+use rayon::prelude::*;
+
+use crate::discover::{self, DetectedOrd};
+use crate::lang::Lang;
 use crate::source::Source;
 
 type Slot = Arc<OnceLock<Option<Arc<dyn Any + Send + Sync>>>>;
+
+/// How the project is walked when facts must be found outside the checked
+/// paths: as the checked paths are walked.
+pub struct WalkOptions {
+    pub respect_gitignore: bool,
+    pub exclude: Gitignore,
+    pub threads: usize,
+}
 
 /// What one run knows about the project around the files it checks.
 pub struct Project {
@@ -25,19 +38,84 @@ pub struct Project {
     pub resolver: resolve::Resolver,
     display: DisplayMap,
     modules: Mutex<HashMap<PathBuf, Slot>>,
+    /// Some checked path is the root or above it: every file of the project
+    /// is checked in this run.
+    covers_root: bool,
+    walk: WalkOptions,
+    /// The project's files by language, walked once, when first needed.
+    files: OnceLock<Vec<(PathBuf, Lang)>>,
 }
 
 impl Project {
     /// `root` as [`find_root`] gives it; `paths` are the paths given on the
     /// command line (they decide how other files' paths are shown).
-    pub fn new(root: &Path, paths: &[PathBuf]) -> Self {
+    pub fn new(root: &Path, paths: &[PathBuf], walk: WalkOptions) -> Self {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let covers_root = paths.iter().any(|p| {
+            p.canonicalize()
+                .is_ok_and(|c| c.is_dir() && root.starts_with(&c))
+        });
         Project {
             resolver: resolve::Resolver::new(root.clone()),
             root,
             display: DisplayMap::new(paths),
             modules: Mutex::new(HashMap::new()),
+            covers_root,
+            walk,
+            files: OnceLock::new(),
         }
+    }
+
+    /// Whether this run checks the whole project (then every fact a rule
+    /// needs is in a checked file, and [`Project::scan`] is not needed).
+    pub fn covers_root(&self) -> bool {
+        self.covers_root
+    }
+
+    /// Canonical paths of the project's files of `langs` whose bytes contain
+    /// one of `needles` (ASCII, case-insensitive): where facts live when the
+    /// run checks only some files (a pre-commit file list). The project is
+    /// walked once per run, honouring .gitignore and the excludes; each call
+    /// reads the files of its languages.
+    pub fn scan(&self, langs: &[Lang], needles: &[&str]) -> Vec<PathBuf> {
+        let files = self.files.get_or_init(|| {
+            let walk = discover::discover(&discover::DiscoverOptions {
+                paths: std::slice::from_ref(&self.root),
+                respect_gitignore: self.walk.respect_gitignore,
+                force_exclude: true,
+                threads: self.walk.threads,
+                exclude: &self.walk.exclude,
+                root: &self.root,
+            });
+            walk.candidates
+                .into_iter()
+                .map(|c| {
+                    let lang = match c.detected {
+                        DetectedOrd::Known(l) => l,
+                        DetectedOrd::MaybeApache => Lang::Apache,
+                    };
+                    (c.path, lang)
+                })
+                .collect()
+        });
+        let Ok(ac) = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(needles)
+        else {
+            return Vec::new();
+        };
+        let mut found: Vec<PathBuf> = files
+            .par_iter()
+            .filter(|(_, l)| langs.contains(l))
+            .filter(|(p, _)| {
+                std::fs::read(p).is_ok_and(|bytes| {
+                    (bytes.len() as u64) <= crate::MAX_FILE_BYTES && ac.is_match(&bytes)
+                })
+            })
+            .map(|(p, _)| p.clone())
+            .collect();
+        found.sort();
+        found
     }
 
     /// `abs` as it is shown: as reached from a given path, else relative to
