@@ -146,6 +146,8 @@ struct FileResult {
     checked: bool,
     /// Checking it panicked (the diagnostic says so).
     panicked: bool,
+    /// The heartbeat of a client module, for WS303.
+    heartbeat: Option<rule::HeartbeatFact>,
     diagnostics: Vec<Diagnostic>,
     suppressions: Option<FileSuppressions>,
     apache: Option<Arc<ApacheFile>>,
@@ -268,18 +270,31 @@ fn process(candidate: &Candidate, settings: &Settings, project: &project::Projec
             // Imported values resolve through the project (issue 5 wires it).
             let _ = project;
             if let Some(model) = lang::ts::build(&source, lang) {
-                run_rules(settings, &model, &mut result.diagnostics, |c| match c {
-                    Check::Client(f) => Some(f),
-                    _ => None,
-                });
+                run_rules(
+                    settings,
+                    &rule::NO_FACTS,
+                    &model,
+                    &mut result.diagnostics,
+                    |c| match c {
+                        Check::Client(f) => Some(f),
+                        _ => None,
+                    },
+                );
+                result.heartbeat = project::heartbeat::module_heartbeat(&model);
             }
         }
         Lang::Python => {
             if let Some(model) = lang::python::build(&source) {
-                run_rules(settings, &model, &mut result.diagnostics, |c| match c {
-                    Check::Server(f) => Some(f),
-                    _ => None,
-                });
+                run_rules(
+                    settings,
+                    &rule::NO_FACTS,
+                    &model,
+                    &mut result.diagnostics,
+                    |c| match c {
+                        Check::Server(f) => Some(f),
+                        _ => None,
+                    },
+                );
             }
         }
     }
@@ -289,13 +304,14 @@ fn process(candidate: &Candidate, settings: &Settings, project: &project::Projec
 /// Runs every enabled rule whose check reads a model of type `M`.
 fn run_rules<M>(
     settings: &Settings,
+    facts: &rule::Facts,
     model: &M,
     out: &mut Vec<Diagnostic>,
     pick: impl Fn(Check) -> Option<fn(&M, &mut Ctx)>,
 ) {
     for rule in settings.selection.rules() {
         if let Some(check) = pick(rule.check) {
-            let mut cx = Ctx::new(rule, &settings.config, out);
+            let mut cx = Ctx::new(rule, &settings.config, facts, out);
             check(model, &mut cx);
         }
     }
@@ -367,6 +383,7 @@ fn run_in_pool(settings: &Settings) -> Report {
     let mut errors = Vec::new();
     let mut suppressions: BTreeMap<PathBuf, FileSuppressions> = BTreeMap::new();
     let mut apache_files: Vec<(PathBuf, Arc<ApacheFile>)> = Vec::new();
+    let mut heartbeats = Vec::new();
     for (candidate, r) in walk.candidates.iter().zip(results) {
         files_checked += usize::from(r.checked);
         if r.panicked {
@@ -384,11 +401,41 @@ fn run_in_pool(settings: &Settings) -> Report {
                 .unwrap_or_else(|_| absolute(&candidate.path));
             apache_files.push((abs, a));
         }
+        heartbeats.extend(r.heartbeat);
     }
+
+    // A run on part of the project (a pre-commit file list, one folder)
+    // still reads the facts its files depend on from the rest of it: the
+    // configuration files that include its Apache files, and the client
+    // heartbeat an Apache timeout must cover.
+    let mut context_files = Vec::new();
+    if !project.covers_root() && !apache_files.is_empty() {
+        context_files = apache_context(&project, &apache_files);
+        if settings
+            .selection
+            .is_enabled(rules::proxy::ws303_proxy_timeout_heartbeat_ratio::RULE.code)
+        {
+            let checked: std::collections::HashSet<PathBuf> = walk
+                .candidates
+                .iter()
+                .filter_map(|c| std::fs::canonicalize(&c.path).ok())
+                .collect();
+            heartbeats.extend(project_heartbeats(&project, &checked));
+        }
+    }
+    let facts = rule::Facts {
+        heartbeat: project::heartbeat::longest(
+            heartbeats,
+            &settings.config,
+            settings.config_path.as_deref(),
+        ),
+    };
 
     let extra = match guarded(&settings.root, || {
         let mut out = Vec::new();
-        let extra = apache_phase(settings, &project, &apache_files, &mut out);
+        let mut files = apache_files.clone();
+        files.extend(context_files);
+        let extra = apache_phase(settings, &project, &facts, &files, &mut out);
         (out, extra)
     }) {
         Ok((out, extra)) => {
@@ -401,8 +448,28 @@ fn run_in_pool(settings: &Settings) -> Report {
             Vec::new()
         }
     };
+    // Only the files this run checks are reported on: not the files read for
+    // their facts, nor files outside the given paths reached by an Include.
+    let given: Vec<PathBuf> = settings
+        .paths
+        .iter()
+        .map(|p| discover::display_path(p))
+        .collect();
+    let checked: std::collections::HashSet<&Path> = walk
+        .candidates
+        .iter()
+        .map(|c| c.path.as_path())
+        .chain(walk.errors.iter().map(|e| e.path.as_path()))
+        .collect();
+    diagnostics.retain(|d| {
+        let path = d.file.path.as_path();
+        checked.contains(path) || given.iter().any(|g| within(path, g))
+    });
     for file in extra {
-        files_checked += 1;
+        let path = file.source.path.as_path();
+        if given.iter().any(|g| within(path, g)) {
+            files_checked += 1;
+        }
         if let Some(s) = suppress::scan(&file.source, Lang::Apache) {
             suppressions.entry(s.file.path.clone()).or_insert(s);
         }
@@ -468,9 +535,62 @@ static DEBUG_PANIC: LazyLock<Option<std::ffi::OsString>> =
 
 /// Builds each Apache configuration tree and runs the proxy rules on it.
 /// Returns the files read only through includes.
+/// Whether `path` (as shown) lies in the given path `given` (as shown).
+fn within(path: &Path, given: &Path) -> bool {
+    if given == Path::new(".") {
+        return !path.is_absolute() && !path.starts_with("..");
+    }
+    path.starts_with(given)
+}
+
+/// Apache files of the project, outside the checked ones, that include
+/// others: the context the checked files are read in (a vhost inherits the
+/// main configuration's timeouts).
+fn apache_context(
+    project: &project::Project,
+    checked: &[(PathBuf, Arc<ApacheFile>)],
+) -> Vec<(PathBuf, Arc<ApacheFile>)> {
+    let known: std::collections::HashSet<&PathBuf> = checked.iter().map(|(p, _)| p).collect();
+    project
+        .scan(&[Lang::Apache], &["include"])
+        .into_par_iter()
+        .filter(|p| !known.contains(p))
+        .filter_map(|p| {
+            let source = project.read(&p)?;
+            if !lang::looks_like_apache(&source.text) {
+                return None;
+            }
+            Some((p, Arc::new(lang::apache::parse::parse(source))))
+        })
+        .collect()
+}
+
+/// The heartbeats of the project's client modules that this run does not
+/// check (it checks only part of the project).
+fn project_heartbeats(
+    project: &project::Project,
+    checked: &std::collections::HashSet<PathBuf>,
+) -> Vec<rule::HeartbeatFact> {
+    project
+        .scan(&[Lang::TypeScript, Lang::Tsx], &["websocket"])
+        .into_par_iter()
+        .filter(|p| !checked.contains(p))
+        .filter_map(|p| {
+            let lang = match lang::detect(&p) {
+                Some(lang::Detected::Known(l)) => l,
+                _ => return None,
+            };
+            let source = project.read(&p)?;
+            let model = lang::ts::build(&source, lang)?;
+            project::heartbeat::module_heartbeat(&model)
+        })
+        .collect()
+}
+
 fn apache_phase(
     settings: &Settings,
     project: &project::Project,
+    facts: &rule::Facts,
     files: &[(PathBuf, Arc<ApacheFile>)],
     out: &mut Vec<Diagnostic>,
 ) -> Vec<Arc<ApacheFile>> {
@@ -522,7 +642,7 @@ fn apache_phase(
             }
             let (model, seen) = Walker::new(&loader, &env).run(abs, file.clone());
             visited.extend(seen);
-            run_rules(settings, &model, out, |c| match c {
+            run_rules(settings, facts, &model, out, |c| match c {
                 Check::Apache(f) => Some(f),
                 _ => None,
             });

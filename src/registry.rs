@@ -29,6 +29,7 @@ static RULES: &[&Rule] = &[
     // Proxy: Apache httpd
     &proxy::ws301_apache_proxy_timeout::RULE,
     &proxy::ws302_apache_proxy_timeout_unset::RULE,
+    &proxy::ws303_proxy_timeout_heartbeat_ratio::RULE,
     &proxy::ws304_apache_directive_context::RULE,
     &proxy::ws305_apache_syntax::RULE,
     &proxy::ws306_apache_include_not_followed::RULE,

@@ -134,16 +134,51 @@ impl Rule {
     }
 }
 
-/// What a check gets besides its model: the configuration and a sink.
+/// A client heartbeat period and where it is stated.
+#[derive(Clone, Debug)]
+pub struct HeartbeatFact {
+    pub ms: f64,
+    /// Where the value is defined: the constant, the delay argument, or the
+    /// `client.heartbeat_ms` line of the configuration.
+    pub file: Source,
+    pub span: Span,
+    /// How messages name it: "`HEARTBEAT_MS`", "`client.heartbeat_ms`".
+    pub name: String,
+}
+
+/// Facts about the whole project that some rules read beside their model.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    /// The longest client heartbeat found in the project, or stated in the
+    /// configuration (WS303).
+    pub heartbeat: Option<HeartbeatFact>,
+}
+
+/// For rules that read no project facts.
+pub static NO_FACTS: Facts = Facts { heartbeat: None };
+
+/// What a check gets besides its model: the configuration, project facts
+/// and a sink.
 pub struct Ctx<'a> {
     pub rule: &'static Rule,
     pub config: &'a Config,
+    pub facts: &'a Facts,
     out: &'a mut Vec<Diagnostic>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(rule: &'static Rule, config: &'a Config, out: &'a mut Vec<Diagnostic>) -> Self {
-        Ctx { rule, config, out }
+    pub fn new(
+        rule: &'static Rule,
+        config: &'a Config,
+        facts: &'a Facts,
+        out: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        Ctx {
+            rule,
+            config,
+            facts,
+            out,
+        }
     }
 
     pub fn report(

@@ -27,6 +27,9 @@ const REGEX_SIZE_LIMIT: usize = 1 << 20;
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     pub heartbeat_max_ms: u64,
+    /// The client heartbeat, stated for projects whose client lives in
+    /// another repository (WS303 compares the proxy timeout with it).
+    pub heartbeat_ms: Option<u64>,
     pub terminal_close_codes: Vec<u16>,
     pub token_pattern: Regex,
 }
@@ -73,6 +76,7 @@ impl Default for Config {
         Config {
             client: ClientConfig {
                 heartbeat_max_ms: 20_000,
+                heartbeat_ms: None,
                 terminal_close_codes: vec![1000, 4001, 4003, 4004, 4403],
                 token_pattern: Regex::new(r"(?i)^(access_?token|auth_?token|id_?token|token|jwt)$")
                     .expect("default token pattern"),
@@ -328,13 +332,23 @@ impl Validator<'_> {
     }
 
     fn client(&mut self, table: &DeTable<'_>, prefix: &str) {
-        let known = ["heartbeat_max_ms", "terminal_close_codes", "token_pattern"];
+        let known = [
+            "heartbeat_max_ms",
+            "heartbeat_ms",
+            "terminal_close_codes",
+            "token_pattern",
+        ];
         for (key, value) in self.keys(table, prefix, &known) {
             let full = format!("{prefix}{key}");
             match key {
                 "heartbeat_max_ms" => {
                     if let Some(n) = self.int(value, &full, 1, MAX_HEARTBEAT_MS) {
                         self.config.client.heartbeat_max_ms = n as u64;
+                    }
+                }
+                "heartbeat_ms" => {
+                    if let Some(n) = self.int(value, &full, 1, MAX_HEARTBEAT_MS) {
+                        self.config.client.heartbeat_ms = Some(n as u64);
                     }
                 }
                 "terminal_close_codes" => {
@@ -725,8 +739,17 @@ fn describe(v: &DeValue<'_>) -> String {
     }
 }
 
-/// The known key closest to `name`, if close enough to be a typo.
+/// The known key closest to `name`, if close enough to be a typo: one it
+/// is the beginning of (`heartbeat_max` -> `heartbeat_max_ms`), else the
+/// nearest by edit distance.
 fn suggest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    if let Some(k) = known
+        .iter()
+        .filter(|k| name.len() >= 3 && k.starts_with(name))
+        .min_by_key(|k| k.len())
+    {
+        return Some(k);
+    }
     known
         .iter()
         .map(|k| (levenshtein(name, k), *k))
@@ -846,6 +869,7 @@ mod tests {
             r#"
 [client]
 heartbeat_max_ms = 15_000
+heartbeat_ms = 12_000
 terminal_close_codes = [1000, 4001]
 token_pattern = "^tok$"
 [server]
@@ -868,6 +892,7 @@ exclude = ["vendor/**"]
         )
         .unwrap();
         assert_eq!(c.client.heartbeat_max_ms, 15_000);
+        assert_eq!(c.client.heartbeat_ms, Some(12_000));
         assert_eq!(c.client.terminal_close_codes, vec![1000, 4001]);
         assert_eq!(c.server.keepalive_max_s, 12.5);
         assert_eq!(c.server.org_scoped_routes, vec!["/ws/a"]);

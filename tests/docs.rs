@@ -16,20 +16,25 @@ const SECTIONS: [&str; 6] = [
     "When to suppress",
 ];
 
-/// The first fenced block of a section: (language, code).
-fn block(rule: &Rule, section: &str) -> (String, String) {
+/// The fenced blocks of a section: (language, code). A section may show
+/// several files (a configuration, a client module and a vhost).
+fn blocks(rule: &Rule, section: &str) -> Vec<(String, String)> {
     let text = rule
         .doc_section(section)
         .unwrap_or_else(|| panic!("{}: no `## {section}`", rule.code));
-    let start = text
-        .find("```")
-        .unwrap_or_else(|| panic!("{}: no code block in {section}", rule.code));
-    let rest = &text[start + 3..];
-    let (lang, body) = rest.split_once('\n').expect("fence line");
-    let end = body
-        .find("\n```")
-        .unwrap_or_else(|| panic!("{}: unclosed block in {section}", rule.code));
-    (lang.trim().to_string(), body[..end + 1].to_string())
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("```") {
+        let after = &rest[start + 3..];
+        let (lang, body) = after.split_once('\n').expect("fence line");
+        let end = body
+            .find("\n```")
+            .unwrap_or_else(|| panic!("{}: unclosed block in {section}", rule.code));
+        out.push((lang.trim().to_string(), body[..end + 1].to_string()));
+        rest = &body[end + 4..];
+    }
+    assert!(!out.is_empty(), "{}: no code block in {section}", rule.code);
+    out
 }
 
 fn file_name(lang: &str) -> Option<&'static str> {
@@ -40,13 +45,19 @@ fn file_name(lang: &str) -> Option<&'static str> {
         "js" | "javascript" => "example.js",
         "jsx" => "example.jsx",
         "python" | "py" => "example.py",
+        "toml" => "wslint.toml",
         _ => return None,
     })
 }
 
-fn fires(rule: &Rule, lang: &str, code: &str) -> Option<bool> {
-    let name = file_name(lang)?;
-    let t = common::tree(&[(name, code)]);
+/// Whether the files of `blocks` make the rule fire; `None` when they are
+/// not files (a terminal session).
+fn fires(rule: &Rule, blocks: &[(String, String)]) -> Option<bool> {
+    let files: Vec<(&str, &str)> = blocks
+        .iter()
+        .map(|(lang, code)| Some((file_name(lang)?, code.as_str())))
+        .collect::<Option<_>>()?;
+    let t = common::tree(&files);
     let (items, _) = common::json_in(t.path(), &[]);
     Some(items.iter().any(|d| d["code"] == rule.code))
 }
@@ -78,21 +89,21 @@ fn every_rule_has_a_complete_doc() {
 fn examples_fire_and_their_fixes_do_not() {
     let mut checked = 0;
     for rule in registry::all() {
-        let (lang, bad) = block(rule, "Example");
-        let (lang2, good) = block(rule, "Use instead");
-        match fires(rule, &lang, &bad) {
+        let bad = blocks(rule, "Example");
+        let good = blocks(rule, "Use instead");
+        match fires(rule, &bad) {
             Some(true) => checked += 1,
-            Some(false) => panic!("{}: its Example does not fire:\n{bad}", rule.code),
+            Some(false) => panic!("{}: its Example does not fire:\n{bad:?}", rule.code),
             // Only WS002's examples are terminal sessions (an unreadable
             // file cannot be shown as code).
             None => assert_eq!(
                 rule.code, "WS002",
-                "{}: Example in unknown language `{lang}`",
+                "{}: Example in an unknown language",
                 rule.code
             ),
         }
-        if let Some(true) = fires(rule, &lang2, &good) {
-            panic!("{}: its Use instead fires:\n{good}", rule.code);
+        if let Some(true) = fires(rule, &good) {
+            panic!("{}: its Use instead fires:\n{good:?}", rule.code);
         }
     }
     assert!(checked + 1 >= registry::all().len());

@@ -92,7 +92,12 @@ fn check_family(family: &str) -> (BTreeSet<String>, BTreeMap<String, usize>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().is_none_or(|n| n != "README.md"))
+        // The family's README and the configuration that makes it a project
+        // of its own are not cases.
+        .filter(|p| {
+            p.file_name()
+                .is_none_or(|n| n != "README.md" && n != "wslint.toml")
+        })
         .collect();
     entries.sort();
     let mut failures = Vec::new();
@@ -203,6 +208,18 @@ fn server_fixtures_match_their_expectations() {
 #[test]
 fn project_fixtures_match_their_expectations() {
     // Cross-file cases: every rule that reads a value or a route across
-    // modules has cases here; coverage per family is checked above.
+    // modules has cases here; coverage per family is checked above. Each
+    // case is a project of its own (its wslint.toml is its root).
+    let root = common::repo().join("fixtures/projects");
+    for e in std::fs::read_dir(&root).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            assert!(
+                p.join("wslint.toml").is_file(),
+                "{} needs a wslint.toml",
+                p.display()
+            );
+        }
+    }
     check_family("projects");
 }

@@ -7,6 +7,7 @@
 //! parsing, never inside it, with the depth limit of [`crate::values`], so
 //! import cycles end and no two threads wait on each other.
 
+pub mod heartbeat;
 pub mod resolve;
 
 use std::any::Any;
@@ -196,6 +197,9 @@ impl DisplayMap {
     pub fn display(&self, abs: &Path) -> PathBuf {
         for (root, shown) in &self.roots {
             if let Ok(rest) = abs.strip_prefix(root) {
+                if rest.as_os_str().is_empty() {
+                    return shown.clone();
+                }
                 return crate::discover::display_path(&shown.join(rest));
             }
         }
