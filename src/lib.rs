@@ -38,8 +38,6 @@ use settings::{Config, ConfigError, RuleSelection};
 use source::{Source, SourceFile, Span};
 use suppress::FileSuppressions;
 
-/// Files larger than this are reported (WS002) and not read.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 /// Bytes looked at for a NUL to tell a binary file.
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 
@@ -153,8 +151,9 @@ struct FileResult {
     apache: Option<Arc<ApacheFile>>,
 }
 
-/// Reads a file as wslint reads every file: size-capped, never a FIFO or a
-/// device, BOM dropped, invalid UTF-8 reported and read lossily.
+/// Reads a file as wslint reads every file: never a FIFO or a device, at
+/// most `max_size` bytes, BOM dropped, UTF-16 with a BOM decoded, invalid
+/// UTF-8 reported and read lossily.
 pub enum ReadOutcome {
     Text {
         source: Source,
@@ -163,10 +162,12 @@ pub enum ReadOutcome {
     },
     /// The bytes did not pass the prefilter, or the file is binary.
     Irrelevant,
+    /// Over `max_size` bytes (and, with a filter, it could matter).
+    TooLarge(u64),
     Failed(String),
 }
 
-pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>) -> ReadOutcome {
+pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>, max_size: u64) -> ReadOutcome {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return ReadOutcome::Failed(discover::io_message(&e)),
@@ -176,23 +177,36 @@ pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>) -> ReadOutco
             "not a regular file (FIFOs, sockets and devices are never read)".into(),
         );
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return ReadOutcome::Failed(format!(
-            "file is {} bytes, over the {} byte limit; not checked",
-            meta.len(),
-            MAX_FILE_BYTES
-        ));
+    if meta.len() > max_size {
+        return too_large(path, meta.len(), filter);
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    let read =
-        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
+    let read = std::fs::File::open(path).and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
         return ReadOutcome::Failed(discover::io_message(&e));
     }
+    // It grew since it was looked at.
+    if bytes.len() as u64 > max_size {
+        return too_large(path, bytes.len() as u64, filter);
+    }
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
     if let Some(lang) = filter
+        && !utf16
         && !lang::prefilter(lang, &bytes)
     {
         return ReadOutcome::Irrelevant;
+    }
+    if utf16 {
+        let text = decode_utf16(&bytes);
+        if let Some(lang) = filter
+            && !lang::prefilter(lang, text.as_bytes())
+        {
+            return ReadOutcome::Irrelevant;
+        }
+        return ReadOutcome::Text {
+            source: Arc::new(SourceFile::new(display.to_path_buf(), text)),
+            invalid_utf8_at: None,
+        };
     }
     if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)]).is_some() {
         return ReadOutcome::Irrelevant;
@@ -209,6 +223,51 @@ pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>) -> ReadOutco
         source: Arc::new(SourceFile::new(display.to_path_buf(), text)),
         invalid_utf8_at,
     }
+}
+
+/// A file over the size limit is worth a warning only if it could matter:
+/// its bytes are searched as they stream past, never held.
+fn too_large(path: &Path, size: u64, filter: Option<Lang>) -> ReadOutcome {
+    let relevant = match filter {
+        Some(lang) => std::fs::File::open(path)
+            .map(|f| lang::prefilter_stream(lang, std::io::BufReader::new(f)))
+            .unwrap_or(true),
+        None => true,
+    };
+    if relevant {
+        ReadOutcome::TooLarge(size)
+    } else {
+        ReadOutcome::Irrelevant
+    }
+}
+
+/// UTF-16 (little or big endian, by its BOM) as a string; unpaired
+/// surrogates become U+FFFD.
+fn decode_utf16(bytes: &[u8]) -> String {
+    let big = bytes.starts_with(b"\xFE\xFF");
+    let units = bytes[2..].chunks_exact(2).map(|c| {
+        if big {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    });
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
+fn too_large_warning(path: &Path, size: u64, max_size: u64) -> Diagnostic {
+    let file = Arc::new(SourceFile::new(path.to_path_buf(), ""));
+    let mut d = rules::engine::ws003_file_skipped::RULE.new_diagnostic(
+        &file,
+        Span::default(),
+        format!("not checked: the file is {size} bytes, over `files.max_size` ({max_size} bytes)"),
+    );
+    d.help(
+        "raise `files.max_size` to check it, or exclude it with `files.exclude` if it is generated",
+    );
+    d
 }
 
 fn io_error(path: &Path, message: String) -> Diagnostic {
@@ -238,12 +297,20 @@ fn process(candidate: &Candidate, settings: &Settings, project: &project::Projec
         DetectedOrd::Known(l) => l,
         DetectedOrd::MaybeApache => Lang::Apache,
     };
-    let (source, invalid) = match read_file(&candidate.path, &candidate.path, Some(lang)) {
+    let max_size = settings.config.files.max_size;
+    let (source, invalid) = match read_file(&candidate.path, &candidate.path, Some(lang), max_size)
+    {
         ReadOutcome::Text {
             source,
             invalid_utf8_at,
         } => (source, invalid_utf8_at),
         ReadOutcome::Irrelevant => return FileResult::default(),
+        ReadOutcome::TooLarge(size) => {
+            return FileResult {
+                diagnostics: vec![too_large_warning(&candidate.path, size, max_size)],
+                ..FileResult::default()
+            };
+        }
         ReadOutcome::Failed(message) => {
             return FileResult {
                 diagnostics: vec![io_error(&candidate.path, message)],
@@ -365,6 +432,7 @@ fn run_in_pool(settings: &Settings) -> Report {
             respect_gitignore: settings.respect_gitignore,
             exclude: exclude.clone(),
             threads: settings.jobs,
+            max_size: settings.config.files.max_size,
         },
     );
     let results: Vec<FileResult> = walk
@@ -622,9 +690,18 @@ fn apache_phase(
         server_root,
     };
     let read = |abs: &Path| -> Result<Source, String> {
-        match read_file(abs, &project.display(abs), None) {
+        match read_file(
+            abs,
+            &project.display(abs),
+            None,
+            settings.config.files.max_size,
+        ) {
             ReadOutcome::Text { source, .. } => Ok(source),
             ReadOutcome::Irrelevant => Err("binary file".into()),
+            ReadOutcome::TooLarge(size) => Err(format!(
+                "it is {size} bytes, over `files.max_size` ({} bytes)",
+                settings.config.files.max_size
+            )),
             ReadOutcome::Failed(m) => Err(m),
         }
     };

@@ -10,6 +10,7 @@ static RULES: &[&Rule] = &[
     // Engine
     &engine::ws001_unused_suppression::RULE,
     &engine::ws002_io_error::RULE,
+    &engine::ws003_file_skipped::RULE,
     // Client: TypeScript / JavaScript
     &client::ws101_client_heartbeat_interval::RULE,
     &client::ws102_client_heartbeat_missing::RULE,

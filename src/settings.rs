@@ -57,10 +57,17 @@ pub struct RulesConfig {
     pub severity: BTreeMap<&'static str, Option<Severity>>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct FilesConfig {
     pub exclude: Vec<String>,
+    /// Files larger than this many bytes are not checked (WS003).
+    pub max_size: u64,
 }
+
+/// The default `files.max_size`: 5 MiB, room for a large generated module,
+/// a bound on what one file can cost.
+pub const DEFAULT_MAX_SIZE: u64 = 5 * 1024 * 1024;
+const MAX_MAX_SIZE: i64 = 1 << 30;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -93,7 +100,10 @@ impl Default for Config {
                 server_root: None,
             },
             rules: RulesConfig::default(),
-            files: FilesConfig::default(),
+            files: FilesConfig {
+                exclude: Vec::new(),
+                max_size: DEFAULT_MAX_SIZE,
+            },
         }
     }
 }
@@ -507,8 +517,14 @@ impl Validator<'_> {
     }
 
     fn files(&mut self, table: &DeTable<'_>, prefix: &str) {
-        for (key, value) in self.keys(table, prefix, &["exclude"]) {
+        for (key, value) in self.keys(table, prefix, &["exclude", "max_size"]) {
             let full = format!("{prefix}{key}");
+            if key == "max_size" {
+                if let Some(n) = self.int(value, &full, 1, MAX_MAX_SIZE) {
+                    self.config.files.max_size = n as u64;
+                }
+                continue;
+            }
             let Some(items) = self.strings(value, &full) else {
                 continue;
             };
@@ -886,6 +902,7 @@ ignore = ["WS302"]
 severity = { WS301 = "warning", WS304 = "off" }
 [files]
 exclude = ["vendor/**"]
+max_size = 1_000_000
 "#,
             false,
             Path::new("/p"),
@@ -909,6 +926,7 @@ exclude = ["vendor/**"]
         );
         assert_eq!(c.rules.severity.get("WS304"), Some(&None));
         assert_eq!(c.files.exclude, vec!["vendor/**"]);
+        assert_eq!(c.files.max_size, 1_000_000);
     }
 
     #[test]

@@ -4,13 +4,18 @@
 
 mod common;
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{json_in, tree};
+use common::{bin, json_in, tree};
 
 const BAD_VHOST: &str = "<VirtualHost *:443>\n    ProxyTimeout 30\n    ProxyPass /ws/ ws://127.0.0.1:8000/ws/\n</VirtualHost>\n";
+/// A client module with a 30 s heartbeat (WS101 on line 3).
+const BAD_CLIENT: &str = "export function open(url: string) {\n  const ws = new WebSocket(url);\n  const t = setInterval(() => ws.send(\"ping\"), 30_000);\n  ws.onclose = () => clearInterval(t);\n}\n";
+/// How long any one of these runs may take, even in a debug build.
+const BOUND: Duration = Duration::from_secs(60);
 
-fn codes(items: &[serde_json::Value]) -> Vec<(String, String)> {
+fn found(items: &[serde_json::Value]) -> Vec<(String, String)> {
     items
         .iter()
         .map(|d| {
@@ -20,6 +25,14 @@ fn codes(items: &[serde_json::Value]) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// Runs `wslint check --format json ARGS` in `dir` within [`BOUND`].
+fn timed(dir: &Path, args: &[&str]) -> (Vec<serde_json::Value>, std::process::Output) {
+    let start = Instant::now();
+    let r = json_in(dir, args);
+    assert!(start.elapsed() < BOUND, "took {:?}", start.elapsed());
+    r
 }
 
 #[test]
@@ -40,15 +53,9 @@ fn mutually_including_files_do_not_explode() {
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
     let t = tree(&refs);
-    let start = Instant::now();
-    let (items, out) = json_in(t.path(), &[]);
-    assert!(
-        start.elapsed() < Duration::from_secs(20),
-        "took {:?}",
-        start.elapsed()
-    );
+    let (items, out) = timed(t.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
-    let got = codes(&items);
+    let got = found(&items);
     // Each Include line is reported once as recursive; the other file is
     // still checked.
     assert_eq!(
@@ -57,4 +64,373 @@ fn mutually_including_files_do_not_explode() {
         "{got:?}"
     );
     assert!(got.contains(&("z-site.conf".into(), "WS301".into())));
+}
+
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    let depth = 100_000;
+    let ts = format!(
+        "const x = {}1{};\nexport function open(url: string) {{\n  const ws = new WebSocket(url);\n  setInterval(() => ws.send(\"ping\"), 30_000);\n}}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let py = format!(
+        "x = {}1{}\n\n@app.websocket(\"/ws\")\nasync def ws(websocket: WebSocket):\n    await websocket.accept()\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let apache = format!(
+        "{}ProxyTimeout 30\n{}<VirtualHost *:80>\nProxyPass /ws ws://b/\n</VirtualHost>\n",
+        "<IfModule x>\n".repeat(depth),
+        "</IfModule>\n".repeat(depth)
+    );
+    let braces = format!(
+        "export const y = {}0{};\n",
+        "{a:".repeat(depth),
+        "}".repeat(depth)
+    );
+    let t = tree(&[
+        ("deep.ts", &ts),
+        ("deep.py", &py),
+        ("deep.conf", &apache),
+        ("braces.js", &format!("// WebSocket\n{braces}")),
+        ("z.ts", BAD_CLIENT),
+    ]);
+    let (items, out) = timed(t.path(), &[]);
+    assert_ne!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    let got = found(&items);
+    assert!(
+        got.contains(&("deep.conf".into(), "WS301".into())),
+        "{got:?}"
+    );
+    assert!(got.contains(&("z.ts".into(), "WS101".into())), "{got:?}");
+}
+
+#[test]
+fn encodings_and_line_endings_keep_positions_right() {
+    let t = tree(&[("z.ts", BAD_CLIENT)]);
+    let dir = t.path();
+    // A BOM, CRLF, lone CR: the ProxyTimeout stays on line 3, column 5.
+    std::fs::write(dir.join("bom.conf"), "\u{feff}# x\n<VirtualHost *:443>\n    ProxyTimeout 30\n    ProxyPass /ws/ ws://b/ws/\n</VirtualHost>\n").unwrap();
+    std::fs::write(dir.join("crlf.conf"), "# x\r\n<VirtualHost *:443>\r\n    ProxyTimeout 30\r\n    ProxyPass /ws/ ws://b/ws/\r\n</VirtualHost>\r\n").unwrap();
+    std::fs::write(dir.join("cr.conf"), "# x\r<VirtualHost *:443>\r    ProxyTimeout 30\r    ProxyPass /ws/ ws://b/ws/\r</VirtualHost>\r").unwrap();
+    // UTF-16 with a BOM is decoded.
+    let utf16: Vec<u8> = std::iter::once(0xFEFFu16)
+        .chain(BAD_CLIENT.encode_utf16())
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    std::fs::write(dir.join("utf16.ts"), utf16).unwrap();
+    // Invalid UTF-8: reported with its offset, the rest still checked.
+    let mut latin1 = b"// caf\xe9 ".to_vec();
+    latin1.extend_from_slice(BAD_CLIENT.as_bytes());
+    std::fs::write(dir.join("latin1.ts"), latin1).unwrap();
+    // Binary and empty files are skipped without a word.
+    std::fs::write(
+        dir.join("video.ts"),
+        b"G\x40\x00\x10\x00\x00WebSocket\x00\xff",
+    )
+    .unwrap();
+    std::fs::write(dir.join("empty.ts"), b"").unwrap();
+    std::fs::write(dir.join("empty.conf"), b"").unwrap();
+    let (items, out) = timed(dir, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let at: Vec<(String, String, u64, u64)> = items
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    for f in ["bom.conf", "crlf.conf", "cr.conf"] {
+        assert!(
+            at.contains(&(f.into(), "WS301".into(), 3, 5)),
+            "{f}: {at:?}"
+        );
+    }
+    assert!(
+        at.contains(&("utf16.ts".into(), "WS101".into(), 3, 48)),
+        "{at:?}"
+    );
+    assert!(
+        at.contains(&("latin1.ts".into(), "WS101".into(), 3, 48)),
+        "{at:?}"
+    );
+    let invalid = items
+        .iter()
+        .find(|d| d["path"] == "latin1.ts" && d["code"] == "WS002")
+        .unwrap();
+    assert!(
+        invalid["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid UTF-8 at byte 6")
+    );
+    assert!(at.contains(&("z.ts".into(), "WS101".into(), 3, 48)));
+    assert!(
+        !at.iter()
+            .any(|a| a.0.starts_with("video") || a.0.starts_with("empty")),
+        "{at:?}"
+    );
+}
+
+#[test]
+fn a_large_minified_bundle_is_checked_and_a_larger_one_is_reported() {
+    // A 5 MB single-line bundle with a socket: under the 5 MiB default.
+    let mut bundle = String::from("!function(){var s=new WebSocket(u);");
+    while bundle.len() < 5_000_000 {
+        bundle.push_str("var a=function(n,r){return n&&r?n.map(function(o){return o*2+r}):[]};");
+    }
+    bundle.push_str("}();\n");
+    let t = tree(&[("vendor/bundle.min.js", &bundle), ("z.ts", BAD_CLIENT)]);
+    let (items, out) = timed(t.path(), &[]);
+    assert_ne!(out.status.code(), Some(2));
+    let got = found(&items);
+    assert!(got.contains(&("z.ts".into(), "WS101".into())), "{got:?}");
+    assert!(!got.iter().any(|g| g.1 == "WS003"), "{got:?}");
+    // With a 1 MB limit it is not read, and said so; a large file that
+    // cannot matter is skipped silently.
+    std::fs::write(
+        t.path().join("wslint.toml"),
+        "[files]\nmax_size = 1000000\n",
+    )
+    .unwrap();
+    std::fs::write(t.path().join("data.js"), "x".repeat(2_000_000)).unwrap();
+    let (items, out) = timed(t.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let got = found(&items);
+    assert!(
+        got.contains(&("vendor/bundle.min.js".into(), "WS003".into())),
+        "{got:?}"
+    );
+    assert!(!got.iter().any(|g| g.0 == "data.js"), "{got:?}");
+    assert!(got.contains(&("z.ts".into(), "WS101".into())));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_folders_are_reported_and_the_run_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    // Root reads everything: run the binary as nobody (setpriv).
+    if std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("setpriv unavailable; skipped");
+        return;
+    }
+    let t = tree(&[
+        ("ok/site.conf", BAD_VHOST),
+        ("locked/site.conf", BAD_VHOST),
+        ("secret.conf", BAD_VHOST),
+    ]);
+    let dir = t.path();
+    let set = |p: &str, mode: u32| {
+        std::fs::set_permissions(dir.join(p), std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    for d in [".", "ok", "locked"] {
+        set(d, 0o755);
+    }
+    set("ok/site.conf", 0o644);
+    set("locked/site.conf", 0o644);
+    set("locked", 0o000);
+    set("secret.conf", 0o000);
+    let start = Instant::now();
+    let out = std::process::Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            bin(),
+            "check",
+            "--format",
+            "json",
+        ])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(start.elapsed() < BOUND);
+    set("locked", 0o755);
+    if out.status.code() == Some(126) || out.stdout.is_empty() {
+        eprintln!(
+            "nobody cannot run the binary here; skipped: {}",
+            common::stderr(&out)
+        );
+        return;
+    }
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let got = found(&items);
+    assert!(got.contains(&("locked".into(), "WS002".into())), "{got:?}");
+    assert!(
+        got.contains(&("secret.conf".into(), "WS002".into())),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("ok/site.conf".into(), "WS301".into())),
+        "{got:?}"
+    );
+    let msg = items.iter().find(|d| d["path"] == "secret.conf").unwrap()["message"].clone();
+    assert_eq!(msg, "permission denied");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_not_followed() {
+    let outside = tree(&[("bad.conf", BAD_VHOST)]);
+    let t = tree(&[(
+        "site/ok.conf",
+        "<VirtualHost *:80>\nProxyTimeout 90\nProxyPass /ws ws://b/\n</VirtualHost>\n",
+    )]);
+    let dir = t.path();
+    // A loop back to the root, and links out of the tree.
+    std::os::unix::fs::symlink(dir, dir.join("site/loop")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.join("site/out")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("bad.conf"),
+        dir.join("site/linked.conf"),
+    )
+    .unwrap();
+    let (items, out) = timed(dir, &[]);
+    assert!(items.is_empty(), "{items:?}");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn paths_that_are_not_utf8_are_checked_and_shown() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = tree(&[]);
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.conf");
+    std::fs::write(t.path().join(name), BAD_VHOST).unwrap();
+    let (items, _) = timed(t.path(), &[]);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["path"], "caf\u{fffd}.conf");
+    assert_eq!(items[0]["code"], "WS301");
+}
+
+#[test]
+fn apache_files_that_httpd_would_refuse() {
+    let t = tree(&[
+        (
+            "etc.conf",
+            "Include /etc/apache2/*.conf\n<VirtualHost *:80>\nProxyPass /ws ws://b/\n</VirtualHost>\n",
+        ),
+        (
+            "escape.conf",
+            "Include ../../../../../../etc/passwd\n<VirtualHost *:80>\nProxyPass /ws ws://b/\n</VirtualHost>\n",
+        ),
+        (
+            "eof.conf",
+            "<VirtualHost *:80>\nProxyTimeout 90\nProxyPass /ws ws://b/\n</VirtualHost>\nTimeout 300 \\",
+        ),
+        (
+            "unbalanced.conf",
+            "<VirtualHost *:80>\n<Location /ws>\nProxyPass ws://b/\n</VirtualHost>\n",
+        ),
+        (
+            "numbers.conf",
+            "<VirtualHost *:80>\nProxyTimeout 99999999999999999999\nProxyPass /a ws://b/ timeout=-1\nProxyPass /b ws://b/ timeout=60s\nProxyPass /c ws://b/ timeout=1min\n</VirtualHost>\n",
+        ),
+    ]);
+    let (items, out) = timed(t.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let msgs: Vec<(String, String, String)> = items
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().into(),
+                d["code"].as_str().unwrap().into(),
+                d["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let has = |path: &str, code: &str, text: &str| {
+        msgs.iter()
+            .any(|m| m.0 == path && m.1 == code && m.2.contains(text))
+    };
+    assert!(
+        has("etc.conf", "WS306", "outside the scanned tree"),
+        "{msgs:#?}"
+    );
+    assert!(
+        has("escape.conf", "WS306", "outside the scanned tree"),
+        "{msgs:#?}"
+    );
+    assert!(
+        has("eof.conf", "WS305", "at the end of the file"),
+        "{msgs:#?}"
+    );
+    assert!(
+        has("unbalanced.conf", "WS305", "is not closed"),
+        "{msgs:#?}"
+    );
+    assert!(
+        has(
+            "numbers.conf",
+            "WS305",
+            "`99999999999999999999` is not a number"
+        ),
+        "{msgs:#?}"
+    );
+    assert!(
+        has("numbers.conf", "WS305", "`-1` is not a number"),
+        "{msgs:#?}"
+    );
+    assert!(
+        has("numbers.conf", "WS305", "`60s` is read by httpd as 60 s"),
+        "{msgs:#?}"
+    );
+    assert!(
+        has("numbers.conf", "WS305", "`1min` is read by httpd as 1 s"),
+        "{msgs:#?}"
+    );
+    assert!(has("numbers.conf", "WS301", "timeout=1min"), "{msgs:#?}");
+}
+
+#[test]
+fn absurd_configuration_values_are_refused_by_key() {
+    for (text, key) in [
+        (
+            "[client]\nheartbeat_max_ms = -1\n",
+            "client.heartbeat_max_ms",
+        ),
+        (
+            "[client]\nheartbeat_max_ms = 1e30\n",
+            "client.heartbeat_max_ms",
+        ),
+        (
+            "[client]\nterminal_close_codes = []\n",
+            "client.terminal_close_codes",
+        ),
+        (
+            "[client]\nterminal_close_codes = [999, 70000]\n",
+            "client.terminal_close_codes",
+        ),
+        ("[server]\nkeepalive_max_s = 0\n", "server.keepalive_max_s"),
+        (
+            "[server]\norg_filter_pattern = \"(a+)+$\\\\\"\n",
+            "server.org_filter_pattern",
+        ),
+        (
+            "[client]\ntoken_pattern = \"x{1000}{1000}{1000}\"\n",
+            "client.token_pattern",
+        ),
+        (
+            "[apache]\nheartbeat_ratio = 0.5\n",
+            "apache.heartbeat_ratio",
+        ),
+        ("[files]\nmax_size = 0\n", "files.max_size"),
+    ] {
+        let t = tree(&[("wslint.toml", text), ("site.conf", BAD_VHOST)]);
+        let out = common::run_in(t.path(), &["--color", "never"]);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let err = common::stderr(&out);
+        assert!(err.contains(key), "{text}: {err}");
+        assert!(err.contains("wslint.toml:"), "{text}: {err}");
+    }
 }

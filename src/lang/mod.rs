@@ -58,7 +58,9 @@ const CONF_DIRS: [&str; 6] = [
 ];
 
 pub fn detect(path: &Path) -> Option<Detected> {
-    let name = path.file_name()?.to_str()?;
+    // A name that is not UTF-8 is still a name: its extension decides.
+    let name = path.file_name()?.to_string_lossy();
+    let name: &str = &name;
     match name {
         "httpd.conf" | "apache2.conf" | ".htaccess" => return Some(Detected::Known(Lang::Apache)),
         _ => {}
@@ -75,8 +77,7 @@ pub fn detect(path: &Path) -> Option<Detected> {
     let in_conf_dir = path
         .parent()
         .and_then(|p| p.file_name())
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| CONF_DIRS.contains(&n));
+        .is_some_and(|n| CONF_DIRS.iter().any(|d| n == *d));
     // Backups and packaging leftovers in those folders are not configuration.
     let leftover = name.ends_with('~')
         || matches!(
@@ -130,12 +131,25 @@ fn words(w: &[&str]) -> AhoCorasick {
 /// Whether a file of `lang` with these bytes can hold anything a rule reads:
 /// a socket, a websocket endpoint, a proxy directive or a suppression.
 pub fn prefilter(lang: Lang, bytes: &[u8]) -> bool {
-    let ac = match lang {
-        Lang::TypeScript | Lang::Tsx => &*CLIENT_WORDS,
-        Lang::Python => &*SERVER_WORDS,
-        Lang::Apache => &*APACHE_WORDS,
-    };
-    ac.is_match(bytes)
+    words_of(lang).is_match(bytes)
+}
+
+fn words_of(lang: Lang) -> &'static AhoCorasick {
+    match lang {
+        Lang::TypeScript | Lang::Tsx => &CLIENT_WORDS,
+        Lang::Python => &SERVER_WORDS,
+        Lang::Apache => &APACHE_WORDS,
+    }
+}
+
+/// [`prefilter`] over a reader, for files too large to hold in memory: the
+/// bytes are searched as they stream past.
+pub fn prefilter_stream(lang: Lang, reader: impl std::io::Read) -> bool {
+    words_of(lang)
+        .try_stream_find_iter(reader)
+        .ok()
+        .and_then(|mut it| it.next())
+        .is_some_and(|m| m.is_ok())
 }
 
 /// Apache directives and sections common enough to recognise a file by.
@@ -190,7 +204,8 @@ const APACHE_NAMES: &[&str] = &[
 pub fn looks_like_apache(text: &str) -> bool {
     let mut apache = 0usize;
     let mut nginx = 0usize;
-    for line in text.lines().take(2_000) {
+    // Lines end in `\n`, `\r\n` or a lone `\r`, as httpd and the parser see them.
+    for line in text.split(['\n', '\r']).take(2_000) {
         let l = line.trim();
         if l.is_empty() || l.starts_with('#') {
             continue;

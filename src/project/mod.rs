@@ -30,6 +30,8 @@ pub struct WalkOptions {
     pub respect_gitignore: bool,
     pub exclude: Gitignore,
     pub threads: usize,
+    /// `files.max_size`: larger files are not read for facts either.
+    pub max_size: u64,
 }
 
 /// What one run knows about the project around the files it checks.
@@ -110,7 +112,7 @@ impl Project {
             .filter(|(_, l)| langs.contains(l))
             .filter(|(p, _)| {
                 std::fs::read(p).is_ok_and(|bytes| {
-                    (bytes.len() as u64) <= crate::MAX_FILE_BYTES && ac.is_match(&bytes)
+                    (bytes.len() as u64) <= self.walk.max_size && ac.is_match(&bytes)
                 })
             })
             .map(|(p, _)| p.clone())
@@ -129,7 +131,7 @@ impl Project {
     /// FIFOs, BOM dropped, invalid UTF-8 replaced). `None` when it cannot
     /// be read or is binary: its facts are then unknown.
     pub fn read(&self, abs: &Path) -> Option<Source> {
-        match crate::read_file(abs, &self.display(abs), None) {
+        match crate::read_file(abs, &self.display(abs), None, self.walk.max_size) {
             crate::ReadOutcome::Text { source, .. } => Some(source),
             _ => None,
         }

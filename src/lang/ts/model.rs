@@ -1594,14 +1594,8 @@ impl<'t> Visitor<'t> for EffectVisitor<'_, '_, '_, 't> {
             if inside_effect || info.parent.is_none() {
                 return None;
             }
-            let name = info.name.or_else(|| {
-                // `const connect = useCallback(...)`: the declarator's name.
-                m.ix.bindings
-                    .iter()
-                    .flat_map(|(n, bs)| bs.iter().map(move |b| (n, b)))
-                    .find(|(_, b)| b.func_node.map(|x| x.id()) == Some(fnode.id()))
-                    .map(|(n, _)| *n)
-            })?;
+            // `const connect = useCallback(...)`: the declarator's name.
+            let name = info.name.or_else(|| m.ix.fn_name(fnode))?;
             let deps = usecallback_deps(m, fnode);
             Some(Via {
                 name: name.to_string(),
