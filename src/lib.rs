@@ -189,15 +189,21 @@ pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>, max_size: u6
     if bytes.len() as u64 > max_size {
         return too_large(path, bytes.len() as u64, filter);
     }
+    decode(&bytes, display, filter)
+}
+
+/// What [`read_file`] makes of a file's bytes: the prefilter (with
+/// `filter`), binary detection, BOM, UTF-16 and UTF-8 decoding.
+pub fn decode(bytes: &[u8], display: &Path, filter: Option<Lang>) -> ReadOutcome {
     let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
     if let Some(lang) = filter
         && !utf16
-        && !lang::prefilter(lang, &bytes)
+        && !lang::prefilter(lang, bytes)
     {
         return ReadOutcome::Irrelevant;
     }
     if utf16 {
-        let text = decode_utf16(&bytes);
+        let text = decode_utf16(bytes);
         if let Some(lang) = filter
             && !lang::prefilter(lang, text.as_bytes())
         {
@@ -211,7 +217,7 @@ pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>, max_size: u6
     if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)]).is_some() {
         return ReadOutcome::Irrelevant;
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let (text, invalid_utf8_at) = match std::str::from_utf8(body) {
         Ok(s) => (s.to_string(), None),
         Err(e) => (
@@ -288,6 +294,16 @@ fn invalid_utf8(source: &Source, at: usize) -> Diagnostic {
 }
 
 fn process(candidate: &Candidate, settings: &Settings, project: &project::Project) -> FileResult {
+    process_with(candidate, settings, project, None)
+}
+
+/// [`process`], with the file's bytes given rather than read (`preloaded`).
+fn process_with(
+    candidate: &Candidate,
+    settings: &Settings,
+    project: &project::Project,
+    preloaded: Option<&[u8]>,
+) -> FileResult {
     if let Some(name) = DEBUG_PANIC.as_ref()
         && candidate.path.file_name() == Some(name.as_os_str())
     {
@@ -298,8 +314,12 @@ fn process(candidate: &Candidate, settings: &Settings, project: &project::Projec
         DetectedOrd::MaybeApache => Lang::Apache,
     };
     let max_size = settings.config.files.max_size;
-    let (source, invalid) = match read_file(&candidate.path, &candidate.path, Some(lang), max_size)
-    {
+    let outcome = match preloaded {
+        Some(bytes) if bytes.len() as u64 > max_size => ReadOutcome::TooLarge(bytes.len() as u64),
+        Some(bytes) => decode(bytes, &candidate.path, Some(lang)),
+        None => read_file(&candidate.path, &candidate.path, Some(lang), max_size),
+    };
+    let (source, invalid) = match outcome {
         ReadOutcome::Text {
             source,
             invalid_utf8_at,
@@ -549,6 +569,70 @@ fn run_in_pool(settings: &Settings) -> Report {
         files_checked,
         errors,
         dependencies_read: project.modules_read(),
+    }
+}
+
+/// Checks one file given as bytes, as [`run`] checks a file on disk: the
+/// same decoding, models, rules and suppressions, with `config`. Nothing
+/// else is read (no import, include or project fact), and a panic is not
+/// caught: for fuzzing, property tests and benchmarks.
+pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
+    let path = PathBuf::from(name);
+    let Some(detected) = lang::detect(&path) else {
+        return Report::default();
+    };
+    // A root that does not exist: nothing outside `bytes` can be read.
+    let root = PathBuf::from("/nonexistent/wslint-in-memory");
+    let selection = RuleSelection::new(&config.rules, None, &[]);
+    let max_size = config.files.max_size;
+    let settings = Settings {
+        config,
+        config_path: None,
+        root: root.clone(),
+        paths: Vec::new(),
+        selection,
+        respect_gitignore: false,
+        force_exclude: false,
+        jobs: 1,
+    };
+    let project = project::Project::new(
+        &root,
+        &[],
+        project::WalkOptions {
+            respect_gitignore: false,
+            exclude: ignore::gitignore::Gitignore::empty(),
+            threads: 1,
+            max_size,
+        },
+    );
+    let candidate = Candidate {
+        path: path.clone(),
+        detected: detected.into(),
+        explicit: true,
+    };
+    let r = process_with(&candidate, &settings, &project, Some(bytes));
+    let mut diagnostics = r.diagnostics;
+    let mut suppressions = BTreeMap::new();
+    if let Some(s) = r.suppressions {
+        suppressions.insert(s.file.path.clone(), s);
+    }
+    let facts = rule::Facts {
+        heartbeat: project::heartbeat::longest(r.heartbeat, &settings.config, None),
+    };
+    if let Some(a) = r.apache {
+        apache_phase(
+            &settings,
+            &project,
+            &facts,
+            &[(root.join(&path), a)],
+            &mut diagnostics,
+        );
+    }
+    Report {
+        diagnostics: finish(diagnostics, suppressions, &settings.selection),
+        files_checked: usize::from(r.checked),
+        errors: Vec::new(),
+        dependencies_read: 0,
     }
 }
 

@@ -1,0 +1,128 @@
+//! Property tests: arbitrary bytes under every file name wslint reads never
+//! panic and always produce a report, and what wslint finds does not depend
+//! on the order or number of threads.
+
+use proptest::prelude::*;
+
+use wslint::settings::Config;
+
+/// Names of every language and dialect wslint reads.
+const NAMES: &[&str] = &[
+    "a.ts",
+    "a.mts",
+    "a.cts",
+    "a.tsx",
+    "a.jsx",
+    "a.js",
+    "a.mjs",
+    "a.cjs",
+    "a.py",
+    "a.pyi",
+    "a.conf",
+    "httpd.conf",
+    ".htaccess",
+    "sites-enabled/default",
+    "a.vhost",
+];
+
+/// Fragments of real code of every language, so that random input reaches
+/// deep into the parsers and models instead of stopping at the prefilter.
+const WORDS: &[&str] = &[
+    "new WebSocket(url)",
+    "ws.send(\"ping\")",
+    "setInterval(",
+    "clearInterval(",
+    "ws.onclose = (e) => {",
+    "if (TERMINAL.has(e.code)) return;",
+    "setTimeout(connect, 1000)",
+    "useEffect(() => {",
+    "}, [token]);",
+    "const HEARTBEAT_MS = 20_000;",
+    "new Set([1000, 4001])",
+    "ws.close(1001)",
+    "import { X } from './x';",
+    "@router.websocket(\"/ws/{id}\")",
+    "async def f(websocket: WebSocket):",
+    "await websocket.accept()",
+    "await asyncio.wait_for(websocket.receive_text(), timeout=T)",
+    "except asyncio.TimeoutError:",
+    "await websocket.close(code=4001)",
+    "org_id",
+    "while True:",
+    "<VirtualHost *:80>",
+    "</VirtualHost>",
+    "ProxyTimeout 30",
+    "ProxyPass /ws ws://b/ timeout=5",
+    "Timeout 300",
+    "<Location /ws>",
+    "</Location>",
+    "Include *.conf",
+    "Define X 5",
+    "${X}",
+    "RewriteRule ^ ws://b/ [P]",
+    "# wslint-ignore WS301",
+    "// wslint-ignore WS101: r",
+    "\\\n",
+    "\"",
+    "'",
+    "`",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    " ",
+    "\u{feff}",
+    "é",
+    "\u{0}",
+];
+
+fn code() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        // Raw bytes, invalid UTF-8 and NULs included.
+        proptest::collection::vec(any::<u8>(), 0..2048),
+        // Sequences of real fragments.
+        proptest::collection::vec(proptest::sample::select(WORDS), 0..120)
+            .prop_map(|w| w.concat().into_bytes()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_bytes_under_any_name_give_a_report(name in proptest::sample::select(NAMES), bytes in code()) {
+        let report = wslint::check_in_memory(name, &bytes, Config::default());
+        // Every diagnostic is in the file, within its text.
+        for d in &report.diagnostics {
+            prop_assert!(d.span.end <= d.file.text.len());
+            prop_assert!(d.start().line >= 1);
+        }
+        // Rendering never fails either.
+        for format in [
+            wslint::render::Format::Human,
+            wslint::render::Format::Concise,
+            wslint::render::Format::Json,
+            wslint::render::Format::Sarif,
+            wslint::render::Format::Github,
+        ] {
+            let _ = wslint::render::render(format, &report, wslint::render::RenderOptions { color: false, quiet: false });
+        }
+    }
+
+    #[test]
+    fn any_configuration_text_is_accepted_or_refused_with_a_place(text in ".{0,300}") {
+        if let Err(problems) = wslint::settings::parse(&text, false, std::path::Path::new("/p")) {
+            prop_assert!(!problems.is_empty());
+            for p in problems {
+                prop_assert!(p.span.end <= text.len());
+                prop_assert!(!p.message.is_empty());
+            }
+        }
+    }
+}
