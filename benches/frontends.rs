@@ -1,0 +1,171 @@
+//! Per-file cost of each front end on large, socket-heavy files: read from
+//! bytes, prefilter, decode, parse, model, every rule, suppressions.
+//!
+//! `cargo bench` (results in target/criterion/). The inputs are generated
+//! here, deterministically; BENCHMARKS.md records the numbers.
+
+use std::fmt::Write as _;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+use wslint::settings::Config;
+
+const MB: usize = 1_000_000;
+
+/// A TSX module of about `size` bytes: React hooks with sockets,
+/// heartbeats, terminal sets and effects, plus components between them
+/// (without JSX when `jsx` is false, for the TypeScript grammar).
+fn socket_heavy(size: usize, jsx: bool) -> String {
+    let mut s = String::from("import { useEffect, useRef, useState } from \"react\";\n\n");
+    let mut i = 0;
+    while s.len() < size {
+        i += 1;
+        let _ = write!(
+            s,
+            r#"const HEARTBEAT_{i} = {hb}_000;
+const TERMINAL_{i} = new Set([1000, 4001, 4003, 4004{extra}]);
+
+export function useFeed{i}(accessToken: string | null, onDenied: (c: number) => void) {{
+  const wsRef = useRef<WebSocket | null>(null);
+  const beat = useRef<ReturnType<typeof setInterval> | null>(null);
+  const [last, setLast] = useState<string | null>(null);
+  useEffect(() => {{
+    if (!accessToken) return;
+    const connect = () => {{
+      const ws = new WebSocket(`/ws/feed/{i}?token=${{accessToken}}`);
+      wsRef.current = ws;
+      ws.onopen = () => {{
+        beat.current = setInterval(() => ws.send("ping"), HEARTBEAT_{i});
+      }};
+      ws.onmessage = (e) => setLast(String(e.data));
+      ws.onclose = (event) => {{
+        if (beat.current) clearInterval(beat.current);
+        if (TERMINAL_{i}.has(event.code)) {{
+          if (event.code !== 1000) onDenied(event.code);
+          return;
+        }}
+        setTimeout(connect, 1_000 * {i});
+      }};
+    }};
+    connect();
+    return () => wsRef.current?.close(1000);
+  }}, [{deps}]);
+  return last;
+}}
+
+{panel}
+"#,
+            hb = 15 + i % 15,
+            extra = if i % 3 == 0 { "" } else { ", 4403" },
+            deps = if i % 4 == 0 { "" } else { "accessToken" },
+            panel = if jsx {
+                format!(
+                    "export function Panel{i}({{ items }}: {{ items: string[] }}) {{\n  return (\n    <ul>\n      {{items.map((x) => (\n        <li key={{x}}>{{x.toUpperCase()}}</li>\n      ))}}\n    </ul>\n  );\n}}\n"
+                )
+            } else {
+                format!(
+                    "export function panel{i}(items: string[]): string {{\n  return items.map((x) => `<li>${{x.toUpperCase()}}</li>`).join(\"\");\n}}\n"
+                )
+            },
+        );
+    }
+    s
+}
+
+/// A Python module of about `size` bytes: FastAPI websocket endpoints with
+/// keepalive loops, dependencies and HTTP routes.
+fn endpoint_heavy_python(size: usize) -> String {
+    let mut s = String::from(
+        "import asyncio\n\nfrom fastapi import APIRouter, Depends, WebSocket, WebSocketDisconnect\n\nrouter = APIRouter(prefix=\"/ws\")\nIDLE = 20\n\n",
+    );
+    let mut i = 0;
+    while s.len() < size {
+        i += 1;
+        let _ = write!(
+            s,
+            r#"
+async def org_of_{i}(websocket: WebSocket) -> str:
+    return websocket.query_params.get("org_id", "")
+
+
+@router.websocket("/feed{i}/{{item_id}}")
+async def feed_{i}(websocket: WebSocket, item_id: str, org_id: str = Depends(org_of_{i})):
+    if not item_id:
+        await websocket.accept()
+        await websocket.close(code=4004)
+        return
+    await websocket.accept()
+    try:
+        while True:
+            try:
+                msg = await asyncio.wait_for(websocket.receive_text(), timeout=IDLE{extra})
+                if msg == "ping":
+                    await websocket.send_json({{"type": "pong"}})
+            except asyncio.TimeoutError:
+                await websocket.send_json({{"type": "keepalive"}})
+    except WebSocketDisconnect:
+        return
+
+
+@router.websocket("/feed{i}")
+async def feed_list_{i}(websocket: WebSocket):
+    await websocket.accept()
+    while True:
+        await websocket.receive_text()
+"#,
+            extra = if i % 2 == 0 { "" } else { " + 10" },
+        );
+    }
+    s
+}
+
+/// An Apache configuration of about `size` bytes: many vhosts with
+/// websocket routes, sections and comments.
+fn vhost_heavy_apache(size: usize) -> String {
+    let mut s = String::from("Timeout 300\n");
+    let mut i = 0;
+    while s.len() < size {
+        i += 1;
+        let _ = write!(
+            s,
+            "# site {i}\n<VirtualHost *:443>\n    ServerName s{i}.example.com\n    ProxyTimeout {t}\n    <IfModule mod_proxy_wstunnel.c>\n        ProxyPass /ws/ ws://10.0.{a}.{b}:8000/ws/ \\\n            timeout={t2}\n    </IfModule>\n    <Location /api/>\n        ProxyPass http://10.0.{a}.{b}:8000/api/\n    </Location>\n    RewriteEngine on\n    RewriteRule ^/live/(.*) \"wss://10.0.{a}.{b}:9443/$1\" [P,L]\n</VirtualHost>\n",
+            t = 30 + i % 90,
+            t2 = 40 + i % 60,
+            a = i / 250 % 250,
+            b = i % 250,
+        );
+    }
+    s
+}
+
+fn bench(c: &mut Criterion) {
+    let config = Config::default();
+    let cases = [
+        ("tsx_1mb_socket_heavy", "feed.tsx", socket_heavy(MB, true)),
+        ("ts_1mb_socket_heavy", "feed.ts", socket_heavy(MB, false)),
+        (
+            "python_1mb_endpoints",
+            "feeds.py",
+            endpoint_heavy_python(MB),
+        ),
+        ("apache_1mb_vhosts", "sites.conf", vhost_heavy_apache(MB)),
+    ];
+    let mut group = c.benchmark_group("per_file");
+    group.sample_size(10);
+    for (id, name, text) in &cases {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(*id, |b| {
+            b.iter(|| wslint::check_in_memory(name, text.as_bytes(), config.clone()))
+        });
+    }
+    // The floor every irrelevant file pays: the prefilter on 1 MB.
+    let plain = "export const value = compute(input);\n".repeat(MB / 37);
+    group.throughput(Throughput::Bytes(plain.len() as u64));
+    group.bench_function("prefilter_1mb_irrelevant", |b| {
+        b.iter(|| wslint::check_in_memory("plain.ts", plain.as_bytes(), config.clone()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
