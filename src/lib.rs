@@ -226,7 +226,12 @@ fn invalid_utf8(source: &Source, at: usize) -> Diagnostic {
     d
 }
 
-fn process(candidate: &Candidate, settings: &Settings, project: &project::Project) -> FileResult {
+fn process(
+    candidate: &Candidate,
+    settings: &Settings,
+    project: &project::Project,
+    checked: &project::ts::CheckedFiles<'_>,
+) -> FileResult {
     if let Some(name) = DEBUG_PANIC.as_ref()
         && candidate.path.file_name() == Some(name.as_os_str())
     {
@@ -265,9 +270,10 @@ fn process(candidate: &Candidate, settings: &Settings, project: &project::Projec
             result.apache = Some(Arc::new(lang::apache::parse::parse(source)));
         }
         Lang::TypeScript | Lang::Tsx => {
-            // Imported values resolve through the project (issue 5 wires it).
-            let _ = project;
-            if let Some(model) = lang::ts::build(&source, lang) {
+            // Imported values resolve through the project.
+            let abs = std::fs::canonicalize(&candidate.path)
+                .unwrap_or_else(|_| absolute(&candidate.path));
+            if let Some(model) = project::ts::build(project, checked, &abs, &source, lang) {
                 run_rules(settings, &model, &mut result.diagnostics, |c| match c {
                     Check::Client(f) => Some(f),
                     _ => None,
@@ -351,14 +357,17 @@ fn run_in_pool(settings: &Settings) -> Report {
             threads: settings.jobs,
         },
     );
+    let checked = project::ts::CheckedFiles::new(&walk.candidates);
     let results: Vec<FileResult> = walk
         .candidates
         .par_iter()
         .map(|c| {
-            guarded(&c.path, || process(c, settings, &project)).unwrap_or_else(|d| FileResult {
-                diagnostics: vec![*d],
-                panicked: true,
-                ..FileResult::default()
+            guarded(&c.path, || process(c, settings, &project, &checked)).unwrap_or_else(|d| {
+                FileResult {
+                    diagnostics: vec![*d],
+                    panicked: true,
+                    ..FileResult::default()
+                }
             })
         })
         .collect();

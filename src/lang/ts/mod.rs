@@ -8,10 +8,10 @@
 //! exported constants. Rules apply the configuration to it.
 
 mod flow;
-mod index;
+pub(crate) mod index;
 mod model;
 pub mod names;
-mod scope;
+pub(crate) mod scope;
 
 use std::cell::RefCell;
 
@@ -19,10 +19,12 @@ use tree_sitter::{Parser, Tree};
 
 use crate::lang::Lang;
 use crate::source::{Source, Span};
-use crate::values::Resolved;
+use crate::values::{Origin, Resolved};
 
 pub use flow::{CmpOp, Cond, Guard, Reading, Tri, path};
 pub use scope::{ImportResolver, NoImports};
+
+use index::Index;
 
 /// What the client rules read about one module.
 #[derive(Debug)]
@@ -226,6 +228,20 @@ pub struct CodeSet {
     pub by_name: bool,
     /// Tested against a close code somewhere in the module.
     pub tested: bool,
+    /// The set's value is defined in another module (imported, directly or
+    /// through re-exports); `name_span` is then where this module names it.
+    pub defined_elsewhere: Option<DefinedElsewhere>,
+}
+
+/// A value this module reads from another module.
+#[derive(Clone, Debug)]
+pub struct DefinedElsewhere {
+    /// Its definition there.
+    pub origin: Origin,
+    /// The run checks that module with the client rules too (it is among
+    /// the files checked and passes the prefilter), so what that module
+    /// reports about its own definitions is reported there.
+    pub checked: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -308,45 +324,49 @@ impl ClientModel {
     /// Whether the module is a test, a mock or a fake (by its path): its
     /// sockets are short-lived by design, and the client rules skip it.
     pub fn is_test_module(&self) -> bool {
-        let path = self
-            .source
-            .path
-            .to_string_lossy()
-            .replace('\\', "/")
-            .to_ascii_lowercase();
-        let mut segments = path.split('/').peekable();
-        let mut file = "";
-        let mut in_test_dir = false;
-        while let Some(seg) = segments.next() {
-            if segments.peek().is_none() {
-                file = seg;
-            } else if matches!(
-                seg,
-                "test"
-                    | "tests"
-                    | "__tests__"
-                    | "__mocks__"
-                    | "mocks"
-                    | "spec"
-                    | "e2e"
-                    | "cypress"
-                    | "playwright"
-                    | "testing"
-                    | "test-utils"
-            ) {
-                in_test_dir = true;
-            }
-        }
-        let stem = file.split('.').next().unwrap_or(file);
-        in_test_dir
-            || [".test.", ".spec.", ".stories.", ".e2e."]
-                .iter()
-                .any(|m| file.contains(m))
-            || stem.starts_with("fake")
-            || stem.starts_with("mock")
-            || stem.ends_with("mock")
-            || stem.ends_with("fake")
+        is_test_path(&self.source.path)
     }
+}
+
+/// Whether a module is a test, a mock or a fake by its path (`*.test.*`,
+/// `__tests__/`, `__mocks__/`, `e2e/`, `fake*`/`mock*` files).
+pub fn is_test_path(path: &std::path::Path) -> bool {
+    let path = path
+        .to_string_lossy()
+        .replace('\\', "/")
+        .to_ascii_lowercase();
+    let mut segments = path.split('/').peekable();
+    let mut file = "";
+    let mut in_test_dir = false;
+    while let Some(seg) = segments.next() {
+        if segments.peek().is_none() {
+            file = seg;
+        } else if matches!(
+            seg,
+            "test"
+                | "tests"
+                | "__tests__"
+                | "__mocks__"
+                | "mocks"
+                | "spec"
+                | "e2e"
+                | "cypress"
+                | "playwright"
+                | "testing"
+                | "test-utils"
+        ) {
+            in_test_dir = true;
+        }
+    }
+    let stem = file.split('.').next().unwrap_or(file);
+    in_test_dir
+        || [".test.", ".spec.", ".stories.", ".e2e."]
+            .iter()
+            .any(|m| file.contains(m))
+        || stem.starts_with("fake")
+        || stem.starts_with("mock")
+        || stem.ends_with("mock")
+        || stem.ends_with("fake")
 }
 
 thread_local! {
@@ -384,7 +404,20 @@ pub fn build_with(
 ) -> Option<ClientModel> {
     let text: &str = &source.text;
     let tree = parse(text, lang)?;
-    let model = model::build(source, lang, &tree, imports);
+    let ix = Index::build(&tree, text);
+    build_indexed(source, lang, &ix, imports)
+}
+
+/// [`build_with`] from a module already parsed and indexed (`ix.src` must
+/// be `source.text`): how a checked module reuses the parse the project
+/// cached when another module imported from it first.
+pub(crate) fn build_indexed(
+    source: &Source,
+    lang: Lang,
+    ix: &Index<'_>,
+    imports: &dyn ImportResolver,
+) -> Option<ClientModel> {
+    let model = model::build(source, lang, ix, imports);
     let empty = model.sockets.is_empty()
         && model.code_sets.is_empty()
         && model.heartbeats.is_empty()

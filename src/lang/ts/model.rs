@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 use crate::lang::Lang;
 use crate::source::{Source, Span};
@@ -13,11 +13,11 @@ use crate::values::{Resolved, Value, member_path};
 use super::flow::{CallGraph, Cond, Descend, Role, SetTable, Visitor, Walk};
 use super::index::{BindKind, FnId, Index, NodeExt, is_function, unwrap, visit_bounded};
 use super::names;
-use super::scope::{ImportResolver, ModuleScope, property};
+use super::scope::{ImportResolver, ModuleScope, NoImports, property};
 use super::{
-    Bound, ClientModel, CloseCall, CloseHandler, CodeCheck, CodeSet, Deps, Effect, Export, Handle,
-    HandlerKind, Heartbeat, HeartbeatKind, Import, IntervalFacts, NameRef, Open, Point, SetRole,
-    SocketKind, SocketSite, Via,
+    Bound, ClientModel, CloseCall, CloseHandler, CodeCheck, CodeSet, DefinedElsewhere, Deps,
+    Effect, Export, Handle, HandlerKind, Heartbeat, HeartbeatKind, Import, IntervalFacts, NameRef,
+    Open, Point, SetRole, SocketKind, SocketSite, Via,
 };
 
 /// react-use-websocket's `DEFAULT_HEARTBEAT.interval` (4.13.0,
@@ -254,7 +254,11 @@ pub(super) fn register_set<'t>(
         }
         "member_expression" => {
             let p = member_path(object, ix.src, &crate::values::TYPESCRIPT).map(|p| p.join("."));
-            let at = resolved.origin.as_ref().map_or(span(object), |o| o.span);
+            let at = resolved
+                .origin
+                .as_ref()
+                .filter(|o| o.file.path == scope.file.path)
+                .map_or(span(object), |o| o.span);
             (p, at, at)
         }
         _ => (None, span(object), span(object)),
@@ -267,6 +271,13 @@ pub(super) fn register_set<'t>(
         .as_deref()
         .is_some_and(|n| names::is_terminal_set_name(base(n)));
     let role = set_role(name.as_deref(), codes.as_deref());
+    let defined_elsewhere = resolved
+        .origin
+        .filter(|o| o.file.path != scope.file.path)
+        .map(|origin| DefinedElsewhere {
+            checked: scope.imports.is_checked(&origin.file),
+            origin,
+        });
     sets.sets.push(CodeSet {
         name,
         name_span,
@@ -275,6 +286,7 @@ pub(super) fn register_set<'t>(
         role,
         by_name,
         tested: true,
+        defined_elsewhere,
     });
     sets.sets.len() - 1
 }
@@ -303,21 +315,21 @@ fn set_role(name: Option<&str>, codes: Option<&[f64]>) -> SetRole {
     }
 }
 
+/// Builds the model from a module's index (`ix.src` holds `source.text`).
 pub(super) fn build(
     source: &Source,
     lang: Lang,
-    tree: &Tree,
+    ix: &Index<'_>,
     imports: &dyn ImportResolver,
 ) -> ClientModel {
-    let src: &str = &source.text;
-    let ix = Index::build(tree, src);
+    let src: &str = ix.src;
     let scope = ModuleScope {
-        ix: &ix,
+        ix,
         file: source,
         imports,
     };
     let mut m = Module {
-        ix: &ix,
+        ix,
         scope: &scope,
         sites: Vec::new(),
         socket_paths: HashSet::new(),
@@ -329,9 +341,9 @@ pub(super) fn build(
             .iter()
             .any(|i| matches!(i.module.as_str(), "ws" | "isomorphic-ws"))
             || server_side(src),
-        copies: copies(&ix),
+        copies: copies(ix),
         site_by_binding: HashMap::new(),
-        graph: CallGraph::build(&ix),
+        graph: CallGraph::build(ix),
     };
     find_sites(&mut m);
     alias_sockets(&mut m);
@@ -364,6 +376,13 @@ pub(super) fn build(
 
     let reconnects = close_handlers.iter().any(|h| !h.reconnects.is_empty());
     let heartbeat_elsewhere = unseen_open || heartbeat_elsewhere(&m);
+    // As far as this module knows: other modules are read only for values
+    // a rule needs.
+    let own = ModuleScope {
+        ix,
+        file: source,
+        imports: &NoImports,
+    };
     let exports = ix
         .exports
         .iter()
@@ -374,7 +393,7 @@ pub(super) fn build(
                 .iter()
                 .find(|b| ix.fn_at(b.name_node.start_byte()).is_none())?;
             let value = match b.value {
-                Some(v) if ix.is_constant(b) && b.kind != BindKind::Function => scope.value(v),
+                Some(v) if ix.is_constant(b) && b.kind != BindKind::Function => own.value(v),
                 _ => Resolved::unknown(),
             };
             Some(Export {
@@ -1885,6 +1904,7 @@ fn named_and_tested_sets(m: &Module<'_, '_, '_>, sets: &mut SetTable) {
                 role: SetRole::Terminal,
                 by_name: true,
                 tested: false,
+                defined_elsewhere: None,
             });
         }
     }
