@@ -8,7 +8,7 @@ use tree_sitter::Node;
 
 use crate::lang::Lang;
 use crate::source::{Source, Span};
-use crate::values::{Resolved, Value, member_path};
+use crate::values::{Resolved, Scope, Value, member_path};
 
 use super::flow::{CallGraph, Cond, Descend, Role, SetTable, Visitor, Walk};
 use super::index::{BindKind, FnId, Index, NodeExt, is_function, unwrap, visit_bounded};
@@ -1240,14 +1240,34 @@ fn heartbeats(
         let Some(o) = s.options else {
             continue;
         };
-        // Options wslint cannot see into may well set a heartbeat.
+        // Options wslint cannot see into may well set a heartbeat; read
+        // through their names when they come from another module.
+        let through = |holder: Node<'_>, out: &mut Vec<Heartbeat>| match heartbeat_through(
+            m,
+            holder,
+            &["heartbeat"],
+            None,
+        ) {
+            Through::On(h) => out.push(h.at(s.node, s.head)),
+            Through::Off => {}
+            Through::Unknown => out.push(unknown(o)),
+        };
         let Some(opts) = options_object(m, o) else {
-            out.push(unknown(o));
+            through(o, &mut out);
             continue;
         };
         let Some(p) = property(opts, "heartbeat", ix.src) else {
-            if has_spread(opts) {
-                out.push(unknown(o));
+            // The last spread is what sets it, if anything does.
+            let mut c = opts.walk();
+            let last_spread = opts
+                .named_children(&mut c)
+                .filter(|n| n.kind() == "spread_element")
+                .last();
+            if let Some(sp) = last_spread {
+                match sp.named_child(0) {
+                    Some(arg) => through(arg, &mut out),
+                    None => out.push(unknown(o)),
+                }
             }
             continue;
         };
@@ -1293,7 +1313,13 @@ fn heartbeats(
                             span(p),
                         ),
                     },
-                    None => (Resolved::unknown(), m.text(v).to_string(), false, span(p)),
+                    None => match heartbeat_through(m, v, &[], Some(&resolved)) {
+                        Through::On(h) => {
+                            out.push(h.at(s.node, s.head));
+                            continue;
+                        }
+                        _ => (Resolved::unknown(), m.text(v).to_string(), false, span(p)),
+                    },
                 }
             }
         };
@@ -1309,10 +1335,85 @@ fn heartbeats(
     out
 }
 
-fn has_spread(obj: Node<'_>) -> bool {
-    let mut c = obj.walk();
-    obj.named_children(&mut c)
-        .any(|n| n.kind() == "spread_element")
+/// react-use-websocket's `heartbeat` where this module cannot see the
+/// object that holds it (an imported options object, a spread of one, an
+/// imported heartbeat object), read through its name.
+enum Through {
+    On(Found),
+    /// `heartbeat: false`.
+    Off,
+    Unknown,
+}
+
+/// A heartbeat found through a name, before it is tied to its call.
+struct Found {
+    span: Span,
+    period: Resolved,
+    written: String,
+    default_interval: bool,
+}
+
+impl Found {
+    fn at(self, call: Node<'_>, head: Span) -> Heartbeat {
+        Heartbeat {
+            span: self.span,
+            call: span(call),
+            callee: head,
+            period: self.period,
+            written: self.written,
+            kind: HeartbeatKind::Library {
+                default_interval: self.default_interval,
+            },
+        }
+    }
+}
+
+/// Reads `holder.<keys>` (the heartbeat, `heartbeat: true` or an object)
+/// and `holder.<keys>.interval`; `value` is the heartbeat's value when
+/// `keys` is empty (already evaluated).
+fn heartbeat_through(
+    m: &Module<'_, '_, '_>,
+    holder: Node<'_>,
+    keys: &[&str],
+    value: Option<&Resolved>,
+) -> Through {
+    let holder = unwrap(holder);
+    let Some(path) = member_path(holder, m.ix.src, &crate::values::TYPESCRIPT) else {
+        return Through::Unknown;
+    };
+    let mut full: Vec<&str> = path.iter().map(String::as_str).collect();
+    full.extend_from_slice(keys);
+    let hb = match value {
+        Some(v) => v.clone(),
+        None if full.len() > 1 => m.scope.member(&full, holder, 0),
+        None => m.scope.value(holder),
+    };
+    let written = m.text(holder).to_string();
+    match hb.value {
+        Value::Bool(false) => return Through::Off,
+        Value::Bool(true) => {
+            let mut period = Resolved::of(Value::Number(RUW_DEFAULT_HEARTBEAT_MS));
+            period.origin = hb.origin;
+            return Through::On(Found {
+                span: span(holder),
+                period,
+                written,
+                default_interval: true,
+            });
+        }
+        _ => {}
+    }
+    full.push("interval");
+    let period = m.scope.member(&full, holder, 0);
+    if period.number().is_some() {
+        return Through::On(Found {
+            span: span(holder),
+            period,
+            written,
+            default_interval: false,
+        });
+    }
+    Through::Unknown
 }
 
 /// Where a `setInterval` handle goes, with the keys of the paths it is
