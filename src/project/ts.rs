@@ -411,6 +411,22 @@ mod tests {
                 Some(("timing.ts".into(), "30 * S".into()))
             )]
         );
+        // What WS303 reads: the period, the site here, the origin there.
+        let project = new_project(&root);
+        let checked = CheckedFiles::new(&[]);
+        let abs = root.join("src/sock.ts");
+        let source = project.read(&abs).unwrap();
+        let model = build(&project, &checked, &abs, &source, Lang::TypeScript).unwrap();
+        let p = model.heartbeat_periods();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].ms, 30_000.0);
+        assert_eq!(&source.text[p[0].site.start..p[0].site.end], "HB");
+        let o = p[0].origin.unwrap();
+        assert_eq!(
+            o.file.path,
+            project.display(&root.join("src/config/timing.ts"))
+        );
+        assert_eq!(o.name, "HB");
     }
 
     fn n(x: f64) -> Value {
