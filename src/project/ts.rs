@@ -673,4 +673,47 @@ mod tests {
             &project.cached::<TsModule>(&config).unwrap()
         ));
     }
+
+    #[test]
+    fn long_chains_end_on_a_small_stack() {
+        let mut files: Vec<(String, String)> = Vec::new();
+        for i in 0..300 {
+            files.push((
+                format!("v{i}.ts"),
+                format!(
+                    "import {{ V as N }} from './v{}';\nexport const V = N + 1;\n",
+                    i + 1
+                ),
+            ));
+            files.push((
+                format!("s{i}.ts"),
+                format!("export * from './s{}';\n", i + 1),
+            ));
+        }
+        files.push(("v300.ts".into(), "export const V = 1;\n".into()));
+        files.push(("s300.ts".into(), "export const S = 50_000;\n".into()));
+        files.push((
+            "sock.ts".into(),
+            "import { V } from './v0';\nimport { S } from './s0';\nimport { S as T } from './s290';\nconst ws = new WebSocket(u);\nsetInterval(() => ws.send('p'), V);\nsetInterval(() => ws.send('q'), S);\nsetInterval(() => ws.send('r'), T);\n".into(),
+        ));
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let (_t, root) = project(&refs);
+        let handle = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || {
+                periods(&root, "sock.ts")
+                    .into_iter()
+                    .map(|p| p.0)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap();
+        // Past the depth limit the value is unknown; ten hops away it is read.
+        assert_eq!(
+            handle.join().expect("no overflow"),
+            [Value::Unknown, Value::Unknown, n(50_000.0)]
+        );
+    }
 }
