@@ -6,9 +6,9 @@
 //! through `as const`, `satisfies` and `Object.freeze`), enum members, and
 //! class fields read through `this`.
 //!
-//! Imported names go to an [`ImportResolver`]; the per-module front end
-//! uses [`NoImports`] (every imported value is unknown). The cross-module
-//! project model plugs in here.
+//! Imported names (and `require(...)`) go to an [`ImportResolver`]:
+//! [`NoImports`] knows no other module (every imported value is unknown);
+//! the project's resolver (`crate::project::ts`) reads the defining module.
 
 use tree_sitter::Node;
 
