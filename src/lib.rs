@@ -293,8 +293,13 @@ fn invalid_utf8(source: &Source, at: usize) -> Diagnostic {
     d
 }
 
-fn process(candidate: &Candidate, settings: &Settings, project: &project::Project) -> FileResult {
-    process_with(candidate, settings, project, None)
+fn process(
+    candidate: &Candidate,
+    settings: &Settings,
+    project: &project::Project,
+    checked: &project::ts::CheckedFiles<'_>,
+) -> FileResult {
+    process_with(candidate, settings, project, checked, None)
 }
 
 /// [`process`], with the file's bytes given rather than read (`preloaded`).
@@ -302,6 +307,7 @@ fn process_with(
     candidate: &Candidate,
     settings: &Settings,
     project: &project::Project,
+    checked: &project::ts::CheckedFiles<'_>,
     preloaded: Option<&[u8]>,
 ) -> FileResult {
     if let Some(name) = DEBUG_PANIC.as_ref()
@@ -354,9 +360,10 @@ fn process_with(
             result.apache = Some(Arc::new(lang::apache::parse::parse(source)));
         }
         Lang::TypeScript | Lang::Tsx => {
-            // Imported values resolve through the project (issue 5 wires it).
-            let _ = project;
-            if let Some(model) = lang::ts::build(&source, lang) {
+            // Imported values resolve through the project.
+            let abs = std::fs::canonicalize(&candidate.path)
+                .unwrap_or_else(|_| absolute(&candidate.path));
+            if let Some(model) = project::ts::build(project, checked, &abs, &source, lang) {
                 run_rules(
                     settings,
                     &rule::NO_FACTS,
@@ -455,14 +462,17 @@ fn run_in_pool(settings: &Settings) -> Report {
             max_size: settings.config.files.max_size,
         },
     );
+    let checked = project::ts::CheckedFiles::new(&walk.candidates);
     let results: Vec<FileResult> = walk
         .candidates
         .par_iter()
         .map(|c| {
-            guarded(&c.path, || process(c, settings, &project)).unwrap_or_else(|d| FileResult {
-                diagnostics: vec![*d],
-                panicked: true,
-                ..FileResult::default()
+            guarded(&c.path, || process(c, settings, &project, &checked)).unwrap_or_else(|d| {
+                FileResult {
+                    diagnostics: vec![*d],
+                    panicked: true,
+                    ..FileResult::default()
+                }
             })
         })
         .collect();
@@ -610,7 +620,8 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         detected: detected.into(),
         explicit: true,
     };
-    let r = process_with(&candidate, &settings, &project, Some(bytes));
+    let checked = project::ts::CheckedFiles::new(std::slice::from_ref(&candidate));
+    let r = process_with(&candidate, &settings, &project, &checked, Some(bytes));
     let mut diagnostics = r.diagnostics;
     let mut suppressions = BTreeMap::new();
     if let Some(s) = r.suppressions {

@@ -9,25 +9,35 @@ use crate::settings::Config;
 use crate::source::{Source, SourceFile, Span};
 
 /// The heartbeat of one module: its fastest sender is what keeps its socket
-/// alive (a slower periodic send beside a ping is not the keepalive).
+/// alive (a slower periodic send beside a ping is not the keepalive; test
+/// and mock modules have none, see [`ClientModel::heartbeat_periods`]).
 pub fn module_heartbeat(model: &ClientModel) -> Option<HeartbeatFact> {
     model
-        .heartbeats
-        .iter()
-        .filter_map(|h| {
-            let ms = h.period.number().filter(|ms| *ms > 0.0)?;
-            let (file, span, name) = match &h.period.origin {
-                Some(o) => (o.file.clone(), o.span, o.name.clone()),
-                None => (model.source.clone(), h.span, h.written.clone()),
+        .heartbeat_periods()
+        .into_iter()
+        .filter(|p| p.ms > 0.0)
+        .min_by(|a, b| a.ms.total_cmp(&b.ms).then(a.site.cmp(&b.site)))
+        .map(|p| {
+            let (file, span, name) = match p.origin {
+                Some(o) => (o.file.clone(), o.span, format!("`{}`", o.name)),
+                None if p.library_default => (
+                    model.source.clone(),
+                    p.site,
+                    "react-use-websocket's default".to_string(),
+                ),
+                None => (
+                    model.source.clone(),
+                    p.site,
+                    "the interval's delay".to_string(),
+                ),
             };
-            Some(HeartbeatFact {
-                ms,
+            HeartbeatFact {
+                ms: p.ms,
                 file,
                 span,
-                name: format!("`{name}`"),
-            })
+                name,
+            }
         })
-        .min_by(|a, b| a.ms.total_cmp(&b.ms))
 }
 
 /// The longest of `found` (in path order on ties, so the result does not

@@ -9,6 +9,7 @@
 
 pub mod heartbeat;
 pub mod resolve;
+pub mod ts;
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -156,6 +157,17 @@ impl Project {
             parse(source).map(|t| Arc::new(t) as Arc<dyn Any + Send + Sync>)
         });
         value.clone()?.downcast::<T>().ok()
+    }
+
+    /// The module at `abs` if some thread already read and parsed it, without
+    /// reading it: a checked file that another module imported first reuses
+    /// that parse instead of parsing again.
+    pub fn cached<T: Send + Sync + 'static>(&self, abs: &Path) -> Option<Arc<T>> {
+        let slot = {
+            let modules = self.modules.lock().unwrap_or_else(|p| p.into_inner());
+            modules.get(abs)?.clone()
+        };
+        slot.get()?.clone()?.downcast::<T>().ok()
     }
 
     /// How many modules were read as dependencies (for tests of laziness).

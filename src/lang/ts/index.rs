@@ -309,6 +309,15 @@ pub struct ImportRec {
     pub end: usize,
 }
 
+/// A name exported from another module: `export { imported as name } from
+/// 'module'` (`imported` is `*` for `export * as name from`).
+#[derive(Clone, Debug)]
+pub struct ReExport {
+    pub name: String,
+    pub module: String,
+    pub imported: String,
+}
+
 pub struct Index<'t> {
     pub src: &'t str,
     pub tree: &'t Tree,
@@ -330,8 +339,15 @@ pub struct Index<'t> {
     /// `variable_declarator` nodes with a value.
     pub declarators: Vec<Site<'t>>,
     pub imports: Vec<ImportRec>,
-    /// Exported names -> the local name they export.
+    /// Exported names -> the local name they export (`export const X`,
+    /// `export { a as b }`, `export default NAME`, `export default function f`).
     pub exports: Vec<(String, String)>,
+    /// `export default <expression>` when the expression is not a name.
+    pub default_export: Option<Node<'t>>,
+    /// `export { a as b } from './m'`, `export * as ns from './m'`.
+    pub reexports: Vec<ReExport>,
+    /// `export * from './m'`, in source order.
+    pub star_exports: Vec<String>,
     /// Nesting past this depth is not modelled.
     pub truncated: bool,
     /// See [`Self::set_member_of`].
@@ -360,6 +376,9 @@ impl<'t> Index<'t> {
             declarators: Vec::new(),
             imports: Vec::new(),
             exports: Vec::new(),
+            default_export: None,
+            reexports: Vec::new(),
+            star_exports: Vec::new(),
             truncated: false,
             pending_member: None,
         };
@@ -1034,6 +1053,8 @@ impl<'t> Index<'t> {
     }
 
     fn export(&mut self, node: Node<'t>) {
+        let mut c = node.walk();
+        let is_default = node.children(&mut c).any(|n| n.kind() == "default");
         if let Some(decl) = node.f("declaration") {
             let mut c = decl.walk();
             for d in decl.named_children(&mut c) {
@@ -1047,24 +1068,73 @@ impl<'t> Index<'t> {
             }
             if let Some(n) = decl.f("name") {
                 let t = self.text(n).to_string();
-                self.exports.push((t.clone(), t));
+                let exported = if is_default {
+                    "default".into()
+                } else {
+                    t.clone()
+                };
+                self.exports.push((exported, t));
             }
             return;
         }
+        if is_default {
+            // `export default NAME` exports a binding; any other expression
+            // is a value of its own.
+            if let Some(v) = node.f("value") {
+                if unwrap(v).kind() == "identifier" {
+                    self.exports
+                        .push(("default".into(), self.text(unwrap(v)).to_string()));
+                } else {
+                    self.default_export = Some(v);
+                }
+            }
+            return;
+        }
+        let from = node.f("source").and_then(|s| string_content(s, self.src));
         let mut c = node.walk();
+        let mut clause_seen = false;
         for clause in node.named_children(&mut c) {
-            if clause.kind() != "export_clause" {
-                continue;
+            match clause.kind() {
+                "export_clause" => {
+                    clause_seen = true;
+                    let mut c2 = clause.walk();
+                    for spec in clause.named_children(&mut c2) {
+                        let Some(name) = spec.f("name") else {
+                            continue;
+                        };
+                        let alias = spec.f("alias").unwrap_or(name);
+                        let name_text = string_content(name, self.src)
+                            .unwrap_or_else(|| self.text(name).to_string());
+                        let alias_text = string_content(alias, self.src)
+                            .unwrap_or_else(|| self.text(alias).to_string());
+                        match &from {
+                            Some(module) => self.reexports.push(ReExport {
+                                name: alias_text,
+                                module: module.clone(),
+                                imported: name_text,
+                            }),
+                            None => self.exports.push((alias_text, name_text)),
+                        }
+                    }
+                }
+                "namespace_export" => {
+                    clause_seen = true;
+                    if let (Some(ns), Some(module)) = (clause.named_child(0), &from) {
+                        let name = string_content(ns, self.src)
+                            .unwrap_or_else(|| self.text(ns).to_string());
+                        self.reexports.push(ReExport {
+                            name,
+                            module: module.clone(),
+                            imported: "*".into(),
+                        });
+                    }
+                }
+                _ => {}
             }
-            let mut c2 = clause.walk();
-            for spec in clause.named_children(&mut c2) {
-                let Some(name) = spec.f("name") else {
-                    continue;
-                };
-                let alias = spec.f("alias").unwrap_or(name);
-                self.exports
-                    .push((self.text(alias).to_string(), self.text(name).to_string()));
-            }
+        }
+        if !clause_seen && let Some(module) = from {
+            // `export * from './m'`
+            self.star_exports.push(module);
         }
     }
 
@@ -1083,6 +1153,16 @@ impl<'t> Index<'t> {
             at = bs[i].enclosing;
         }
         None
+    }
+
+    /// The module-level binding of `name` (the last one declared).
+    pub fn module_binding(&self, name: &str) -> Option<&Binding<'t>> {
+        let root = self.tree.root_node();
+        self.bindings
+            .get(name)?
+            .iter()
+            .filter(|b| b.scope.0 <= root.start_byte() && b.scope.1 >= root.end_byte())
+            .max_by_key(|b| b.name_node.start_byte())
     }
 
     /// Whether a binding holds one value for its whole life: `const`, or a

@@ -8,10 +8,10 @@
 //! exported constants. Rules apply the configuration to it.
 
 mod flow;
-mod index;
+pub(crate) mod index;
 mod model;
 pub mod names;
-mod scope;
+pub(crate) mod scope;
 
 use std::cell::RefCell;
 
@@ -19,10 +19,12 @@ use tree_sitter::{Parser, Tree};
 
 use crate::lang::Lang;
 use crate::source::{Source, Span};
-use crate::values::Resolved;
+use crate::values::{Origin, Resolved};
 
 pub use flow::{CmpOp, Cond, Guard, Reading, Tri, path};
 pub use scope::{ImportResolver, NoImports};
+
+use index::Index;
 
 /// What the client rules read about one module.
 #[derive(Debug)]
@@ -226,6 +228,20 @@ pub struct CodeSet {
     pub by_name: bool,
     /// Tested against a close code somewhere in the module.
     pub tested: bool,
+    /// The set's value is defined in another module (imported, directly or
+    /// through re-exports); `name_span` is then where this module names it.
+    pub defined_elsewhere: Option<DefinedElsewhere>,
+}
+
+/// A value this module reads from another module.
+#[derive(Clone, Debug)]
+pub struct DefinedElsewhere {
+    /// Its definition there.
+    pub origin: Origin,
+    /// The run checks that module with the client rules too (it is among
+    /// the files checked and passes the prefilter), so what that module
+    /// reports about its own definitions is reported there.
+    pub checked: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -304,49 +320,119 @@ pub struct CloseCall {
     pub node_ws: bool,
 }
 
+/// A heartbeat period that keeps a module's sockets alive, as
+/// [`ClientModel::heartbeat_periods`] gives it.
+#[derive(Clone, Debug)]
+pub struct HeartbeatPeriod<'m> {
+    /// The period in milliseconds.
+    pub ms: f64,
+    /// The heartbeat in this module ([`ClientModel::source`]): the delay
+    /// argument of the timer, or react-use-websocket's `heartbeat` option
+    /// (`heartbeat: true`, the object, or its `interval`).
+    pub site: Span,
+    /// Where the value is written when it comes from a named definition
+    /// (`const HEARTBEAT_MS = 25_000`), possibly in another module: the
+    /// file is `origin.file`, whose path is shown as the run shows paths.
+    /// `None` for a literal at the site and for the library default.
+    pub origin: Option<&'m Origin>,
+    /// react-use-websocket's default period (25 s: `heartbeat: true`, or a
+    /// heartbeat object without `interval`).
+    pub library_default: bool,
+}
+
 impl ClientModel {
     /// Whether the module is a test, a mock or a fake (by its path): its
     /// sockets are short-lived by design, and the client rules skip it.
     pub fn is_test_module(&self) -> bool {
-        let path = self
-            .source
-            .path
-            .to_string_lossy()
-            .replace('\\', "/")
-            .to_ascii_lowercase();
-        let mut segments = path.split('/').peekable();
-        let mut file = "";
-        let mut in_test_dir = false;
-        while let Some(seg) = segments.next() {
-            if segments.peek().is_none() {
-                file = seg;
-            } else if matches!(
-                seg,
-                "test"
-                    | "tests"
-                    | "__tests__"
-                    | "__mocks__"
-                    | "mocks"
-                    | "spec"
-                    | "e2e"
-                    | "cypress"
-                    | "playwright"
-                    | "testing"
-                    | "test-utils"
-            ) {
-                in_test_dir = true;
-            }
-        }
-        let stem = file.split('.').next().unwrap_or(file);
-        in_test_dir
-            || [".test.", ".spec.", ".stories.", ".e2e."]
-                .iter()
-                .any(|m| file.contains(m))
-            || stem.starts_with("fake")
-            || stem.starts_with("mock")
-            || stem.ends_with("mock")
-            || stem.ends_with("fake")
+        is_test_path(&self.source.path)
     }
+
+    /// The heartbeat periods that keep this module's sockets alive, with
+    /// imported constants resolved (when the model was built with the
+    /// project's resolver, as every checked module is): what a rule
+    /// comparing proxy timeouts with the client heartbeat (WS303) reads.
+    ///
+    /// - every react-use-websocket `heartbeat` with a known period, its
+    ///   library default included;
+    /// - of the timers that send on a socket, the shortest known period: a
+    ///   slower periodic send next to a faster ping is not what keeps the
+    ///   socket alive (WS101 reads it the same way).
+    ///
+    /// Periods wslint cannot resolve are left out (never guessed), and a
+    /// test or mock module has none. In source order.
+    pub fn heartbeat_periods(&self) -> Vec<HeartbeatPeriod<'_>> {
+        if self.is_test_module() {
+            return Vec::new();
+        }
+        let shortest_timer = self
+            .heartbeats
+            .iter()
+            .filter(|h| matches!(h.kind, HeartbeatKind::Interval(_)))
+            .filter_map(|h| h.period.number().map(|ms| (ms, h.span)))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        self.heartbeats
+            .iter()
+            .filter_map(|h| {
+                let ms = h.period.number()?;
+                let library_default = match h.kind {
+                    HeartbeatKind::Interval(_) => {
+                        if shortest_timer.is_none_or(|(_, at)| at != h.span) {
+                            return None;
+                        }
+                        false
+                    }
+                    HeartbeatKind::Library { default_interval } => default_interval,
+                };
+                Some(HeartbeatPeriod {
+                    ms,
+                    site: h.span,
+                    origin: h.period.origin.as_ref(),
+                    library_default,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Whether a module is a test, a mock or a fake by its path (`*.test.*`,
+/// `__tests__/`, `__mocks__/`, `e2e/`, `fake*`/`mock*` files).
+pub fn is_test_path(path: &std::path::Path) -> bool {
+    let path = path
+        .to_string_lossy()
+        .replace('\\', "/")
+        .to_ascii_lowercase();
+    let mut segments = path.split('/').peekable();
+    let mut file = "";
+    let mut in_test_dir = false;
+    while let Some(seg) = segments.next() {
+        if segments.peek().is_none() {
+            file = seg;
+        } else if matches!(
+            seg,
+            "test"
+                | "tests"
+                | "__tests__"
+                | "__mocks__"
+                | "mocks"
+                | "spec"
+                | "e2e"
+                | "cypress"
+                | "playwright"
+                | "testing"
+                | "test-utils"
+        ) {
+            in_test_dir = true;
+        }
+    }
+    let stem = file.split('.').next().unwrap_or(file);
+    in_test_dir
+        || [".test.", ".spec.", ".stories.", ".e2e."]
+            .iter()
+            .any(|m| file.contains(m))
+        || stem.starts_with("fake")
+        || stem.starts_with("mock")
+        || stem.ends_with("mock")
+        || stem.ends_with("fake")
 }
 
 thread_local! {
@@ -384,7 +470,20 @@ pub fn build_with(
 ) -> Option<ClientModel> {
     let text: &str = &source.text;
     let tree = parse(text, lang)?;
-    let model = model::build(source, lang, &tree, imports);
+    let ix = Index::build(&tree, text);
+    build_indexed(source, lang, &ix, imports)
+}
+
+/// [`build_with`] from a module already parsed and indexed (`ix.src` must
+/// be `source.text`): how a checked module reuses the parse the project
+/// cached when another module imported from it first.
+pub(crate) fn build_indexed(
+    source: &Source,
+    lang: Lang,
+    ix: &Index<'_>,
+    imports: &dyn ImportResolver,
+) -> Option<ClientModel> {
+    let model = model::build(source, lang, ix, imports);
     let empty = model.sockets.is_empty()
         && model.code_sets.is_empty()
         && model.heartbeats.is_empty()
@@ -516,6 +615,41 @@ mod tests {
         assert_eq!(f.handle, Handle::Kept(vec!["pingRef.current".into()]));
         assert!(f.cleared_on_close);
         assert!(f.per_connection);
+    }
+
+    #[test]
+    fn heartbeat_periods_for_proxy_rules() {
+        let m = model(
+            "p.ts",
+            "const PING = 15_000;\nconst ws = new WebSocket(u);\nsetInterval(() => ws.send('p'), PING);\nsetInterval(() => ws.send('s'), 60_000);\nsetInterval(() => ws.send('x'), later());\n",
+        );
+        let p = m.heartbeat_periods();
+        assert_eq!(p.len(), 1, "the shortest timer only: {p:?}");
+        assert_eq!(p[0].ms, 15_000.0);
+        assert!(!p[0].library_default);
+        let o = p[0].origin.expect("named");
+        assert_eq!(
+            (o.name.as_str(), &m.source.text[o.span.start..o.span.end]),
+            ("PING", "15_000")
+        );
+        assert_eq!(&m.source.text[p[0].site.start..p[0].site.end], "PING");
+
+        let m = model(
+            "r.tsx",
+            "import useWebSocket from 'react-use-websocket';\nexport const useA = (u: string) => useWebSocket(u, { heartbeat: true });\nexport const useB = (u: string) => useWebSocket(u, { heartbeat: { interval: 10_000 } });\n",
+        );
+        let p: Vec<(f64, bool)> = m
+            .heartbeat_periods()
+            .iter()
+            .map(|h| (h.ms, h.library_default))
+            .collect();
+        assert_eq!(p, [(25_000.0, true), (10_000.0, false)]);
+
+        let m = model(
+            "src/__tests__/socket.ts",
+            "const ws = new WebSocket(u);\nsetInterval(() => ws.send('p'), 90_000);\n",
+        );
+        assert!(m.heartbeat_periods().is_empty());
     }
 
     #[test]

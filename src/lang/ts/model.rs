@@ -4,20 +4,20 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 use crate::lang::Lang;
 use crate::source::{Source, Span};
-use crate::values::{Resolved, Value, member_path};
+use crate::values::{Resolved, Scope, Value, member_path};
 
 use super::flow::{CallGraph, Cond, Descend, Role, SetTable, Visitor, Walk};
 use super::index::{BindKind, FnId, Index, NodeExt, is_function, unwrap, visit_bounded};
 use super::names;
-use super::scope::{ImportResolver, ModuleScope, property};
+use super::scope::{ImportResolver, ModuleScope, NoImports, property};
 use super::{
-    Bound, ClientModel, CloseCall, CloseHandler, CodeCheck, CodeSet, Deps, Effect, Export, Handle,
-    HandlerKind, Heartbeat, HeartbeatKind, Import, IntervalFacts, NameRef, Open, Point, SetRole,
-    SocketKind, SocketSite, Via,
+    Bound, ClientModel, CloseCall, CloseHandler, CodeCheck, CodeSet, DefinedElsewhere, Deps,
+    Effect, Export, Handle, HandlerKind, Heartbeat, HeartbeatKind, Import, IntervalFacts, NameRef,
+    Open, Point, SetRole, SocketKind, SocketSite, Via,
 };
 
 /// react-use-websocket's `DEFAULT_HEARTBEAT.interval` (4.13.0,
@@ -254,7 +254,11 @@ pub(super) fn register_set<'t>(
         }
         "member_expression" => {
             let p = member_path(object, ix.src, &crate::values::TYPESCRIPT).map(|p| p.join("."));
-            let at = resolved.origin.as_ref().map_or(span(object), |o| o.span);
+            let at = resolved
+                .origin
+                .as_ref()
+                .filter(|o| o.file.path == scope.file.path)
+                .map_or(span(object), |o| o.span);
             (p, at, at)
         }
         _ => (None, span(object), span(object)),
@@ -267,6 +271,13 @@ pub(super) fn register_set<'t>(
         .as_deref()
         .is_some_and(|n| names::is_terminal_set_name(base(n)));
     let role = set_role(name.as_deref(), codes.as_deref());
+    let defined_elsewhere = resolved
+        .origin
+        .filter(|o| o.file.path != scope.file.path)
+        .map(|origin| DefinedElsewhere {
+            checked: scope.imports.is_checked(&origin.file),
+            origin,
+        });
     sets.sets.push(CodeSet {
         name,
         name_span,
@@ -275,6 +286,7 @@ pub(super) fn register_set<'t>(
         role,
         by_name,
         tested: true,
+        defined_elsewhere,
     });
     sets.sets.len() - 1
 }
@@ -303,21 +315,21 @@ fn set_role(name: Option<&str>, codes: Option<&[f64]>) -> SetRole {
     }
 }
 
+/// Builds the model from a module's index (`ix.src` holds `source.text`).
 pub(super) fn build(
     source: &Source,
     lang: Lang,
-    tree: &Tree,
+    ix: &Index<'_>,
     imports: &dyn ImportResolver,
 ) -> ClientModel {
-    let src: &str = &source.text;
-    let ix = Index::build(tree, src);
+    let src: &str = ix.src;
     let scope = ModuleScope {
-        ix: &ix,
+        ix,
         file: source,
         imports,
     };
     let mut m = Module {
-        ix: &ix,
+        ix,
         scope: &scope,
         sites: Vec::new(),
         socket_paths: HashSet::new(),
@@ -329,9 +341,9 @@ pub(super) fn build(
             .iter()
             .any(|i| matches!(i.module.as_str(), "ws" | "isomorphic-ws"))
             || server_side(src),
-        copies: copies(&ix),
+        copies: copies(ix),
         site_by_binding: HashMap::new(),
-        graph: CallGraph::build(&ix),
+        graph: CallGraph::build(ix),
     };
     find_sites(&mut m);
     alias_sockets(&mut m);
@@ -364,6 +376,13 @@ pub(super) fn build(
 
     let reconnects = close_handlers.iter().any(|h| !h.reconnects.is_empty());
     let heartbeat_elsewhere = unseen_open || heartbeat_elsewhere(&m);
+    // As far as this module knows: other modules are read only for values
+    // a rule needs.
+    let own = ModuleScope {
+        ix,
+        file: source,
+        imports: &NoImports,
+    };
     let exports = ix
         .exports
         .iter()
@@ -374,7 +393,7 @@ pub(super) fn build(
                 .iter()
                 .find(|b| ix.fn_at(b.name_node.start_byte()).is_none())?;
             let value = match b.value {
-                Some(v) if ix.is_constant(b) && b.kind != BindKind::Function => scope.value(v),
+                Some(v) if ix.is_constant(b) && b.kind != BindKind::Function => own.value(v),
                 _ => Resolved::unknown(),
             };
             Some(Export {
@@ -1221,14 +1240,34 @@ fn heartbeats(
         let Some(o) = s.options else {
             continue;
         };
-        // Options wslint cannot see into may well set a heartbeat.
+        // Options wslint cannot see into may well set a heartbeat; read
+        // through their names when they come from another module.
+        let through = |holder: Node<'_>, out: &mut Vec<Heartbeat>| match heartbeat_through(
+            m,
+            holder,
+            &["heartbeat"],
+            None,
+        ) {
+            Through::On(h) => out.push(h.at(s.node, s.head)),
+            Through::Off => {}
+            Through::Unknown => out.push(unknown(o)),
+        };
         let Some(opts) = options_object(m, o) else {
-            out.push(unknown(o));
+            through(o, &mut out);
             continue;
         };
         let Some(p) = property(opts, "heartbeat", ix.src) else {
-            if has_spread(opts) {
-                out.push(unknown(o));
+            // The last spread is what sets it, if anything does.
+            let mut c = opts.walk();
+            let last_spread = opts
+                .named_children(&mut c)
+                .filter(|n| n.kind() == "spread_element")
+                .last();
+            if let Some(sp) = last_spread {
+                match sp.named_child(0) {
+                    Some(arg) => through(arg, &mut out),
+                    None => out.push(unknown(o)),
+                }
             }
             continue;
         };
@@ -1274,7 +1313,13 @@ fn heartbeats(
                             span(p),
                         ),
                     },
-                    None => (Resolved::unknown(), m.text(v).to_string(), false, span(p)),
+                    None => match heartbeat_through(m, v, &[], Some(&resolved)) {
+                        Through::On(h) => {
+                            out.push(h.at(s.node, s.head));
+                            continue;
+                        }
+                        _ => (Resolved::unknown(), m.text(v).to_string(), false, span(p)),
+                    },
                 }
             }
         };
@@ -1290,10 +1335,85 @@ fn heartbeats(
     out
 }
 
-fn has_spread(obj: Node<'_>) -> bool {
-    let mut c = obj.walk();
-    obj.named_children(&mut c)
-        .any(|n| n.kind() == "spread_element")
+/// react-use-websocket's `heartbeat` where this module cannot see the
+/// object that holds it (an imported options object, a spread of one, an
+/// imported heartbeat object), read through its name.
+enum Through {
+    On(Found),
+    /// `heartbeat: false`.
+    Off,
+    Unknown,
+}
+
+/// A heartbeat found through a name, before it is tied to its call.
+struct Found {
+    span: Span,
+    period: Resolved,
+    written: String,
+    default_interval: bool,
+}
+
+impl Found {
+    fn at(self, call: Node<'_>, head: Span) -> Heartbeat {
+        Heartbeat {
+            span: self.span,
+            call: span(call),
+            callee: head,
+            period: self.period,
+            written: self.written,
+            kind: HeartbeatKind::Library {
+                default_interval: self.default_interval,
+            },
+        }
+    }
+}
+
+/// Reads `holder.<keys>` (the heartbeat, `heartbeat: true` or an object)
+/// and `holder.<keys>.interval`; `value` is the heartbeat's value when
+/// `keys` is empty (already evaluated).
+fn heartbeat_through(
+    m: &Module<'_, '_, '_>,
+    holder: Node<'_>,
+    keys: &[&str],
+    value: Option<&Resolved>,
+) -> Through {
+    let holder = unwrap(holder);
+    let Some(path) = member_path(holder, m.ix.src, &crate::values::TYPESCRIPT) else {
+        return Through::Unknown;
+    };
+    let mut full: Vec<&str> = path.iter().map(String::as_str).collect();
+    full.extend_from_slice(keys);
+    let hb = match value {
+        Some(v) => v.clone(),
+        None if full.len() > 1 => m.scope.member(&full, holder, 0),
+        None => m.scope.value(holder),
+    };
+    let written = m.text(holder).to_string();
+    match hb.value {
+        Value::Bool(false) => return Through::Off,
+        Value::Bool(true) => {
+            let mut period = Resolved::of(Value::Number(RUW_DEFAULT_HEARTBEAT_MS));
+            period.origin = hb.origin;
+            return Through::On(Found {
+                span: span(holder),
+                period,
+                written,
+                default_interval: true,
+            });
+        }
+        _ => {}
+    }
+    full.push("interval");
+    let period = m.scope.member(&full, holder, 0);
+    if period.number().is_some() {
+        return Through::On(Found {
+            span: span(holder),
+            period,
+            written,
+            default_interval: false,
+        });
+    }
+    Through::Unknown
 }
 
 /// Where a `setInterval` handle goes, with the keys of the paths it is
@@ -1879,6 +1999,7 @@ fn named_and_tested_sets(m: &Module<'_, '_, '_>, sets: &mut SetTable) {
                 role: SetRole::Terminal,
                 by_name: true,
                 tested: false,
+                defined_elsewhere: None,
             });
         }
     }

@@ -6,16 +6,16 @@
 //! through `as const`, `satisfies` and `Object.freeze`), enum members, and
 //! class fields read through `this`.
 //!
-//! Imported names go to an [`ImportResolver`]; the per-module front end
-//! uses [`NoImports`] (every imported value is unknown). The cross-module
-//! project model plugs in here.
+//! Imported names (and `require(...)`) go to an [`ImportResolver`]:
+//! [`NoImports`] knows no other module (every imported value is unknown);
+//! the project's resolver (`crate::project::ts`) reads the defining module.
 
 use tree_sitter::Node;
 
 use crate::source::{Source, Span};
 use crate::values::{self, Origin, Resolved, Scope, Value};
 
-use super::index::{BindKind, Binding, Index, NodeExt, key_text, unwrap};
+use super::index::{BindKind, Binding, Index, NodeExt, key_text, string_content, unwrap};
 
 /// Resolves a value imported from another module.
 pub trait ImportResolver {
@@ -23,6 +23,12 @@ pub trait ImportResolver {
     /// for a default import, `*` for a namespace, whose first path element
     /// is then the exported name).
     fn resolve(&self, module: &str, imported: &str, path: &[&str], depth: u32) -> Resolved;
+
+    /// Whether this run checks `file` (a module a resolved value came from)
+    /// with the client rules as well.
+    fn is_checked(&self, _file: &Source) -> bool {
+        false
+    }
 }
 
 /// Knows no other module: imported values are unknown.
@@ -48,8 +54,15 @@ impl<'t> ModuleScope<'_, 't> {
 
     fn eval_at(&self, node: Node<'_>, name: &str, depth: u32) -> Resolved {
         let mut r = values::eval(node, self.ix.src, &values::TYPESCRIPT, self, depth + 1);
-        if r.is_known() {
-            // The outermost named definition is the one to show.
+        // The outermost named definition is the one to show, unless this
+        // one only names a value defined in another module (`const HB =
+        // imported.HB`): the label goes where the value is written.
+        let aliased_elsewhere = r
+            .origin
+            .as_ref()
+            .is_some_and(|o| o.file.path != self.file.path)
+            && matches!(unwrap(node).kind(), "identifier" | "member_expression");
+        if r.is_known() && !aliased_elsewhere {
             r.origin = Some(Origin {
                 file: self.file.clone(),
                 span: Span::new(node.start_byte(), node.end_byte()),
@@ -57,6 +70,46 @@ impl<'t> ModuleScope<'_, 't> {
             });
         }
         r
+    }
+
+    /// The value of module-level binding `local`, or of `path` inside it:
+    /// what this module exports under that name. `None` when the module
+    /// has no such binding.
+    pub fn exported(&self, local: &str, path: &[&str], depth: u32) -> Option<Resolved> {
+        let b = self.ix.module_binding(local)?;
+        let mut name = local.to_string();
+        for p in path {
+            name.push('.');
+            name.push_str(p);
+        }
+        Some(self.binding_value(b, &name, path, depth))
+    }
+
+    /// The value of expression `node` of this module, or of `path` inside
+    /// it (`export default { ... }`, `module.exports = { ... }`), shown as
+    /// `name`.
+    pub fn value_at(&self, node: Node<'_>, path: &[&str], name: &str, depth: u32) -> Resolved {
+        if depth > values::MAX_DEPTH {
+            return Resolved::unknown();
+        }
+        let walked = self.walk_path(node, path, depth + 1);
+        self.walked_value(walked, name, depth)
+    }
+
+    /// The value where [`Self::walk_path`] ended.
+    fn walked_value(&self, walked: Walked<'_>, name: &str, depth: u32) -> Resolved {
+        match walked {
+            Walked::Node(n) => self.eval_at(n, name, depth),
+            Walked::Import {
+                module,
+                imported,
+                keys,
+            } => {
+                let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                self.imports.resolve(&module, &imported, &keys, depth + 1)
+            }
+            Walked::Missing => Resolved::unknown(),
+        }
     }
 
     fn binding_value(&self, b: &Binding<'t>, name: &str, rest: &[&str], depth: u32) -> Resolved {
@@ -83,8 +136,13 @@ impl<'t> ModuleScope<'_, 't> {
                 if let Some((source, keys)) = &b.destructured {
                     let mut full: Vec<&str> = keys.clone();
                     full.extend_from_slice(rest);
-                    if let Some(v) = self.object_path(*source, &full, depth + 1) {
-                        return self.eval_at(v, name, depth);
+                    // `const { hb = 1 } = imported`: the other module's
+                    // value when it is known, else the default.
+                    let walked = self.walk_path(*source, &full, depth + 1);
+                    let found_here = matches!(walked, Walked::Node(_));
+                    let r = self.walked_value(walked, name, depth);
+                    if found_here || r.is_known() {
+                        return r;
                     }
                     if !self.object_lacks(*source, keys, depth + 1) {
                         return Resolved::unknown();
@@ -93,13 +151,7 @@ impl<'t> ModuleScope<'_, 't> {
                 let Some(v) = b.value else {
                     return Resolved::unknown();
                 };
-                if rest.is_empty() {
-                    return self.eval_at(v, name, depth);
-                }
-                match self.object_path(v, rest, depth + 1) {
-                    Some(n) => self.eval_at(n, name, depth),
-                    None => Resolved::unknown(),
-                }
+                self.value_at(v, rest, name, depth)
             }
         }
     }
@@ -171,32 +223,141 @@ impl<'t> ModuleScope<'_, 't> {
     where
         't: 'n,
     {
+        match self.walk_path(node, keys, depth) {
+            Walked::Node(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Follows `keys` into the object `node` evaluates to, through constant
+    /// bindings and member paths of this module (`const WS = CONFIG.ws`), up
+    /// to a name imported from another module.
+    fn walk_path<'n>(&self, node: Node<'n>, keys: &[&str], depth: u32) -> Walked<'n>
+    where
+        't: 'n,
+    {
+        let mut keys: Vec<&str> = keys.to_vec();
         let mut cur = node;
         let mut i = 0;
         let mut steps = 0;
-        while i < keys.len() {
+        loop {
             steps += 1;
             if steps > 64 || depth > values::MAX_DEPTH {
-                return None;
+                return Walked::Missing;
             }
-            cur = unwrap_value(cur, self.ix.src);
-            match cur.kind() {
+            let imported =
+                |module: String, imported: String, at: usize, keys: &[&str]| Walked::Import {
+                    module,
+                    imported,
+                    keys: keys[at..].iter().map(|k| k.to_string()).collect(),
+                };
+            if i < keys.len() {
+                cur = unwrap_value(cur, self.ix.src);
+            } else if cur.kind() != "shorthand_property_identifier"
+                && !member_of_require(cur, self.ix.src)
+            {
+                // The evaluator reads names and members at the end itself.
+                return Walked::Node(cur);
+            }
+            if let Some(module) = required_module(cur, self.ix.src) {
+                return imported(module, "*".into(), i, &keys);
+            }
+            match unwrap(cur).kind() {
                 "object" => {
-                    cur = object_member(cur, keys[i], self.ix.src)?;
+                    let Some(m) = object_member(cur, keys[i], self.ix.src) else {
+                        return Walked::Missing;
+                    };
+                    cur = m;
                     i += 1;
                 }
-                "identifier" => {
-                    let b = self.ix.lookup(self.ix.text(cur), cur.start_byte())?;
+                // `{ HB }` holds the value of the name HB.
+                "identifier" | "shorthand_property_identifier" => {
+                    let Some(b) = self.ix.lookup(self.ix.text(cur), cur.start_byte()) else {
+                        return Walked::Missing;
+                    };
                     if !self.ix.is_constant(b) || self.ix.mutated.contains(self.ix.text(cur)) {
-                        return None;
+                        return Walked::Missing;
                     }
-                    cur = b.value?;
+                    if let Some((module, name)) = &b.import {
+                        return imported(module.clone(), name.clone(), i, &keys);
+                    }
+                    let Some(v) = b.value else {
+                        return Walked::Missing;
+                    };
+                    cur = v;
                 }
-                _ => return None,
+                "member_expression" => {
+                    // `require('./c').ws` or `CONFIG.ws`: its base, with its
+                    // properties before the keys still to follow.
+                    let mut props: Vec<&str> = Vec::new();
+                    let mut base = unwrap(cur);
+                    while base.kind() == "member_expression" && props.len() < 64 {
+                        let Some(p) = base.f("property") else {
+                            return Walked::Missing;
+                        };
+                        props.push(self.ix.text(p));
+                        let Some(o) = base.f("object") else {
+                            return Walked::Missing;
+                        };
+                        base = unwrap(o);
+                    }
+                    if !matches!(base.kind(), "identifier" | "call_expression") {
+                        return Walked::Missing;
+                    }
+                    props.reverse();
+                    props.extend_from_slice(&keys[i..]);
+                    keys = props;
+                    i = 0;
+                    cur = base;
+                }
+                _ => return Walked::Missing,
             }
         }
-        Some(cur)
     }
+}
+
+/// Where [`ModuleScope::walk_path`] ends.
+enum Walked<'n> {
+    /// The value node at the end of the path.
+    Node(Node<'n>),
+    /// A name imported from another module (`require(...)` reads as a
+    /// namespace import), with the keys still to follow there.
+    Import {
+        module: String,
+        imported: String,
+        keys: Vec<String>,
+    },
+    Missing,
+}
+
+/// `require('./config').ws.heartbeatMs`.
+fn member_of_require(n: Node<'_>, src: &str) -> bool {
+    let mut cur = unwrap(n);
+    let mut steps = 0;
+    while cur.kind() == "member_expression" && steps < 64 {
+        steps += 1;
+        match cur.f("object") {
+            Some(o) => cur = unwrap(o),
+            None => return false,
+        }
+    }
+    steps > 0 && required_module(cur, src).is_some()
+}
+
+/// `require('./config')`: the module it loads.
+fn required_module(n: Node<'_>, src: &str) -> Option<String> {
+    if n.kind() != "call_expression" {
+        return None;
+    }
+    let f = n.f("function")?;
+    if f.kind() != "identifier" || src.get(f.byte_range()) != Some("require") {
+        return None;
+    }
+    let args = n.f("arguments")?;
+    if args.named_child_count() != 1 {
+        return None;
+    }
+    string_content(args.named_child(0)?, src)
 }
 
 impl Scope for ModuleScope<'_, '_> {

@@ -40,13 +40,17 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             continue;
         }
         let limit = duration(max);
-        let origin = hb.period.origin.as_ref().filter(|o| o.span != hb.span);
+        let origin = hb
+            .period
+            .origin
+            .as_ref()
+            .filter(|o| o.span != hb.span || o.file.path != model.source.path);
         let (message, primary, fix) = match hb.kind {
             HeartbeatKind::Interval(_) => (
                 format!("heartbeat every {} exceeds the {limit} limit", duration(ms)),
                 "heartbeat interval".to_string(),
                 match origin {
-                    Some(o) => format!("set {} = {}", o.name, ts_number(max_ms)),
+                    Some(o) => set_to(&o.name, max_ms),
                     None => format!("ping every {} ms or less", ts_number(max_ms)),
                 },
             ),
@@ -72,7 +76,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 ),
                 "heartbeat interval".to_string(),
                 match origin {
-                    Some(o) => format!("set {} = {}", o.name, ts_number(max_ms)),
+                    Some(o) => set_to(&o.name, max_ms),
                     None => format!("set `interval: {}`", ts_number(max_ms)),
                 },
             ),
@@ -83,5 +87,20 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             d.label(&o.file, o.span, "value defined here");
         }
         d.help(format!("{WHY}; {fix}"));
+    }
+}
+
+/// `set HEARTBEAT_MS = 20_000`; for a value with no name of its own (`export
+/// default 30_000`), `make the default export 20_000`.
+fn set_to(name: &str, max_ms: u64) -> String {
+    let is_path = name.split('.').all(|p| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    });
+    if is_path {
+        format!("set {name} = {}", ts_number(max_ms))
+    } else {
+        format!("make {name} {}", ts_number(max_ms))
     }
 }

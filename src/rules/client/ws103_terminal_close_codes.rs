@@ -3,9 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::lang::ts::{ClientModel, HandlerKind, SetRole};
+use crate::lang::ts::{ClientModel, DefinedElsewhere, HandlerKind, SetRole, is_test_path, names};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 use crate::source::Span;
+use crate::values::Origin;
 
 use super::{Paths, code_list, plain_list, terminal_like};
 
@@ -19,8 +20,14 @@ pub static RULE: Rule = Rule {
     check: Check::Client(check),
 };
 
-/// (where, message, help, labels)
-type Report = (Span, String, String, Vec<(Span, &'static str)>);
+/// (where, message, help, labels, the definition in another module)
+type Report = (
+    Span,
+    String,
+    String,
+    Vec<(Span, &'static str)>,
+    Option<Origin>,
+);
 
 const WHY: &str = "after a permanent failure (signed out, no access, gone) a client that reconnects hammers the server and the auth service forever";
 
@@ -128,6 +135,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 format!("{what}: it retries after {}", code_list(&by_value)),
                 format!("{WHY}; {fix}"),
                 Vec::new(),
+                None,
             ));
         }
     }
@@ -138,13 +146,17 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
         let Some(values) = &set.codes else {
             continue;
         };
+        if set
+            .defined_elsewhere
+            .as_ref()
+            .is_some_and(|d| reported_where_defined(d, values))
+        {
+            continue;
+        }
         let missing: Vec<u16> = match relied.get(&i) {
             Some((gaps, _)) => gaps.iter().copied().collect(),
             None => {
-                // Named `FATAL_STATUS_CODES = [401, 403]`: not close codes.
-                let looks_like_close_codes =
-                    !values.is_empty() && values.iter().all(|v| (1000.0..=4999.0).contains(v));
-                if !looks_like_close_codes {
+                if !looks_like_close_codes(values) {
                     continue;
                 }
                 codes
@@ -191,17 +203,44 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 plain_list(&all)
             ),
             labels,
+            set.defined_elsewhere.as_ref().map(|d| d.origin.clone()),
         ));
     }
     reports.sort_by_key(|r| r.0);
     reports.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-    for (span, message, help, labels) in reports {
+    for (span, message, help, labels, defined) in reports {
         let d = cx.report(&model.source, span, message);
         for (s, l) in labels {
             if s != span {
                 d.label(&model.source, s, l);
             }
         }
+        if let Some(o) = defined {
+            d.label(&o.file, o.span, "defined here");
+        }
         d.help(help);
     }
+}
+
+/// Whether the module that defines an imported set reports it itself in
+/// this run: it is checked, and the set is a module-level constant named
+/// as terminal whose codes are close codes (what a module reports about
+/// its own sets without a handler relying on them). Then the importing
+/// module does not report it again, so each incomplete set is reported
+/// once per run: at its definition when that module is checked, else at
+/// each checked module that imports it, labelled with the definition.
+fn reported_where_defined(d: &DefinedElsewhere, values: &[f64]) -> bool {
+    let name = d.origin.name.as_str();
+    d.checked
+        && !is_test_path(&d.origin.file.path)
+        && !name.contains('.')
+        && names::is_terminal_set_name(name)
+        && !names::is_retry_set_name(name)
+        && looks_like_close_codes(values)
+}
+
+/// `[401, 403]` named `FATAL_STATUS_CODES` are HTTP statuses, not close
+/// codes.
+fn looks_like_close_codes(values: &[f64]) -> bool {
+    !values.is_empty() && values.iter().all(|v| (1000.0..=4999.0).contains(v))
 }

@@ -62,7 +62,12 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
         };
         let d = cx.report(&model.source, call.span, message);
         d.primary("close code");
-        if let Some(o) = call.code.origin.as_ref().filter(|o| o.span != call.span) {
+        if let Some(o) = call
+            .code
+            .origin
+            .as_ref()
+            .filter(|o| o.span != call.span || o.file.path != model.source.path)
+        {
             d.label(&o.file, o.span, "value defined here");
         }
         d.help(
