@@ -276,6 +276,21 @@ fn too_large_warning(path: &Path, size: u64, max_size: u64) -> Diagnostic {
     d
 }
 
+fn minified_warning(path: &Path, source: &Source) -> Diagnostic {
+    let file = Arc::new(SourceFile::new(path.to_path_buf(), ""));
+    let mut d = rules::engine::ws003_file_skipped::RULE.new_diagnostic(
+        &file,
+        Span::default(),
+        format!(
+            "not checked: the file looks minified ({} bytes on {} lines); generated code is checked in its sources",
+            source.text.len(),
+            source.line_count()
+        ),
+    );
+    d.help("exclude generated bundles with `files.exclude` (or .gitignore)");
+    d
+}
+
 fn io_error(path: &Path, message: String) -> Diagnostic {
     let file = Arc::new(SourceFile::new(path.to_path_buf(), ""));
     let mut d = WS002.new_diagnostic(&file, Span::default(), message);
@@ -346,6 +361,12 @@ fn process_with(
     };
     if candidate.detected == DetectedOrd::MaybeApache && !lang::looks_like_apache(&source.text) {
         return FileResult::default();
+    }
+    if matches!(lang, Lang::TypeScript | Lang::Tsx) && lang::looks_minified(&source.text) {
+        return FileResult {
+            diagnostics: vec![minified_warning(&candidate.path, &source)],
+            ..FileResult::default()
+        };
     }
     let mut result = FileResult {
         checked: true,
