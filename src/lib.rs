@@ -275,7 +275,7 @@ fn process(candidate: &Candidate, settings: &Settings, project: &project::Projec
             }
         }
         Lang::Python => {
-            if let Some(model) = lang::python::build(&source) {
+            if let Some(model) = lang::python::build(&source, None) {
                 run_rules(settings, &model, &mut result.diagnostics, |c| match c {
                     Check::Server(f) => Some(f),
                     _ => None,
