@@ -106,8 +106,10 @@ static CLIENT_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "wslint-ignore",
     ])
 });
+/// `include_router` and `.mount(`: a module that only includes routers
+/// declared elsewhere gives their routes their prefixes (WS203).
 static SERVER_WORDS: LazyLock<AhoCorasick> =
-    LazyLock::new(|| words(&["websocket", "wslint-ignore"]));
+    LazyLock::new(|| words(&["websocket", "include_router", ".mount(", "wslint-ignore"]));
 static APACHE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     words(&[
         "proxypass",
@@ -258,6 +260,9 @@ mod tests {
         assert!(prefilter(Lang::Tsx, b"const ws = new WebSocket(url)"));
         assert!(!prefilter(Lang::Tsx, b"export const x = 1"));
         assert!(prefilter(Lang::Tsx, b"const s = new PartySocket({ host })"));
+        assert!(prefilter(Lang::Python, b"app.include_router(jobs.router)"));
+        assert!(prefilter(Lang::Python, b"app.mount('/v1', v1)"));
+        assert!(!prefilter(Lang::Python, b"total = amount(x)"));
         assert!(prefilter(Lang::Apache, b"proxytimeout 60"));
         assert!(!prefilter(Lang::Apache, b"ServerName example.com"));
     }

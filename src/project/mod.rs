@@ -7,6 +7,7 @@
 //! parsing, never inside it, with the depth limit of [`crate::values`], so
 //! import cycles end and no two threads wait on each other.
 
+pub mod python;
 pub mod resolve;
 
 use std::any::Any;

@@ -316,7 +316,12 @@ impl ServerModel {
     /// Whether the project step has anything to read here: routes, or
     /// routers that may be included elsewhere or include others.
     pub fn has_route_facts(&self) -> bool {
-        !self.inclusions.is_empty() || self.endpoints.iter().any(|e| !e.routes.is_empty())
+        !self.inclusions.is_empty() || self.has_routes()
+    }
+
+    /// Whether some endpoint of the module is routed.
+    pub fn has_routes(&self) -> bool {
+        self.endpoints.iter().any(|e| !e.routes.is_empty())
     }
 }
 
