@@ -106,10 +106,17 @@ static CLIENT_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "wslint-ignore",
     ])
 });
-/// `include_router` and `.mount(`: a module that only includes routers
-/// declared elsewhere gives their routes their prefixes (WS203).
 static SERVER_WORDS: LazyLock<AhoCorasick> =
-    LazyLock::new(|| words(&["websocket", "include_router", ".mount(", "wslint-ignore"]));
+    LazyLock::new(|| words(&["websocket", "wslint-ignore"]));
+/// A module that only includes routers declared elsewhere gives their
+/// routes their prefixes (WS203). Python names, so case-sensitive: one
+/// case-insensitive automaton for all four words scans ~40 times slower.
+static ROUTER_WORDS: LazyLock<[memchr::memmem::Finder<'static>; 2]> = LazyLock::new(|| {
+    [
+        memchr::memmem::Finder::new("include_router"),
+        memchr::memmem::Finder::new(".mount("),
+    ]
+});
 static APACHE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     words(&[
         "proxypass",
@@ -134,7 +141,10 @@ fn words(w: &[&str]) -> AhoCorasick {
 pub fn prefilter(lang: Lang, bytes: &[u8]) -> bool {
     let ac = match lang {
         Lang::TypeScript | Lang::Tsx => &*CLIENT_WORDS,
-        Lang::Python => &*SERVER_WORDS,
+        Lang::Python => {
+            return SERVER_WORDS.is_match(bytes)
+                || ROUTER_WORDS.iter().any(|f| f.find(bytes).is_some());
+        }
         Lang::Apache => &*APACHE_WORDS,
     };
     ac.is_match(bytes)

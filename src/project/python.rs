@@ -16,12 +16,14 @@
 //!   `parent.include_router(child)`, `app.mount("/v1", sub)`) into full
 //!   paths, and says which application each path is served by.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Project;
-use crate::lang::python::{Import, Imports, ParsedModule, Route, RouterDecl, ServerModel};
+use crate::lang::python::{
+    Import, Imports, Inclusion, ParsedModule, Route, RouterDecl, ServerModel,
+};
 use crate::values::{self, Resolved};
 
 /// What a Python file must contain for its routers to matter to modules
@@ -150,6 +152,69 @@ fn attribute(project: &Project, file: &Path, path: &[&str], depth: u32) -> Optio
     None
 }
 
+/// How many lines one import statement may span for [`imports_name`].
+const MAX_IMPORT_LINES: usize = 200;
+
+/// Whether the module in `file` may bind `name` through an import (or
+/// has an `import *`), told from its bytes without parsing. An unreadable
+/// file may (parsing it then says it cannot be read).
+fn may_import(project: &Project, file: &Path, name: &str) -> bool {
+    match std::fs::read(file) {
+        Ok(bytes) if bytes.len() as u64 <= crate::MAX_FILE_BYTES => {
+            imports_name(&String::from_utf8_lossy(&bytes), name)
+        }
+        _ => project.read(file).is_none(),
+    }
+}
+
+/// Every statement with an `import` word (any indentation, after a `;`,
+/// parenthesized or continued with `\` over lines) is looked at for `name`
+/// as a word, or `*`. Conservative: a wrong "may" costs a parse, never a
+/// miss.
+fn imports_name(text: &str, name: &str) -> bool {
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if !has_word(line, "import") {
+            continue;
+        }
+        let mut stmt = String::from(line);
+        let mut depth = parens(line);
+        let mut more = line.trim_end().ends_with('\\');
+        let mut n = 0;
+        while (depth > 0 || more) && n < MAX_IMPORT_LINES {
+            let Some(next) = lines.next() else { break };
+            stmt.push(' ');
+            stmt.push_str(next);
+            depth += parens(next);
+            more = next.trim_end().ends_with('\\');
+            n += 1;
+        }
+        if stmt.contains('*') || has_word(&stmt, name) {
+            return true;
+        }
+    }
+    false
+}
+
+fn parens(line: &str) -> i32 {
+    line.bytes()
+        .map(|b| match b {
+            b'(' => 1,
+            b')' => -1,
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Whether `word` stands in `s` with no identifier character touching it.
+fn has_word(s: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    s.match_indices(word).any(|(i, _)| {
+        s[..i].chars().next_back().is_none_or(|c| !ident(c))
+            && s[i + word.len()..].chars().next().is_none_or(|c| !ident(c))
+    })
+}
+
 /// A module-level binding: (canonical file, name).
 type Key = (PathBuf, String);
 
@@ -222,8 +287,17 @@ pub fn link_routes(project: &Project, mut modules: Vec<ModelledModule>) -> Serve
             edges: HashMap::new(),
             opaque: false,
         };
-        l.collect_edges();
-        modules.iter().map(|m| l.routes_of(m)).collect::<Vec<_>>()
+        // The router each route is declared on: where linking starts.
+        let keys: Vec<Vec<Vec<Option<Key>>>> = modules.iter().map(|m| l.route_keys(m)).collect();
+        let mut seeds: Vec<Key> = keys.iter().flatten().flatten().flatten().cloned().collect();
+        seeds.sort();
+        seeds.dedup();
+        l.collect_edges(&seeds);
+        modules
+            .iter()
+            .zip(&keys)
+            .map(|(m, k)| l.routes_of(m, k))
+            .collect::<Vec<_>>()
     };
     ServerProject {
         modules: modules
@@ -239,7 +313,12 @@ pub fn link_routes(project: &Project, mut modules: Vec<ModelledModule>) -> Serve
 }
 
 impl Linker<'_> {
-    fn collect_edges(&mut self) {
+    /// The inclusions that lead to `seeds` (the routers websocket routes
+    /// are declared on), and from them on up to the applications: only
+    /// those are followed, so the project's other routers cost a look at
+    /// their import lines, not a parse.
+    fn collect_edges(&mut self, seeds: &[Key]) {
+        let mut by_child: HashMap<Key, Vec<(&Path, &Inclusion)>> = HashMap::new();
         for m in self.modules {
             for inc in &m.model.inclusions {
                 let first = inc.child.split('.').next().unwrap_or("");
@@ -253,12 +332,26 @@ impl Linker<'_> {
                     self.opaque = true;
                     continue;
                 }
-                let Some(child) = self.resolve(&m.file, &inc.child) else {
-                    // Imported from outside the project: not one of ours.
-                    continue;
-                };
-                let parent = self.resolve(&m.file, &inc.parent);
-                let e = self.edges.entry(child).or_default();
+                // `None`: imported from outside the project, not ours.
+                if let Some(child) = self.resolve(&m.file, &inc.child) {
+                    by_child.entry(child).or_default().push((&m.file, inc));
+                }
+            }
+        }
+        let mut seen: HashSet<Key> = seeds.iter().cloned().collect();
+        let mut queue: Vec<Key> = seeds.to_vec();
+        while let Some(key) = queue.pop() {
+            let Some(incs) = by_child.get(&key) else {
+                continue;
+            };
+            for (file, inc) in incs {
+                let parent = self.resolve(file, &inc.parent);
+                if let Some(p) = &parent
+                    && seen.insert(p.clone())
+                {
+                    queue.push(p.clone());
+                }
+                let e = self.edges.entry(key.clone()).or_default();
                 let edge = (parent, inc.prefix.clone());
                 if !e.contains(&edge) {
                     e.push(edge);
@@ -292,6 +385,11 @@ impl Linker<'_> {
                         || model.routers.iter().any(|r| r.name == *first)
                         || rest.is_empty();
                     (import.cloned(), binds, Vec::new())
+                }
+                // A module that imports no `first` (by its bytes) binds it
+                // itself, if at all: no parse needed to say where.
+                None if !may_import(self.project, file, first) => {
+                    (None, !is_package(file) || rest.is_empty(), Vec::new())
                 }
                 None => {
                     let m = parsed(self.project, file)?;
@@ -410,19 +508,32 @@ impl Linker<'_> {
         out
     }
 
-    /// The routes of each endpoint of `m` as the project serves them.
-    fn routes_of(&self, m: &ModelledModule) -> Vec<Vec<Route>> {
-        let shown = m.model.source.path.display().to_string();
+    /// The router each route of each endpoint of `m` is declared on.
+    fn route_keys(&self, m: &ModelledModule) -> Vec<Vec<Option<Key>>> {
         m.model
             .endpoints
             .iter()
             .map(|e| {
+                e.routes
+                    .iter()
+                    .map(|r| self.resolve(&m.file, &r.declared.as_ref()?.router))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The routes of each endpoint of `m` as the project serves them;
+    /// `keys` as [`Linker::route_keys`] gives them.
+    fn routes_of(&self, m: &ModelledModule, keys: &[Vec<Option<Key>>]) -> Vec<Vec<Route>> {
+        let shown = m.model.source.path.display().to_string();
+        m.model
+            .endpoints
+            .iter()
+            .zip(keys)
+            .map(|(e, keys)| {
                 let mut out: Vec<Route> = Vec::new();
-                for r in &e.routes {
-                    let key = r
-                        .declared
-                        .as_ref()
-                        .and_then(|d| self.resolve(&m.file, &d.router).map(|k| (d, k)));
+                for (r, key) in e.routes.iter().zip(keys) {
+                    let key = r.declared.as_ref().zip(key.clone());
                     let linked: Vec<Route> = match key {
                         Some((d, key)) => self
                             .bases(&key, 0)
@@ -518,6 +629,29 @@ mod tests {
             "        except asyncio.TimeoutError:\n            await websocket.send_json({})\n",
         );
         s
+    }
+
+    #[test]
+    fn import_lines_are_read_for_a_name() {
+        let yes = [
+            "from .jobs import router\n",
+            "from .jobs import (\n    other,\n    router as r,\n)\n",
+            "from .jobs import other, \\\n    router\n",
+            "x = 1; from .jobs import router\n",
+            "if TYPE_CHECKING:\n    import router\n",
+            "from .jobs import *\n",
+        ];
+        for t in yes {
+            assert!(imports_name(t, "router"), "{t:?}");
+        }
+        let no = [
+            "from polar.kit.routing import APIRouter\nrouter = APIRouter()\n",
+            "import routers\nfrom x import my_router\n",
+            "router = make()\n",
+        ];
+        for t in no {
+            assert!(!imports_name(t, "router"), "{t:?}");
+        }
     }
 
     #[test]
