@@ -923,7 +923,9 @@ impl PyScope<'_, '_> {
     }
 
     /// `path` read at module level: an import, a constant, `Class.ATTR`,
-    /// `instance.ATTR`. Function locals are not looked at.
+    /// `instance.ATTR`, and chains of them through instances held by
+    /// attributes (`settings.api.v1.prefix`). Function locals are not
+    /// looked at.
     pub(crate) fn global(&self, path: &[&str], depth: u32) -> Resolved {
         let m = self.module;
         let [first, rest @ ..] = path else {
@@ -939,37 +941,38 @@ impl PyScope<'_, '_> {
             }
             return self.imported_value(i, path, depth);
         }
-        match rest {
-            [] => match m.consts.get(*first) {
+        if rest.is_empty() {
+            return match m.consts.get(*first) {
                 Some(b) => self.resolve_binding(*b, first, depth),
                 None => self.star_imported(first, depth),
-            },
-            [attr] => {
-                let name = path.join(".");
-                if let Some(&c) = m.class_by_name.get(*first) {
-                    return self
-                        .class_attr(c, attr, &name, depth)
-                        .unwrap_or_else(Resolved::unknown);
-                }
-                match m.consts.get(*first) {
-                    Some(Binding::Value(v)) => self.instance_attr(*v, attr, &name, depth),
-                    _ => Resolved::unknown(),
-                }
-            }
+            };
+        }
+        let name = path.join(".");
+        if let Some(&c) = m.class_by_name.get(*first) {
+            return self
+                .class_attr(c, rest, &name, depth)
+                .unwrap_or_else(Resolved::unknown);
+        }
+        match m.consts.get(*first) {
+            Some(Binding::Value(v)) => self.instance_attr(*v, rest, &name, depth),
             _ => Resolved::unknown(),
         }
     }
 
-    /// Attribute `attr` of class `c` as the class defines it or inherits
-    /// it; `None` when no class of the chain defines it.
-    fn class_attr(&self, c: ClassId, attr: &str, name: &str, depth: u32) -> Option<Resolved> {
+    /// Attribute chain `rest` of class `c` (its first attribute as the
+    /// class defines it or inherits it); `None` when no class of the chain
+    /// defines the first attribute.
+    fn class_attr(&self, c: ClassId, rest: &[&str], name: &str, depth: u32) -> Option<Resolved> {
         if depth > values::MAX_DEPTH {
             return Some(Resolved::unknown());
         }
+        let [attr, more @ ..] = rest else {
+            return Some(Resolved::unknown());
+        };
         let m = self.module;
         let class = &m.classes[c];
-        match class.attrs.get(attr) {
-            Some(Binding::Value(v)) => return Some(self.field_default(*v, name, depth)),
+        match class.attrs.get(*attr) {
+            Some(Binding::Value(v)) => return Some(self.field_value(*v, more, name, depth)),
             Some(Binding::Ambiguous) => return Some(Resolved::unknown()),
             None => {}
         }
@@ -979,7 +982,7 @@ impl PyScope<'_, '_> {
                 && let Some(&bc) = m.class_by_name.get(*one)
             {
                 if bc != c
-                    && let Some(r) = self.class_attr(bc, attr, name, depth + 1)
+                    && let Some(r) = self.class_attr(bc, rest, name, depth + 1)
                 {
                     return Some(r);
                 }
@@ -987,7 +990,7 @@ impl PyScope<'_, '_> {
             }
             if let Some(i) = self.imported(parts[0]) {
                 let mut path = parts.clone();
-                path.push(attr);
+                path.extend_from_slice(rest);
                 let r = self.imported_value(i, &path, depth);
                 if r.is_known() {
                     return Some(r);
@@ -997,33 +1000,47 @@ impl PyScope<'_, '_> {
         None
     }
 
-    /// A class attribute's value: pydantic's `Field(default, ...)` /
-    /// `Field(default=...)` is its default.
-    fn field_default(&self, v: Node<'_>, name: &str, depth: u32) -> Resolved {
+    /// A class attribute's value, and then the chain `more` read from the
+    /// instance it holds (`api: ApiPrefix = ApiPrefix()`). Pydantic's
+    /// `Field(default, ...)` / `Field(default=...)` is its default.
+    fn field_value(&self, v: Node<'_>, more: &[&str], name: &str, depth: u32) -> Resolved {
         let src = self.module.src;
-        if let Some(call) = Call::of(unparen(v), src)
-            && call.name(src) == Some("Field")
-        {
-            return match call.arg(0, "default") {
-                Some(d) if d.kind() != "ellipsis" => self.defined(d, name, depth),
-                _ => Resolved::unknown(),
-            };
+        let v = match Call::of(unparen(v), src) {
+            Some(call) if call.name(src) == Some("Field") => match call.arg(0, "default") {
+                Some(d) if d.kind() != "ellipsis" => d,
+                _ => return Resolved::unknown(),
+            },
+            _ => v,
+        };
+        if more.is_empty() {
+            self.defined(v, name, depth)
+        } else {
+            self.instance_attr(v, more, name, depth + 1)
         }
-        self.defined(v, name, depth)
     }
 
-    /// `attr` of the instance module-level `v` builds: `Settings()`,
+    /// Attribute chain `rest` of the instance `v` builds: `Settings()`,
     /// `config.Settings(...)`, `get_settings()` of a factory of this module
     /// that returns a `Settings()`. A keyword the call passes wins over the
     /// class's default; positional or unpacked arguments make it unknown.
-    fn instance_attr(&self, v: Node<'_>, attr: &str, name: &str, depth: u32) -> Resolved {
+    fn instance_attr(&self, v: Node<'_>, rest: &[&str], name: &str, depth: u32) -> Resolved {
         let m = self.module;
         let src = m.src;
+        let [attr, more @ ..] = rest else {
+            return Resolved::unknown();
+        };
+        if depth > values::MAX_DEPTH {
+            return Resolved::unknown();
+        }
         let Some(call) = Call::of(syntax::unawait(v), src) else {
             return Resolved::unknown();
         };
         if let Some(k) = call.kwarg(attr) {
-            return self.defined(k, name, depth);
+            return if more.is_empty() {
+                self.defined(k, name, depth)
+            } else {
+                self.instance_attr(k, more, name, depth + 1)
+            };
         }
         let splat = call
             .args
@@ -1043,18 +1060,18 @@ impl PyScope<'_, '_> {
                 self.factory_class(f)
             });
             if let Some(c) = class {
-                if m.classes[c].self_assigned.contains(attr) {
+                if m.classes[c].self_assigned.contains(*attr) {
                     return Resolved::unknown();
                 }
                 return self
-                    .class_attr(c, attr, name, depth + 1)
+                    .class_attr(c, rest, name, depth + 1)
                     .unwrap_or_else(Resolved::unknown);
             }
         }
         match self.imported(refs[0]) {
             Some(i) => {
                 let mut p = refs.clone();
-                p.push(attr);
+                p.extend_from_slice(rest);
                 let r = self.imported_value(i, &p, depth);
                 Resolved {
                     value: r.value,
@@ -1131,7 +1148,7 @@ impl Scope for PyScope<'_, '_> {
                 .filter(|&c| !m.classes[c].self_assigned.contains(path[1]));
             return match (class, path.len()) {
                 (Some(c), 2) => self
-                    .class_attr(c, path[1], &path.join("."), depth)
+                    .class_attr(c, &path[1..], &path.join("."), depth)
                     .unwrap_or_else(Resolved::unknown),
                 _ => Resolved::unknown(),
             };

@@ -403,3 +403,48 @@ async def ws(websocket: WebSocket):
     assert_eq!(origin.name, "settings.ws_idle");
     assert_eq!(m.source.line_col(origin.span.start).line, 8);
 }
+
+#[test]
+fn nested_settings_chains() {
+    let m = model(
+        r#"
+import asyncio
+from fastapi import APIRouter, FastAPI, WebSocket
+from pydantic import BaseModel
+
+class Ws(BaseModel):
+    idle: float = 25.0
+    prefix: str = "/ws"
+
+class Api(BaseModel):
+    ws: Ws = Ws()
+
+class Settings:
+    api: Api = Api()
+    other: Api = Api(ws=Ws(idle=5))
+
+settings = Settings()
+router = APIRouter(prefix=settings.api.ws.prefix)
+
+@router.websocket("/jobs")
+async def ws(websocket: WebSocket):
+    await websocket.accept()
+    while True:
+        try:
+            await asyncio.wait_for(websocket.receive_text(), timeout=settings.api.ws.idle)
+            await asyncio.wait_for(websocket.receive_text(), timeout=settings.other.ws.idle)
+        except asyncio.TimeoutError:
+            await websocket.send_json({"type": "keepalive"})
+"#,
+    );
+    let got: Vec<Option<f64>> = m
+        .receives
+        .iter()
+        .map(|r| match r.timeout.as_ref().map(|t| &t.value) {
+            Some(TimeoutValue::Seconds(s)) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got, vec![Some(25.0), Some(5.0)]);
+    assert_eq!(paths(&m), vec![("ws".into(), vec!["/ws/jobs".into()])]);
+}
