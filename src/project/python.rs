@@ -16,6 +16,7 @@
 //!   `parent.include_router(child)`, `app.mount("/v1", sub)`) into full
 //!   paths, and says which application each path is served by.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -264,6 +265,11 @@ struct Linker<'a> {
     /// app.include_router(r)`): a router included nowhere we can see may
     /// be included there.
     opaque: bool,
+    /// Each router's bases, once computed (a router included by many
+    /// parents, each included by many, is not walked again per path).
+    memo: RefCell<HashMap<Key, Vec<Base>>>,
+    /// The routers whose bases are being computed: an inclusion cycle.
+    visiting: RefCell<HashSet<Key>>,
 }
 
 /// Full route paths across modules: each route declared on a router gets
@@ -286,6 +292,8 @@ pub fn link_routes(project: &Project, mut modules: Vec<ModelledModule>) -> Serve
                 .collect(),
             edges: HashMap::new(),
             opaque: false,
+            memo: RefCell::new(HashMap::new()),
+            visiting: RefCell::new(HashSet::new()),
         };
         // The router each route is declared on: where linking starts.
         let keys: Vec<Vec<Vec<Option<Key>>>> = modules.iter().map(|m| l.route_keys(m)).collect();
@@ -453,8 +461,29 @@ impl Linker<'_> {
         format!("{}:{}", self.display(&key.0), key.1)
     }
 
-    /// Every way the routes of router `key` are served.
+    /// Every way the routes of router `key` are served (at most
+    /// [`MAX_BASES`]); an inclusion cycle or a chain deeper than
+    /// [`MAX_INCLUSION_DEPTH`] leaves the paths relative to the router.
     fn bases(&self, key: &Key, depth: u32) -> Vec<Base> {
+        if let Some(b) = self.memo.borrow().get(key) {
+            return b.clone();
+        }
+        if depth > MAX_INCLUSION_DEPTH || self.visiting.borrow().contains(key) {
+            let own = self.decl(key).and_then(|d| d.prefix);
+            return vec![Base {
+                root: self.key_name(key),
+                prefix: own.clone().unwrap_or_default(),
+                complete: false,
+            }];
+        }
+        self.visiting.borrow_mut().insert(key.clone());
+        let out = self.compute_bases(key, depth);
+        self.visiting.borrow_mut().remove(key);
+        self.memo.borrow_mut().insert(key.clone(), out.clone());
+        out
+    }
+
+    fn compute_bases(&self, key: &Key, depth: u32) -> Vec<Base> {
         let decl = self.decl(key);
         let Some(own) = decl.as_ref().and_then(|d| d.prefix.clone()) else {
             // Its own prefix is unknown: paths relative to the router.
@@ -470,9 +499,6 @@ impl Linker<'_> {
             complete: false,
         };
         let incs = self.edges.get(key).map(Vec::as_slice).unwrap_or(&[]);
-        if depth > MAX_INCLUSION_DEPTH {
-            return vec![relative()];
-        }
         if incs.is_empty() {
             let app = decl.as_ref().is_some_and(|d| d.app);
             if !app && self.opaque {
@@ -879,5 +905,48 @@ mod tests {
         assert_eq!(got[0].1, vec![("/jobs".to_string(), false)]);
         let alone = linked(&p, &["app/jobs.py"]);
         assert_eq!(alone[0].1, vec![("/jobs".to_string(), true)]);
+    }
+
+    #[test]
+    fn inclusion_fan_out_and_cycles_stay_cheap() {
+        // 8 levels of 12 routers, each including all 12 of the level
+        // below: 12^8 inclusion paths, walked once per router.
+        let mut files: Vec<(String, String)> = vec![("app/__init__.py".into(), String::new())];
+        for k in 0..8 {
+            let mut t = String::from("from fastapi import APIRouter\n");
+            if k > 0 {
+                t.push_str(&format!("from . import l{}\n", k - 1));
+            }
+            for i in 0..12 {
+                t.push_str(&format!("r{i} = APIRouter(prefix='/l{k}r{i}')\n"));
+            }
+            if k > 0 {
+                for i in 0..12 {
+                    for j in 0..12 {
+                        t.push_str(&format!("r{i}.include_router(l{}.r{j})\n", k - 1));
+                    }
+                }
+            }
+            files.push((format!("app/l{k}.py"), t));
+        }
+        files.push((
+            "app/ws.py".into(),
+            "from fastapi import APIRouter, WebSocket\nfrom .l0 import r0\nloop = APIRouter()\nloop.include_router(loop, prefix='/again')\n\n@r0.websocket('/jobs')\nasync def a(websocket: WebSocket): ...\n\n@loop.websocket('/x')\nasync def b(websocket: WebSocket): ...\n".into(),
+        ));
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let (_d, p) = project(&refs);
+        let mut rels: Vec<String> = (0..8).map(|k| format!("app/l{k}.py")).collect();
+        rels.push("app/ws.py".into());
+        let rels: Vec<&str> = rels.iter().map(String::as_str).collect();
+        let got = linked(&p, &rels);
+        let a = &got.iter().find(|(n, _)| n == "a").unwrap().1;
+        assert!(!a.is_empty() && a.len() <= MAX_BASES, "{}", a.len());
+        assert!(a[0].0.starts_with("/l7r0/l6r0/"), "{:?}", a[0]);
+        let b = &got.iter().find(|(n, _)| n == "b").unwrap().1;
+        // A router included in itself: relative to itself, never complete.
+        assert_eq!(b, &vec![("/again/x".to_string(), false)]);
     }
 }
