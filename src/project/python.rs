@@ -27,9 +27,17 @@ use crate::lang::python::{
 };
 use crate::values::{self, Resolved};
 
-/// What a Python file must contain for its routers to matter to modules
-/// checked elsewhere: scanned for when the run checks only some files.
-pub const FACT_WORDS: &[&str] = &["include_router", ".mount(", "websocket"];
+/// What a Python file must contain for its routes or routers to matter to
+/// modules checked elsewhere (it includes routers, or declares websocket
+/// routes that may be siblings): scanned for when the run checks only some
+/// files. A file that only mentions websockets is not modelled.
+pub const FACT_WORDS: &[&str] = &[
+    "include_router",
+    ".mount(",
+    ".websocket(",
+    "websocket_route",
+    "websocketroute(",
+];
 
 /// How many inclusions deep a router's prefixes are followed.
 const MAX_INCLUSION_DEPTH: u32 = 8;
