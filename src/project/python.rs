@@ -886,33 +886,23 @@ mod tests {
     }
 
     #[test]
-    fn unknown_prefixes_stay_incomplete() {
-        let (_d, p) = project(&[
-            ("app/__init__.py", ""),
-            ("app/jobs.py", JOBS),
-            (
-                "app/main.py",
-                "from fastapi import FastAPI\nfrom . import jobs\nimport os\napp = FastAPI()\napp.include_router(jobs.router, prefix=os.environ['P'])\n",
-            ),
-        ]);
-        let got = linked(&p, &["app/jobs.py", "app/main.py"]);
-        assert_eq!(got[0].1, vec![("/jobs".to_string(), false)]);
-    }
-
-    #[test]
-    fn an_opaque_inclusion_makes_unincluded_routers_incomplete() {
-        let (_d, p) = project(&[
-            ("app/__init__.py", ""),
-            ("app/jobs.py", JOBS),
-            (
-                "app/main.py",
-                "from fastapi import FastAPI\napp = FastAPI()\ndef setup(routers):\n    for r in routers:\n        app.include_router(r)\n",
-            ),
-        ]);
-        let got = linked(&p, &["app/jobs.py", "app/main.py"]);
-        assert_eq!(got[0].1, vec![("/jobs".to_string(), false)]);
-        let alone = linked(&p, &["app/jobs.py"]);
-        assert_eq!(alone[0].1, vec![("/jobs".to_string(), true)]);
+    fn unknown_prefixes_and_opaque_inclusions_stay_incomplete() {
+        for main in [
+            // A prefix read from the environment.
+            "from fastapi import FastAPI\nfrom . import jobs\nimport os\napp = FastAPI()\napp.include_router(jobs.router, prefix=os.environ['P'])\n",
+            // Routers included through a loop: any may be behind `r`.
+            "from fastapi import FastAPI\napp = FastAPI()\ndef setup(routers):\n    for r in routers:\n        app.include_router(r)\n",
+        ] {
+            let (_d, p) = project(&[
+                ("app/__init__.py", ""),
+                ("app/jobs.py", JOBS),
+                ("app/main.py", main),
+            ]);
+            let got = linked(&p, &["app/jobs.py", "app/main.py"]);
+            assert_eq!(got[0].1, vec![("/jobs".to_string(), false)], "{main}");
+            let alone = linked(&p, &["app/jobs.py"]);
+            assert_eq!(alone[0].1, vec![("/jobs".to_string(), true)]);
+        }
     }
 
     #[test]

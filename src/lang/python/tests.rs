@@ -13,6 +13,17 @@ fn lines(m: &ServerModel, spans: impl Iterator<Item = Span>) -> Vec<usize> {
     spans.map(|s| m.source.line_col(s.start).line).collect()
 }
 
+/// The seconds of each receive's timeout, in order (`None`: no known value).
+fn timeout_values(m: &ServerModel) -> Vec<Option<f64>> {
+    m.receives
+        .iter()
+        .map(|r| match r.timeout.as_ref().map(|t| &t.value) {
+            Some(TimeoutValue::Seconds(s)) => Some(*s),
+            _ => None,
+        })
+        .collect()
+}
+
 fn paths(m: &ServerModel) -> Vec<(String, Vec<String>)> {
     m.endpoints
         .iter()
@@ -373,14 +384,7 @@ async def ws(websocket: WebSocket):
             await websocket.send_json({"type": "keepalive"})
 "#,
     );
-    let got: Vec<Option<f64>> = m
-        .receives
-        .iter()
-        .map(|r| match r.timeout.as_ref().map(|t| &t.value) {
-            Some(TimeoutValue::Seconds(s)) => Some(*s),
-            _ => None,
-        })
-        .collect();
+    let got = timeout_values(&m);
     assert_eq!(
         got,
         vec![
@@ -437,14 +441,7 @@ async def ws(websocket: WebSocket):
             await websocket.send_json({"type": "keepalive"})
 "#,
     );
-    let got: Vec<Option<f64>> = m
-        .receives
-        .iter()
-        .map(|r| match r.timeout.as_ref().map(|t| &t.value) {
-            Some(TimeoutValue::Seconds(s)) => Some(*s),
-            _ => None,
-        })
-        .collect();
+    let got = timeout_values(&m);
     assert_eq!(got, vec![Some(25.0), Some(5.0)]);
     assert_eq!(paths(&m), vec![("ws".into(), vec!["/ws/jobs".into()])]);
 }
