@@ -149,6 +149,8 @@ struct FileResult {
     diagnostics: Vec<Diagnostic>,
     suppressions: Option<FileSuppressions>,
     apache: Option<Arc<ApacheFile>>,
+    /// A Python module's model, kept for the project-level server rules.
+    server: Option<Arc<lang::python::ServerModel>>,
 }
 
 /// Reads a file as wslint reads every file: never a FIFO or a device, at
@@ -399,7 +401,8 @@ fn process_with(
             }
         }
         Lang::Python => {
-            if let Some(model) = lang::python::build(&source) {
+            let link = project::python::Link::new(project, &candidate.path);
+            if let Some(model) = lang::python::build(&source, Some(&link)) {
                 run_rules(
                     settings,
                     &rule::NO_FACTS,
@@ -410,6 +413,9 @@ fn process_with(
                         _ => None,
                     },
                 );
+                if model.has_route_facts() {
+                    result.server = Some(Arc::new(model));
+                }
             }
         }
     }
@@ -503,7 +509,22 @@ fn run_in_pool(settings: &Settings) -> Report {
     let mut suppressions: BTreeMap<PathBuf, FileSuppressions> = BTreeMap::new();
     let mut apache_files: Vec<(PathBuf, Arc<ApacheFile>)> = Vec::new();
     let mut heartbeats = Vec::new();
+    let mut server_models: Vec<project::python::ModelledModule> = Vec::new();
+    let mut python_checked: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for (candidate, r) in walk.candidates.iter().zip(results) {
+        if r.checked
+            && !project.covers_root()
+            && candidate.detected == DetectedOrd::Known(Lang::Python)
+        {
+            python_checked.insert(canonical(&candidate.path));
+        }
+        if let Some(model) = r.server {
+            server_models.push(project::python::ModelledModule {
+                file: canonical(&candidate.path),
+                model,
+                checked: true,
+            });
+        }
         files_checked += usize::from(r.checked);
         if r.panicked {
             errors.push(format!(
@@ -516,11 +537,25 @@ fn run_in_pool(settings: &Settings) -> Report {
             suppressions.insert(s.file.path.clone(), s);
         }
         if let Some(a) = r.apache {
-            let abs = std::fs::canonicalize(&candidate.path)
-                .unwrap_or_else(|_| absolute(&candidate.path));
-            apache_files.push((abs, a));
+            apache_files.push((canonical(&candidate.path), a));
         }
         heartbeats.extend(r.heartbeat);
+    }
+
+    let mut facts_read = 0;
+    match guarded(&settings.root, || {
+        let mut out = Vec::new();
+        let read = server_phase(settings, &project, server_models, &python_checked, &mut out);
+        (out, read)
+    }) {
+        Ok((out, read)) => {
+            diagnostics.extend(out);
+            facts_read = read;
+        }
+        Err(d) => {
+            errors.push("internal error while linking the Python routes".to_string());
+            diagnostics.push(*d);
+        }
     }
 
     // A run on part of the project (a pre-commit file list, one folder)
@@ -599,7 +634,7 @@ fn run_in_pool(settings: &Settings) -> Report {
         diagnostics,
         files_checked,
         errors,
-        dependencies_read: project.modules_read(),
+        dependencies_read: project.modules_read() + facts_read,
     }
 }
 
@@ -651,6 +686,16 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
     let facts = rule::Facts {
         heartbeat: project::heartbeat::longest(r.heartbeat, &settings.config, None),
     };
+    if let Some(model) = r.server {
+        let file = root.join(&path);
+        let modelled = vec![project::python::ModelledModule {
+            file: file.clone(),
+            model,
+            checked: true,
+        }];
+        let checked = std::collections::HashSet::from([file]);
+        server_phase(&settings, &project, modelled, &checked, &mut diagnostics);
+    }
     if let Some(a) = r.apache {
         apache_phase(
             &settings,
@@ -666,6 +711,59 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         errors: Vec::new(),
         dependencies_read: 0,
     }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| absolute(p))
+}
+
+/// Links the routes of every modelled Python module across modules and
+/// runs the project-level server rules (WS203). When the run checks only
+/// some files, the modules that include routers (or declare sibling
+/// routes) elsewhere in the project are modelled for their facts only and
+/// reported on nowhere. Returns how many such modules were read.
+fn server_phase(
+    settings: &Settings,
+    project: &project::Project,
+    mut models: Vec<project::python::ModelledModule>,
+    checked: &std::collections::HashSet<PathBuf>,
+    out: &mut Vec<Diagnostic>,
+) -> usize {
+    let enabled = settings
+        .selection
+        .rules()
+        .any(|r| matches!(r.check, Check::ServerProject(_)));
+    // WS203 reports at routes: a run whose checked modules have none has
+    // nothing to link (a main.py that only includes routers, say).
+    if !enabled || !models.iter().any(|m| m.model.has_routes()) {
+        return 0;
+    }
+    let mut read = 0;
+    if !project.covers_root() {
+        let found = project.scan(&[Lang::Python], project::python::FACT_WORDS);
+        let extra: Vec<project::python::ModelledModule> = found
+            .par_iter()
+            .filter(|p| !checked.contains(*p))
+            .filter_map(|p| {
+                let source = project.read(p)?;
+                let link = project::python::Link::new(project, p);
+                let model = lang::python::build(&source, Some(&link))?;
+                Some(project::python::ModelledModule {
+                    file: p.clone(),
+                    model: Arc::new(model),
+                    checked: false,
+                })
+            })
+            .collect();
+        read = extra.len();
+        models.extend(extra.into_iter().filter(|m| m.model.has_route_facts()));
+    }
+    let linked = project::python::link_routes(project, models);
+    run_rules(settings, &rule::NO_FACTS, &linked, out, |c| match c {
+        Check::ServerProject(f) => Some(f),
+        _ => None,
+    });
+    read
 }
 
 thread_local! {

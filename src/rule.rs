@@ -7,6 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::lang::apache::ApacheModel;
 use crate::lang::python::ServerModel;
 use crate::lang::ts::ClientModel;
+use crate::project::python::ServerProject;
 use crate::settings::Config;
 use crate::source::{Source, Span};
 
@@ -68,6 +69,9 @@ pub enum Check {
     Client(fn(&ClientModel, &mut Ctx)),
     /// Runs once per Python module.
     Server(fn(&ServerModel, &mut Ctx)),
+    /// Runs once per run, over every modelled Python module with its routes
+    /// linked across modules (routers included from another module).
+    ServerProject(fn(&ServerProject, &mut Ctx)),
     /// Runs once per Apache configuration tree (a root file with its includes).
     Apache(fn(&ApacheModel, &mut Ctx)),
 }

@@ -14,10 +14,15 @@
 //! - `flow`: the paths before `accept()`.
 //! - `wsvars`: which names hold the websocket in each function.
 //! - `analysis`: endpoints followed through the functions they call.
+//! - `parsed`: a module read for what it defines, when another imports it.
+//!
+//! Imported names are read through an [`Imports`] hook (the project's, in
+//! `project::python`); this front end knows one module at a time.
 
 mod analysis;
 mod body;
 mod flow;
+mod parsed;
 mod routes;
 mod symbols;
 mod syntax;
@@ -31,6 +36,21 @@ use crate::source::{Source, Span};
 use crate::values::{Origin, Resolved};
 
 pub use body::CloseKind;
+pub use parsed::ParsedModule;
+
+/// A prefix and a path joined as Starlette joins them.
+pub fn join_path(prefix: &str, path: &str) -> String {
+    routes::join(prefix, path)
+}
+
+/// Values of imported names, read from the other modules of the project.
+pub trait Imports: Sync {
+    /// The value of `path` (`["settings", "WS_IDLE"]`, first the local
+    /// name) read through `import`, evaluated in the module that defines it
+    /// with `depth` carried on (so import cycles end at
+    /// [`crate::values::MAX_DEPTH`]); its origin points at that definition.
+    fn value(&self, import: &Import, path: &[&str], depth: u32) -> Resolved;
+}
 
 /// `from .settings import IDLE_TIMEOUT as T`: local `T`, module
 /// `.settings`, name `Some("IDLE_TIMEOUT")`; `import a.b as c`: local `c`,
@@ -43,7 +63,8 @@ pub struct Import {
     pub span: Span,
 }
 
-/// A module-level name bound once, with its value.
+/// A module-level name bound once, with its value as the module alone
+/// tells it (imported names unknown).
 #[derive(Clone, Debug)]
 pub struct Constant {
     pub name: String,
@@ -73,6 +94,46 @@ pub struct Route {
     /// False when a prefix could not be resolved (a router from another
     /// module, a computed prefix): `path` then lacks it.
     pub complete: bool,
+    /// What `path` is relative to: two routes can be compared only when
+    /// their roots are equal (the same application, or the same router
+    /// whose prefix is unknown). In one module's model: `""` for complete
+    /// paths, the router's name for incomplete ones; the project step
+    /// (`project::python::link_routes`) puts application names here.
+    pub root: String,
+    /// `@router.websocket(path)` on a router named in this module: the
+    /// router and the path as declared, from which the project step
+    /// recomputes the full path across modules.
+    pub declared: Option<Declared>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Declared {
+    /// The router's name as written (`router`, `jobs_router`).
+    pub router: String,
+    /// The path argument's value, no prefix.
+    pub path: String,
+}
+
+/// A router or application a module binds: `router = APIRouter(prefix=
+/// "/jobs")`, `app = FastAPI()`.
+#[derive(Clone, Debug)]
+pub struct RouterDecl {
+    pub name: String,
+    /// `FastAPI()` / `Starlette()`: served at the root unless mounted.
+    pub app: bool,
+    /// `None` when it cannot be resolved.
+    pub prefix: Option<String>,
+}
+
+/// `parent.include_router(child, prefix=...)` or `parent.mount(path, child)`.
+#[derive(Clone, Debug)]
+pub struct Inclusion {
+    /// Dotted names as written (`app`, `jobs.router`).
+    pub parent: String,
+    pub child: String,
+    /// `None` when it cannot be resolved.
+    pub prefix: Option<String>,
+    pub span: Span,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -245,6 +306,23 @@ pub struct ServerModel {
     pub heartbeats: Vec<Heartbeat>,
     pub closes: Vec<Close>,
     pub pre_accept: Vec<PreAccept>,
+    /// Routers and applications the module binds, by name (first binding).
+    pub routers: Vec<RouterDecl>,
+    /// Routers it includes in others, in source order.
+    pub inclusions: Vec<Inclusion>,
+}
+
+impl ServerModel {
+    /// Whether the project step has anything to read here: routes, or
+    /// routers that may be included elsewhere or include others.
+    pub fn has_route_facts(&self) -> bool {
+        !self.inclusions.is_empty() || self.has_routes()
+    }
+
+    /// Whether some endpoint of the module is routed.
+    pub fn has_routes(&self) -> bool {
+        self.endpoints.iter().any(|e| !e.routes.is_empty())
+    }
 }
 
 thread_local! {
@@ -252,7 +330,7 @@ thread_local! {
 }
 
 /// Parses Python with this thread's parser (made on first use).
-fn parse(text: &str) -> Option<Tree> {
+pub(crate) fn parse(text: &str) -> Option<Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -265,12 +343,16 @@ fn parse(text: &str) -> Option<Tree> {
 }
 
 /// Builds the model of one module; `None` when it cannot be parsed.
-pub fn build(source: &Source) -> Option<ServerModel> {
+/// Imported names are read through `imports` (unknown without it).
+pub fn build(source: &Source, imports: Option<&dyn Imports>) -> Option<ServerModel> {
     let text = source.text.clone();
     let tree = parse(&text)?;
     let root = tree.root_node();
-    let m = symbols::Module::collect(root, &text, source);
-    let found = routes::Finder::new(&m, root).find();
+    let mut m = symbols::Module::collect(root, &text, source);
+    m.hook = imports;
+    let finder = routes::Finder::new(&m, root);
+    let found = finder.find();
+    let (routers, inclusions) = finder.facts();
     let (ws, class_attrs) = wsvars::websockets(&m, &found);
     let facts: Vec<body::Facts> = (0..m.functions.len())
         .map(|f| {
@@ -286,6 +368,9 @@ pub fn build(source: &Source) -> Option<ServerModel> {
     let a = analysis::Analysis::new(&m, &facts);
     let result = a.run(&found, &mut flow);
 
+    // What the module alone tells: evaluating every constant through the
+    // project would read modules no rule needs.
+    m.hook = None;
     let mut constants: Vec<Constant> = m
         .consts
         .iter()
@@ -309,6 +394,8 @@ pub fn build(source: &Source) -> Option<ServerModel> {
         heartbeats: result.heartbeats,
         closes: result.closes,
         pre_accept: result.pre_accept,
+        routers,
+        inclusions,
     })
 }
 

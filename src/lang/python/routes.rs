@@ -13,7 +13,9 @@ use tree_sitter::Node;
 
 use super::symbols::{Callee, ClassId, FnId, Module};
 use super::syntax::{self, Call, span, text, unparen};
-use super::{EndpointKind, NameKind, NameUse, Route};
+use super::{
+    Declared, EndpointKind, Inclusion as InclusionFact, NameKind, NameUse, Route, RouterDecl,
+};
 use crate::source::Span;
 use crate::values::Value;
 
@@ -60,6 +62,27 @@ pub(crate) struct Finder<'a, 't> {
     inclusions: HashMap<String, Vec<Inclusion>>,
     /// Every call of the module, in source order.
     calls: Vec<Node<'t>>,
+    /// What the project step reads: routers bound, inclusions made.
+    decls: Vec<RouterDecl>,
+    included: Vec<InclusionFact>,
+}
+
+/// `APIRouter(prefix=...)`, `FastAPI()`...: whether it is an application,
+/// and its prefix (`None`: not resolvable), read with `string`.
+pub(crate) fn router_ctor<'t>(
+    call: &Call<'t>,
+    src: &'t str,
+    string: impl Fn(Node<'t>) -> Option<String>,
+) -> Option<(bool, Option<String>)> {
+    let name = call.name(src)?;
+    if !ROUTER_CTORS.contains(&name) {
+        return None;
+    }
+    let prefix = match call.kwarg("prefix") {
+        Some(p) => string(p),
+        None => Some(String::new()),
+    };
+    Some((matches!(name, "FastAPI" | "Starlette"), prefix))
 }
 
 impl<'a, 't> Finder<'a, 't> {
@@ -81,23 +104,27 @@ impl<'a, 't> Finder<'a, 't> {
             apps: HashSet::new(),
             inclusions: HashMap::new(),
             calls,
+            decls: Vec::new(),
+            included: Vec::new(),
         };
         for &c in &f.calls {
             let Some(call) = Call::of(c, src) else {
                 continue;
             };
-            let Some(name) = call.name(src) else { continue };
-            if ROUTER_CTORS.contains(&name) {
+            if let Some((app, prefix)) = router_ctor(&call, src, |p| string_value(m, p)) {
                 let Some(target) = assigned_name(c, src) else {
                     continue;
                 };
-                if matches!(name, "FastAPI" | "Starlette") {
+                if app {
                     f.apps.insert(target.to_string());
                 }
-                let prefix = match call.kwarg("prefix") {
-                    Some(p) => string_value(m, p),
-                    None => Some(String::new()),
-                };
+                if !f.decls.iter().any(|d| d.name == target) {
+                    f.decls.push(RouterDecl {
+                        name: target.to_string(),
+                        app,
+                        prefix: prefix.clone(),
+                    });
+                }
                 let deps = call
                     .kwarg("dependencies")
                     .map(|d| depends_calls(d, src))
@@ -122,13 +149,23 @@ impl<'a, 't> Finder<'a, 't> {
             let (Some(child), Some(parent)) = (child, call.receiver()) else {
                 continue;
             };
-            if unparen(child).kind() != "identifier" {
-                continue;
-            }
             let prefix = match prefix {
                 Some(p) => string_value(m, p),
                 None => Some(String::new()),
             };
+            if let (Some(child), Some(parent)) =
+                (syntax::dotted(child, src), syntax::dotted(parent, src))
+            {
+                f.included.push(InclusionFact {
+                    parent,
+                    child,
+                    prefix: prefix.clone(),
+                    span: span(c),
+                });
+            }
+            if unparen(child).kind() != "identifier" {
+                continue;
+            }
             f.inclusions
                 .entry(text(unparen(child), src).to_string())
                 .or_default()
@@ -181,6 +218,17 @@ impl<'a, 't> Finder<'a, 't> {
             None => vec![Some(String::new())],
         };
         let route_span = path.map(span).unwrap_or_else(|| span(at));
+        let router_name = router
+            .map(unparen)
+            .filter(|r| r.kind() == "identifier")
+            .map(|r| text(r, src).to_string());
+        let declared = match (&router_name, &path_value) {
+            (Some(r), Some(v)) => Some(Declared {
+                router: r.clone(),
+                path: v.clone(),
+            }),
+            _ => None,
+        };
         let mut out = Vec::new();
         for p in prefixes {
             let (path, complete) = match (&p, &path_value) {
@@ -193,10 +241,21 @@ impl<'a, 't> Finder<'a, 't> {
                     path,
                     span: route_span,
                     complete,
+                    root: if complete {
+                        String::new()
+                    } else {
+                        router_name.clone().unwrap_or_else(|| "?".into())
+                    },
+                    declared: declared.clone(),
                 });
             }
         }
         out
+    }
+
+    /// The routers the module binds and the inclusions it makes.
+    pub(crate) fn facts(&self) -> (Vec<RouterDecl>, Vec<InclusionFact>) {
+        (self.decls.clone(), self.included.clone())
     }
 
     /// Every endpoint of the module.
@@ -267,6 +326,8 @@ impl<'a, 't> Finder<'a, 't> {
                             path: p,
                             span: path.map(span).unwrap_or_else(|| span(c)),
                             complete,
+                            root: if complete { String::new() } else { "?".into() },
+                            declared: None,
                         });
                     }
                     (routes, call.arg(1, "endpoint"))
@@ -623,15 +684,83 @@ fn assigned_name<'t>(call: Node<'t>, src: &'t str) -> Option<&'t str> {
 }
 
 fn string_value(m: &Module<'_>, n: Node<'_>) -> Option<String> {
-    match m.eval(n).value {
+    path_string(n, m.src, &|e| m.eval(e))
+}
+
+/// A path or prefix as a string: a string's value, also `A + "/ws"` and
+/// f-strings (`f"{settings.API_V1_STR}/ws"`) whose parts are known
+/// (strings, integers); `eval` resolves names.
+pub(crate) fn path_string(
+    n: Node<'_>,
+    src: &str,
+    eval: &dyn Fn(Node<'_>) -> crate::values::Resolved,
+) -> Option<String> {
+    path_string_at(n, src, eval, 0)
+}
+
+fn path_string_at(
+    n: Node<'_>,
+    src: &str,
+    eval: &dyn Fn(Node<'_>) -> crate::values::Resolved,
+    depth: u32,
+) -> Option<String> {
+    if depth > syntax::MAX_NESTING {
+        return None;
+    }
+    let n = unparen(n);
+    let as_text = |v: Value| match v {
         Value::Str(s) => Some(s),
+        Value::Number(x) if x.fract() == 0.0 && x.abs() < 1e15 => Some(format!("{}", x as i64)),
         _ => None,
+    };
+    match n.kind() {
+        "binary_operator" => {
+            let op = n.child_by_field_name("operator")?;
+            if op.kind() != "+" {
+                return None;
+            }
+            let l = path_string_at(n.child_by_field_name("left")?, src, eval, depth + 1)?;
+            let r = path_string_at(n.child_by_field_name("right")?, src, eval, depth + 1)?;
+            Some(l + &r)
+        }
+        "string" if text(n, src).starts_with(['f', 'F']) => {
+            let mut out = String::new();
+            let mut c = n.walk();
+            for part in n.named_children(&mut c) {
+                match part.kind() {
+                    "string_start" | "string_end" => {}
+                    "string_content" => {
+                        // `{{` / `}}` are literal braces.
+                        let t = text(part, src);
+                        if t.contains('\\') {
+                            return None;
+                        }
+                        out.push_str(&t.replace("{{", "{").replace("}}", "}"));
+                    }
+                    "interpolation" => {
+                        if part.child_by_field_name("type_conversion").is_some()
+                            || part.child_by_field_name("format_specifier").is_some()
+                        {
+                            return None;
+                        }
+                        let e = part.child_by_field_name("expression")?;
+                        out.push_str(&as_text(eval(e).value)?);
+                    }
+                    _ => return None,
+                }
+            }
+            Some(out)
+        }
+        _ => match eval(n).value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        },
     }
 }
 
 /// Joins a prefix and a path as Starlette does (plain concatenation), with
 /// one slash between.
-fn join(prefix: &str, path: &str) -> String {
+pub(crate) fn join(prefix: &str, path: &str) -> String {
     if prefix.is_empty() {
         return path.to_string();
     }

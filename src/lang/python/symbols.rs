@@ -10,8 +10,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use tree_sitter::Node;
 
-use super::Import;
 use super::syntax::{self, Call, MAX_NESTING, span, text, unparen};
+use super::{Import, Imports};
 use crate::source::{Source, Span};
 use crate::values::{self, Origin, Resolved, Scope, Value};
 
@@ -112,6 +112,10 @@ pub(crate) struct Module<'t> {
     /// Module-level `x = ClassName(...)` for classes of this module.
     pub instances: HashMap<String, ClassId>,
     pub imports: Vec<Import>,
+    /// `from M import *`: the modules as written (`.base`).
+    pub star_imports: Vec<String>,
+    /// What imported names are read through (the project); `None`: unknown.
+    pub hook: Option<&'t dyn Imports>,
     /// Bindings local to each function (parameters included, as Ambiguous).
     pub locals: Vec<HashMap<String, Binding<'t>>>,
     /// Every module-level statement (inside `if`/`try`/`with` blocks too).
@@ -133,6 +137,8 @@ impl<'t> Module<'t> {
             const_targets: HashMap::new(),
             instances: HashMap::new(),
             imports: Vec::new(),
+            star_imports: Vec::new(),
+            hook: None,
             locals: Vec::new(),
             statements: Vec::new(),
         };
@@ -419,6 +425,14 @@ impl<'t> Module<'t> {
             .child_by_field_name("module_name")
             .map(|m| text(m, src).to_string());
         let mut c = stmt.walk();
+        if let Some(m) = &module
+            && stmt
+                .named_children(&mut c)
+                .any(|n| n.kind() == "wildcard_import")
+        {
+            self.star_imports.push(m.clone());
+        }
+        let mut c = stmt.walk();
         for name in stmt.children_by_field_name("name", &mut c) {
             let (dotted, alias) = match name.kind() {
                 "aliased_import" => (
@@ -690,7 +704,19 @@ impl<'t> Module<'t> {
 
     /// The value scope as seen from anywhere in this module.
     pub(crate) fn scope(&self) -> PyScope<'_, 't> {
-        PyScope { module: self }
+        PyScope {
+            module: self,
+            hook: self.hook,
+        }
+    }
+
+    /// The value scope with imported names read through `hook` (a module
+    /// read for another one's imports has no hook of its own).
+    pub(crate) fn scope_with<'m>(&'m self, hook: &'m dyn Imports) -> PyScope<'m, 't> {
+        PyScope {
+            module: self,
+            hook: Some(hook),
+        }
     }
 
     /// Evaluates an expression of this module.
@@ -833,28 +859,34 @@ pub(crate) fn starlette_code(name: &str) -> Option<f64> {
 
 /// The value scope of a module: function locals bound once, module
 /// constants bound once, class attributes (`Class.NAME`, `self.NAME` when no
-/// method assigns it), Starlette's status constants. Imported names are
-/// unknown until the cross-module project model resolves them; this is the
-/// one place to plug it in.
+/// method assigns it, inherited from bases of this module or imported ones,
+/// pydantic `Field(default)`), attributes of module-level instances
+/// (`settings = Settings()`: the field's default, or the keyword the call
+/// passes), Starlette's status constants, and imported names through the
+/// [`Imports`] hook (unknown without one).
 pub(crate) struct PyScope<'m, 't> {
     module: &'m Module<'t>,
+    hook: Option<&'m dyn Imports>,
 }
 
 impl PyScope<'_, '_> {
     fn resolve_binding(&self, binding: Binding<'_>, name: &str, depth: u32) -> Resolved {
         match binding {
-            Binding::Value(v) => {
-                let r = values::eval(v, self.module.src, &values::PYTHON, self, depth + 1);
-                Resolved {
-                    value: r.value,
-                    origin: Some(Origin {
-                        file: self.module.source.clone(),
-                        span: span(v),
-                        name: name.to_string(),
-                    }),
-                }
-            }
+            Binding::Value(v) => self.defined(v, name, depth),
             Binding::Ambiguous => Resolved::unknown(),
+        }
+    }
+
+    /// The value of expression `v`, defined as `name` (the origin).
+    fn defined(&self, v: Node<'_>, name: &str, depth: u32) -> Resolved {
+        let r = values::eval(v, self.module.src, &values::PYTHON, self, depth + 1);
+        Resolved {
+            value: r.value,
+            origin: Some(Origin {
+                file: self.module.source.clone(),
+                span: span(v),
+                name: name.to_string(),
+            }),
         }
     }
 
@@ -864,11 +896,224 @@ impl PyScope<'_, '_> {
 
     /// The value of `path` read through `import` (`IDLE_TIMEOUT` from
     /// `from .settings import IDLE_TIMEOUT`, `config.IDLE` from `import
-    /// config`). The cross-module project model plugs in here; until then
-    /// nothing imported is known.
+    /// config`): what the project's hook finds, else unknown.
     fn imported_value(&self, import: &Import, path: &[&str], depth: u32) -> Resolved {
-        let _ = (import, path, depth);
+        match self.hook {
+            Some(h) if depth <= values::MAX_DEPTH => h.value(import, path, depth + 1),
+            _ => Resolved::unknown(),
+        }
+    }
+
+    /// A name the module binds through none of its statements: one of
+    /// its `from M import *` may bind it.
+    fn star_imported(&self, name: &str, depth: u32) -> Resolved {
+        for module in self.module.star_imports.iter().rev() {
+            let import = Import {
+                local: name.to_string(),
+                module: module.clone(),
+                name: Some(name.to_string()),
+                span: crate::source::Span::default(),
+            };
+            let r = self.imported_value(&import, &[name], depth);
+            if r.is_known() {
+                return r;
+            }
+        }
         Resolved::unknown()
+    }
+
+    /// `path` read at module level: an import, a constant, `Class.ATTR`,
+    /// `instance.ATTR`, and chains of them through instances held by
+    /// attributes (`settings.api.v1.prefix`). Function locals are not
+    /// looked at.
+    pub(crate) fn global(&self, path: &[&str], depth: u32) -> Resolved {
+        let m = self.module;
+        let [first, rest @ ..] = path else {
+            return Resolved::unknown();
+        };
+        if let Some(i) = self.imported(first) {
+            // `from starlette.status import WS_1006_ABNORMAL_CLOSURE`
+            if rest.is_empty()
+                && let Some(code) = starlette_code(first)
+                && i.module.ends_with("status")
+            {
+                return Resolved::of(Value::Number(code));
+            }
+            return self.imported_value(i, path, depth);
+        }
+        if rest.is_empty() {
+            return match m.consts.get(*first) {
+                Some(b) => self.resolve_binding(*b, first, depth),
+                None => self.star_imported(first, depth),
+            };
+        }
+        let name = path.join(".");
+        if let Some(&c) = m.class_by_name.get(*first) {
+            return self
+                .class_attr(c, rest, &name, depth)
+                .unwrap_or_else(Resolved::unknown);
+        }
+        match m.consts.get(*first) {
+            Some(Binding::Value(v)) => self.instance_attr(*v, rest, &name, depth),
+            _ => Resolved::unknown(),
+        }
+    }
+
+    /// Attribute chain `rest` of class `c` (its first attribute as the
+    /// class defines it or inherits it); `None` when no class of the chain
+    /// defines the first attribute.
+    fn class_attr(&self, c: ClassId, rest: &[&str], name: &str, depth: u32) -> Option<Resolved> {
+        if depth > values::MAX_DEPTH {
+            return Some(Resolved::unknown());
+        }
+        let [attr, more @ ..] = rest else {
+            return Some(Resolved::unknown());
+        };
+        let m = self.module;
+        let class = &m.classes[c];
+        match class.attrs.get(*attr) {
+            Some(Binding::Value(v)) => return Some(self.field_value(*v, more, name, depth)),
+            Some(Binding::Ambiguous) => return Some(Resolved::unknown()),
+            None => {}
+        }
+        for base in &class.bases {
+            let parts: Vec<&str> = base.split('.').collect();
+            if let [one] = parts.as_slice()
+                && let Some(&bc) = m.class_by_name.get(*one)
+            {
+                if bc != c
+                    && let Some(r) = self.class_attr(bc, rest, name, depth + 1)
+                {
+                    return Some(r);
+                }
+                continue;
+            }
+            if let Some(i) = self.imported(parts[0]) {
+                let mut path = parts.clone();
+                path.extend_from_slice(rest);
+                let r = self.imported_value(i, &path, depth);
+                if r.is_known() {
+                    return Some(r);
+                }
+            }
+        }
+        None
+    }
+
+    /// A class attribute's value, and then the chain `more` read from the
+    /// instance it holds (`api: ApiPrefix = ApiPrefix()`). Pydantic's
+    /// `Field(default, ...)` / `Field(default=...)` is its default.
+    fn field_value(&self, v: Node<'_>, more: &[&str], name: &str, depth: u32) -> Resolved {
+        let src = self.module.src;
+        let v = match Call::of(unparen(v), src) {
+            Some(call) if call.name(src) == Some("Field") => match call.arg(0, "default") {
+                Some(d) if d.kind() != "ellipsis" => d,
+                _ => return Resolved::unknown(),
+            },
+            _ => v,
+        };
+        if more.is_empty() {
+            self.defined(v, name, depth)
+        } else {
+            self.instance_attr(v, more, name, depth + 1)
+        }
+    }
+
+    /// Attribute chain `rest` of the instance `v` builds: `Settings()`,
+    /// `config.Settings(...)`, `get_settings()` of a factory of this module
+    /// that returns a `Settings()`. A keyword the call passes wins over the
+    /// class's default; positional or unpacked arguments make it unknown.
+    fn instance_attr(&self, v: Node<'_>, rest: &[&str], name: &str, depth: u32) -> Resolved {
+        let m = self.module;
+        let src = m.src;
+        let [attr, more @ ..] = rest else {
+            return Resolved::unknown();
+        };
+        if depth > values::MAX_DEPTH {
+            return Resolved::unknown();
+        }
+        let Some(call) = Call::of(syntax::unawait(v), src) else {
+            return Resolved::unknown();
+        };
+        if let Some(k) = call.kwarg(attr) {
+            return if more.is_empty() {
+                self.defined(k, name, depth)
+            } else {
+                self.instance_attr(k, more, name, depth + 1)
+            };
+        }
+        let splat = call
+            .args
+            .iter()
+            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"));
+        if splat || !call.args.is_empty() {
+            return Resolved::unknown();
+        }
+        let callee = unparen(call.callee);
+        let Some(path) = values::member_path(callee, src, &values::PYTHON) else {
+            return Resolved::unknown();
+        };
+        let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+        if let [one] = refs.as_slice() {
+            let class = m.class_by_name.get(*one).copied().or_else(|| {
+                let f = *m.module_fns.get(*one)?;
+                self.factory_class(f)
+            });
+            if let Some(c) = class {
+                if m.classes[c].self_assigned.contains(*attr) {
+                    return Resolved::unknown();
+                }
+                return self
+                    .class_attr(c, rest, name, depth + 1)
+                    .unwrap_or_else(Resolved::unknown);
+            }
+        }
+        match self.imported(refs[0]) {
+            Some(i) => {
+                let mut p = refs.clone();
+                p.extend_from_slice(rest);
+                let r = self.imported_value(i, &p, depth);
+                Resolved {
+                    value: r.value,
+                    origin: r.origin.map(|o| Origin {
+                        name: name.to_string(),
+                        ..o
+                    }),
+                }
+            }
+            None => Resolved::unknown(),
+        }
+    }
+
+    /// The class of this module a factory function returns: its return
+    /// annotation (`-> Settings`), or its one `return Settings()`.
+    fn factory_class(&self, f: FnId) -> Option<ClassId> {
+        let m = self.module;
+        let info = &m.functions[f];
+        if let Some(ret) = info.node.child_by_field_name("return_type")
+            && let Some(&c) = m
+                .class_by_name
+                .get(text(ret, m.src).trim_matches(['"', '\'']))
+        {
+            return Some(c);
+        }
+        let mut returns = Vec::new();
+        syntax::walk(
+            info.body()?,
+            |n| !syntax::is_scope(n),
+            |n| {
+                if n.kind() == "return_statement" {
+                    returns.push(n);
+                }
+            },
+        );
+        let [r] = returns.as_slice() else { return None };
+        let call = Call::of(unparen(r.named_child(0)?), m.src)?;
+        let callee = unparen(call.callee);
+        if callee.kind() != "identifier" || !call.args.is_empty() || !call.kwargs.is_empty() {
+            return None;
+        }
+        m.class_by_name.get(text(callee, m.src)).copied()
     }
 }
 
@@ -882,65 +1127,38 @@ impl Scope for PyScope<'_, '_> {
             }
             scope = m.functions[f].parent;
         }
-        if let Some(i) = self.imported(name) {
-            // `from starlette.status import WS_1006_ABNORMAL_CLOSURE`
-            if let Some(code) = starlette_code(name)
-                && i.module.ends_with("status")
-            {
-                return Resolved::of(Value::Number(code));
-            }
-            return self.imported_value(i, &[name], depth);
-        }
-        match m.consts.get(name) {
-            Some(b) => self.resolve_binding(*b, name, depth),
-            None => Resolved::unknown(),
-        }
+        self.global(&[name], depth)
     }
 
     fn member(&self, path: &[&str], at: Node<'_>, depth: u32) -> Resolved {
         let m = self.module;
-        let [.., last] = path else {
+        let [first, .., last] = path else {
             return Resolved::unknown();
         };
-        if path.len() >= 2
-            && let Some(code) = starlette_code(last)
-        {
+        if let Some(code) = starlette_code(last) {
             // status.WS_1006_..., starlette.status.WS_1006_...
             if path[path.len() - 2] == "status" {
                 return Resolved::of(Value::Number(code));
             }
         }
-        let local = m
-            .enclosing_fn(at)
-            .is_some_and(|f| m.locals[f].contains_key(path[0]));
-        if !local
-            && !matches!(path[0], "self" | "cls")
-            && let Some(i) = self.imported(path[0])
-        {
-            return self.imported_value(i, path, depth);
-        }
-        if path.len() != 2 {
-            return Resolved::unknown();
-        }
-        let class = match path[0] {
-            "self" | "cls" => m
+        if matches!(*first, "self" | "cls") {
+            let class = m
                 .enclosing_fn(at)
                 .and_then(|f| m.class_of_method(f))
-                .filter(|&c| !m.classes[c].self_assigned.contains(path[1])),
-            name => {
-                let shadowed = m
-                    .enclosing_fn(at)
-                    .is_some_and(|f| m.locals[f].contains_key(name));
-                if shadowed {
-                    None
-                } else {
-                    m.class_by_name.get(name).copied()
-                }
-            }
-        };
-        match class.and_then(|c| m.classes[c].attrs.get(path[1]).copied()) {
-            Some(b) => self.resolve_binding(b, &path.join("."), depth),
-            None => Resolved::unknown(),
+                .filter(|&c| !m.classes[c].self_assigned.contains(path[1]));
+            return match (class, path.len()) {
+                (Some(c), 2) => self
+                    .class_attr(c, &path[1..], &path.join("."), depth)
+                    .unwrap_or_else(Resolved::unknown),
+                _ => Resolved::unknown(),
+            };
         }
+        let local = m
+            .enclosing_fn(at)
+            .is_some_and(|f| m.locals[f].contains_key(*first));
+        if local {
+            return Resolved::unknown();
+        }
+        self.global(path, depth)
     }
 }

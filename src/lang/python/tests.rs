@@ -5,12 +5,23 @@ use crate::source::SourceFile;
 
 pub(crate) fn model(src: &str) -> ServerModel {
     let source = Arc::new(SourceFile::new("m.py".into(), src));
-    build(&source).expect("parses")
+    build(&source, None).expect("parses")
 }
 
 /// The 1-based lines of some spans of the model's module.
 fn lines(m: &ServerModel, spans: impl Iterator<Item = Span>) -> Vec<usize> {
     spans.map(|s| m.source.line_col(s.start).line).collect()
+}
+
+/// The seconds of each receive's timeout, in order (`None`: no known value).
+fn timeout_values(m: &ServerModel) -> Vec<Option<f64>> {
+    m.receives
+        .iter()
+        .map(|r| match r.timeout.as_ref().map(|t| &t.value) {
+            Some(TimeoutValue::Seconds(s)) => Some(*s),
+            _ => None,
+        })
+        .collect()
 }
 
 fn paths(m: &ServerModel) -> Vec<(String, Vec<String>)> {
@@ -300,4 +311,137 @@ async def a(websocket: WebSocket, s=Depends(session)):
     );
     let lines = lines(&m, m.pre_accept.iter().map(|p| p.span));
     assert_eq!(lines, vec![7]);
+}
+
+#[test]
+fn prefixes_from_concatenation_and_f_strings() {
+    let m = model(
+        r#"
+from fastapi import APIRouter, FastAPI, WebSocket
+API = "/api"
+V = 2
+a = APIRouter(prefix=API + "/ws")
+b = APIRouter(prefix=f"{API}/v{V}")
+
+@a.websocket("/x")
+async def x(websocket: WebSocket): ...
+
+@b.websocket(f"{API}/{{job_id}}")
+async def y(websocket: WebSocket): ...
+
+@b.websocket(f"/{V!r}")
+async def z(websocket: WebSocket): ...
+"#,
+    );
+    let p = paths(&m);
+    assert!(p.contains(&("x".into(), vec!["/api/ws/x".into()])), "{p:?}");
+    assert!(
+        p.contains(&("y".into(), vec!["/api/v2/api/{job_id}".into()])),
+        "{p:?}"
+    );
+    assert!(p.contains(&("z".into(), vec![])), "{p:?}");
+}
+
+#[test]
+fn settings_instances_and_inherited_attributes() {
+    let m = model(
+        r#"
+import asyncio
+from fastapi import FastAPI, WebSocket
+from pydantic import Field
+from pydantic_settings import BaseSettings
+
+class Base(BaseSettings):
+    ws_idle: float = 25.0
+
+class Settings(Base):
+    ws_ping: int = Field(default=15, description="x")
+    ws_req: float = Field(...)
+    ws_env: float
+
+def get_settings() -> Settings:
+    return Settings()
+
+settings = Settings()
+over = Settings(ws_ping=40)
+made = get_settings()
+posargs = Settings(1)
+app = FastAPI()
+
+@app.websocket("/ws")
+async def ws(websocket: WebSocket):
+    await websocket.accept()
+    while True:
+        try:
+            await asyncio.wait_for(websocket.receive_text(), timeout=settings.ws_idle)
+            await asyncio.wait_for(websocket.receive_text(), timeout=settings.ws_ping)
+            await asyncio.wait_for(websocket.receive_text(), timeout=over.ws_ping)
+            await asyncio.wait_for(websocket.receive_text(), timeout=made.ws_idle)
+            await asyncio.wait_for(websocket.receive_text(), timeout=settings.ws_req)
+            await asyncio.wait_for(websocket.receive_text(), timeout=settings.ws_env)
+            await asyncio.wait_for(websocket.receive_text(), timeout=posargs.ws_idle)
+        except asyncio.TimeoutError:
+            await websocket.send_json({"type": "keepalive"})
+"#,
+    );
+    let got = timeout_values(&m);
+    assert_eq!(
+        got,
+        vec![
+            Some(25.0),
+            Some(15.0),
+            Some(40.0),
+            Some(25.0),
+            None,
+            None,
+            None
+        ]
+    );
+    let origin = m.receives[0]
+        .timeout
+        .as_ref()
+        .unwrap()
+        .origin
+        .as_ref()
+        .unwrap();
+    assert_eq!(origin.name, "settings.ws_idle");
+    assert_eq!(m.source.line_col(origin.span.start).line, 8);
+}
+
+#[test]
+fn nested_settings_chains() {
+    let m = model(
+        r#"
+import asyncio
+from fastapi import APIRouter, FastAPI, WebSocket
+from pydantic import BaseModel
+
+class Ws(BaseModel):
+    idle: float = 25.0
+    prefix: str = "/ws"
+
+class Api(BaseModel):
+    ws: Ws = Ws()
+
+class Settings:
+    api: Api = Api()
+    other: Api = Api(ws=Ws(idle=5))
+
+settings = Settings()
+router = APIRouter(prefix=settings.api.ws.prefix)
+
+@router.websocket("/jobs")
+async def ws(websocket: WebSocket):
+    await websocket.accept()
+    while True:
+        try:
+            await asyncio.wait_for(websocket.receive_text(), timeout=settings.api.ws.idle)
+            await asyncio.wait_for(websocket.receive_text(), timeout=settings.other.ws.idle)
+        except asyncio.TimeoutError:
+            await websocket.send_json({"type": "keepalive"})
+"#,
+    );
+    let got = timeout_values(&m);
+    assert_eq!(got, vec![Some(25.0), Some(5.0)]);
+    assert_eq!(paths(&m), vec![("ws".into(), vec!["/ws/jobs".into()])]);
 }

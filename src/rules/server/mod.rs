@@ -1,7 +1,9 @@
 //! Server rules (Python FastAPI/Starlette). Each reads one module's
-//! [`ServerModel`].
+//! [`ServerModel`], except WS203, which reads every module's routes linked
+//! across modules ([`ServerProject`]).
 //!
 //! [`ServerModel`]: crate::lang::python::ServerModel
+//! [`ServerProject`]: crate::project::python::ServerProject
 
 pub mod ws201_server_idle_keepalive;
 pub mod ws202_server_ping_reply;
@@ -26,11 +28,6 @@ pub(crate) fn label_steps(d: &mut Diagnostic, model: &ServerModel, via: &[Step])
     for s in via {
         d.label(&model.source, s.span, s.label.clone());
     }
-}
-
-/// The 1-based line of a byte offset.
-pub(crate) fn line(model: &ServerModel, offset: usize) -> usize {
-    model.source.line_col(offset).line
 }
 
 /// A close code for a message: `4001`, `1008 (`status.WS_1008_POLICY_VIOLATION`)`,

@@ -190,6 +190,19 @@ fn too_long(
     }
     label_steps(d, model, via);
     let fix = match origin {
+        Some(o) if o.file.path != file.path => {
+            let there = o.file.path.display();
+            if o.name.contains('.') {
+                // A settings attribute: its default is there, and the
+                // environment may override it at run time.
+                format!(
+                    "make `{}` {limit} s or less: its default is in `{there}` (check any environment variable that overrides it too)",
+                    o.name
+                )
+            } else {
+                format!("set `{} = {limit}` in `{there}`", o.name)
+            }
+        }
         Some(o) if !o.name.contains('.') => format!("set `{} = {limit}`", o.name),
         _ => format!("use {limit} s or less"),
     };

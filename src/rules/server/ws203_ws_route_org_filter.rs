@@ -4,10 +4,9 @@
 
 use regex::Regex;
 
-use crate::lang::python::{Endpoint, EndpointKind, NameUse, Route, ServerModel};
+use crate::lang::python::{Endpoint, EndpointKind, NameUse, Route};
+use crate::project::python::{LinkedModule, ServerProject};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
-
-use super::line;
 
 pub static RULE: Rule = Rule {
     code: "WS203",
@@ -16,7 +15,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a websocket route with no org filtering while a sibling route does, or one of `server.org_scoped_routes`",
     doc: include_str!("../../../rules/WS203-ws-route-org-filter.md"),
-    check: Check::Server(check),
+    check: Check::ServerProject(check),
 };
 
 /// Whether `name` matches the org pattern, as a whole or in one of its
@@ -71,55 +70,88 @@ fn org_use<'m>(re: &Regex, e: &'m Endpoint) -> Option<&'m NameUse> {
     e.names.iter().find(|n| org_name(re, &n.name))
 }
 
-fn check(model: &ServerModel, cx: &mut Ctx) {
+/// A routed endpoint of some module, with where it filters by org.
+struct Routed<'a> {
+    module: &'a LinkedModule,
+    endpoint: &'a Endpoint,
+    routes: &'a [Route],
+    filter: Option<&'a NameUse>,
+}
+
+/// `line 12` in the same file, `app/routes/jobs.py:12` in another.
+fn place(module: &LinkedModule, other: &LinkedModule, offset: usize) -> String {
+    let line = other.model.source.line_col(offset).line;
+    if std::sync::Arc::ptr_eq(&module.model, &other.model) {
+        format!("line {line}")
+    } else {
+        format!("{}:{line}", other.model.source.path.display())
+    }
+}
+
+fn check(project: &ServerProject, cx: &mut Ctx) {
     let re = &cx.config.server.org_filter_pattern;
-    let file = &model.source;
-    let routed: Vec<(usize, &Endpoint, Option<&NameUse>)> = model
-        .endpoints
+    let routed: Vec<Routed> = project
+        .modules
         .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind != EndpointKind::Annotated && !e.routes.is_empty())
-        .map(|(i, e)| (i, e, org_use(re, e)))
+        .flat_map(|m| {
+            m.model
+                .endpoints
+                .iter()
+                .zip(&m.routes)
+                .filter(|(e, routes)| e.kind != EndpointKind::Annotated && !routes.is_empty())
+                .map(move |(e, routes)| Routed {
+                    module: m,
+                    endpoint: e,
+                    routes,
+                    filter: org_use(re, e),
+                })
+        })
         .collect();
-    for &(i, e, filter) in &routed {
-        if filter.is_some() {
+    for (i, r) in routed.iter().enumerate() {
+        if !r.module.checked || r.filter.is_some() {
             continue;
         }
-        for route in &e.routes {
+        let file = &r.module.model.source;
+        for route in r.routes {
             let fam = family(&route.path);
-            let sibling: Option<(&Route, &NameUse)> = routed.iter().find_map(|&(j, other, f)| {
-                let f = f?;
-                if j == i {
-                    return None;
-                }
-                other
-                    .routes
-                    .iter()
-                    .find(|s| {
-                        s.path != route.path
-                            && s.complete == route.complete
-                            && family(&s.path) == fam
-                    })
-                    .map(|s| (s, f))
-            });
-            if let Some((s, f)) = sibling {
+            // A sibling served by the same application (or under the same
+            // unknown prefix); one of the same module first.
+            let sibling = routed
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .filter_map(|(_, o)| {
+                    let f = o.filter?;
+                    o.routes
+                        .iter()
+                        .find(|s| {
+                            s.path != route.path
+                                && s.complete == route.complete
+                                && s.root == route.root
+                                && family(&s.path) == fam
+                        })
+                        .map(|s| (o, s, f))
+                })
+                .min_by_key(|(o, _, _)| !std::sync::Arc::ptr_eq(&o.module.model, &r.module.model));
+            if let Some((o, s, f)) = sibling {
+                let other = &o.module.model.source;
                 let d = cx.report(
                     file,
                     route.span,
                     format!(
-                        "websocket route `{}` does no org filtering, but its sibling `{}` does (`{}`, line {})",
+                        "websocket route `{}` does no org filtering, but its sibling `{}` does (`{}`, {})",
                         route.path,
                         s.path,
                         f.name,
-                        line(model, f.span.start)
+                        place(r.module, o.module, f.span.start)
                     ),
                 );
                 d.primary("no org filtering");
-                d.label(file, s.span, format!("sibling route `{}`", s.path));
-                d.label(file, f.span, format!("filters by `{}` here", f.name));
+                d.label(other, s.span, format!("sibling route `{}`", s.path));
+                d.label(other, f.span, format!("filters by `{}` here", f.name));
                 d.help(format!(
                     "filter `{}` by the caller's org as `{}` does; without it any authenticated user receives every tenant's data",
-                    e.name, s.path
+                    r.endpoint.name, s.path
                 ));
                 continue;
             }
@@ -144,7 +176,7 @@ fn check(model: &ServerModel, cx: &mut Ctx) {
                 d.primary("no org filtering");
                 d.help(format!(
                     "filter what `{}` sends by the caller's org (a name matching `server.org_filter_pattern`, e.g. `org_id=user.org_id`); without it any authenticated user receives every tenant's data",
-                    e.name
+                    r.endpoint.name
                 ));
             }
         }
