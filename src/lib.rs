@@ -565,9 +565,11 @@ fn run_in_pool(settings: &Settings) -> Report {
     let mut context_files = Vec::new();
     if !project.covers_root() && !apache_files.is_empty() {
         context_files = apache_context(&project, &apache_files);
-        if settings
-            .selection
-            .is_enabled(rules::proxy::ws303_proxy_timeout_heartbeat_ratio::RULE.code)
+        // A configured heartbeat is the project's: nothing to look for.
+        if settings.config.client.heartbeat_ms.is_none()
+            && settings
+                .selection
+                .is_enabled(rules::proxy::ws303_proxy_timeout_heartbeat_ratio::RULE.code)
         {
             let checked: std::collections::HashSet<PathBuf> = walk
                 .candidates
@@ -740,7 +742,13 @@ fn server_phase(
     }
     let mut read = 0;
     if !project.covers_root() {
-        let found = project.scan(&[Lang::Python], project::python::FACT_WORDS);
+        // The modules that include a checked router live in its package
+        // or beside it: the folder above its top-level package.
+        let dirs: Vec<PathBuf> = checked
+            .iter()
+            .map(|f| project.resolver.python_package_parent(f))
+            .collect();
+        let found = project.scan_in(&dirs, &[Lang::Python], project::python::FACT_WORDS);
         let extra: Vec<project::python::ModelledModule> = found
             .par_iter()
             .filter(|p| !checked.contains(*p))
@@ -833,8 +841,14 @@ fn apache_context(
     checked: &[(PathBuf, Arc<ApacheFile>)],
 ) -> Vec<(PathBuf, Arc<ApacheFile>)> {
     let known: std::collections::HashSet<&PathBuf> = checked.iter().map(|(p, _)| p).collect();
+    // The files that include a vhost sit a folder or two above it
+    // (apache2/apache2.conf includes apache2/sites-enabled/*.conf).
+    let dirs: Vec<PathBuf> = checked
+        .iter()
+        .filter_map(|(p, _)| p.ancestors().nth(3).map(Path::to_path_buf))
+        .collect();
     project
-        .scan(&[Lang::Apache], &["include"])
+        .scan_in(&dirs, &[Lang::Apache], &["include"])
         .into_par_iter()
         .filter(|p| !known.contains(p))
         .filter_map(|p| {
@@ -863,6 +877,9 @@ fn project_heartbeats(
                 _ => return None,
             };
             let source = project.read(&p)?;
+            if lang::looks_minified(&source.text) {
+                return None;
+            }
             let model = lang::ts::build(&source, lang)?;
             project::heartbeat::module_heartbeat(&model)
         })

@@ -40,17 +40,20 @@ pub fn module_heartbeat(model: &ClientModel) -> Option<HeartbeatFact> {
         })
 }
 
-/// The longest of `found` (in path order on ties, so the result does not
-/// depend on thread order) and the configured `client.heartbeat_ms`.
+/// The heartbeat a proxy timeout must cover: `client.heartbeat_ms` when the
+/// configuration states one (it is authoritative: the client may live in
+/// another repository, or the team pins the value it reviews), else the
+/// longest of `found` (in path order on ties, so the result does not depend
+/// on thread order).
 pub fn longest(
     found: impl IntoIterator<Item = HeartbeatFact>,
     config: &Config,
     config_path: Option<&std::path::Path>,
 ) -> Option<HeartbeatFact> {
-    let mut all: Vec<HeartbeatFact> = found.into_iter().collect();
     if let Some(ms) = config.client.heartbeat_ms {
-        all.extend(configured(ms as f64, config_path));
+        return configured(ms as f64, config_path);
     }
+    let mut all: Vec<HeartbeatFact> = found.into_iter().collect();
     all.sort_by(|a, b| {
         b.ms.total_cmp(&a.ms)
             .then_with(|| a.file.path.cmp(&b.file.path))
@@ -62,7 +65,7 @@ pub fn longest(
 /// `client.heartbeat_ms` as a fact, located at its line in the
 /// configuration file when that can be read.
 fn configured(ms: f64, config_path: Option<&std::path::Path>) -> Option<HeartbeatFact> {
-    let path = config_path?;
+    let path = config_path.unwrap_or(std::path::Path::new("wslint.toml"));
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let span = text
         .match_indices("heartbeat_ms")

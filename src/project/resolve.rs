@@ -175,6 +175,16 @@ impl Resolver {
         None
     }
 
+    /// The folder above the top-level package `from` belongs to (its own
+    /// folder when it is in no package): where the modules that import it
+    /// by an absolute name usually live.
+    pub fn python_package_parent(&self, from: &Path) -> PathBuf {
+        self.python_roots(from)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| self.root.clone())
+    }
+
     /// Folders an absolute import is resolved from: the folder above the
     /// package `from` belongs to, the project root, and its `src/`.
     fn python_roots(&self, from: &Path) -> Vec<PathBuf> {
