@@ -100,6 +100,9 @@ pub fn display_path(p: &Path) -> PathBuf {
 }
 
 fn excluded(opts: &DiscoverOptions<'_>, path: &Path, is_dir: bool) -> bool {
+    if opts.exclude.is_empty() {
+        return false;
+    }
     let Ok(abs) = std::path::absolute(path) else {
         return false;
     };
@@ -220,7 +223,14 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Walk {
         candidates.extend(found.into_inner().unwrap_or_else(|p| p.into_inner()));
         errors.extend(failed.into_inner().unwrap_or_else(|p| p.into_inner()));
     }
-    candidates.sort();
+    // Any fixed order will do (output is sorted later): byte order is
+    // much cheaper than comparing paths component by component.
+    candidates.sort_unstable_by(|a, b| {
+        a.path
+            .as_os_str()
+            .cmp(b.path.as_os_str())
+            .then_with(|| a.cmp(b))
+    });
     candidates.dedup_by(|a, b| a.path == b.path);
     errors.sort();
     errors.dedup();

@@ -170,7 +170,12 @@ pub enum ReadOutcome {
 }
 
 pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>, max_size: u64) -> ReadOutcome {
-    let meta = match std::fs::metadata(path) {
+    // One path lookup: open, then ask the open file what it is.
+    let file = match open_for_reading(path) {
+        Ok(f) => f,
+        Err(e) => return ReadOutcome::Failed(discover::io_message(&e)),
+    };
+    let meta = match file.metadata() {
         Ok(m) => m,
         Err(e) => return ReadOutcome::Failed(discover::io_message(&e)),
     };
@@ -183,8 +188,7 @@ pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>, max_size: u6
         return too_large(path, meta.len(), filter);
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    let read = std::fs::File::open(path).and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
+    if let Err(e) = file.take(max_size + 1).read_to_end(&mut bytes) {
         return ReadOutcome::Failed(discover::io_message(&e));
     }
     // It grew since it was looked at.
@@ -192,6 +196,26 @@ pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>, max_size: u6
         return too_large(path, bytes.len() as u64, filter);
     }
     decode(&bytes, display, filter)
+}
+
+/// Opens a file without ever blocking: a FIFO opened for reading waits for
+/// a writer, so it is opened non-blocking and then refused as not a
+/// regular file (regular files ignore the flag).
+#[cfg(unix)]
+fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_for_reading(path: &Path) -> std::io::Result<std::fs::File> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    std::fs::File::open(path)
 }
 
 /// What [`read_file`] makes of a file's bytes: the prefilter (with
@@ -611,15 +635,16 @@ fn run_in_pool(settings: &Settings) -> Report {
         .iter()
         .map(|p| discover::display_path(p))
         .collect();
-    let checked: std::collections::HashSet<&Path> = walk
+    // Compared as bytes: hashing a Path walks its components.
+    let checked: std::collections::HashSet<&std::ffi::OsStr> = walk
         .candidates
         .iter()
-        .map(|c| c.path.as_path())
-        .chain(walk.errors.iter().map(|e| e.path.as_path()))
+        .map(|c| c.path.as_os_str())
+        .chain(walk.errors.iter().map(|e| e.path.as_os_str()))
         .collect();
     diagnostics.retain(|d| {
         let path = d.file.path.as_path();
-        checked.contains(path) || given.iter().any(|g| within(path, g))
+        checked.contains(path.as_os_str()) || given.iter().any(|g| within(path, g))
     });
     for file in extra {
         let path = file.source.path.as_path();

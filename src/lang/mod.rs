@@ -98,43 +98,63 @@ pub fn detect(path: &Path) -> Option<Detected> {
     (in_conf_dir && !leftover).then_some(Detected::MaybeApache)
 }
 
-static CLIENT_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    words(&[
-        "websocket",
-        "partysocket",
-        "close_code",
-        "closecode",
-        "wslint-ignore",
-    ])
-});
-static SERVER_WORDS: LazyLock<AhoCorasick> =
-    LazyLock::new(|| words(&["websocket", "wslint-ignore"]));
+/// The words that make a file relevant, per language (ASCII,
+/// case-insensitive). One list: the in-memory prefilter compiles it into a
+/// regex (the `regex` crate finds case-insensitive literals with SIMD, about
+/// fifteen times faster than a case-insensitive Aho-Corasick automaton on a
+/// real tree), the streaming one into an automaton.
+const CLIENT_WORDS: &[&str] = &[
+    "websocket",
+    "partysocket",
+    "close_code",
+    "closecode",
+    "wslint-ignore",
+];
+const SERVER_WORDS: &[&str] = &["websocket", "wslint-ignore"];
+const APACHE_WORDS: &[&str] = &[
+    "proxypass",
+    "proxytimeout",
+    "timeout",
+    "balancermember",
+    "rewriterule",
+    "include",
+    "wslint-ignore",
+];
+
 /// A module that only includes routers declared elsewhere gives their
-/// routes their prefixes (WS203). Python names, so case-sensitive: one
-/// case-insensitive automaton for all four words scans ~40 times slower.
+/// routes their prefixes (WS203). Python names, so case-sensitive.
 static ROUTER_WORDS: LazyLock<[memchr::memmem::Finder<'static>; 2]> = LazyLock::new(|| {
     [
         memchr::memmem::Finder::new("include_router"),
         memchr::memmem::Finder::new(".mount("),
     ]
 });
-static APACHE_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    words(&[
-        "proxypass",
-        "proxytimeout",
-        "timeout",
-        "balancermember",
-        "rewriterule",
-        "include",
-        "wslint-ignore",
-    ])
+
+static REGEXES: LazyLock<[regex::bytes::Regex; 3]> = LazyLock::new(|| {
+    [CLIENT_WORDS, SERVER_WORDS, APACHE_WORDS].map(|words| {
+        let alternation: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+        regex::bytes::RegexBuilder::new(&alternation.join("|"))
+            .case_insensitive(true)
+            .unicode(false)
+            .build()
+            .expect("static patterns")
+    })
+});
+static AUTOMATA: LazyLock<[AhoCorasick; 3]> = LazyLock::new(|| {
+    [CLIENT_WORDS, SERVER_WORDS, APACHE_WORDS].map(|words| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(words)
+            .expect("static patterns")
+    })
 });
 
-fn words(w: &[&str]) -> AhoCorasick {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(w)
-        .expect("static patterns")
+fn slot(lang: Lang) -> usize {
+    match lang {
+        Lang::TypeScript | Lang::Tsx => 0,
+        Lang::Python => 1,
+        Lang::Apache => 2,
+    }
 }
 
 /// Whether a file of `lang` with these bytes can hold anything a rule reads:
@@ -143,15 +163,7 @@ pub fn prefilter(lang: Lang, bytes: &[u8]) -> bool {
     if lang == Lang::Python && ROUTER_WORDS.iter().any(|f| f.find(bytes).is_some()) {
         return true;
     }
-    words_of(lang).is_match(bytes)
-}
-
-fn words_of(lang: Lang) -> &'static AhoCorasick {
-    match lang {
-        Lang::TypeScript | Lang::Tsx => &CLIENT_WORDS,
-        Lang::Python => &SERVER_WORDS,
-        Lang::Apache => &APACHE_WORDS,
-    }
+    REGEXES[slot(lang)].is_match(bytes)
 }
 
 /// Whether a JavaScript file is a minified bundle rather than source: large
@@ -173,7 +185,7 @@ pub fn looks_minified(text: &str) -> bool {
 /// bytes are searched as they stream past. (Router words are not looked
 /// for: a module that only includes routers is never that large.)
 pub fn prefilter_stream(lang: Lang, reader: impl std::io::Read) -> bool {
-    words_of(lang)
+    AUTOMATA[slot(lang)]
         .try_stream_find_iter(reader)
         .ok()
         .and_then(|mut it| it.next())
