@@ -4,6 +4,8 @@
 
 use regex::Regex;
 
+use std::collections::HashMap;
+
 use crate::lang::python::{Endpoint, EndpointKind, NameUse, Route};
 use crate::project::python::{LinkedModule, ServerProject};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
@@ -107,30 +109,42 @@ fn check(project: &ServerProject, cx: &mut Ctx) {
                 })
         })
         .collect();
+    // The routes of endpoints that do filter, by family, completeness and
+    // root: each unfiltered route looks up its siblings instead of scanning
+    // every route of the project.
+    let mut filtering: HashMap<(String, bool, &str), Vec<(usize, &Route)>> = HashMap::new();
+    for (j, o) in routed.iter().enumerate() {
+        if o.filter.is_none() {
+            continue;
+        }
+        for s in o.routes {
+            filtering
+                .entry((family(&s.path), s.complete, s.root.as_str()))
+                .or_default()
+                .push((j, s));
+        }
+    }
     for (i, r) in routed.iter().enumerate() {
         if !r.module.checked || r.filter.is_some() {
             continue;
         }
         let file = &r.module.model.source;
         for route in r.routes {
-            let fam = family(&route.path);
+            let key = (family(&route.path), route.complete, route.root.as_str());
             // A sibling served by the same application (or under the same
-            // unknown prefix); one of the same module first.
-            let sibling = routed
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != i)
-                .filter_map(|(_, o)| {
-                    let f = o.filter?;
-                    o.routes
-                        .iter()
-                        .find(|s| {
-                            s.path != route.path
-                                && s.complete == route.complete
-                                && s.root == route.root
-                                && family(&s.path) == fam
-                        })
-                        .map(|s| (o, s, f))
+            // unknown prefix); one of the same module first, else the first
+            // endpoint in order.
+            let mut seen = std::collections::HashSet::new();
+            let sibling = filtering
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .filter(|&&(j, s)| j != i && s.path != route.path)
+                // An endpoint's first route of the family, as before.
+                .filter(|&&(j, _)| seen.insert(j))
+                .map(|&(j, s)| {
+                    let o = &routed[j];
+                    (o, s, o.filter.expect("indexed only when filtering"))
                 })
                 .min_by_key(|(o, _, _)| !std::sync::Arc::ptr_eq(&o.module.model, &r.module.model));
             if let Some((o, s, f)) = sibling {
