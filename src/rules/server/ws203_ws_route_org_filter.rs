@@ -72,6 +72,9 @@ fn org_use<'m>(re: &Regex, e: &'m Endpoint) -> Option<&'m NameUse> {
     e.names.iter().find(|n| org_name(re, &n.name))
 }
 
+/// Routes are siblings when their family, completeness and root agree.
+type FamilyKey<'a> = (String, bool, &'a str);
+
 /// A routed endpoint of some module, with where it filters by org.
 struct Routed<'a> {
     module: &'a LinkedModule,
@@ -112,7 +115,7 @@ fn check(project: &ServerProject, cx: &mut Ctx) {
     // The routes of endpoints that do filter, by family, completeness and
     // root: each unfiltered route looks up its siblings instead of scanning
     // every route of the project.
-    let mut filtering: HashMap<(String, bool, &str), Vec<(usize, &Route)>> = HashMap::new();
+    let mut filtering: HashMap<FamilyKey<'_>, Vec<(usize, &Route)>> = HashMap::new();
     for (j, o) in routed.iter().enumerate() {
         if o.filter.is_none() {
             continue;
