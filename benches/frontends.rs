@@ -158,6 +158,33 @@ fn bench(c: &mut Criterion) {
             b.iter(|| wslint::check_in_memory(name, text.as_bytes(), config.clone()))
         });
     }
+    // The grammar's share: tree-sitter's parse alone of the same files, the
+    // floor under the whole pipeline above (BENCHMARKS.md).
+    let grammars: [(&str, tree_sitter::Language, &str); 3] = [
+        (
+            "tsx_1mb_parse_only",
+            tree_sitter_typescript::LANGUAGE_TSX.into(),
+            &cases[0].2,
+        ),
+        (
+            "ts_1mb_parse_only",
+            tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            &cases[1].2,
+        ),
+        (
+            "python_1mb_parse_only",
+            tree_sitter_python::LANGUAGE.into(),
+            &cases[2].2,
+        ),
+    ];
+    for (id, language, text) in grammars {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&language)
+            .expect("a grammar of this build");
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(id, |b| b.iter(|| parser.parse(text, None)));
+    }
     // The floor every irrelevant file pays: the prefilter on 1 MB.
     let plain = "export const value = compute(input);\n".repeat(MB / 37);
     group.throughput(Throughput::Bytes(plain.len() as u64));
