@@ -150,22 +150,36 @@ pub(crate) fn string_literal(n: Node<'_>, src: &str) -> Option<String> {
     }
 }
 
-/// Calls a visitor on `root` and every descendant, pre-order, without
-/// recursion. `descend` decides whether to enter a node's children.
+/// Calls a visitor on `root` and every named descendant, pre-order,
+/// without recursion or allocation (one tree cursor). `descend` decides
+/// whether to enter a node's children.
 pub(crate) fn walk<'t>(
     root: Node<'t>,
     mut descend: impl FnMut(Node<'t>) -> bool,
     mut visit: impl FnMut(Node<'t>),
 ) {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        visit(n);
-        if !descend(n) {
-            continue;
+    visit(root);
+    let mut c = root.walk();
+    if !descend(root) || !c.goto_first_child() {
+        return;
+    }
+    loop {
+        let n = c.node();
+        // Anonymous nodes (keywords, punctuation) are neither visited nor
+        // entered, as `named_children` would skip them.
+        if n.is_named() {
+            visit(n);
+            if descend(n) && c.goto_first_child() {
+                continue;
+            }
         }
-        let mut c = n.walk();
-        let children: Vec<Node<'t>> = n.named_children(&mut c).collect();
-        stack.extend(children.into_iter().rev());
+        // The next sibling, else the next sibling of the nearest ancestor
+        // that has one; the cursor cannot leave `root`.
+        while !c.goto_next_sibling() {
+            if !c.goto_parent() {
+                return;
+            }
+        }
     }
 }
 
