@@ -37,6 +37,15 @@ pub(crate) struct Result {
     pub pre_accept: Vec<PreAccept>,
 }
 
+/// The receive loops found so far, in the order of `Result::loops`, with
+/// the loops of the same function around each.
+#[derive(Default)]
+struct SeenLoops {
+    seen: HashSet<(FnId, RegionId)>,
+    keys: Vec<(FnId, RegionId)>,
+    enclosing: Vec<Vec<(FnId, RegionId)>>,
+}
+
 pub(crate) struct Analysis<'a, 't> {
     m: &'a Module<'t>,
     /// `"ping"` appears at module level (a dispatch table keyed by it).
@@ -85,7 +94,7 @@ impl<'a, 't> Analysis<'a, 't> {
             pre_accept: Vec::new(),
         };
         let mut seen_receives = HashSet::new();
-        let mut seen_loops = HashSet::new();
+        let mut seen_loops = SeenLoops::default();
         let mut seen_events = HashSet::new();
         for (ei, e) in found.iter().enumerate() {
             let mut entries: Vec<FnId> = Vec::new();
@@ -157,6 +166,16 @@ impl<'a, 't> Analysis<'a, 't> {
                 names,
             });
         }
+        // A receive loop inside another receive loop of the same function
+        // (draining a burst inside the main loop) is part of that loop: one
+        // report, at the outer loop, whose body includes the inner one.
+        let outer: HashSet<(FnId, RegionId)> = seen_loops.keys.iter().copied().collect();
+        let mut i = 0;
+        out.loops.retain(|_| {
+            let nested = seen_loops.enclosing[i].iter().any(|k| outer.contains(k));
+            i += 1;
+            !nested
+        });
         out
     }
 
@@ -304,7 +323,7 @@ impl<'a, 't> Analysis<'a, 't> {
         chain: &[(FnId, usize)],
         out: &mut Result,
         seen_receives: &mut HashSet<(usize, usize)>,
-        seen_loops: &mut HashSet<(FnId, RegionId)>,
+        seen_loops: &mut SeenLoops,
     ) {
         for r in &self.facts[f].receives {
             let list = self.regions(chain, f, r.region);
@@ -313,7 +332,7 @@ impl<'a, 't> Analysis<'a, 't> {
                 .rposition(|&x| matches!(self.kind(x), RegionKind::Loop { .. }));
             if let Some(li) = loop_at {
                 let (lf, lr) = list[li];
-                if seen_loops.insert((lf, lr)) {
+                if seen_loops.seen.insert((lf, lr)) {
                     let RegionKind::Loop { header } = self.kind((lf, lr)) else {
                         continue;
                     };
@@ -328,6 +347,18 @@ impl<'a, 't> Analysis<'a, 't> {
                         answers_ping,
                         unanswered_ping,
                     });
+                    // The loops of the same function around this one: if one
+                    // of them receives too, it is the one reported.
+                    seen_loops.enclosing.push(
+                        list[..li]
+                            .iter()
+                            .copied()
+                            .filter(|&(xf, xr)| {
+                                xf == lf && matches!(self.kind((xf, xr)), RegionKind::Loop { .. })
+                            })
+                            .collect(),
+                    );
+                    seen_loops.keys.push((lf, lr));
                 }
             }
             if r.opaque || (loop_at.is_none() && !r.iter) {
