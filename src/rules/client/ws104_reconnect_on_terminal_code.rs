@@ -50,7 +50,12 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                     "stop it for terminal codes: `rws.addEventListener('close', (e) => { if (TERMINAL_CLOSE_CODES.has(e.code)) rws.close(); })` (its close() ends the retries)".to_string(),
                 ),
                 HandlerKind::ShouldReconnect => (
-                    format!("shouldReconnect returns true after terminal close codes: {codes}"),
+                    match returned(&model.source.text, p.span) {
+                        Some(v) if v != "true" => format!(
+                            "shouldReconnect returns `{v}`, which lets it reconnect after terminal close codes: {codes}"
+                        ),
+                        _ => format!("shouldReconnect returns true after terminal close codes: {codes}"),
+                    },
                     "reconnect decided here",
                     "return false for them: `shouldReconnect: (e) => !TERMINAL_CLOSE_CODES.has(e.code)`".to_string(),
                 ),
@@ -69,5 +74,50 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 "a permanent failure (signed out, no access, gone) then turns into a reconnect storm; {help}"
             ));
         }
+    }
+}
+
+/// The value a `shouldReconnect` returns, as written, when it is short
+/// enough to quote in a message.
+fn returned(text: &str, span: crate::source::Span) -> Option<&str> {
+    let v = text.get(span.start..span.end)?.trim();
+    (v.len() <= 40 && !v.contains('\n')).then_some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    fn messages(src: &str) -> Vec<String> {
+        let report = crate::check_in_memory(
+            "feed.tsx",
+            src.as_bytes(),
+            crate::settings::Config::default(),
+        );
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "WS104")
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    #[test]
+    fn should_reconnect_quotes_what_it_returns() {
+        let src = r#"import useWebSocket from "react-use-websocket";
+export function Feed({ canRetry }: { canRetry: boolean }) {
+  useWebSocket("/ws", { heartbeat: true, shouldReconnect: (e) => canRetry });
+  useWebSocket("/ws2", { heartbeat: true, shouldReconnect: () => true });
+  return null;
+}
+"#;
+        let got = messages(src);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(
+            got[0].starts_with("shouldReconnect returns `canRetry`, which lets it reconnect"),
+            "{got:?}"
+        );
+        assert!(
+            got[1].starts_with("shouldReconnect returns true after terminal close codes"),
+            "{got:?}"
+        );
     }
 }
