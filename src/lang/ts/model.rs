@@ -197,7 +197,11 @@ fn server_side(src: &str) -> bool {
 
 fn import_kind(module: &str, imported: &str, local: &str) -> Option<SocketKind> {
     match module {
-        "ws" | "isomorphic-ws" => Some(SocketKind::Node),
+        // The client class only: `WebSocketServer`, `Server` and
+        // `createWebSocketStream` come from the same package.
+        "ws" | "isomorphic-ws" => {
+            matches!(imported, "default" | "*" | "WebSocket").then_some(SocketKind::Node)
+        }
         "reconnecting-websocket" => Some(SocketKind::Reconnecting),
         m if m == "partysocket" || m.starts_with("partysocket/") => {
             let _ = (imported, local);
