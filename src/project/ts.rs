@@ -33,6 +33,7 @@
 //! declares, a `.json` module, a dynamic `require`) is unknown, never a
 //! guess.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use self_cell::self_cell;
@@ -92,11 +93,19 @@ const MAX_HOPS: usize = 256;
 /// imported value is checked in the same run.
 pub struct CheckedFiles<'a> {
     candidates: &'a [Candidate],
+    /// The TypeScript/JavaScript candidates by file name, built on the
+    /// first lookup: a run with no imports never pays for it.
+    /// (Owned keys and indexes: a borrow here would make the struct
+    /// invariant in `'a`.)
+    by_name: std::sync::OnceLock<HashMap<std::ffi::OsString, Vec<usize>>>,
 }
 
 impl<'a> CheckedFiles<'a> {
     pub fn new(candidates: &'a [Candidate]) -> Self {
-        CheckedFiles { candidates }
+        CheckedFiles {
+            candidates,
+            by_name: std::sync::OnceLock::new(),
+        }
     }
 
     /// Whether the TypeScript/JavaScript file at `path` (as shown, or
@@ -106,11 +115,24 @@ impl<'a> CheckedFiles<'a> {
         let Ok(target) = std::fs::canonicalize(path) else {
             return false;
         };
-        let name = target.file_name();
-        self.candidates.iter().any(|c| {
-            matches!(c.detected, DetectedOrd::Known(Lang::TypeScript | Lang::Tsx))
-                && c.path.file_name() == name
-                && std::fs::canonicalize(&c.path).is_ok_and(|p| p == target)
+        let Some(name) = target.file_name() else {
+            return false;
+        };
+        let by_name = self.by_name.get_or_init(|| {
+            let mut map: HashMap<std::ffi::OsString, Vec<usize>> = HashMap::new();
+            for (i, c) in self.candidates.iter().enumerate() {
+                if matches!(c.detected, DetectedOrd::Known(Lang::TypeScript | Lang::Tsx))
+                    && let Some(n) = c.path.file_name()
+                {
+                    map.entry(n.to_owned()).or_default().push(i);
+                }
+            }
+            map
+        });
+        by_name.get(name).is_some_and(|found| {
+            found.iter().any(|&i| {
+                std::fs::canonicalize(&self.candidates[i].path).is_ok_and(|p| p == target)
+            })
         })
     }
 }
