@@ -42,7 +42,6 @@ pub(crate) struct Result {
 #[derive(Default)]
 struct SeenLoops {
     seen: HashSet<(FnId, RegionId)>,
-    keys: Vec<(FnId, RegionId)>,
     enclosing: Vec<Vec<(FnId, RegionId)>>,
 }
 
@@ -169,10 +168,11 @@ impl<'a, 't> Analysis<'a, 't> {
         // A receive loop inside another receive loop of the same function
         // (draining a burst inside the main loop) is part of that loop: one
         // report, at the outer loop, whose body includes the inner one.
-        let outer: HashSet<(FnId, RegionId)> = seen_loops.keys.iter().copied().collect();
         let mut i = 0;
         out.loops.retain(|_| {
-            let nested = seen_loops.enclosing[i].iter().any(|k| outer.contains(k));
+            let nested = seen_loops.enclosing[i]
+                .iter()
+                .any(|k| seen_loops.seen.contains(k));
             i += 1;
             !nested
         });
@@ -358,7 +358,6 @@ impl<'a, 't> Analysis<'a, 't> {
                             })
                             .collect(),
                     );
-                    seen_loops.keys.push((lf, lr));
                 }
             }
             if r.opaque || (loop_at.is_none() && !r.iter) {
