@@ -170,32 +170,45 @@ pub enum ReadOutcome {
 }
 
 pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>, max_size: u64) -> ReadOutcome {
-    // One path lookup: open, then ask the open file what it is.
-    let file = match open_for_reading(path) {
-        Ok(f) => f,
-        Err(e) => return ReadOutcome::Failed(discover::io_message(&e)),
-    };
-    let meta = match file.metadata() {
-        Ok(m) => m,
-        Err(e) => return ReadOutcome::Failed(discover::io_message(&e)),
-    };
+    match read_bytes(path, max_size) {
+        Ok(bytes) => decode(&bytes, display, filter),
+        Err(BytesError::TooLarge(size)) => too_large(path, size, filter),
+        Err(BytesError::Failed(message)) => ReadOutcome::Failed(message),
+    }
+}
+
+/// Why [`read_bytes`] gave no bytes.
+pub enum BytesError {
+    /// Over the size limit: this many bytes.
+    TooLarge(u64),
+    /// Not a regular file, or an I/O error; the message says which.
+    Failed(String),
+}
+
+/// A regular file's bytes, at most `max_size` of them: one path lookup
+/// (open, then ask the open file what it is), never a FIFO or a device.
+/// Every read of a file of the scanned tree goes through here.
+pub fn read_bytes(path: &Path, max_size: u64) -> Result<Vec<u8>, BytesError> {
+    let failed = |e: std::io::Error| BytesError::Failed(discover::io_message(&e));
+    let file = open_for_reading(path).map_err(failed)?;
+    let meta = file.metadata().map_err(failed)?;
     if !meta.is_file() {
-        return ReadOutcome::Failed(
+        return Err(BytesError::Failed(
             "not a regular file (FIFOs, sockets and devices are never read)".into(),
-        );
+        ));
     }
     if meta.len() > max_size {
-        return too_large(path, meta.len(), filter);
+        return Err(BytesError::TooLarge(meta.len()));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    if let Err(e) = file.take(max_size + 1).read_to_end(&mut bytes) {
-        return ReadOutcome::Failed(discover::io_message(&e));
-    }
+    file.take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(failed)?;
     // It grew since it was looked at.
     if bytes.len() as u64 > max_size {
-        return too_large(path, bytes.len() as u64, filter);
+        return Err(BytesError::TooLarge(bytes.len() as u64));
     }
-    decode(&bytes, display, filter)
+    Ok(bytes)
 }
 
 /// Opens a file without ever blocking: a FIFO opened for reading waits for

@@ -151,14 +151,10 @@ impl Project {
         langs: &[Lang],
         needles: &[&str],
     ) -> Vec<PathBuf> {
-        let Ok(acs) = needles
-            .iter()
-            .map(|n| {
-                aho_corasick::AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .build([n])
-            })
-            .collect::<Result<Vec<_>, _>>()
+        // One automaton for all the needles, built once per scan.
+        let Ok(ac) = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(needles)
         else {
             return Vec::new();
         };
@@ -166,8 +162,7 @@ impl Project {
             .par_iter()
             .filter(|(_, l)| langs.contains(l))
             .filter(|(p, _)| {
-                std::fs::metadata(p).is_ok_and(|m| m.len() <= self.walk.max_size)
-                    && std::fs::read(p).is_ok_and(|bytes| acs.iter().any(|ac| ac.is_match(&bytes)))
+                crate::read_bytes(p, self.walk.max_size).is_ok_and(|bytes| ac.is_match(&bytes))
             })
             .map(|(p, _)| p.clone())
             .collect();

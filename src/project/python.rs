@@ -168,11 +168,9 @@ const MAX_IMPORT_LINES: usize = 200;
 /// has an `import *`), told from its bytes without parsing. An unreadable
 /// file may (parsing it then says it cannot be read).
 fn may_import(project: &Project, file: &Path, name: &str) -> bool {
-    match std::fs::read(file) {
-        Ok(bytes) if bytes.len() as u64 <= project.max_size() => {
-            imports_name(&String::from_utf8_lossy(&bytes), name)
-        }
-        _ => project.read(file).is_none(),
+    match crate::read_bytes(file, project.max_size()) {
+        Ok(bytes) => imports_name(&String::from_utf8_lossy(&bytes), name),
+        Err(_) => true,
     }
 }
 
