@@ -308,6 +308,21 @@ pub fn find_root(config: Option<&Path>, start: &Path) -> PathBuf {
     start_dir
 }
 
+/// Test support: `files` (relative path, text) written into a new
+/// temporary folder; the folder (kept alive by the guard) and its
+/// canonical path.
+#[cfg(test)]
+pub(crate) fn temp_tree(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    for (name, text) in files {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    (dir, root)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -610,13 +610,7 @@ mod tests {
     use crate::project::WalkOptions;
 
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
-        let dir = tempfile::tempdir().unwrap();
-        for (p, t) in files {
-            let path = dir.path().join(p);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, t).unwrap();
-        }
-        let root = dir.path().canonicalize().unwrap();
+        let (dir, root) = crate::project::temp_tree(files);
         let p = Project::new(
             &root,
             std::slice::from_ref(&root),

@@ -382,13 +382,7 @@ mod tests {
     use super::*;
 
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Resolver) {
-        let dir = tempfile::tempdir().unwrap();
-        for (p, t) in files {
-            let path = dir.path().join(p);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, t).unwrap();
-        }
-        let root = dir.path().canonicalize().unwrap();
+        let (dir, root) = crate::project::temp_tree(files);
         (dir, Resolver::new(root))
     }
 

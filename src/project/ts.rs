@@ -358,14 +358,7 @@ mod tests {
 
     /// A project of `files` in a temporary folder.
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-        let t = tempfile::tempdir().unwrap();
-        let root = t.path().canonicalize().unwrap();
-        for (name, text) in files {
-            let p = root.join(name);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        (t, root)
+        crate::project::temp_tree(files)
     }
 
     fn new_project(root: &Path) -> Project {
