@@ -326,7 +326,8 @@ impl ImportResolver for ProjectImports<'_> {
         let Some(lang) = ts_lang(&file.path) else {
             return false;
         };
-        self.checked.contains(&file.path) && lang::prefilter(lang, file.text.as_bytes())
+        // The in-memory test first; the lookup costs path resolution.
+        lang::prefilter(lang, file.text.as_bytes()) && self.checked.contains(&file.path)
     }
 }
 
