@@ -54,14 +54,26 @@ pub struct Candidate {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DetectedOrd {
     Known(lang::Lang),
-    MaybeApache,
+    /// A configuration file whose content decides its product; the one its
+    /// name says, if any.
+    Config(Option<lang::Lang>),
 }
 
 impl From<Detected> for DetectedOrd {
     fn from(d: Detected) -> Self {
         match d {
             Detected::Known(l) => DetectedOrd::Known(l),
-            Detected::MaybeApache => DetectedOrd::MaybeApache,
+            Detected::Config { expect } => DetectedOrd::Config(expect),
+        }
+    }
+}
+
+impl DetectedOrd {
+    /// The language the prefilter reads it as.
+    pub fn filter_lang(self) -> lang::Lang {
+        match self {
+            DetectedOrd::Known(l) => l,
+            DetectedOrd::Config(l) => l.unwrap_or(lang::Lang::Apache),
         }
     }
 }
@@ -76,6 +88,9 @@ pub struct WalkError {
 pub struct Walk {
     pub candidates: Vec<Candidate>,
     pub errors: Vec<WalkError>,
+    /// Files named on the command line that are of no kind wslint reads
+    /// (a README): counted in the summary, not dropped without a word.
+    pub no_kind: Vec<PathBuf>,
 }
 
 pub struct DiscoverOptions<'a> {
@@ -87,6 +102,9 @@ pub struct DiscoverOptions<'a> {
     pub exclude: &'a Gitignore,
     /// Absolute project root the exclude globs are relative to.
     pub root: &'a Path,
+    /// Skip folders below the given ones that hold a wslint configuration
+    /// of their own: another project, whose facts are not this one's.
+    pub skip_nested_projects: bool,
 }
 
 /// Drops a leading `./` so paths read as users type them.
@@ -125,6 +143,7 @@ fn default_excluded(path: &Path) -> bool {
 pub fn discover(opts: &DiscoverOptions<'_>) -> Walk {
     let mut candidates = Vec::new();
     let mut errors = Vec::new();
+    let mut no_kind = Vec::new();
     let mut dirs = Vec::new();
     for given in opts.paths {
         let meta = match std::fs::metadata(given) {
@@ -145,12 +164,13 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Walk {
             {
                 continue;
             }
-            if let Some(d) = lang::detect(given) {
-                candidates.push(Candidate {
+            match lang::detect(given) {
+                Some(d) => candidates.push(Candidate {
                     path: display_path(given),
                     detected: d.into(),
                     explicit: true,
-                });
+                }),
+                None => no_kind.push(display_path(given)),
             }
         } else {
             errors.push(WalkError {
@@ -198,7 +218,11 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Walk {
                 };
                 let path = entry.path();
                 if ft.is_dir() {
-                    if entry.depth() > 0 && (default_excluded(path) || excluded(opts, path, true)) {
+                    if entry.depth() > 0
+                        && (default_excluded(path)
+                            || excluded(opts, path, true)
+                            || (opts.skip_nested_projects && crate::settings::has_own_config(path)))
+                    {
                         return WalkState::Skip;
                     }
                     return WalkState::Continue;
@@ -234,7 +258,13 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Walk {
     candidates.dedup_by(|a, b| a.path == b.path);
     errors.sort();
     errors.dedup();
-    Walk { candidates, errors }
+    no_kind.sort();
+    no_kind.dedup();
+    Walk {
+        candidates,
+        errors,
+        no_kind,
+    }
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -51,7 +51,7 @@ enum Command {
     Rules,
     /// Show a rule's documentation: what it checks, why, examples, config.
     Explain {
-        /// A rule code (WS301) or name (apache-proxy-timeout).
+        /// A rule code (WS301) or name (proxy-idle-timeout; former names too).
         rule: String,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -228,6 +228,13 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(s) => s.unwrap_or_default(),
         Err(e) => return usage_error(&format!("--ignore: {e}")),
     };
+    // A path that does not exist is a mistake on the command line, not a
+    // finding about a file.
+    for p in &args.paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return usage_error(&format!("path `{}` does not exist", p.display()));
+        }
+    }
     let options = Options {
         paths: args.paths.clone(),
         config: args.config.clone(),

@@ -27,13 +27,14 @@ static RULES: &[&Rule] = &[
     &server::ws203_ws_route_org_filter::RULE,
     &server::ws204_invalid_server_close_code::RULE,
     &server::ws205_close_before_accept::RULE,
-    // Proxy: Apache httpd
-    &proxy::ws301_apache_proxy_timeout::RULE,
-    &proxy::ws302_apache_proxy_timeout_unset::RULE,
+    // Proxy: every hop (Apache httpd, nginx, HAProxy)
+    &proxy::ws301_proxy_idle_timeout::RULE,
+    &proxy::ws302_proxy_idle_timeout_unset::RULE,
     &proxy::ws303_proxy_timeout_heartbeat_ratio::RULE,
-    &proxy::ws304_apache_directive_context::RULE,
-    &proxy::ws305_apache_syntax::RULE,
-    &proxy::ws306_apache_include_not_followed::RULE,
+    &proxy::ws304_proxy_directive_context::RULE,
+    &proxy::ws305_proxy_config_syntax::RULE,
+    &proxy::ws306_proxy_include_not_followed::RULE,
+    &proxy::ws307_proxy_upgrade_not_forwarded::RULE,
 ];
 
 /// Every rule, sorted by code.
@@ -48,9 +49,17 @@ pub fn by_code(code: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
-/// A code or its name.
+/// A code, its name, or a former name.
 pub fn lookup(code_or_name: &str) -> Option<&'static Rule> {
-    by_code(code_or_name).or_else(|| RULES.iter().copied().find(|r| r.name == code_or_name))
+    by_code(code_or_name).or_else(|| by_name(code_or_name))
+}
+
+/// A rule by its name or a former name (`apache-proxy-timeout` is WS301).
+pub fn by_name(name: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.name == name || r.aliases.contains(&name))
 }
 
 /// One entry of `--select`, `--ignore`, `rules.select` or `rules.ignore`.
@@ -76,7 +85,7 @@ impl Selector {
         {
             return Ok(Selector::Prefix(upper));
         }
-        if let Some(rule) = RULES.iter().find(|r| r.name == s) {
+        if let Some(rule) = by_name(s) {
             return Ok(Selector::Name(rule.name));
         }
         Err(format!("unknown rule selector `{s}`"))
@@ -111,8 +120,12 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort();
         assert_eq!(codes, sorted);
-        let names: HashSet<_> = RULES.iter().map(|r| r.name).collect();
-        assert_eq!(names.len(), RULES.len());
+        let names: HashSet<_> = RULES
+            .iter()
+            .flat_map(|r| std::iter::once(r.name).chain(r.aliases.iter().copied()))
+            .collect();
+        let count: usize = RULES.iter().map(|r| 1 + r.aliases.len()).sum();
+        assert_eq!(names.len(), count, "names and former names are unique");
     }
 
     #[test]
@@ -125,8 +138,15 @@ mod tests {
         assert!(
             Selector::parse("apache-proxy-timeout")
                 .unwrap()
+                .matches(ws301),
+            "a former name still selects its rule"
+        );
+        assert!(
+            Selector::parse("proxy-idle-timeout")
+                .unwrap()
                 .matches(ws301)
         );
+        assert_eq!(lookup("apache-syntax").map(|r| r.code), Some("WS305"));
         assert!(Selector::parse("ALL").unwrap().matches(ws001));
         assert!(Selector::parse("WS9").is_err());
         assert!(Selector::parse("nope").is_err());

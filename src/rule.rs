@@ -4,10 +4,10 @@
 use std::fmt;
 
 use crate::diagnostic::Diagnostic;
-use crate::lang::apache::ApacheModel;
 use crate::lang::python::ServerModel;
 use crate::lang::ts::ClientModel;
 use crate::project::python::ServerProject;
+use crate::proxy::ProxyModel;
 use crate::settings::Config;
 use crate::source::{Source, Span};
 
@@ -72,13 +72,16 @@ pub enum Check {
     /// Runs once per run, over every modelled Python module with its routes
     /// linked across modules (routers included from another module).
     ServerProject(fn(&ServerProject, &mut Ctx)),
-    /// Runs once per Apache configuration tree (a root file with its includes).
-    Apache(fn(&ApacheModel, &mut Ctx)),
+    /// Runs once per proxy configuration tree (a root file with its
+    /// includes), whatever the product.
+    Proxy(fn(&ProxyModel, &mut Ctx)),
 }
 
 pub struct Rule {
     pub code: &'static str,
     pub name: &'static str,
+    /// Former names, still accepted as selectors and by `wslint explain`.
+    pub aliases: &'static [&'static str],
     pub family: Family,
     pub severity: Severity,
     /// One line for `wslint rules` and SARIF's shortDescription.
@@ -95,7 +98,7 @@ impl fmt::Debug for Rule {
 }
 
 impl Rule {
-    /// Path of the doc inside the repository, e.g. `rules/WS301-apache-proxy-timeout.md`.
+    /// Path of the doc inside the repository, e.g. `rules/WS301-proxy-idle-timeout.md`.
     pub fn doc_path(&self) -> String {
         format!("rules/{}-{}.md", self.code, self.name)
     }

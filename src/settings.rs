@@ -42,9 +42,21 @@ pub struct ServerConfig {
 }
 
 #[derive(Clone, Debug)]
-pub struct ApacheConfig {
-    pub proxy_timeout_min_s: u64,
+pub struct ProxyConfig {
+    /// WS301: the least idle timeout of a websocket route at any hop.
+    pub idle_timeout_min_s: u64,
+    /// WS303: the idle timeout must be this many client heartbeats.
     pub heartbeat_ratio: f64,
+    /// WS308: the least lifetime of a load balancer that ends every
+    /// websocket after a fixed time.
+    pub lifetime_min_s: u64,
+    /// Paths that carry websockets besides the project's endpoints and
+    /// client URLs (`/live/*`).
+    pub websocket_paths: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ApacheConfig {
     /// Absolute; `None` = resolve Include paths from the including file's folder.
     pub server_root: Option<PathBuf>,
 }
@@ -73,6 +85,7 @@ const MAX_MAX_SIZE: i64 = 1 << 30;
 pub struct Config {
     pub client: ClientConfig,
     pub server: ServerConfig,
+    pub proxy: ProxyConfig,
     pub apache: ApacheConfig,
     pub rules: RulesConfig,
     pub files: FilesConfig,
@@ -94,11 +107,13 @@ impl Default for Config {
                     .expect("default org pattern"),
                 org_scoped_routes: vec!["/ws/jobs".into(), "/ws/jobs/{*}".into()],
             },
-            apache: ApacheConfig {
-                proxy_timeout_min_s: 60,
+            proxy: ProxyConfig {
+                idle_timeout_min_s: 60,
                 heartbeat_ratio: 3.0,
-                server_root: None,
+                lifetime_min_s: 3600,
+                websocket_paths: Vec::new(),
             },
+            apache: ApacheConfig { server_root: None },
             rules: RulesConfig::default(),
             files: FilesConfig {
                 exclude: Vec::new(),
@@ -145,6 +160,19 @@ pub struct Loaded {
     pub config: Config,
     /// The file read, if any.
     pub path: Option<PathBuf>,
+}
+
+/// Whether folder `dir` holds a wslint configuration of its own (a
+/// `pyproject.toml` only when it has a `[tool.wslint]` table).
+pub fn has_own_config(dir: &Path) -> bool {
+    CONFIG_FILES.iter().any(|name| {
+        let candidate = dir.join(name);
+        if *name != "pyproject.toml" {
+            return candidate.is_file();
+        }
+        std::fs::read(&candidate)
+            .is_ok_and(|bytes| memchr::memmem::find(&bytes, b"tool.wslint").is_some())
+    })
 }
 
 /// Finds the nearest configuration from `start` (a file or directory) upward.
@@ -236,6 +264,7 @@ pub fn parse(text: &str, is_pyproject: bool, base: &Path) -> Result<Config, Vec<
         problems: Vec::new(),
         config: Config::default(),
         base,
+        set: BTreeMap::new(),
     };
     let root = doc.get_ref();
     if is_pyproject {
@@ -251,6 +280,7 @@ pub fn parse(text: &str, is_pyproject: bool, base: &Path) -> Result<Config, Vec<
     } else {
         v.top(root, "");
     }
+    v.aliases();
     if v.problems.is_empty() {
         Ok(v.config)
     } else {
@@ -263,7 +293,15 @@ struct Validator<'b> {
     problems: Vec<Problem>,
     config: Config,
     base: &'b Path,
+    /// Keys that take part in an alias, by full name, with their spans.
+    set: BTreeMap<String, std::ops::Range<usize>>,
 }
+
+/// Former keys that still set a `[proxy]` value: (old, new).
+const ALIASES: [(&str, &str); 2] = [
+    ("apache.proxy_timeout_min_s", "proxy.idle_timeout_min_s"),
+    ("apache.heartbeat_ratio", "proxy.heartbeat_ratio"),
+];
 
 type Item<'i> = Spanned<DeValue<'i>>;
 
@@ -323,7 +361,7 @@ impl Validator<'_> {
         for (section, value) in self.keys(
             root,
             prefix,
-            &["client", "server", "apache", "rules", "files"],
+            &["client", "server", "proxy", "apache", "rules", "files"],
         ) {
             let path = format!("{prefix}{section}");
             let Some(table) = self.table(value, &path) else {
@@ -333,6 +371,7 @@ impl Validator<'_> {
             match section {
                 "client" => self.client(table, &prefix),
                 "server" => self.server(table, &prefix),
+                "proxy" => self.proxy(table, &prefix),
                 "apache" => self.apache(table, &prefix),
                 "rules" => self.rules(table, &prefix),
                 "files" => self.files(table, &prefix),
@@ -416,29 +455,80 @@ impl Validator<'_> {
         }
     }
 
+    /// The idle timeout minimum and heartbeat ratio, under their name in
+    /// `[proxy]` or their former one in `[apache]`.
+    fn proxy_value(&mut self, value: &Item<'_>, full: &str, key: &str) {
+        self.set.insert(
+            full.trim_start_matches("tool.wslint.").to_string(),
+            value.span(),
+        );
+        match key {
+            "idle_timeout_min_s" | "proxy_timeout_min_s" => {
+                if let Some(n) = self.int(value, full, 1, MAX_SECONDS) {
+                    self.config.proxy.idle_timeout_min_s = n as u64;
+                }
+            }
+            "heartbeat_ratio" => {
+                if let Some(n) = self.number(value, full, 100.0) {
+                    if n < 1.0 {
+                        self.problem(
+                            value.span(),
+                            format!("`{full}` must be at least 1, found {n}"),
+                            Some("the proxy timeout must exceed the heartbeat; 3 is the checklist's margin".into()),
+                        );
+                    } else {
+                        self.config.proxy.heartbeat_ratio = n;
+                    }
+                }
+            }
+            _ => unreachable!(),
+        }
+    }
+
+    fn proxy(&mut self, table: &DeTable<'_>, prefix: &str) {
+        let known = [
+            "idle_timeout_min_s",
+            "heartbeat_ratio",
+            "lifetime_min_s",
+            "websocket_paths",
+        ];
+        for (key, value) in self.keys(table, prefix, &known) {
+            let full = format!("{prefix}{key}");
+            match key {
+                "idle_timeout_min_s" | "heartbeat_ratio" => self.proxy_value(value, &full, key),
+                "lifetime_min_s" => {
+                    if let Some(n) = self.int(value, &full, 1, 7 * MAX_SECONDS) {
+                        self.config.proxy.lifetime_min_s = n as u64;
+                    }
+                }
+                "websocket_paths" => {
+                    if let Some(paths) = self.strings(value, &full) {
+                        let mut ok = Vec::new();
+                        for (path, span) in paths {
+                            if path.starts_with('/') {
+                                ok.push(path);
+                            } else {
+                                self.problem(
+                                    span,
+                                    format!("`{full}`: path `{path}` must start with `/`"),
+                                    Some("write paths as the browser requests them, e.g. \"/live/*\" or \"/ws/jobs/{id}\"".into()),
+                                );
+                            }
+                        }
+                        self.config.proxy.websocket_paths = ok;
+                    }
+                }
+                _ => unreachable!(),
+            }
+        }
+    }
+
     fn apache(&mut self, table: &DeTable<'_>, prefix: &str) {
         let known = ["proxy_timeout_min_s", "heartbeat_ratio", "server_root"];
         for (key, value) in self.keys(table, prefix, &known) {
             let full = format!("{prefix}{key}");
             match key {
-                "proxy_timeout_min_s" => {
-                    if let Some(n) = self.int(value, &full, 1, MAX_SECONDS) {
-                        self.config.apache.proxy_timeout_min_s = n as u64;
-                    }
-                }
-                "heartbeat_ratio" => {
-                    if let Some(n) = self.number(value, &full, 100.0) {
-                        if n < 1.0 {
-                            self.problem(
-                                value.span(),
-                                format!("`{full}` must be at least 1, found {n}"),
-                                Some("the proxy timeout must exceed the heartbeat; 3 is the checklist's margin".into()),
-                            );
-                        } else {
-                            self.config.apache.heartbeat_ratio = n;
-                        }
-                    }
-                }
+                "proxy_timeout_min_s" | "heartbeat_ratio" => self.proxy_value(value, &full, key),
                 "server_root" => {
                     if let Some(s) = self.string(value, &full) {
                         self.config.apache.server_root = if s.is_empty() {
@@ -449,6 +539,20 @@ impl Validator<'_> {
                     }
                 }
                 _ => unreachable!(),
+            }
+        }
+    }
+
+    /// A value set under both its former and its current name is a mistake:
+    /// which one wins would be a guess.
+    fn aliases(&mut self) {
+        for (old, new) in ALIASES {
+            if let (Some(span), Some(_)) = (self.set.get(old).cloned(), self.set.get(new)) {
+                self.problem(
+                    span,
+                    format!("`{old}` is the former name of `{new}`, which is also set"),
+                    Some(format!("keep only `{new}`")),
+                );
             }
         }
     }
@@ -729,7 +833,7 @@ impl Validator<'_> {
 }
 
 fn selector_help() -> String {
-    "use a code (WS301), a prefix (WS3), a rule name (apache-proxy-timeout) or ALL; `wslint rules` lists them".into()
+    "use a code (WS301), a prefix (WS3), a rule name (proxy-idle-timeout; former names too) or ALL; `wslint rules` lists them".into()
 }
 
 fn type_name(v: &DeValue<'_>) -> &'static str {
@@ -874,8 +978,10 @@ mod tests {
         assert!(!c.client.token_pattern.is_match("tokenizer"));
         assert_eq!(c.server.keepalive_max_s, 20.0);
         assert!(c.server.org_filter_pattern.is_match("org_id"));
-        assert_eq!(c.apache.proxy_timeout_min_s, 60);
-        assert_eq!(c.apache.heartbeat_ratio, 3.0);
+        assert_eq!(c.proxy.idle_timeout_min_s, 60);
+        assert_eq!(c.proxy.heartbeat_ratio, 3.0);
+        assert_eq!(c.proxy.lifetime_min_s, 3600);
+        assert!(c.proxy.websocket_paths.is_empty());
         assert!(c.apache.server_root.is_none());
     }
 
@@ -892,9 +998,12 @@ token_pattern = "^tok$"
 keepalive_max_s = 12.5
 org_filter_pattern = "tenant"
 org_scoped_routes = ["/ws/a"]
-[apache]
-proxy_timeout_min_s = 120
+[proxy]
+idle_timeout_min_s = 120
 heartbeat_ratio = 4
+lifetime_min_s = 7200
+websocket_paths = ["/live/*"]
+[apache]
 server_root = "etc/apache2"
 [rules]
 select = ["WS3"]
@@ -913,8 +1022,10 @@ max_size = 1_000_000
         assert_eq!(c.client.terminal_close_codes, vec![1000, 4001]);
         assert_eq!(c.server.keepalive_max_s, 12.5);
         assert_eq!(c.server.org_scoped_routes, vec!["/ws/a"]);
-        assert_eq!(c.apache.proxy_timeout_min_s, 120);
-        assert_eq!(c.apache.heartbeat_ratio, 4.0);
+        assert_eq!(c.proxy.idle_timeout_min_s, 120);
+        assert_eq!(c.proxy.heartbeat_ratio, 4.0);
+        assert_eq!(c.proxy.lifetime_min_s, 7200);
+        assert_eq!(c.proxy.websocket_paths, vec!["/live/*"]);
         assert_eq!(
             c.apache.server_root.as_deref(),
             Some(Path::new("/p/etc/apache2"))
@@ -963,9 +1074,30 @@ max_size = 1_000_000
             Path::new("/p"),
         )
         .unwrap();
-        assert_eq!(c.apache.proxy_timeout_min_s, 90);
+        assert_eq!(c.proxy.idle_timeout_min_s, 90);
         let p = parse("[tool.wslint]\nbogus = 1\n", true, Path::new("/p")).unwrap_err();
         assert_eq!(p[0].message, "unknown key `bogus` in [tool.wslint]");
+    }
+
+    #[test]
+    fn former_apache_keys_are_aliases() {
+        let c = parse(
+            "[apache]\nproxy_timeout_min_s = 90\nheartbeat_ratio = 4\n",
+            false,
+            Path::new("/p"),
+        )
+        .unwrap();
+        assert_eq!(c.proxy.idle_timeout_min_s, 90);
+        assert_eq!(c.proxy.heartbeat_ratio, 4.0);
+        let p = problems("[proxy]\nidle_timeout_min_s = 60\n[apache]\nproxy_timeout_min_s = 90\n");
+        assert_eq!(
+            p,
+            vec![
+                "`apache.proxy_timeout_min_s` is the former name of `proxy.idle_timeout_min_s`, which is also set"
+            ]
+        );
+        let p = problems("[proxy]\nwebsocket_paths = [\"live\"]\n");
+        assert!(p[0].contains("must start with `/`"), "{p:?}");
     }
 
     #[test]

@@ -21,7 +21,7 @@ use common::ship::{copy_tree, find_named, release_target_dir, require, samples};
 use harness::{Action, Annotation, Cache, Outcome, Run, Runner};
 
 const LEGACY: &str = "deploy/apache2/sites-enabled/legacy.conf";
-const WS301_MESSAGE: &str = "`ProxyTimeout 30` gives websocket route `/ws/ -> ws://127.0.0.1:8001/ws/` an idle timeout of 30 s, below the 60 s minimum";
+const WS301_MESSAGE: &str = "`ProxyTimeout 30` gives websocket route `/ws/ -> ws://127.0.0.1:8001/ws/` of Apache `<VirtualHost *:443>` an idle timeout of 30 s, below the 60 s minimum";
 
 fn action() -> Action {
     Action::load(&common::repo().join("action.yml"))
@@ -114,9 +114,7 @@ fn count(annotations: &[Annotation], level: &str) -> usize {
 fn ws301(run: &Run) -> &Annotation {
     run.annotations
         .iter()
-        .find(|a| {
-            a.properties.get("title").map(String::as_str) == Some("WS301 apache-proxy-timeout")
-        })
+        .find(|a| a.properties.get("title").map(String::as_str) == Some("WS301 proxy-idle-timeout"))
         .unwrap_or_else(|| panic!("no WS301 annotation; log:\n{}", run.log()))
 }
 
@@ -284,7 +282,7 @@ fn failing_sample_fails_with_annotations_outputs_sarif_and_summary() {
         .find(|l| l.contains(&format!("`{LEGACY}:4:5`")))
         .unwrap_or_else(|| panic!("no row for {LEGACY}:\n{s}"));
     assert!(row.starts_with("| error | [WS301]("), "{row}");
-    assert!(row.contains("apache-proxy-timeout"), "{row}");
+    assert!(row.contains("proxy-idle-timeout"), "{row}");
     assert!(
         row.contains("an idle timeout of 30 s, below the 60 s minimum |"),
         "{row}"
@@ -333,7 +331,7 @@ fn warnings_pass_unless_fail_on_warning() {
     assert_eq!(run.annotations.len(), 1);
     let a = &run.annotations[0];
     assert_eq!(a.level, "warning");
-    assert_eq!(a.properties["title"], "WS302 apache-proxy-timeout-unset");
+    assert_eq!(a.properties["title"], "WS302 proxy-idle-timeout-unset");
     assert_eq!(
         a.properties["file"],
         "deploy/apache2/sites-available/status.conf"
@@ -372,7 +370,7 @@ fn other_formats_print_the_report_without_workflow_commands() {
 
     let run = job.run(&[("format", "human")]);
     assert_eq!(run.exit_code, 1);
-    assert!(run.stdout().contains("WS301 apache-proxy-timeout"));
+    assert!(run.stdout().contains("WS301 proxy-idle-timeout"));
     assert!(run.annotations.is_empty());
     let run = job.run(&[("format", "json")]);
     assert_eq!(run.exit_code, 1);
@@ -514,8 +512,10 @@ fn inputs_are_data_never_shell_code() {
     const NASTY: &str =
         "$(touch pwned) `touch pwned` ; touch pwned && touch pwned | touch pwned\ntouch pwned";
     let cases: &[(&str, &str, i32)] = &[
-        ("args", NASTY, 1),
-        ("paths", NASTY, 1),
+        // Words taken as paths that do not exist: a usage error (exit 2),
+        // never a command.
+        ("args", NASTY, 2),
+        ("paths", NASTY, 2),
         ("format", NASTY, 2),
         ("fail-on", NASTY, 2),
         ("working-directory", NASTY, 2),

@@ -65,7 +65,7 @@ fn rules_and_explain() {
     }
     let out = run_in(t.path(), &["explain", "WS301"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).starts_with("# WS301 apache-proxy-timeout"));
+    assert!(stdout(&out).starts_with("# WS301 proxy-idle-timeout"));
     let out = run_in(t.path(), &["explain", "apache-proxy-timeout-unset"]);
     assert!(stdout(&out).starts_with("# WS302"));
     let out = run_in(t.path(), &["explain", "WS999"]);
@@ -289,7 +289,7 @@ fn formats_carry_the_contract_fields() {
     let concise = stdout(&run_in(t.path(), &["--format", "concise", "-q"]));
     assert_eq!(
         concise,
-        "site.conf:2:5: WS301 `ProxyTimeout 30` gives websocket route `/ws/ -> ws://127.0.0.1:8000/ws/` an idle timeout of 30 s, below the 60 s minimum\n"
+        "site.conf:2:5: WS301 `ProxyTimeout 30` gives websocket route `/ws/ -> ws://127.0.0.1:8000/ws/` of Apache `<VirtualHost *:443>` an idle timeout of 30 s, below the 60 s minimum\n"
     );
     let (items, _) = json_in(t.path(), &[]);
     let d = &items[0];
@@ -319,13 +319,13 @@ fn formats_carry_the_contract_fields() {
 
     let gh = stdout(&run_in(t.path(), &["--format", "github"]));
     assert!(
-        gh.starts_with("::error file=site.conf,line=2,col=5,endLine=2,endColumn=20,title=WS301 apache-proxy-timeout::`ProxyTimeout 30` gives"),
+        gh.starts_with("::error file=site.conf,line=2,col=5,endLine=2,endColumn=20,title=WS301 proxy-idle-timeout::`ProxyTimeout 30` gives"),
         "{gh}"
     );
     assert!(gh.contains("%0Ahelp: "), "help follows the message: {gh}");
 
     let human = stdout(&run_in(t.path(), &[]));
-    assert!(human.contains("WS301 apache-proxy-timeout"), "{human}");
+    assert!(human.contains("WS301 proxy-idle-timeout"), "{human}");
     assert!(human.contains("[site.conf:2:5]"));
     assert!(human.contains("help:"));
     assert!(human.contains("wslint explain WS301"));
@@ -504,7 +504,12 @@ fn suppressions_and_unused_ones() {
 fn unreadable_and_broken_files_are_reported_and_the_run_goes_on() {
     let t = tree(&[("site.conf", BAD_VHOST)]);
     std::fs::write(t.path().join("latin1.conf"), b"# caf\xe9\n<VirtualHost *:80>\n    ProxyTimeout 20\n    ProxyPass /ws ws://b/\n</VirtualHost>\n").unwrap();
-    let (items, out) = json_in(t.path(), &[".", "missing-dir"]);
+    // A path that does not exist is a usage error, named on stderr.
+    let out = run_in(t.path(), &[".", "missing-dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "error: path `missing-dir` does not exist\n");
+    assert!(stdout(&out).is_empty());
+    let (items, out) = json_in(t.path(), &["."]);
     let got: Vec<_> = items
         .iter()
         .map(|d| {
@@ -516,10 +521,6 @@ fn unreadable_and_broken_files_are_reported_and_the_run_goes_on() {
         })
         .collect();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        got.contains(&("missing-dir", "WS002", "no such file or directory")),
-        "{got:#?}"
-    );
     assert!(
         got.iter().any(|g| g.0 == "latin1.conf"
             && g.1 == "WS002"
@@ -560,7 +561,7 @@ fn fifos_are_never_opened() {
 }
 
 #[test]
-fn nginx_conf_files_are_not_apache() {
+fn nginx_conf_files_are_read_as_nginx_not_apache() {
     let t = tree(&[
         (
             "nginx/site.conf",
@@ -571,11 +572,33 @@ fn nginx_conf_files_are_not_apache() {
             "server {\n\tlisten 80;\n\tproxy_read_timeout 5;\n}\n",
         ),
     ]);
-    let (items, out) = json_in(t.path(), &[]);
-    assert!(items.is_empty(), "{items:?}");
-    assert!(stdout(&out).starts_with('['));
+    let (items, _) = json_in(t.path(), &[]);
+    let got: Vec<(&str, u64, &str)> = items
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+                d["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The short read timeout of a location named for websockets, and the
+    // unread include that may hold its upgrade headers (WS307 held back);
+    // nothing Apache, and nothing for a server with no websocket route.
+    assert_eq!(
+        got,
+        vec![
+            ("nginx/site.conf", 5, "WS301"),
+            ("nginx/site.conf", 6, "WS306")
+        ],
+        "{items:#?}"
+    );
     let summary = stdout(&run_in(t.path(), &["--format", "concise"]));
-    assert_eq!(summary, "No problems found in 0 checked files.\n");
+    assert!(
+        summary.ends_with("Found 1 error and 1 warning in 1 file (2 checked).\n"),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -40,6 +40,8 @@ fn blocks(rule: &Rule, section: &str) -> Vec<(String, String)> {
 fn file_name(lang: &str) -> Option<&'static str> {
     Some(match lang {
         "apache" => "site.conf",
+        "nginx" => "nginx/site.conf",
+        "haproxy" => "haproxy.cfg",
         "ts" | "typescript" => "example.ts",
         "tsx" => "example.tsx",
         "js" | "javascript" => "example.js",
@@ -48,6 +50,29 @@ fn file_name(lang: &str) -> Option<&'static str> {
         "toml" => "wslint.toml",
         _ => return None,
     })
+}
+
+const PRODUCTS: [&str; 3] = ["apache", "nginx", "haproxy"];
+
+/// The cases a section's blocks make: a proxy doc shows one configuration
+/// per product, each checked on its own with the section's other files (a
+/// client module, a wslint.toml); other docs are one case.
+fn cases(blocks: &[(String, String)]) -> Vec<Vec<(String, String)>> {
+    let (products, shared): (Vec<_>, Vec<_>) = blocks
+        .iter()
+        .cloned()
+        .partition(|(lang, _)| PRODUCTS.contains(&lang.as_str()));
+    if products.is_empty() {
+        return vec![shared];
+    }
+    products
+        .into_iter()
+        .map(|p| {
+            let mut case = shared.clone();
+            case.push(p);
+            case
+        })
+        .collect()
 }
 
 /// Whether the files of `blocks` make the rule fire; `None` when they are
@@ -89,21 +114,25 @@ fn every_rule_has_a_complete_doc() {
 fn examples_fire_and_their_fixes_do_not() {
     let mut checked = 0;
     for rule in registry::all() {
-        let bad = blocks(rule, "Example");
-        let good = blocks(rule, "Use instead");
-        match fires(rule, &bad) {
-            Some(true) => checked += 1,
-            Some(false) => panic!("{}: its Example does not fire:\n{bad:?}", rule.code),
-            // Only the engine's examples are terminal sessions (an
-            // unreadable or oversized file cannot be shown as code).
-            None => assert!(
-                ["WS002", "WS003"].contains(&rule.code),
-                "{}: Example in an unknown language",
-                rule.code
-            ),
+        let mut fired = false;
+        for bad in cases(&blocks(rule, "Example")) {
+            match fires(rule, &bad) {
+                Some(true) => fired = true,
+                Some(false) => panic!("{}: its Example does not fire:\n{bad:?}", rule.code),
+                // Only the engine's examples are terminal sessions (an
+                // unreadable or oversized file cannot be shown as code).
+                None => assert!(
+                    ["WS002", "WS003"].contains(&rule.code),
+                    "{}: Example in an unknown language",
+                    rule.code
+                ),
+            }
         }
-        if let Some(true) = fires(rule, &good) {
-            panic!("{}: its Use instead fires:\n{good:?}", rule.code);
+        checked += usize::from(fired);
+        for good in cases(&blocks(rule, "Use instead")) {
+            if let Some(true) = fires(rule, &good) {
+                panic!("{}: its Use instead fires:\n{good:?}", rule.code);
+            }
         }
     }
     assert!(checked + 2 >= registry::all().len());

@@ -2,6 +2,8 @@
 //! prefilter that decides whether a file can matter before it is decoded.
 
 pub mod apache;
+pub mod haproxy;
+pub mod nginx;
 pub mod python;
 pub mod ts;
 
@@ -20,7 +22,14 @@ pub enum Lang {
     Python,
     /// Apache httpd configuration.
     Apache,
+    /// nginx configuration.
+    Nginx,
+    /// HAProxy configuration.
+    Haproxy,
 }
+
+/// The configuration languages of the proxies wslint reads.
+pub const PROXY_LANGS: &[Lang] = &[Lang::Apache, Lang::Nginx, Lang::Haproxy];
 
 impl Lang {
     pub fn as_str(self) -> &'static str {
@@ -29,12 +38,33 @@ impl Lang {
             Lang::Tsx => "tsx",
             Lang::Python => "python",
             Lang::Apache => "apache",
+            Lang::Nginx => "nginx",
+            Lang::Haproxy => "haproxy",
+        }
+    }
+
+    /// How messages name the product or language.
+    pub fn product(self) -> &'static str {
+        match self {
+            Lang::TypeScript => "TypeScript",
+            Lang::Tsx => "TypeScript/JavaScript",
+            Lang::Python => "Python",
+            Lang::Apache => "Apache httpd",
+            Lang::Nginx => "nginx",
+            Lang::Haproxy => "HAProxy",
         }
     }
 
     /// The comment leaders a suppression may follow.
     pub fn is_hash_commented(self) -> bool {
-        matches!(self, Lang::Python | Lang::Apache)
+        matches!(
+            self,
+            Lang::Python | Lang::Apache | Lang::Nginx | Lang::Haproxy
+        )
+    }
+
+    pub fn is_proxy(self) -> bool {
+        PROXY_LANGS.contains(&self)
     }
 }
 
@@ -42,44 +72,129 @@ impl Lang {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Detected {
     Known(Lang),
-    /// A `.conf` or a file in an Apache-style folder: Apache only if its
-    /// content says so (nginx and other `.conf` files are not).
-    MaybeApache,
+    /// A configuration file (`.conf`, `.cfg`, a file in a `sites-enabled/`
+    /// style folder, a templated copy): its content decides which product
+    /// it is, if any. `expect` is the product its name says
+    /// (`nginx.conf`, `haproxy.cfg.j2`): a file so named whose content is
+    /// none of them is reported (WS003), not dropped.
+    Config {
+        expect: Option<Lang>,
+    },
 }
 
 /// Folders whose files are server configuration whatever their extension.
-const CONF_DIRS: [&str; 6] = [
+const CONF_DIRS: [&str; 9] = [
     "sites-available",
     "sites-enabled",
     "conf.d",
     "conf-available",
     "conf-enabled",
     "vhosts.d",
+    "http.d",
+    "stream.d",
+    "servers",
 ];
+
+/// Extensions of template copies (Ansible, Salt, Chef, Puppet, Go, the
+/// nginx image's envsubst): `nginx.conf.j2` is an nginx file.
+pub const TEMPLATE_EXTS: &[&str] = &[
+    "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "erb", "epp", "mustache", "hbs",
+];
+
+/// The name without a template extension, and whether it had one.
+pub fn strip_template(name: &str) -> (&str, bool) {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if TEMPLATE_EXTS.iter().any(|t| ext.eq_ignore_ascii_case(t)) => {
+            (stem, true)
+        }
+        _ => (name, false),
+    }
+}
+
+/// What a file name (and its folder) says a proxy configuration is.
+fn config_by_name(path: &Path, name: &str, templated: bool) -> Option<Detected> {
+    let lower = name.to_ascii_lowercase();
+    match lower.as_str() {
+        "httpd.conf" | "apache2.conf" | ".htaccess" if !templated => {
+            return Some(Detected::Known(Lang::Apache));
+        }
+        "httpd.conf" | "apache2.conf" | ".htaccess" | "httpd-vhosts.conf" => {
+            return Some(Detected::Config {
+                expect: Some(Lang::Apache),
+            });
+        }
+        "nginx.conf" => {
+            return Some(Detected::Config {
+                expect: Some(Lang::Nginx),
+            });
+        }
+        "haproxy.cfg" => {
+            return Some(Detected::Config {
+                expect: Some(Lang::Haproxy),
+            });
+        }
+        _ => {}
+    }
+    let ext = lower.rsplit_once('.').map(|(_, e)| e);
+    match ext {
+        Some("nginx" | "nginxconf") => {
+            return Some(Detected::Config {
+                expect: Some(Lang::Nginx),
+            });
+        }
+        Some("haproxy") => {
+            return Some(Detected::Config {
+                expect: Some(Lang::Haproxy),
+            });
+        }
+        // ISPConfig and others name nginx files `.vhost` too.
+        Some("conf" | "vhost" | "cfg") => {
+            // A folder named for the product says what it is.
+            let expect = path.ancestors().skip(1).take(3).find_map(|a| {
+                let n = a.file_name()?.to_string_lossy().to_ascii_lowercase();
+                match n.as_str() {
+                    "nginx" => Some(Lang::Nginx),
+                    "haproxy" => Some(Lang::Haproxy),
+                    "apache2" | "httpd" | "apache" => Some(Lang::Apache),
+                    _ => None,
+                }
+            });
+            // A `.cfg` is HAProxy's or nobody's.
+            let expect = if ext == Some("cfg") {
+                expect.filter(|l| *l == Lang::Haproxy)
+            } else {
+                expect
+            };
+            return Some(Detected::Config { expect });
+        }
+        _ => {}
+    }
+    None
+}
 
 pub fn detect(path: &Path) -> Option<Detected> {
     // A name that is not UTF-8 is still a name: its extension decides.
-    let name = path.file_name()?.to_string_lossy();
-    let name: &str = &name;
-    match name {
-        "httpd.conf" | "apache2.conf" | ".htaccess" => return Some(Detected::Known(Lang::Apache)),
-        _ => {}
+    let full = path.file_name()?.to_string_lossy();
+    let (name, templated) = strip_template(&full);
+    if !templated {
+        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("ts" | "mts" | "cts") => return Some(Detected::Known(Lang::TypeScript)),
+            Some("tsx" | "jsx" | "js" | "mjs" | "cjs") => return Some(Detected::Known(Lang::Tsx)),
+            Some("py" | "pyi") => return Some(Detected::Known(Lang::Python)),
+            _ => {}
+        }
     }
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    match ext.as_deref() {
-        Some("ts" | "mts" | "cts") => return Some(Detected::Known(Lang::TypeScript)),
-        Some("tsx" | "jsx" | "js" | "mjs" | "cjs") => return Some(Detected::Known(Lang::Tsx)),
-        Some("py" | "pyi") => return Some(Detected::Known(Lang::Python)),
-        // ISPConfig and others name nginx files `.vhost` too.
-        Some("conf" | "vhost") => return Some(Detected::MaybeApache),
-        _ => {}
+    if let Some(d) = config_by_name(path, name, templated) {
+        return Some(d);
     }
     let in_conf_dir = path
         .parent()
         .and_then(|p| p.file_name())
         .is_some_and(|n| CONF_DIRS.iter().any(|d| n == *d));
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     // Backups and packaging leftovers in those folders are not configuration.
-    let leftover = name.ends_with('~')
+    let leftover = full.ends_with('~')
         || matches!(
             ext.as_deref(),
             Some(
@@ -93,9 +208,39 @@ pub fn detect(path: &Path) -> Option<Detected> {
                     | "rpmsave"
                     | "md"
                     | "txt"
+                    | "ts"
+                    | "js"
+                    | "py"
+                    | "json"
+                    | "yaml"
+                    | "yml"
+                    | "pem"
+                    | "crt"
+                    | "key"
             )
         );
-    (in_conf_dir && !leftover).then_some(Detected::MaybeApache)
+    (in_conf_dir && !leftover).then_some(Detected::Config { expect: None })
+}
+
+/// Which proxy product a configuration file's content is, if any:
+/// Apache's `Directive args` / `<Section>` lines, nginx's `name args;` and
+/// `block { }`, HAProxy's section keywords and indented keywords.
+pub fn classify_config(path: &Path, text: &str) -> Option<Lang> {
+    let _ = path;
+    let (ng_yes, ng_no) = nginx::score(text);
+    let (ha_yes, ha_section) = haproxy::score(text);
+    // HAProxy's section heads (`defaults`, `backend ws`) are no other
+    // product's syntax.
+    if ha_section && ha_yes >= 2 && ha_yes >= ng_yes {
+        return Some(Lang::Haproxy);
+    }
+    if looks_like_apache(text) {
+        return Some(Lang::Apache);
+    }
+    if ng_yes > 0 && ng_yes >= ng_no / 2 {
+        return Some(Lang::Nginx);
+    }
+    None
 }
 
 /// The words that make a file relevant, per language (ASCII,
@@ -111,13 +256,25 @@ const CLIENT_WORDS: &[&str] = &[
     "wslint-ignore",
 ];
 const SERVER_WORDS: &[&str] = &["websocket", "wslint-ignore"];
-const APACHE_WORDS: &[&str] = &[
+/// Configuration files of every proxy product: what could set an idle
+/// timeout, route a websocket, or pull in a file that does.
+const CONFIG_WORDS: &[&str] = &[
+    // Apache httpd
     "proxypass",
     "proxytimeout",
-    "timeout",
     "balancermember",
     "rewriterule",
+    // nginx
+    "proxy_pass",
+    "proxy_read_timeout",
+    "proxy_set_header",
+    // HAProxy
+    "backend",
+    "listen",
+    // all
+    "timeout",
     "include",
+    "upgrade",
     "wslint-ignore",
 ];
 
@@ -131,7 +288,7 @@ static ROUTER_WORDS: LazyLock<[memchr::memmem::Finder<'static>; 2]> = LazyLock::
 });
 
 static REGEXES: LazyLock<[regex::bytes::Regex; 3]> = LazyLock::new(|| {
-    [CLIENT_WORDS, SERVER_WORDS, APACHE_WORDS].map(|words| {
+    [CLIENT_WORDS, SERVER_WORDS, CONFIG_WORDS].map(|words| {
         let alternation: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
         regex::bytes::RegexBuilder::new(&alternation.join("|"))
             .case_insensitive(true)
@@ -141,7 +298,7 @@ static REGEXES: LazyLock<[regex::bytes::Regex; 3]> = LazyLock::new(|| {
     })
 });
 static AUTOMATA: LazyLock<[AhoCorasick; 3]> = LazyLock::new(|| {
-    [CLIENT_WORDS, SERVER_WORDS, APACHE_WORDS].map(|words| {
+    [CLIENT_WORDS, SERVER_WORDS, CONFIG_WORDS].map(|words| {
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(words)
@@ -153,7 +310,7 @@ fn slot(lang: Lang) -> usize {
     match lang {
         Lang::TypeScript | Lang::Tsx => 0,
         Lang::Python => 1,
-        Lang::Apache => 2,
+        Lang::Apache | Lang::Nginx | Lang::Haproxy => 2,
     }
 }
 
@@ -288,11 +445,47 @@ mod tests {
             Some(Detected::Known(Lang::Apache))
         );
         assert_eq!(d("site/.htaccess"), Some(Detected::Known(Lang::Apache)));
-        assert_eq!(d("x/app.conf"), Some(Detected::MaybeApache));
-        assert_eq!(d("x/app.vhost"), Some(Detected::MaybeApache));
-        assert_eq!(d("sites-enabled/default"), Some(Detected::MaybeApache));
+        let config = |expect| Some(Detected::Config { expect });
+        assert_eq!(d("x/app.conf"), config(None));
+        assert_eq!(d("x/app.vhost"), config(None));
+        assert_eq!(d("sites-enabled/default"), config(None));
         assert_eq!(d("sites-enabled/default.bak"), None);
         assert_eq!(d("README.md"), None);
+        assert_eq!(d("etc/nginx.conf"), config(Some(Lang::Nginx)));
+        assert_eq!(d("deploy/nginx/app.conf"), config(Some(Lang::Nginx)));
+        assert_eq!(
+            d("roles/web/templates/nginx.conf.j2"),
+            config(Some(Lang::Nginx))
+        );
+        assert_eq!(d("templates/default.conf.template"), config(None));
+        assert_eq!(d("haproxy.cfg"), config(Some(Lang::Haproxy)));
+        assert_eq!(d("setup.cfg"), config(None));
+        assert_eq!(d("httpd.conf.erb"), config(Some(Lang::Apache)));
+        assert_eq!(d("settings.py.j2"), None);
+        assert_eq!(d("app.ts.tmpl"), None);
+    }
+
+    #[test]
+    fn configs_by_content() {
+        let c = |t: &str| classify_config(Path::new("x.conf"), t);
+        assert_eq!(
+            c(
+                "defaults\n    mode http\n    timeout client 30s\nbackend ws\n    server a 1.2.3.4:80\n"
+            ),
+            Some(Lang::Haproxy)
+        );
+        assert_eq!(
+            c("Listen 443\nTimeout 300\n<VirtualHost *:443>\n</VirtualHost>\n"),
+            Some(Lang::Apache)
+        );
+        assert_eq!(
+            c(
+                "server {\n    listen 80;\n    location / {\n        proxy_pass http://b;\n    }\n}\n"
+            ),
+            Some(Lang::Nginx)
+        );
+        assert_eq!(c("[program:x]\ncommand=/bin/true\n"), None);
+        assert_eq!(c("[metadata]\nname = x\n"), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod heartbeat;
 pub mod python;
 pub mod resolve;
 pub mod ts;
+pub mod wspaths;
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -20,7 +21,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use ignore::gitignore::Gitignore;
 use rayon::prelude::*;
 
-use crate::discover::{self, DetectedOrd};
+use crate::discover;
 use crate::lang::Lang;
 use crate::source::Source;
 
@@ -31,6 +32,8 @@ type Slot = Arc<OnceLock<Option<Arc<dyn Any + Send + Sync>>>>;
 pub struct WalkOptions {
     pub respect_gitignore: bool,
     pub exclude: Gitignore,
+    /// What the exclude globs are relative to (absolute).
+    pub exclude_root: PathBuf,
     pub threads: usize,
     /// `files.max_size`: larger files are not read for facts either.
     pub max_size: u64,
@@ -131,17 +134,12 @@ impl Project {
             force_exclude: true,
             threads: self.walk.threads,
             exclude: &self.walk.exclude,
-            root: &self.root,
+            root: &self.walk.exclude_root,
+            skip_nested_projects: true,
         });
         walk.candidates
             .into_iter()
-            .map(|c| {
-                let lang = match c.detected {
-                    DetectedOrd::Known(l) => l,
-                    DetectedOrd::MaybeApache => Lang::Apache,
-                };
-                (c.path, lang)
-            })
+            .map(|c| (c.path, c.detected.filter_lang()))
             .collect()
     }
 
@@ -274,6 +272,20 @@ impl DisplayMap {
 
 /// Markers of a version-control root.
 const VCS_MARKERS: [&str; 4] = [".git", ".hg", ".jj", ".svn"];
+
+/// The nearest version-control root at or above `start` (a file or a
+/// folder), absolute and normalized.
+pub fn vcs_root(start: &Path) -> Option<PathBuf> {
+    let start = crate::paths::normalize(&std::path::absolute(start).ok()?);
+    let dir = if start.is_dir() {
+        start
+    } else {
+        start.parent()?.to_path_buf()
+    };
+    dir.ancestors()
+        .find(|d| VCS_MARKERS.iter().any(|m| d.join(m).exists()))
+        .map(Path::to_path_buf)
+}
 
 /// The project root: the folder of the configuration file when there is
 /// one, else the nearest version-control root above `start`, else `start`

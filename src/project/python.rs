@@ -239,6 +239,7 @@ struct Base {
 }
 
 /// One modelled module for [`link_routes`].
+#[derive(Clone)]
 pub struct ModelledModule {
     /// Canonical.
     pub file: PathBuf,
@@ -617,6 +618,7 @@ mod tests {
             WalkOptions {
                 respect_gitignore: false,
                 exclude: ignore::gitignore::Gitignore::empty(),
+                exclude_root: root.to_path_buf(),
                 threads: 1,
                 max_size: crate::settings::DEFAULT_MAX_SIZE,
             },

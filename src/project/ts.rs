@@ -369,6 +369,7 @@ mod tests {
             super::super::WalkOptions {
                 respect_gitignore: false,
                 exclude: ignore::gitignore::Gitignore::empty(),
+                exclude_root: root.to_path_buf(),
                 threads: 1,
                 max_size: crate::settings::DEFAULT_MAX_SIZE,
             },

@@ -58,8 +58,19 @@ pub(crate) fn summary(report: &Report) -> String {
     let warnings = report.count(crate::rule::Severity::Warning);
     let checked = report.files_checked;
     let files_word = if checked == 1 { "file" } else { "files" };
+    let no_kind = match report.files_of_no_kind {
+        0 => String::new(),
+        1 => "; 1 file of no kind wslint reads".to_string(),
+        n => format!("; {n} files of no kind wslint reads"),
+    };
     if errors == 0 && warnings == 0 {
-        return format!("No problems found in {checked} checked {files_word}.");
+        return match no_kind.is_empty() {
+            true => format!("No problems found in {checked} checked {files_word}."),
+            false => format!(
+                "No problems found in {checked} checked {files_word} ({}).",
+                &no_kind[2..]
+            ),
+        };
     }
     let mut files: Vec<&Path> = report
         .diagnostics
@@ -80,7 +91,7 @@ pub(crate) fn summary(report: &Report) -> String {
         (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
     };
     format!(
-        "Found {counts} in {} ({checked} checked).",
+        "Found {counts} in {} ({checked} checked{no_kind}).",
         plural(files.len(), "file")
     )
 }

@@ -2,27 +2,24 @@
 //! proxy rules read (websocket routes and the settings their timeouts come
 //! from).
 
-pub mod include;
+pub mod hops;
 pub mod parse;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub use parse::{ApacheFile, Arg, Node, NodeId};
 
-use crate::source::{Source, Span};
-use include::{IncludeEnv, MAX_FILES_PER_TREE, MAX_INCLUDE_DEPTH, Resolved};
+pub use crate::proxy::Loc;
+use crate::proxy::include::{self, IncludeEnv, MAX_FILES_PER_TREE, MAX_INCLUDE_DEPTH, Resolved};
+use crate::source::Span;
+
+/// The loader Apache trees read their includes through.
+pub type Loader<'a> = crate::proxy::loader::Loader<'a, ApacheFile>;
 
 /// httpd's compiled-in `Timeout` (core.xml: `TimeOut 60`).
 pub const HTTPD_DEFAULT_TIMEOUT_S: u64 = 60;
-
-/// A place in a configuration file.
-#[derive(Clone, Debug)]
-pub struct Loc {
-    pub file: Source,
-    pub span: Span,
-}
 
 /// A timeout value and the directive (or ProxyPass parameter) that set it.
 #[derive(Clone, Debug)]
@@ -63,19 +60,26 @@ pub enum RouteKind {
     Upgrade,
     /// `ProxyPass` to a `balancer://` whose members are ws:// or wss://.
     Balancer,
-    /// A `BalancerMember ws://...` of a balancer no ProxyPass names.
-    BalancerMember,
     /// `RewriteRule ... ws://... [P]`.
     Rewrite,
+    /// `ProxyPass` to http:// or https:// with no `upgrade=websocket`: a
+    /// websocket route only when it serves a websocket path of the
+    /// project, and then one that cannot upgrade (WS307).
+    Http,
+    /// `ProxyPass /path !`: not proxied.
+    Excluded,
 }
 
-/// A websocket route: a directive that proxies websocket traffic.
+/// A proxy route: a directive that sends a path to a backend.
 #[derive(Clone, Debug)]
 pub struct Route {
     pub loc: Loc,
     pub kind: RouteKind,
     /// The local path or pattern, when there is one.
     pub path: Option<String>,
+    /// `path` is a regular expression (`ProxyPassMatch`, `RewriteRule`,
+    /// `<LocationMatch>`).
+    pub regex: bool,
     /// The backend URL.
     pub target: String,
     /// Index into [`ApacheModel::vhosts`]; `None` = the main server.
@@ -84,6 +88,9 @@ pub struct Route {
     pub timeout_param: Option<Setting>,
     /// The smallest `timeout=` of the balancer members it goes to.
     pub member_timeout: Option<Setting>,
+    /// Where it sits in httpd's reading order: the first route that
+    /// matches a path serves it.
+    pub order: usize,
 }
 
 impl Route {
@@ -142,7 +149,16 @@ pub struct Unfollowed {
 pub struct ApacheModel {
     pub server: Scope,
     pub vhosts: Vec<VHost>,
+    /// Websocket routes (and, once balancers are linked, the balancer
+    /// routes whose members are websocket backends).
     pub routes: Vec<Route>,
+    /// Other proxy routes (http:// targets, `!` exclusions): websocket
+    /// routes only when a project websocket path reaches them.
+    pub other_routes: Vec<Route>,
+    /// Balancer members of this tree, and routes to balancers, until
+    /// [`link_balancers`] joins them across the trees of a run.
+    members: Vec<Member>,
+    pending: Vec<PendingBalancer>,
     pub misplaced: Vec<Misplaced>,
     /// Syntax errors, include cycles and values httpd misreads or refuses.
     pub syntax: Vec<(Loc, String)>,
@@ -233,54 +249,6 @@ pub fn is_template(s: &str) -> bool {
     ["{{", "{%", "<%", "@@"].iter().any(|m| s.contains(m))
 }
 
-/// Reads configuration files that a tree includes but discovery did not
-/// yield, and caches every parsed file by its canonical path.
-pub struct Loader<'a> {
-    cache: Mutex<HashMap<PathBuf, Option<Arc<ApacheFile>>>>,
-    read: &'a (dyn Fn(&Path) -> Result<Source, String> + Sync),
-    /// Files read through includes, for suppression scanning.
-    pub extra: Mutex<Vec<Arc<ApacheFile>>>,
-    /// Read failures of included files.
-    pub failures: Mutex<Vec<(Loc, String)>>,
-}
-
-impl<'a> Loader<'a> {
-    pub fn new(
-        known: impl IntoIterator<Item = (PathBuf, Arc<ApacheFile>)>,
-        read: &'a (dyn Fn(&Path) -> Result<Source, String> + Sync),
-    ) -> Self {
-        Loader {
-            cache: Mutex::new(known.into_iter().map(|(p, f)| (p, Some(f))).collect()),
-            read,
-            extra: Mutex::new(Vec::new()),
-            failures: Mutex::new(Vec::new()),
-        }
-    }
-
-    fn load(&self, abs: &Path, from: &Loc) -> Option<Arc<ApacheFile>> {
-        if let Some(hit) = lock(&self.cache).get(abs) {
-            return hit.clone();
-        }
-        let loaded = match (self.read)(abs) {
-            Ok(source) => {
-                let file = Arc::new(parse::parse(source));
-                lock(&self.extra).push(file.clone());
-                Some(file)
-            }
-            Err(message) => {
-                lock(&self.failures).push((from.clone(), message));
-                None
-            }
-        };
-        lock(&self.cache).insert(abs.to_path_buf(), loaded.clone());
-        loaded
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// The files among `files` that no other file of the set includes: each is
 /// checked as its own configuration tree, the rest through it.
 pub fn roots(files: &[(PathBuf, Arc<ApacheFile>)], env: &IncludeEnv) -> Vec<usize> {
@@ -334,19 +302,21 @@ struct WalkCtx {
     dir_section: Option<(String, Loc)>,
     /// The path of the enclosing `<Location>`/`<LocationMatch>`.
     location: Option<String>,
+    /// That path is a regular expression (`<LocationMatch>`, `<Location ~>`).
+    location_regex: bool,
     /// The `balancer://` name of the enclosing `<Proxy>`.
     balancer: Option<String>,
     htaccess: bool,
 }
 
+#[derive(Clone, Debug)]
 struct Member {
     balancer: String,
-    loc: Loc,
     url: String,
-    vhost: Option<usize>,
     timeout: Option<Setting>,
 }
 
+#[derive(Clone, Debug)]
 struct PendingBalancer {
     route: Route,
     balancer: String,
@@ -371,6 +341,8 @@ pub struct Walker<'l, 'a> {
     entered: usize,
     /// Include arguments already resolved, by argument and folder.
     resolved: HashMap<(String, PathBuf), Resolved>,
+    /// Routes met so far, for their reading order.
+    order: usize,
 }
 
 impl<'l, 'a> Walker<'l, 'a> {
@@ -387,6 +359,7 @@ impl<'l, 'a> Walker<'l, 'a> {
             cycles_reported: HashSet::new(),
             entered: 0,
             resolved: HashMap::new(),
+            order: 0,
         }
     }
 
@@ -464,7 +437,8 @@ impl<'l, 'a> Walker<'l, 'a> {
                 self.directive(&file, node, &ctx);
             }
         }
-        self.finish_balancers();
+        self.model.members = std::mem::take(&mut self.members);
+        self.model.pending = std::mem::take(&mut self.pending);
         (self.model, self.seen)
     }
 
@@ -508,22 +482,10 @@ impl<'l, 'a> Walker<'l, 'a> {
             {
                 return;
             }
-            let cycle: Vec<String> = self.chain[at..]
-                .iter()
-                .map(PathBuf::as_path)
-                .chain(std::iter::once(target))
-                .map(|p| {
-                    p.file_name()
-                        .map(|n| n.to_string_lossy().to_string())
-                        .unwrap_or_default()
-                })
-                .collect();
+            let cycle = include::cycle_text(&self.chain, at, target);
             self.model.syntax.push((
                 loc.clone(),
-                format!(
-                    "recursive Include ({}): httpd refuses to start",
-                    cycle.join(" -> ")
-                ),
+                format!("recursive Include ({}): httpd refuses to start", cycle),
             ));
             return;
         }
@@ -614,7 +576,9 @@ impl<'l, 'a> Walker<'l, 'a> {
             // Macros are templates: their bodies take effect only where used.
             "macro" => return None,
             "location" | "locationmatch" => {
-                ctx.location = node.arg(0).map(str::to_string);
+                let tilde = node.arg(0) == Some("~");
+                ctx.location = node.arg(usize::from(tilde)).map(str::to_string);
+                ctx.location_regex = tilde || node.lname == "locationmatch";
                 ctx.dir_section = Some((label(), loc));
             }
             "directory" | "directorymatch" | "files" | "filesmatch" => {
@@ -850,38 +814,52 @@ impl<'l, 'a> Walker<'l, 'a> {
         (params, timeout)
     }
 
+    fn next_order(&mut self) -> usize {
+        self.order += 1;
+        self.order
+    }
+
     fn proxy_pass(&mut self, file: &ApacheFile, node: &Node, ctx: &WalkCtx) {
         let args = self.args(node);
         let first = args.first().cloned().flatten().unwrap_or_default();
+        let is_match = node.lname == "proxypassmatch";
         // Inside <Location>, the one-argument form: `ProxyPass ws://b/`.
-        let (path, url_at) = match &ctx.location {
+        let (path, url_at, regex) = match &ctx.location {
             Some(loc) if !first.starts_with('/') && first != "!" && !first.starts_with('^') => {
-                (Some(loc.clone()), 0)
+                (Some(loc.clone()), 0, ctx.location_regex || is_match)
             }
-            _ => (Some(first.clone()), 1),
+            _ => (Some(first.clone()), 1, is_match),
         };
         let Some(Some(url)) = args.get(url_at).cloned() else {
             return;
         };
+        let order = self.next_order();
+        let mut route = Route {
+            loc: Self::loc(file, node.span),
+            kind: RouteKind::ProxyPass,
+            path,
+            regex,
+            target: url.clone(),
+            vhost: ctx.vhost,
+            timeout_param: None,
+            member_timeout: None,
+            order,
+        };
         if url == "!" {
+            self.model.other_routes.push(Route {
+                kind: RouteKind::Excluded,
+                ..route
+            });
             return;
         }
         let (params, timeout_param) = self.params(file, node, &args, url_at + 1);
+        route.timeout_param = timeout_param;
         let lurl = url.to_ascii_lowercase();
         let upgrade = params.get("upgrade").is_some_and(|v| {
             v.to_ascii_lowercase()
                 .split(',')
                 .any(|p| p.trim() == "websocket")
         });
-        let route = Route {
-            loc: Self::loc(file, node.span),
-            kind: RouteKind::ProxyPass,
-            path,
-            target: url.clone(),
-            vhost: ctx.vhost,
-            timeout_param,
-            member_timeout: None,
-        };
         if lurl.starts_with("ws://") || lurl.starts_with("wss://") {
             self.model.routes.push(route);
         } else if lurl.starts_with("balancer://") {
@@ -897,6 +875,11 @@ impl<'l, 'a> Walker<'l, 'a> {
         } else if upgrade {
             self.model.routes.push(Route {
                 kind: RouteKind::Upgrade,
+                ..route
+            });
+        } else {
+            self.model.other_routes.push(Route {
+                kind: RouteKind::Http,
                 ..route
             });
         }
@@ -921,9 +904,7 @@ impl<'l, 'a> Walker<'l, 'a> {
         let (_, timeout) = self.params(file, node, &args, url_at + 1);
         self.members.push(Member {
             balancer,
-            loc: Self::loc(file, node.span),
             url,
-            vhost: ctx.vhost,
             timeout,
         });
     }
@@ -954,57 +935,65 @@ impl<'l, 'a> Walker<'l, 'a> {
         if !proxied {
             return;
         }
+        let order = self.next_order();
         self.model.routes.push(Route {
             loc: Self::loc(file, node.span),
             kind: RouteKind::Rewrite,
             path: Some(pattern.clone()),
+            regex: true,
             target: target.clone(),
             vhost: ctx.vhost,
             timeout_param: None,
             member_timeout: None,
+            order,
         });
     }
+}
 
-    /// Balancers are known only once the whole tree is read.
-    fn finish_balancers(&mut self) {
-        let is_ws = |m: &Member| {
-            let u = m.url.to_ascii_lowercase();
-            u.starts_with("ws://") || u.starts_with("wss://")
-        };
-        let mut used: HashSet<String> = HashSet::new();
-        for p in std::mem::take(&mut self.pending) {
-            let members: Vec<&Member> = self
-                .members
-                .iter()
-                .filter(|m| m.balancer == p.balancer)
-                .collect();
-            if !(p.upgrade || members.iter().any(|m| is_ws(m))) {
-                continue;
-            }
-            used.insert(p.balancer.clone());
+/// Joins the routes to `balancer://` URLs with the members that define the
+/// balancers, across every tree of a run: a vhost in one file may use a
+/// balancer declared in another (RHEL's `conf.d/` layout). A tree's own
+/// members come first. A route whose members are websocket backends (or
+/// that says `upgrade=websocket`) becomes a websocket route, governed by
+/// the smallest `timeout=` of its members, else by its vhost's timeout; a
+/// balancer that no route uses is no route at all.
+pub fn link_balancers(models: &mut [ApacheModel]) {
+    let all: Vec<Member> = models.iter().flat_map(|m| m.members.clone()).collect();
+    for model in models.iter_mut() {
+        let own = std::mem::take(&mut model.members);
+        for p in std::mem::take(&mut model.pending) {
+            let mine: Vec<&Member> = own.iter().filter(|m| m.balancer == p.balancer).collect();
+            let members = if mine.is_empty() {
+                all.iter().filter(|m| m.balancer == p.balancer).collect()
+            } else {
+                mine
+            };
+            let is_ws = |m: &Member| {
+                let u = m.url.to_ascii_lowercase();
+                u.starts_with("ws://") || u.starts_with("wss://")
+            };
             let member_timeout = members
                 .iter()
                 .filter_map(|m| m.timeout.clone())
-                .min_by_key(|s| s.seconds.unwrap_or(u64::MAX));
-            self.model.routes.push(Route {
+                .min_by(|a, b| {
+                    a.seconds
+                        .unwrap_or(u64::MAX)
+                        .cmp(&b.seconds.unwrap_or(u64::MAX))
+                });
+            let route = Route {
                 member_timeout,
                 ..p.route
-            });
-        }
-        let mut reported: HashSet<String> = HashSet::new();
-        for m in &self.members {
-            if is_ws(m) && !used.contains(&m.balancer) && reported.insert(m.balancer.clone()) {
-                self.model.routes.push(Route {
-                    loc: m.loc.clone(),
-                    kind: RouteKind::BalancerMember,
-                    path: None,
-                    target: m.url.clone(),
-                    vhost: m.vhost,
-                    timeout_param: None,
-                    member_timeout: m.timeout.clone(),
+            };
+            if p.upgrade || members.iter().any(|m| is_ws(m)) {
+                model.routes.push(route);
+            } else {
+                model.other_routes.push(Route {
+                    kind: RouteKind::Http,
+                    ..route
                 });
             }
         }
+        model.routes.sort_by_key(|r| r.order);
     }
 }
 
@@ -1023,12 +1012,15 @@ mod tests {
     fn model(text: &str) -> ApacheModel {
         let source = Arc::new(SourceFile::new("t.conf".into(), text));
         let file = Arc::new(parse::parse(source));
-        let read = |_: &Path| -> Result<Source, String> { Err("no".into()) };
-        let loader = Loader::new(Vec::new(), &read);
+        let read = |_: &Path| -> Result<crate::source::Source, String> { Err("no".into()) };
+        let loader = Loader::new(Vec::new(), &read, parse::parse);
         let env = IncludeEnv::default();
-        Walker::new(&loader, &env)
+        let mut m = [Walker::new(&loader, &env)
             .run(Path::new("/t/t.conf"), file)
-            .0
+            .0];
+        link_balancers(&mut m);
+        let [m] = m;
+        m
     }
 
     #[test]
@@ -1104,12 +1096,14 @@ mod tests {
                 (RouteKind::ProxyPass, Some("/ws".into())),
                 (RouteKind::Upgrade, Some("/".into())),
                 (RouteKind::ProxyPass, Some("^/(app/ws)$".into())),
-                (RouteKind::Rewrite, Some("^/?(.*)".into())),
                 (RouteKind::Balancer, Some("/lb".into())),
-                (RouteKind::BalancerMember, None),
-            ]
+                (RouteKind::Rewrite, Some("^/?(.*)".into())),
+            ],
+            "routes in reading order; a balancer no route uses is no route"
         );
-        let lb = &m.routes[4];
+        let other: Vec<_> = m.other_routes.iter().map(|r| r.kind).collect();
+        assert_eq!(other, vec![RouteKind::Http, RouteKind::Excluded]);
+        let lb = &m.routes[3];
         assert_eq!(m.effective(lb).seconds, Some(30));
         assert_eq!(m.effective(lb).level, Level::MemberParam);
     }

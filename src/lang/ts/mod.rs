@@ -12,6 +12,7 @@ pub(crate) mod index;
 mod model;
 pub mod names;
 pub(crate) mod scope;
+mod url;
 
 use std::cell::RefCell;
 
@@ -96,6 +97,9 @@ pub struct SocketSite {
     pub kind: SocketKind,
     /// What it is stored in (`ws`, `wsRef.current`, `this.socket`).
     pub binding: Option<String>,
+    /// The path of its URL as far as it resolves statically, unknown parts
+    /// as `*` (`/ws/jobs/*`), and the URL argument.
+    pub url_path: Option<(String, Span)>,
 }
 
 #[derive(Clone, Debug)]

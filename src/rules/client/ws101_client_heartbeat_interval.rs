@@ -8,6 +8,7 @@ use super::{duration, ts_number};
 pub static RULE: Rule = Rule {
     code: "WS101",
     name: "client-heartbeat-interval",
+    aliases: &[],
     family: Family::Client,
     severity: Severity::Error,
     summary: "a client heartbeat period above `client.heartbeat_max_ms` (20 s), library defaults included",

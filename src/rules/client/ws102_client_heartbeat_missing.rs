@@ -8,6 +8,7 @@ use super::{duration, ts_number};
 pub static RULE: Rule = Rule {
     code: "WS102",
     name: "client-heartbeat-missing",
+    aliases: &[],
     family: Family::Client,
     severity: Severity::Error,
     summary: "a socket opened in a module that sends no heartbeat at all",

@@ -13,6 +13,7 @@ use super::{Paths, code_list, plain_list, terminal_like};
 pub static RULE: Rule = Rule {
     code: "WS103",
     name: "terminal-close-codes",
+    aliases: &[],
     family: Family::Client,
     severity: Severity::Error,
     summary: "a reconnecting client with no terminal close-code set, or a set lacking any of `client.terminal_close_codes`",

@@ -8,6 +8,7 @@ use super::{Paths, code_list};
 pub static RULE: Rule = Rule {
     code: "WS104",
     name: "reconnect-on-terminal-code",
+    aliases: &[],
     family: Family::Client,
     severity: Severity::Error,
     summary: "a reconnect in a close handler on a path no terminal-code check excludes",

@@ -9,6 +9,7 @@ use crate::settings::ClientConfig;
 pub static RULE: Rule = Rule {
     code: "WS105",
     name: "token-null-guard",
+    aliases: &[],
     family: Family::Client,
     severity: Severity::Error,
     summary: "a React effect that opens a socket with an access token and no early return on a missing token",

@@ -10,6 +10,7 @@ use super::ws105_token_null_guard::tokens;
 pub static RULE: Rule = Rule {
     code: "WS106",
     name: "token-effect-deps",
+    aliases: &[],
     family: Family::Client,
     severity: Severity::Error,
     summary: "an effect that opens a socket with an access token but leaves the token out of its dependency array",

@@ -6,6 +6,7 @@ use crate::rule::{Check, Ctx, Family, Rule, Severity};
 pub static RULE: Rule = Rule {
     code: "WS107",
     name: "heartbeat-interval-leak",
+    aliases: &[],
     family: Family::Client,
     severity: Severity::Error,
     summary: "a heartbeat interval whose handle is not kept, or not cleared on the close path",

@@ -9,6 +9,7 @@ use super::{Paths, code_list, terminal_like};
 pub static RULE: Rule = Rule {
     code: "WS108",
     name: "silent-terminal-close",
+    aliases: &[],
     family: Family::Client,
     severity: Severity::Warning,
     summary: "a terminal-close branch (codes other than 1000) that tells the user nothing",

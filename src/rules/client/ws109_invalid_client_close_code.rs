@@ -8,6 +8,7 @@ use super::meaning;
 pub static RULE: Rule = Rule {
     code: "WS109",
     name: "invalid-client-close-code",
+    aliases: &[],
     family: Family::Client,
     severity: Severity::Error,
     summary: "`ws.close(code)` with a code the browser rejects (only 1000 and 3000-4999 are allowed)",

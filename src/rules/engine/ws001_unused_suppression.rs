@@ -6,6 +6,7 @@ use crate::rule::{Check, Family, Rule, Severity};
 pub static RULE: Rule = Rule {
     code: "WS001",
     name: "unused-suppression",
+    aliases: &[],
     family: Family::Engine,
     severity: Severity::Warning,
     summary: "a `wslint-ignore` comment that suppresses nothing",

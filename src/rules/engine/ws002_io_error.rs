@@ -6,6 +6,7 @@ use crate::rule::{Check, Family, Rule, Severity};
 pub static RULE: Rule = Rule {
     code: "WS002",
     name: "io-error",
+    aliases: &[],
     family: Family::Engine,
     severity: Severity::Error,
     summary: "a file that could not be read or decoded; the run goes on",

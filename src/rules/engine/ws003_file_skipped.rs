@@ -6,6 +6,7 @@ use crate::rule::{Check, Family, Rule, Severity};
 pub static RULE: Rule = Rule {
     code: "WS003",
     name: "file-skipped",
+    aliases: &[],
     family: Family::Engine,
     severity: Severity::Warning,
     summary: "a file that could hold a socket, endpoint or proxy directive but is larger than `files.max_size`",

@@ -1,76 +1,71 @@
-//! Apache httpd rules. Each reads one configuration tree's [`ApacheModel`].
+//! Proxy rules. Each reads one configuration tree's [`ProxyModel`],
+//! whatever the product (Apache httpd, nginx, HAProxy).
 
-pub mod ws301_apache_proxy_timeout;
-pub mod ws302_apache_proxy_timeout_unset;
+pub mod ws301_proxy_idle_timeout;
+pub mod ws302_proxy_idle_timeout_unset;
 pub mod ws303_proxy_timeout_heartbeat_ratio;
-pub mod ws304_apache_directive_context;
-pub mod ws305_apache_syntax;
-pub mod ws306_apache_include_not_followed;
+pub mod ws304_proxy_directive_context;
+pub mod ws305_proxy_config_syntax;
+pub mod ws306_proxy_include_not_followed;
+pub mod ws307_proxy_upgrade_not_forwarded;
 
 use crate::diagnostic::Diagnostic;
-use crate::lang::apache::{ApacheModel, Level, Route, Setting};
+use crate::proxy::{Carries, ProxyModel, Setting, WsRoute};
 
-/// The timeout a websocket route needs: the fixed minimum, or more when the
-/// project's heartbeat asks for it (`heartbeat_ratio` x the heartbeat), so
-/// that following one rule's advice does not trip another.
+/// The idle timeout a websocket route needs: the fixed minimum, or more
+/// when the project's heartbeat asks for it (`heartbeat_ratio` x the
+/// heartbeat), so that following one rule's advice does not trip another.
 pub(crate) fn needed_seconds(cx: &crate::rule::Ctx) -> u64 {
-    let min = cx.config.apache.proxy_timeout_min_s;
+    let min = cx.config.proxy.idle_timeout_min_s;
     match &cx.facts.heartbeat {
-        Some(hb) => min.max((cx.config.apache.heartbeat_ratio * hb.ms / 1000.0).ceil() as u64),
+        Some(hb) => min.max((cx.config.proxy.heartbeat_ratio * hb.ms / 1000.0).ceil() as u64),
         None => min,
     }
 }
 
-/// `<VirtualHost *:443>` or `the main server`.
-pub(crate) fn scope_name(model: &ApacheModel, route: &Route) -> String {
-    match route.vhost {
-        Some(i) => format!("<VirtualHost {}>", model.vhosts[i].addr),
-        None => "the main server".to_string(),
-    }
-}
-
-/// Websocket routes whose effective timeout is known and too short, by the
+/// Websocket routes whose known idle timeout is too short, by the
 /// directive that sets it: a finding is reported once at that directive
 /// and labels every route it governs.
 pub(crate) struct TooShort<'m> {
-    /// `None`: httpd's compiled-in default (one group per route).
+    /// `None`: the product's default (one group per route).
     pub setting: Option<&'m Setting>,
-    pub level: Level,
-    pub seconds: u64,
-    pub routes: Vec<&'m Route>,
+    pub seconds: f64,
+    pub routes: Vec<&'m WsRoute>,
 }
 
-/// Groups the routes whose effective timeout `too_short` rejects. Routes on
-/// httpd's default are left out where an unread Include may set the value.
-pub(crate) fn too_short(model: &ApacheModel, too_short: impl Fn(u64) -> bool) -> Vec<TooShort<'_>> {
+/// Groups the routes whose effective timeout `too_short` rejects. Routes
+/// on the product's default are left out where an unread file may set the
+/// value.
+pub(crate) fn too_short(model: &ProxyModel, too_short: impl Fn(f64) -> bool) -> Vec<TooShort<'_>> {
     let mut groups: Vec<TooShort<'_>> = Vec::new();
     for route in &model.routes {
-        let eff = model.effective(route);
-        let Some(seconds) = eff.seconds else { continue };
+        let Some(seconds) = route.idle.seconds else {
+            continue;
+        };
         if !too_short(seconds) {
             continue;
         }
-        match eff.setting {
+        match route.idle.setting() {
             Some(setting) => {
-                let same = groups.iter_mut().find(|g| {
-                    g.setting.is_some_and(|s| {
-                        s.loc.file.path == setting.loc.file.path && s.loc.span == setting.loc.span
-                    })
-                });
+                let same = groups
+                    .iter_mut()
+                    .find(|g| g.setting.is_some_and(|s| s.loc.same(&setting.loc)));
                 match same {
-                    Some(g) => g.routes.push(route),
+                    Some(g) => {
+                        if !g.routes.iter().any(|r| r.loc.same(&route.loc)) {
+                            g.routes.push(route);
+                        }
+                    }
                     None => groups.push(TooShort {
                         setting: Some(setting),
-                        level: eff.level,
                         seconds,
                         routes: vec![route],
                     }),
                 }
             }
-            None if model.is_incomplete(route) => {}
+            None if route.incomplete => {}
             None => groups.push(TooShort {
                 setting: None,
-                level: Level::Default,
                 seconds,
                 routes: vec![route],
             }),
@@ -82,68 +77,57 @@ pub(crate) fn too_short(model: &ApacheModel, too_short: impl Fn(u64) -> bool) ->
 impl TooShort<'_> {
     /// What sets the value, for messages: "`ProxyTimeout 30`".
     pub fn what(&self) -> String {
-        let Some(s) = self.setting else {
-            return "httpd's default timeout".to_string();
-        };
-        match self.level {
-            Level::RouteParam => format!("`timeout={}` on this ProxyPass", s.raw),
-            Level::MemberParam => format!("`timeout={}` on the balancer member", s.raw),
-            Level::VHostProxyTimeout | Level::ServerProxyTimeout => {
-                format!("`ProxyTimeout {}`", s.raw)
-            }
-            _ => format!(
-                "`Timeout {}` (no ProxyTimeout is set, so proxied connections use it)",
-                s.raw
-            ),
+        match self.setting {
+            Some(s) => s.what.clone(),
+            None => match &self.routes[0].idle.source {
+                crate::proxy::IdleSource::Default { what } => what.clone(),
+                crate::proxy::IdleSource::Set(s) => s.what.clone(),
+            },
         }
     }
 
-    /// The change that gives the routes `seconds`: "set `ProxyTimeout 75` or more".
-    pub fn fix(&self, model: &ApacheModel, seconds: u64) -> String {
-        let scope = scope_name(model, self.routes[0]);
-        match self.level {
-            Level::RouteParam => format!(
-                "raise it to `timeout={seconds}` or more, or drop it so that ProxyTimeout applies"
-            ),
-            Level::MemberParam => format!("raise it to `timeout={seconds}` or more"),
-            Level::VHostProxyTimeout | Level::ServerProxyTimeout => {
-                format!("set `ProxyTimeout {seconds}` or more")
-            }
-            Level::VHostTimeout | Level::ServerTimeout => format!(
-                "add `ProxyTimeout {seconds}` (or more) to {scope}: it takes precedence over Timeout for proxied connections"
-            ),
-            Level::Default => format!("add `ProxyTimeout {seconds}` (or more) to {scope}"),
+    /// A remark on how the product reads the value (HAProxy's
+    /// milliseconds), with a leading separator, or nothing.
+    pub fn note(&self) -> String {
+        match self.setting.and_then(|s| s.note.as_deref()) {
+            Some(n) => format!(" ({n})"),
+            None => String::new(),
         }
     }
 
-    /// `websocket route `/ws/ -> ws://b/`` or `3 websocket routes`.
-    pub fn routes_text(&self) -> String {
+    /// The change that gives the routes `seconds`.
+    pub fn fix(&self, seconds: u64) -> String {
+        self.routes[0].idle.fix_for(seconds)
+    }
+
+    /// "`location /ws/` of nginx `server app`" or "3 websocket routes of
+    /// Apache `<VirtualHost *:443>`".
+    pub fn routes_text(&self, model: &ProxyModel) -> String {
         match self.routes.as_slice() {
-            [one] => format!("websocket route `{}`", one.describe()),
-            many => format!("{} websocket routes", many.len()),
+            [one] => route_text(model, one),
+            many => {
+                let hop = &model.hops[many[0].hop].name;
+                if many.iter().all(|r| r.hop == many[0].hop) {
+                    format!("{} websocket routes of {hop}", many.len())
+                } else {
+                    format!("{} websocket routes", many.len())
+                }
+            }
         }
     }
 
-    /// Labels the routes (and, for a server-level value, the vhosts that
-    /// inherit it) on `d`.
-    pub fn label_routes(&self, model: &ApacheModel, d: &mut Diagnostic) {
+    /// Labels the routes, and where the value reaches them through, on `d`.
+    pub fn label_routes(&self, d: &mut Diagnostic) {
         let Some(setting) = self.setting else {
             return;
         };
         for r in &self.routes {
-            // A route's own `timeout=` is the route: no second label.
-            if r.loc.span != setting.loc.span || r.loc.file.path != setting.loc.file.path {
-                d.label(&r.loc.file, r.loc.span, "websocket route governed by it");
+            // A route's own parameter is the route: no second label.
+            if !r.loc.same(&setting.loc) {
+                d.label(&r.loc.file, r.loc.span, route_label(r));
             }
-            if matches!(self.level, Level::ServerProxyTimeout | Level::ServerTimeout)
-                && let Some(v) = r.vhost
-            {
-                let vhost = &model.vhosts[v];
-                d.label(
-                    &vhost.loc.file,
-                    vhost.loc.span,
-                    "inherits the server-level value",
-                );
+            for (loc, text) in &r.idle.via {
+                d.label(&loc.file, loc.span, text.clone());
             }
         }
     }
@@ -154,5 +138,26 @@ impl TooShort<'_> {
             Some(s) => (&s.loc.file, s.loc.span),
             None => (&self.routes[0].loc.file, self.routes[0].loc.span),
         }
+    }
+}
+
+/// "websocket route `/ws/ -> ws://b/` of Apache `<VirtualHost *:443>`",
+/// "`location /ws/` of nginx `server app.example.com`".
+pub(crate) fn route_text(model: &ProxyModel, route: &WsRoute) -> String {
+    let hop = &model.hops[route.hop].name;
+    match model.product {
+        crate::proxy::Product::Apache => format!("websocket route {} of {hop}", route.label),
+        crate::proxy::Product::Nginx => format!("{} of {hop}", route.label),
+        crate::proxy::Product::Haproxy if route.label.is_empty() => hop.clone(),
+        crate::proxy::Product::Haproxy => format!("{hop} (reached from {})", route.label),
+    }
+}
+
+/// The label at a route: why it is a websocket route.
+pub(crate) fn route_label(route: &WsRoute) -> String {
+    match &route.carries {
+        Carries::Config => "websocket route governed by it".to_string(),
+        Carries::Named => "websocket route (its path names a websocket) governed by it".to_string(),
+        Carries::Path(p) => format!("serves {}, governed by it", p.describe()),
     }
 }

@@ -1,9 +1,9 @@
-//! WS303: a websocket route whose effective proxy timeout is below
-//! `apache.heartbeat_ratio` x the longest client heartbeat of the project
-//! (or `client.heartbeat_ms`). Labels the timeout and the heartbeat's
-//! definition, usually in two files.
+//! WS303: a websocket route whose effective idle timeout is below
+//! `proxy.heartbeat_ratio` x the longest client heartbeat of the project
+//! (or `client.heartbeat_ms`), at every hop. Labels the timeout and the
+//! heartbeat's definition, usually in two files.
 
-use crate::lang::apache::ApacheModel;
+use crate::proxy::{ProxyModel, seconds_text};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 
 use super::too_short;
@@ -11,49 +11,41 @@ use super::too_short;
 pub static RULE: Rule = Rule {
     code: "WS303",
     name: "proxy-timeout-heartbeat-ratio",
+    aliases: &[],
     family: Family::Proxy,
     severity: Severity::Error,
-    summary: "a websocket route whose Apache timeout is below `apache.heartbeat_ratio` (3) x the project's longest client heartbeat",
+    summary: "a websocket route whose idle timeout at some hop is below `proxy.heartbeat_ratio` (3) x the project's longest client heartbeat",
     doc: include_str!("../../../rules/WS303-proxy-timeout-heartbeat-ratio.md"),
-    check: Check::Apache(check),
+    check: Check::Proxy(check),
 };
 
-/// `25 s`, `12.5 s`.
-fn seconds_text(ms: f64) -> String {
-    let s = ms / 1000.0;
-    if s.fract() == 0.0 {
-        format!("{s:.0} s")
-    } else {
-        format!("{s} s")
-    }
-}
-
-fn check(model: &ApacheModel, cx: &mut Ctx) {
+fn check(model: &ProxyModel, cx: &mut Ctx) {
     let Some(hb) = cx.facts.heartbeat.clone() else {
         return;
     };
-    let ratio = cx.config.apache.heartbeat_ratio;
+    let ratio = cx.config.proxy.heartbeat_ratio;
     let needed = (ratio * hb.ms / 1000.0).ceil() as u64;
     // Below the fixed minimum the timeout is WS301's finding, and a route on
-    // httpd's default is WS302's; both suggest a value that covers the
+    // the product's default is WS302's; both suggest a value that covers the
     // heartbeat too.
-    let min = cx.config.apache.proxy_timeout_min_s;
-    for group in too_short(model, |s| s >= min && s < needed) {
+    let min = cx.config.proxy.idle_timeout_min_s as f64;
+    for group in too_short(model, |s| s >= min && s < needed as f64) {
         if group.setting.is_none() {
             continue;
         }
         let (file, span) = group.at();
-        let seconds = group.seconds;
-        let heartbeat = seconds_text(hb.ms);
+        let seconds = seconds_text(group.seconds);
+        let heartbeat = seconds_text(hb.ms / 1000.0);
         let message = format!(
-            "{} gives {} {seconds} s of idle time, less than {ratio} x the {heartbeat} client heartbeat ({needed} s)",
+            "{} gives {} {seconds} of idle time{}, less than {ratio} x the {heartbeat} client heartbeat ({needed} s)",
             group.what(),
-            group.routes_text(),
+            group.routes_text(model),
+            group.note(),
         );
-        let fix = group.fix(model, needed);
+        let fix = group.fix(needed);
         let d = cx.report(file, span, message);
-        d.primary(format!("idle timeout {seconds} s"));
-        group.label_routes(model, d);
+        d.primary(format!("idle timeout {seconds}"));
+        group.label_routes(d);
         d.label(
             &hb.file,
             hb.span,

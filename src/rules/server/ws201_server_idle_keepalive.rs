@@ -15,6 +15,7 @@ use super::{label_steps, seconds};
 pub static RULE: Rule = Rule {
     code: "WS201",
     name: "server-idle-keepalive",
+    aliases: &[],
     family: Family::Server,
     severity: Severity::Error,
     summary: "a receive loop with no timeout of at most `server.keepalive_max_s` (20 s), or whose timeout sends no keepalive on the websocket",

@@ -8,6 +8,7 @@ use super::label_steps;
 pub static RULE: Rule = Rule {
     code: "WS202",
     name: "server-ping-reply",
+    aliases: &[],
     family: Family::Server,
     severity: Severity::Warning,
     summary: "a websocket receive loop that never answers a client \"ping\"",

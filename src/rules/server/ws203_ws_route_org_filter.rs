@@ -13,6 +13,7 @@ use crate::rule::{Check, Ctx, Family, Rule, Severity};
 pub static RULE: Rule = Rule {
     code: "WS203",
     name: "ws-route-org-filter",
+    aliases: &[],
     family: Family::Server,
     severity: Severity::Error,
     summary: "a websocket route with no org filtering while a sibling route does, or one of `server.org_scoped_routes`",

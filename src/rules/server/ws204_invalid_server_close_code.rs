@@ -7,6 +7,7 @@ use crate::rule::{Check, Ctx, Family, Rule, Severity};
 pub static RULE: Rule = Rule {
     code: "WS204",
     name: "invalid-server-close-code",
+    aliases: &[],
     family: Family::Server,
     severity: Severity::Error,
     summary: "a server close code an endpoint must not send: 1005, 1006, 1015, below 1000, 1016-2999, above 4999",

@@ -9,6 +9,7 @@ use super::{describe_code, label_steps};
 pub static RULE: Rule = Rule {
     code: "WS205",
     name: "close-before-accept",
+    aliases: &[],
     family: Family::Server,
     severity: Severity::Error,
     summary: "a websocket closed with a code (or WebSocketException raised) before accept(): the client sees 1006, not the code",

@@ -1,0 +1,287 @@
+//! The per-file phase: one file read, decoded, told apart (a configuration
+//! file by its content), parsed once, modelled once, and checked by every
+//! per-file rule. What later phases need from it (a configuration tree's
+//! file, a server model, a heartbeat, socket paths) is kept in the result.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+
+use crate::diagnostic::Diagnostic;
+use crate::discover::{Candidate, DetectedOrd};
+use crate::lang::{self, Lang};
+use crate::phase::proxy::ProxyFile;
+use crate::project::{self, Project};
+use crate::proxy::WsPath;
+use crate::rule::{self, Check};
+use crate::rules::engine::ws002_io_error::RULE as WS002;
+use crate::rules::engine::ws003_file_skipped::RULE as WS003;
+use crate::source::{Source, SourceFile, Span};
+use crate::suppress::{self, FileSuppressions};
+use crate::{ReadOutcome, Settings, decode, read_file, run_rules};
+
+/// One file after reading, parsing and its per-file rules.
+#[derive(Default)]
+pub struct FileResult {
+    pub checked: bool,
+    /// Named on the command line, and of no kind wslint reads (a `.conf`
+    /// whose content is no proxy's).
+    pub no_kind: bool,
+    /// Checking it panicked (the diagnostic says so).
+    pub panicked: bool,
+    /// The heartbeat of a client module, for WS303.
+    pub heartbeat: Option<rule::HeartbeatFact>,
+    /// The paths of a client module's socket URLs.
+    pub socket_paths: Vec<WsPath>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub suppressions: Option<FileSuppressions>,
+    /// A proxy configuration file, for the proxy phase.
+    pub proxy: Option<ProxyFile>,
+    /// A Python module's model, kept for the project-level server rules.
+    pub server: Option<Arc<lang::python::ServerModel>>,
+}
+
+fn skipped(path: &Path, message: String, help: &str) -> Diagnostic {
+    let file = Arc::new(SourceFile::new(path.to_path_buf(), ""));
+    let mut d = WS003.new_diagnostic(&file, Span::default(), message);
+    d.help(help);
+    d
+}
+
+fn too_large_warning(path: &Path, size: u64, max_size: u64) -> Diagnostic {
+    skipped(
+        path,
+        format!("not checked: the file is {size} bytes, over `files.max_size` ({max_size} bytes)"),
+        "raise `files.max_size` to check it, or exclude it with `files.exclude` if it is generated",
+    )
+}
+
+fn minified_warning(path: &Path, source: &Source) -> Diagnostic {
+    skipped(
+        path,
+        format!(
+            "not checked: the file looks minified ({} bytes on {} lines); generated code is checked in its sources",
+            source.text.len(),
+            source.line_count()
+        ),
+        "exclude generated bundles with `files.exclude` (or .gitignore)",
+    )
+}
+
+pub fn io_error(path: &Path, message: String) -> Diagnostic {
+    let file = Arc::new(SourceFile::new(path.to_path_buf(), ""));
+    let mut d = WS002.new_diagnostic(&file, Span::default(), message);
+    d.help("fix the file or its permissions, or exclude it with `files.exclude`");
+    d
+}
+
+fn invalid_utf8(source: &Source, at: usize) -> Diagnostic {
+    let mut d = WS002.new_diagnostic(
+        source,
+        Span::new(0, 0),
+        format!("invalid UTF-8 at byte {at}; the file was checked with the invalid bytes replaced"),
+    );
+    d.help("save the file as UTF-8");
+    d
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    crate::paths::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+}
+
+/// Set to a file name, makes checking that file panic: how the tests prove
+/// that a panic costs one file, not the run.
+static DEBUG_PANIC: LazyLock<Option<std::ffi::OsString>> =
+    LazyLock::new(|| std::env::var_os("WSLINT_DEBUG_PANIC_ON"));
+
+/// Checks one file; `preloaded` gives its bytes instead of reading them.
+pub fn process(
+    candidate: &Candidate,
+    settings: &Settings,
+    project: &Project,
+    checked: &project::ts::CheckedFiles<'_>,
+    preloaded: Option<&[u8]>,
+) -> FileResult {
+    if let Some(name) = DEBUG_PANIC.as_ref()
+        && candidate.path.file_name() == Some(name.as_os_str())
+    {
+        panic!("WSLINT_DEBUG_PANIC_ON asked for a panic");
+    }
+    // A configuration file named on the command line is told by its
+    // content even when no proxy word is in it: it is checked, reported,
+    // or counted as of no kind, never dropped without a word.
+    let filter = match candidate.detected {
+        DetectedOrd::Config(_) if candidate.explicit => None,
+        d => Some(d.filter_lang()),
+    };
+    let max_size = settings.config.files.max_size;
+    let outcome = match preloaded {
+        Some(bytes) if bytes.len() as u64 > max_size => ReadOutcome::TooLarge(bytes.len() as u64),
+        Some(bytes) => decode(bytes, &candidate.path, filter),
+        None => read_file(&candidate.path, &candidate.path, filter, max_size),
+    };
+    let (source, invalid) = match outcome {
+        ReadOutcome::Text {
+            source,
+            invalid_utf8_at,
+        } => (source, invalid_utf8_at),
+        // Nothing a rule reads: looked at, and clean.
+        ReadOutcome::Irrelevant => {
+            return FileResult {
+                checked: candidate.explicit,
+                ..FileResult::default()
+            };
+        }
+        ReadOutcome::Binary if candidate.explicit => {
+            return FileResult {
+                diagnostics: vec![skipped(
+                    &candidate.path,
+                    "not checked: the file is binary (a NUL byte in its first 8 KiB)".into(),
+                    "name only text files, or exclude it with `files.exclude`",
+                )],
+                ..FileResult::default()
+            };
+        }
+        ReadOutcome::Binary => return FileResult::default(),
+        ReadOutcome::TooLarge(size) => {
+            return FileResult {
+                diagnostics: vec![too_large_warning(&candidate.path, size, max_size)],
+                ..FileResult::default()
+            };
+        }
+        ReadOutcome::Failed(message) => {
+            return FileResult {
+                diagnostics: vec![io_error(&candidate.path, message)],
+                ..FileResult::default()
+            };
+        }
+    };
+    let lang = match candidate.detected {
+        DetectedOrd::Known(l) => l,
+        DetectedOrd::Config(expect) => {
+            match (lang::classify_config(&candidate.path, &source.text), expect) {
+                (Some(l), _) => l,
+                (None, Some(expected)) => {
+                    return FileResult {
+                        diagnostics: vec![skipped(
+                            &candidate.path,
+                            format!(
+                                "not checked: its name says {} configuration, but its content is not {} (nor another proxy's) syntax",
+                                expected.product(),
+                                expected.product()
+                            ),
+                            "if it is generated or in another format, exclude it with `files.exclude`",
+                        )],
+                        ..FileResult::default()
+                    };
+                }
+                (None, None) => {
+                    return FileResult {
+                        no_kind: candidate.explicit,
+                        ..FileResult::default()
+                    };
+                }
+            }
+        }
+    };
+    if matches!(lang, Lang::TypeScript | Lang::Tsx) && lang::looks_minified(&source.text) {
+        return FileResult {
+            diagnostics: vec![minified_warning(&candidate.path, &source)],
+            ..FileResult::default()
+        };
+    }
+    let mut result = FileResult {
+        checked: true,
+        suppressions: suppress::scan(&source, lang),
+        ..FileResult::default()
+    };
+    if let Some(at) = invalid {
+        result.diagnostics.push(invalid_utf8(&source, at));
+    }
+    match lang {
+        Lang::Apache | Lang::Nginx | Lang::Haproxy => {
+            result.proxy = crate::phase::proxy::parse(lang, source);
+        }
+        Lang::TypeScript | Lang::Tsx => {
+            // Imported values resolve through the project.
+            let abs = std::fs::canonicalize(&candidate.path)
+                .unwrap_or_else(|_| absolute(&candidate.path));
+            if let Some(model) = project::ts::build(project, checked, &abs, &source, lang) {
+                run_rules(
+                    settings,
+                    &rule::NO_FACTS,
+                    &model,
+                    &mut result.diagnostics,
+                    |c| match c {
+                        Check::Client(f) => Some(f),
+                        _ => None,
+                    },
+                );
+                result.heartbeat = project::heartbeat::module_heartbeat(&model);
+                result.socket_paths = project::wspaths::client_paths(&model);
+            }
+        }
+        Lang::Python => {
+            let link = project::python::Link::new(project, &candidate.path);
+            if let Some(model) = lang::python::build(&source, Some(&link)) {
+                run_rules(
+                    settings,
+                    &rule::NO_FACTS,
+                    &model,
+                    &mut result.diagnostics,
+                    |c| match c {
+                        Check::Server(f) => Some(f),
+                        _ => None,
+                    },
+                );
+                if model.has_route_facts() {
+                    result.server = Some(Arc::new(model));
+                }
+            }
+        }
+    }
+    result
+}
+
+thread_local! {
+    /// Where the last panic on this thread happened, for the report.
+    static PANIC_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs a panic hook that records where a panic happened instead of
+/// printing it: [`guarded`] turns it into a diagnostic. Call once, from
+/// `main`.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        PANIC_AT.with(|p| *p.borrow_mut() = Some(at));
+    }));
+}
+
+/// Runs `f`; a panic becomes a WS002 diagnostic on `path` asking for a bug
+/// report, and the run goes on with the other files.
+pub fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let at = PANIC_AT
+            .with(|p| p.borrow_mut().take())
+            .map(|at| format!(" at {at}"))
+            .unwrap_or_default();
+        let mut d = io_error(
+            path,
+            format!("internal error while checking this file: {message}{at}"),
+        );
+        d.help(format!(
+            "this is a bug in wslint {}; please report it with this file at {}/issues",
+            env!("CARGO_PKG_VERSION"),
+            env!("CARGO_PKG_REPOSITORY")
+        ));
+        Box::new(d)
+    })
+}

@@ -1,0 +1,296 @@
+//! The proxy phase of a run: every product's configuration trees are
+//! walked (a root file with everything it includes), put on the proxy
+//! model, and checked by the proxy rules. Runs once per run, after the
+//! per-file phase, because a tree spans files and its websocket routes may
+//! depend on the whole project (its websocket paths, its heartbeat).
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::lang::apache::ApacheFile;
+use crate::lang::haproxy::HaproxyFile;
+use crate::lang::nginx::NginxFile;
+use crate::lang::{self, Lang};
+use crate::project::Project;
+use crate::proxy::ProxyModel;
+use crate::proxy::include::IncludeEnv;
+use crate::proxy::loader::Loader;
+use crate::proxy::wspaths::LazyWsPaths;
+use crate::rule::{self, Check};
+use crate::rules::engine::ws002_io_error::RULE as WS002;
+use crate::source::Source;
+use crate::{ReadOutcome, Settings, read_file};
+
+/// A parsed configuration file of one product.
+#[derive(Clone)]
+pub enum ProxyFile {
+    Apache(Arc<ApacheFile>),
+    Nginx(Arc<NginxFile>),
+    Haproxy(Arc<HaproxyFile>),
+}
+
+impl ProxyFile {
+    pub fn lang(&self) -> Lang {
+        match self {
+            ProxyFile::Apache(_) => Lang::Apache,
+            ProxyFile::Nginx(_) => Lang::Nginx,
+            ProxyFile::Haproxy(_) => Lang::Haproxy,
+        }
+    }
+}
+
+/// The configuration files of a run, by product, with canonical paths.
+#[derive(Default)]
+pub struct ProxyFiles {
+    pub apache: Vec<(PathBuf, Arc<ApacheFile>)>,
+    pub nginx: Vec<(PathBuf, Arc<NginxFile>)>,
+    pub haproxy: Vec<(PathBuf, Arc<HaproxyFile>)>,
+}
+
+impl ProxyFiles {
+    pub fn push(&mut self, abs: PathBuf, file: ProxyFile) {
+        match file {
+            ProxyFile::Apache(f) => self.apache.push((abs, f)),
+            ProxyFile::Nginx(f) => self.nginx.push((abs, f)),
+            ProxyFile::Haproxy(f) => self.haproxy.push((abs, f)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.apache.is_empty() && self.nginx.is_empty() && self.haproxy.is_empty()
+    }
+
+    fn extend(&mut self, other: ProxyFiles) {
+        self.apache.extend(other.apache);
+        self.nginx.extend(other.nginx);
+        self.haproxy.extend(other.haproxy);
+    }
+}
+
+/// What the phase read beyond the run's files.
+#[derive(Default)]
+pub struct Read {
+    /// Files read only through includes (their suppressions count).
+    pub extra: Vec<Source>,
+}
+
+/// Parses a configuration file as `lang`.
+pub fn parse(lang: Lang, source: Source) -> Option<ProxyFile> {
+    match lang {
+        Lang::Apache => Some(ProxyFile::Apache(Arc::new(lang::apache::parse::parse(
+            source,
+        )))),
+        Lang::Nginx => Some(ProxyFile::Nginx(Arc::new(lang::nginx::parse(source)))),
+        Lang::Haproxy => Some(ProxyFile::Haproxy(Arc::new(lang::haproxy::parse(source)))),
+        _ => None,
+    }
+}
+
+/// Runs the proxy rules over every tree of `files`. When the run checks
+/// only part of the project, the files that include the checked ones are
+/// read from the project first: the context the checked files are read in
+/// (a vhost inherits the main configuration's timeouts, a `conf.d` server
+/// the `http` block's).
+pub fn run(
+    settings: &Settings,
+    project: &Project,
+    facts: &rule::Facts,
+    mut files: ProxyFiles,
+    paths: &LazyWsPaths<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Read {
+    if files.is_empty() {
+        return Read::default();
+    }
+    if !project.covers_root() {
+        let context = context(project, &files);
+        files.extend(context);
+    }
+    let env = include_env(settings);
+    let read = |abs: &Path| -> Result<Source, String> {
+        match read_file(
+            abs,
+            &project.display(abs),
+            None,
+            settings.config.files.max_size,
+        ) {
+            ReadOutcome::Text { source, .. } => Ok(source),
+            ReadOutcome::Irrelevant | ReadOutcome::Binary => Err("binary file".into()),
+            ReadOutcome::TooLarge(size) => Err(format!(
+                "it is {size} bytes, over `files.max_size` ({} bytes)",
+                settings.config.files.max_size
+            )),
+            ReadOutcome::Failed(m) => Err(m),
+        }
+    };
+    let mut models: Vec<ProxyModel> = Vec::new();
+    let mut extra = Vec::new();
+    let mut failures = Vec::new();
+
+    if !files.apache.is_empty() {
+        let loader = Loader::new(
+            files.apache.iter().cloned(),
+            &read,
+            lang::apache::parse::parse,
+        );
+        let roots = lang::apache::roots(&files.apache, &env);
+        let mut trees = forest(&files.apache, roots, |abs, file| {
+            lang::apache::Walker::new(&loader, &env).run(abs, file)
+        });
+        lang::apache::link_balancers(&mut trees);
+        models.extend(trees.iter().map(|t| lang::apache::hops::to_proxy(t, paths)));
+        extra.extend(loader.take_extra());
+        failures.extend(loader.take_failures());
+    }
+    if !files.nginx.is_empty() {
+        let loader = Loader::new(files.nginx.iter().cloned(), &read, lang::nginx::parse);
+        let roots = lang::nginx::roots(&files.nginx, &env);
+        let trees = forest(&files.nginx, roots, |abs, file| {
+            lang::nginx::tree::Walker::new(&loader, &env).run(abs, file)
+        });
+        models.extend(trees.iter().map(|t| lang::nginx::hops::to_proxy(t, paths)));
+        extra.extend(loader.take_extra());
+        failures.extend(loader.take_failures());
+    }
+    if !files.haproxy.is_empty() {
+        models.extend(
+            files
+                .haproxy
+                .iter()
+                .map(|(_, f)| lang::haproxy::hops::to_proxy(f, paths)),
+        );
+    }
+
+    for model in &models {
+        crate::run_rules(settings, facts, model, out, |c| match c {
+            Check::Proxy(f) => Some(f),
+            _ => None,
+        });
+    }
+    for (loc, message) in failures {
+        let mut d = WS002.new_diagnostic(
+            &loc.file,
+            loc.span,
+            format!("included file could not be read: {message}"),
+        );
+        d.help("fix the file or its permissions");
+        out.push(d);
+    }
+    Read { extra }
+}
+
+/// Where includes may be read from: the checked paths, the project root
+/// and `apache.server_root`.
+fn include_env(settings: &Settings) -> IncludeEnv {
+    let mut allowed: Vec<PathBuf> = settings
+        .paths
+        .iter()
+        .filter_map(|p| {
+            let abs = std::fs::canonicalize(p).ok()?;
+            if abs.is_dir() {
+                Some(abs)
+            } else {
+                abs.parent().map(Path::to_path_buf)
+            }
+        })
+        .collect();
+    allowed.extend(std::fs::canonicalize(&settings.root).ok());
+    let server_root = settings
+        .config
+        .apache
+        .server_root
+        .as_ref()
+        .and_then(|p| std::fs::canonicalize(p).ok());
+    allowed.extend(server_root.clone());
+    IncludeEnv {
+        allowed,
+        server_root,
+    }
+}
+
+/// Walks every tree of `files`: each root in turn, then the files only an
+/// include cycle reaches (they become roots in turn). A file met in one
+/// tree is not walked again as a root.
+fn forest<F, M>(
+    files: &[(PathBuf, Arc<F>)],
+    roots: Vec<usize>,
+    mut walk: impl FnMut(&Path, Arc<F>) -> (M, BTreeSet<PathBuf>),
+) -> Vec<M> {
+    let mut models = Vec::new();
+    let mut visited: HashSet<PathBuf> = HashSet::new();
+    let mut order = roots;
+    let mut next_unvisited = 0;
+    loop {
+        for &i in &order {
+            let (abs, file) = &files[i];
+            if visited.contains(abs) {
+                continue;
+            }
+            let (model, seen) = walk(abs, file.clone());
+            visited.extend(seen);
+            models.push(model);
+        }
+        order.clear();
+        while next_unvisited < files.len() {
+            let i = next_unvisited;
+            next_unvisited += 1;
+            if !visited.contains(&files[i].0) {
+                order.push(i);
+                break;
+            }
+        }
+        if order.is_empty() {
+            break;
+        }
+    }
+    models
+}
+
+/// Configuration files of the project, outside the checked ones, that
+/// include others: the files that include a vhost or a `conf.d` server sit
+/// a folder or two above it (`apache2/apache2.conf` includes
+/// `apache2/sites-enabled/*.conf`, `nginx/nginx.conf` includes
+/// `nginx/conf.d/*.conf`).
+fn context(project: &Project, checked: &ProxyFiles) -> ProxyFiles {
+    let mut known: HashSet<&PathBuf> = checked.apache.iter().map(|(p, _)| p).collect();
+    known.extend(checked.nginx.iter().map(|(p, _)| p));
+    let dirs = |paths: Vec<&PathBuf>| -> Vec<PathBuf> {
+        paths
+            .into_iter()
+            .filter_map(|p| p.ancestors().nth(3).map(Path::to_path_buf))
+            .collect()
+    };
+    let mut out = ProxyFiles::default();
+    for (lang, paths) in [
+        (
+            Lang::Apache,
+            checked.apache.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        ),
+        (Lang::Nginx, checked.nginx.iter().map(|(p, _)| p).collect()),
+    ] {
+        if paths.is_empty() {
+            continue;
+        }
+        let found: Vec<(PathBuf, ProxyFile)> = project
+            .scan_in(&dirs(paths), lang::PROXY_LANGS, &["include"])
+            .into_par_iter()
+            .filter(|p| !known.contains(p))
+            .filter_map(|p| {
+                let source = project.read(&p)?;
+                let detected = lang::classify_config(&p, &source.text)?;
+                if detected != lang {
+                    return None;
+                }
+                Some((p, parse(lang, source)?))
+            })
+            .collect();
+        for (p, f) in found {
+            out.push(p, f);
+        }
+    }
+    out
+}

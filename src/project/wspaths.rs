@@ -1,0 +1,118 @@
+//! The project's websocket paths (see [`crate::proxy::wspaths`]): the
+//! routes of its websocket endpoints, the client socket URLs that resolve
+//! statically, and `proxy.websocket_paths`. Computed once per run, and only
+//! when a proxy route needs them; a run on a file list reads the rest of
+//! the project for them, as it does for heartbeats.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::Project;
+use super::python::{self, ModelledModule};
+use crate::lang::ts::ClientModel;
+use crate::lang::{self, Lang};
+use crate::proxy::wspaths::Origin;
+use crate::proxy::{Loc, WsPath};
+use crate::rule::HeartbeatFact;
+use crate::settings::Config;
+
+/// The websocket paths of `proxy.websocket_paths`.
+pub fn config_paths(config: &Config) -> Vec<WsPath> {
+    config
+        .proxy
+        .websocket_paths
+        .iter()
+        .filter_map(|p| WsPath::new(p, Origin::Config, None))
+        .collect()
+}
+
+/// The statically known paths of a client module's socket URLs.
+pub fn client_paths(model: &ClientModel) -> Vec<WsPath> {
+    model
+        .sockets
+        .iter()
+        .filter_map(|s| {
+            let (path, span) = s.url_path.as_ref()?;
+            WsPath::new(path, Origin::Client, Some(Loc::new(&model.source, *span)))
+        })
+        .collect()
+}
+
+/// The full paths of the websocket endpoints of `modules`, linked across
+/// them (prefixes and inclusions applied). Routes whose prefix is unknown
+/// are left out: their path is not the one the proxy sees.
+pub fn endpoint_paths(project: &Project, modules: Vec<ModelledModule>) -> Vec<WsPath> {
+    if !modules.iter().any(|m| m.model.has_routes()) {
+        return Vec::new();
+    }
+    let linked = python::link_routes(project, modules);
+    let mut out = Vec::new();
+    for m in &linked.modules {
+        for routes in &m.routes {
+            for r in routes.iter().filter(|r| r.complete) {
+                out.extend(WsPath::new(
+                    &r.path,
+                    Origin::Endpoint,
+                    Some(Loc::new(&m.model.source, r.span)),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// What a client module of the project tells the proxy rules.
+#[derive(Clone, Default)]
+pub struct ClientFacts {
+    pub heartbeat: Option<HeartbeatFact>,
+    pub paths: Vec<WsPath>,
+}
+
+/// The client modules of the project that this run does not check (it
+/// checks only part of the project), read for their heartbeat and socket
+/// URLs.
+pub fn scan_clients(project: &Project, checked: &HashSet<PathBuf>) -> Vec<ClientFacts> {
+    project
+        .scan(&[Lang::TypeScript, Lang::Tsx], &["websocket"])
+        .into_par_iter()
+        .filter(|p| !checked.contains(p))
+        .filter_map(|p| {
+            let lang = match lang::detect(&p) {
+                Some(lang::Detected::Known(l)) => l,
+                _ => return None,
+            };
+            let source = project.read(&p)?;
+            if lang::looks_minified(&source.text) {
+                return None;
+            }
+            let model = lang::ts::build(&source, lang)?;
+            Some(ClientFacts {
+                heartbeat: super::heartbeat::module_heartbeat(&model),
+                paths: client_paths(&model),
+            })
+        })
+        .collect()
+}
+
+/// The Python modules of the project that this run does not check, with
+/// websocket routes or router inclusions, modelled for their routes.
+pub fn scan_servers(project: &Project, checked: &HashSet<PathBuf>) -> Vec<ModelledModule> {
+    project
+        .scan(&[Lang::Python], python::FACT_WORDS)
+        .into_par_iter()
+        .filter(|p| !checked.contains(p))
+        .filter_map(|p| {
+            let source = project.read(&p)?;
+            let link = python::Link::new(project, &p);
+            let model = lang::python::build(&source, Some(&link))?;
+            model.has_route_facts().then(|| ModelledModule {
+                file: p.clone(),
+                model: Arc::new(model),
+                checked: false,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,250 @@
+//! The project's websocket paths: where a proxy route that its own
+//! configuration does not mark as websocket still carries websockets.
+//!
+//! They come from the routes of the project's websocket endpoints (prefixes
+//! and inclusions applied), the client socket URLs whose path resolves
+//! statically, and `proxy.websocket_paths`. A path is a pattern
+//! (`/ws/jobs/{job_id}`, `/ws/jobs/*`); a proxy route **covers** it when it
+//! would serve one of its **samples**, concrete paths with each parameter
+//! filled in (`/ws/jobs/1`, `/ws/jobs/x`, a UUID), tried as the product
+//! matches paths (nginx prefix, `=`, regex; HAProxy `path_beg`, ...).
+
+use std::sync::OnceLock;
+
+use super::Loc;
+
+/// Where a websocket path comes from.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    /// A websocket endpoint's route.
+    Endpoint,
+    /// A client's socket URL.
+    Client,
+    /// `proxy.websocket_paths`.
+    Config,
+}
+
+#[derive(Clone, Debug)]
+pub struct WsPath {
+    /// As written, prefixes applied: `/ws/jobs/{job_id}`, `/live/*`.
+    pub pattern: String,
+    /// Concrete paths it stands for.
+    pub samples: Vec<String>,
+    pub origin: Origin,
+    /// Where it is declared (the route's path argument, the socket's URL).
+    pub at: Option<Loc>,
+}
+
+/// Values a path parameter is tried with: a number, a word, a UUID.
+const PARAM_SAMPLES: [&str; 3] = ["1", "x", "123e4567-e89b-12d3-a456-426614174000"];
+
+impl WsPath {
+    pub fn new(pattern: &str, origin: Origin, at: Option<Loc>) -> Option<WsPath> {
+        let pattern = normalize(pattern)?;
+        let samples = samples(&pattern);
+        Some(WsPath {
+            pattern,
+            samples,
+            origin,
+            at,
+        })
+    }
+
+    /// How messages name it: "`/ws/jobs/{job_id}`, a websocket endpoint's
+    /// route".
+    pub fn describe(&self) -> String {
+        let what = match self.origin {
+            Origin::Endpoint => "a websocket endpoint's route",
+            Origin::Client => "a client's socket URL",
+            Origin::Config => "from `proxy.websocket_paths`",
+        };
+        format!("`{}`, {what}", self.pattern)
+    }
+
+    /// Whether `matches` accepts one of the samples.
+    pub fn any(&self, mut matches: impl FnMut(&str) -> bool) -> bool {
+        self.samples.iter().any(|s| matches(s))
+    }
+}
+
+/// A path as the proxies see it: query and fragment dropped, a leading `/`,
+/// repeated slashes folded. `None` for what is no path.
+fn normalize(p: &str) -> Option<String> {
+    let p = p.split(['?', '#']).next().unwrap_or("").trim();
+    if !p.starts_with('/') {
+        return None;
+    }
+    let mut out = String::with_capacity(p.len());
+    for c in p.chars() {
+        if c == '/' && out.ends_with('/') {
+            continue;
+        }
+        out.push(c);
+    }
+    Some(out)
+}
+
+/// The concrete paths a pattern stands for: each `{param}` (FastAPI's
+/// `{id:int}`, `{rest:path}` too) and each `*` filled in with every
+/// [`PARAM_SAMPLES`] value in turn.
+fn samples(pattern: &str) -> Vec<String> {
+    let has_param = pattern.contains('{') || pattern.contains('*');
+    if !has_param {
+        return vec![pattern.to_string()];
+    }
+    PARAM_SAMPLES
+        .iter()
+        .map(|v| {
+            let mut out = String::new();
+            let mut rest = pattern;
+            loop {
+                let brace = rest.find('{');
+                let star = rest.find('*');
+                let at = match (brace, star) {
+                    (Some(b), Some(s)) => b.min(s),
+                    (Some(b), None) => b,
+                    (None, Some(s)) => s,
+                    (None, None) => break,
+                };
+                out.push_str(&rest[..at]);
+                if rest[at..].starts_with('*') {
+                    out.push_str(v);
+                    rest = &rest[at + 1..];
+                    continue;
+                }
+                let Some(close) = rest[at..].find('}') else {
+                    out.push_str(&rest[at..]);
+                    rest = "";
+                    break;
+                };
+                let param = &rest[at + 1..at + close];
+                if param.ends_with(":path") {
+                    out.push_str(v);
+                    out.push_str("/x");
+                } else {
+                    out.push_str(v);
+                }
+                rest = &rest[at + close + 1..];
+            }
+            out.push_str(rest);
+            out
+        })
+        .collect()
+}
+
+/// Whether a location's path or a backend's name names a websocket: a segment such as `ws`,
+/// `websocket`, `socket.io`, `sockjs` or `cable`.
+pub fn names_websocket(path: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "ws",
+        "wss",
+        "websocket",
+        "websockets",
+        "socket.io",
+        "sockjs",
+        "sockjs-node",
+        "cable",
+    ];
+    path.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'))
+        .any(|seg| {
+            let seg = seg.trim_matches('.').to_ascii_lowercase();
+            WORDS.contains(&seg.as_str())
+                || seg.ends_with("_ws")
+                || seg.ends_with("-ws")
+                || seg.starts_with("ws_")
+                || seg.starts_with("ws-")
+        })
+}
+
+/// The set of websocket paths of a run, sorted and deduplicated.
+#[derive(Clone, Debug, Default)]
+pub struct WsPaths {
+    pub paths: Vec<WsPath>,
+}
+
+impl WsPaths {
+    pub fn new(mut paths: Vec<WsPath>) -> WsPaths {
+        paths.sort_by(|a, b| {
+            (&a.pattern, &a.origin)
+                .cmp(&(&b.pattern, &b.origin))
+                .then_with(|| {
+                    let key = |p: &WsPath| p.at.as_ref().map(|l| (l.file.path.clone(), l.span));
+                    key(a).cmp(&key(b))
+                })
+        });
+        paths.dedup_by(|a, b| a.pattern == b.pattern);
+        WsPaths { paths }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+}
+
+/// The project's websocket paths, computed the first time a product asks
+/// (a route its configuration does not mark as websocket), then shared by
+/// every tree of the run.
+pub struct LazyWsPaths<'a> {
+    cell: OnceLock<WsPaths>,
+    compute: Box<dyn Fn() -> WsPaths + Sync + 'a>,
+}
+
+impl<'a> LazyWsPaths<'a> {
+    pub fn new(compute: impl Fn() -> WsPaths + Sync + 'a) -> Self {
+        LazyWsPaths {
+            cell: OnceLock::new(),
+            compute: Box::new(compute),
+        }
+    }
+
+    /// Already known paths (tests, in-memory checks).
+    pub fn known(paths: WsPaths) -> LazyWsPaths<'static> {
+        let cell = OnceLock::new();
+        let _ = cell.set(paths);
+        LazyWsPaths {
+            cell,
+            compute: Box::new(WsPaths::default),
+        }
+    }
+
+    pub fn get(&self) -> &WsPaths {
+        self.cell.get_or_init(|| (self.compute)())
+    }
+
+    /// Whether they were needed in this run.
+    pub fn computed(&self) -> bool {
+        self.cell.get().is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn websocket_names() {
+        assert!(names_websocket("/ws/"));
+        assert!(names_websocket("/api/ws"));
+        assert!(names_websocket("^/socket.io/"));
+        assert!(names_websocket("/cable"));
+        assert!(names_websocket("/chat-ws/"));
+        assert!(names_websocket("ws_backend"));
+        assert!(!names_websocket("/news/"));
+        assert!(!names_websocket("/api/"));
+        assert!(!names_websocket("/wsdl"));
+    }
+
+    #[test]
+    fn samples_fill_parameters() {
+        let p = WsPath::new("/ws/jobs/{job_id}", Origin::Endpoint, None).unwrap();
+        assert_eq!(p.samples[0], "/ws/jobs/1");
+        assert_eq!(p.samples[1], "/ws/jobs/x");
+        let p = WsPath::new("/live/*", Origin::Config, None).unwrap();
+        assert_eq!(p.samples[0], "/live/1");
+        let p = WsPath::new("/files/{rest:path}", Origin::Endpoint, None).unwrap();
+        assert_eq!(p.samples[1], "/files/x/x");
+        let p = WsPath::new("/ws//jobs?token=1", Origin::Client, None).unwrap();
+        assert_eq!(p.samples, vec!["/ws/jobs"]);
+        assert!(WsPath::new("ws", Origin::Client, None).is_none());
+    }
+}

@@ -1,0 +1,70 @@
+//! WS302: a hop whose websocket routes take their idle timeout from the
+//! product's default: nothing sets it anywhere they inherit from.
+
+use crate::proxy::{ProxyModel, WsRoute, seconds_text};
+use crate::rule::{Check, Ctx, Family, Rule, Severity};
+
+use super::needed_seconds;
+
+pub static RULE: Rule = Rule {
+    code: "WS302",
+    name: "proxy-idle-timeout-unset",
+    aliases: &["apache-proxy-timeout-unset"],
+    family: Family::Proxy,
+    severity: Severity::Warning,
+    summary: "a websocket route whose idle timeout at some hop comes from the product's default: nothing sets it anywhere it inherits from",
+    doc: include_str!("../../../rules/WS302-proxy-idle-timeout-unset.md"),
+    check: Check::Proxy(check),
+};
+
+fn check(model: &ProxyModel, cx: &mut Ctx) {
+    let needed = needed_seconds(cx);
+    // One report per hop.
+    let mut hops: Vec<usize> = Vec::new();
+    for route in &model.routes {
+        if route.idle.is_default() && !route.incomplete && !hops.contains(&route.hop) {
+            hops.push(route.hop);
+        }
+    }
+    for hop_i in hops {
+        let routes: Vec<&WsRoute> = model
+            .routes
+            .iter()
+            .filter(|r| r.hop == hop_i && r.idle.is_default() && !r.incomplete)
+            .collect();
+        let hop = &model.hops[hop_i];
+        let first = routes[0];
+        let what = match &first.idle.source {
+            crate::proxy::IdleSource::Default { what } => what.clone(),
+            crate::proxy::IdleSource::Set(s) => s.what.clone(),
+        };
+        let value = first.idle.seconds.map(seconds_text).unwrap_or_default();
+        // Apache reports at the vhost, the others at the route.
+        let (file, span) = match model.product {
+            crate::proxy::Product::Apache if hop_i > 0 => (&hop.loc.file, hop.loc.span),
+            _ => (&first.loc.file, first.loc.span),
+        };
+        let routes_text = match routes.as_slice() {
+            [one] => super::route_text(model, one),
+            many => format!("{} websocket routes of {}", many.len(), hop.name),
+        };
+        let d = cx.report(
+            file,
+            span,
+            format!(
+                "{routes_text} has no idle timeout set or inherited: its limit is {what} ({value}) or whatever the deployed server's own files set"
+            ),
+        );
+        for r in &routes {
+            d.label(
+                &r.loc.file,
+                r.loc.span,
+                "websocket route with no configured idle timeout",
+            );
+        }
+        d.help(format!(
+            "pin the value where it is reviewed: {}",
+            first.idle.fix_for(needed)
+        ));
+    }
+}
