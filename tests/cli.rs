@@ -671,3 +671,94 @@ fn a_panic_costs_one_file_not_the_run() {
     );
     assert!(stderr(&out).contains("internal error while checking a.conf"));
 }
+
+/// A file named on the command line is checked, reported (WS003) with the
+/// reason, or counted as of no kind: never dropped without a word.
+#[test]
+fn named_files_are_never_dropped_without_a_word() {
+    let t = tree(&[
+        ("README.md", "# notes\n"),
+        ("supervisord.conf", "[program:api]\ncommand=/usr/bin/api\n"),
+        (
+            "deploy/nginx.conf",
+            "this is not nginx syntax at all\nnor anything else\n",
+        ),
+        (
+            "roles/web/templates/site.conf.j2",
+            "server {\n    listen {{ port }};\n    location /ws/ {\n        proxy_pass http://b;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n        proxy_read_timeout 30s;\n    }\n}\n",
+        ),
+        ("web/plain.ts", "export const x = 1;\n"),
+    ]);
+    std::fs::write(t.path().join("blob.conf"), b"\x00\x01ProxyTimeout 30\x00").unwrap();
+    let args = [
+        "--format",
+        "concise",
+        "README.md",
+        "supervisord.conf",
+        "deploy/nginx.conf",
+        "roles/web/templates/site.conf.j2",
+        "web/plain.ts",
+        "blob.conf",
+    ];
+    let mut all = vec!["check"];
+    all.extend_from_slice(&args);
+    let out = run_in(t.path(), &all);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "blob.conf:1:1: WS003 not checked: the file is binary (a NUL byte in its first 8 KiB)",
+            "deploy/nginx.conf:1:1: WS003 not checked: its name says nginx configuration, but its content is not nginx (nor another proxy's) syntax",
+            "roles/web/templates/site.conf.j2:8:9: WS301 `proxy_read_timeout 30s` gives `location /ws/` of nginx `server` (listen {{ port }}) an idle timeout of 30 s, below the 60 s minimum",
+            "Found 1 error and 2 warnings in 3 files (2 checked; 2 files of no kind wslint reads).",
+        ],
+        "{text}"
+    );
+}
+
+/// `--config FILE` sets values; the project is the version-control root
+/// of the checked paths, not the folder the shared configuration lives in.
+#[test]
+fn a_config_given_by_name_sets_values_not_the_project() {
+    let t = tree(&[
+        // A configuration shared by the repositories of a folder.
+        ("wslint.toml", "[files]\nexclude = [\"repo/vendor/\"]\n"),
+        // Another project beside this one: its heartbeat is not this
+        // project's.
+        (
+            "other/web/slow.ts",
+            "const ws = new WebSocket('wss://h/ws');\nsetInterval(() => ws.send('ping'), 60_000);\n",
+        ),
+        ("repo/.git/HEAD", "ref: refs/heads/main\n"),
+        (
+            "repo/web/socket.ts",
+            "const ws = new WebSocket('wss://h/ws');\nsetInterval(() => ws.send('ping'), 30_000);\n",
+        ),
+        (
+            "repo/deploy/site.conf",
+            "<VirtualHost *:443>\n    ProxyTimeout 70\n    ProxyPass /ws/ ws://127.0.0.1:8000/ws/\n</VirtualHost>\n",
+        ),
+        (
+            "repo/vendor/site.conf",
+            "<VirtualHost *:443>\n    ProxyTimeout 5\n    ProxyPass /ws/ ws://127.0.0.1:8000/ws/\n</VirtualHost>\n",
+        ),
+    ]);
+    let repo = t.path().join("repo");
+    let (items, out) = json_in(
+        &repo,
+        &["--config", "../wslint.toml", "deploy/site.conf", "vendor"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let got: Vec<(&str, &str)> = items
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    // The repository's 30 s heartbeat needs 90 s: WS303 on the vhost, its
+    // label in repo/web; the excluded vendor folder (relative to the
+    // configuration's folder) is not walked.
+    assert_eq!(got, vec![("deploy/site.conf", "WS303")], "{items:#?}");
+    let labels = items[0]["labels"].to_string();
+    assert!(labels.contains("web/socket.ts"), "{labels}");
+    assert!(!labels.contains("slow.ts"), "{labels}");
+}

@@ -326,8 +326,23 @@ fn hooks_manifest_ids_entries_and_file_patterns() {
         "legacy/app.vhost",
         "public/.htaccess",
         ".htaccess",
+        "deploy/nginx/nginx.conf",
+        "deploy/nginx/conf.d/app.conf",
+        "etc/nginx/http.d/app",
+        "roles/web/templates/nginx.conf.j2",
+        "roles/web/templates/site.conf.jinja2",
+        "templates/default.conf.template",
+        "chef/templates/vhost.conf.erb",
+        "haproxy/haproxy.cfg",
+        "deploy/haproxy.cfg.j2",
+        "site.nginx",
     ] {
         assert!(re.is_match(path), "{path} is not passed to wslint");
+        // What the hook passes, wslint reads as one of its kinds.
+        assert!(
+            wslint::lang::detect(std::path::Path::new(path)).is_some(),
+            "{path} is passed but wslint reads no such file"
+        );
     }
     for path in [
         "README.md",
@@ -336,11 +351,17 @@ fn hooks_manifest_ids_entries_and_file_patterns() {
         "api/requirements.txt",
         "deploy/nginx/nginx.config",
         "docs/sites-available.md",
+        "api/settings.py.j2",
+        "roles/web/templates/index.html.j2",
         "deploy/apache2/sites-available/nested/dir/file",
         "web/src/tsconfig.tsbuildinfo",
         "scripts/deploy.sh",
     ] {
         assert!(!re.is_match(path), "{path} is passed to wslint");
+        assert!(
+            wslint::lang::detect(std::path::Path::new(path)).is_none(),
+            "{path} is read by wslint but never passed"
+        );
     }
 }
 

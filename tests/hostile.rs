@@ -449,3 +449,123 @@ fn absurd_configuration_values_are_refused_by_key() {
         assert!(err.contains("wslint.toml:"), "{text}: {err}");
     }
 }
+
+/// An nginx websocket location with a 30 s read timeout (WS301 on line 6).
+const BAD_NGINX: &str = "server {\n    listen 80;\n    location /ws/ {\n        proxy_pass http://b;\n        proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection upgrade; proxy_http_version 1.1;\n        proxy_read_timeout 30s;\n    }\n}\n";
+/// An HAProxy websocket backend whose tunnel timeout is 3.6 s (WS301).
+const BAD_HAPROXY: &str = "defaults\n    mode http\n    timeout client 30s\n    timeout server 30s\n    timeout tunnel 3600\nfrontend www\n    bind :80\n    use_backend ws if { hdr(upgrade) -i websocket }\nbackend ws\n    server a 127.0.0.1:8000\n";
+
+#[test]
+fn nginx_and_haproxy_files_that_would_break_a_parser() {
+    let depth = 100_000;
+    // 100,000 nested blocks, opened and closed; then as many left open.
+    let nested = format!(
+        "{}{}\n{BAD_NGINX}",
+        "location /a {\n".repeat(depth),
+        "}\n".repeat(depth)
+    );
+    let unclosed = format!(
+        "server {{\n{}proxy_pass http://b;\n",
+        "location /a {\n".repeat(depth)
+    );
+    // A 5 MB file (under the limit, so it is read whole) of directives.
+    let mut big = String::from("http {\n");
+    while big.len() < 5_000_000 {
+        big.push_str("    map $a $b { default 1; 'x' 2; }\n    proxy_set_header X-A $host;\n");
+    }
+    big.push_str("}\n");
+    // Braces, quotes and Lua that never close; invalid UTF-8; a NUL later.
+    let mut t = vec![
+        ("nested/nginx.conf", nested.as_str()),
+        ("unclosed/nginx.conf", unclosed.as_str()),
+        ("big/nginx.conf", big.as_str()),
+        (
+            "quote/nginx.conf",
+            "server {\n    proxy_pass http://b;\n    server_name \"never closed;\n",
+        ),
+        (
+            "lua/nginx.conf",
+            "server {\n    proxy_pass http://b;\n    content_by_lua_block {\n        local s = [[\n",
+        ),
+        ("braces/nginx.conf", "}}}}\n{{{{\n;;;;\nproxy_pass x;\n"),
+        (
+            "ha/haproxy.cfg",
+            "defaults\n    timeout tunnel \"1h\n    timeout client 99999999999999999999s\nbackend\nfrontend www from\n    use_backend\n    use_backend ws if { { { !\n",
+        ),
+        ("z/nginx.conf", BAD_NGINX),
+        ("z/haproxy.cfg", BAD_HAPROXY),
+    ];
+    let deep_ha = format!(
+        "defaults\n    timeout tunnel 1h\nfrontend www\n    use_backend ws if {}\nbackend ws\n",
+        "! ".repeat(depth)
+    );
+    t.push(("deep/haproxy.cfg", deep_ha.as_str()));
+    let t = tree(&t);
+    std::fs::write(
+        t.path().join("latin1/nginx.conf"),
+        b"# caf\xe9\nserver {\n    location /ws/ {\n        proxy_pass http://b;\n        proxy_read_timeout 20s;\n    }\n}\n",
+    )
+    .unwrap_or_else(|_| {
+        std::fs::create_dir_all(t.path().join("latin1")).unwrap();
+        std::fs::write(
+            t.path().join("latin1/nginx.conf"),
+            b"# caf\xe9\nserver {\n    location /ws/ {\n        proxy_pass http://b;\n        proxy_read_timeout 20s;\n    }\n}\n",
+        )
+        .unwrap();
+    });
+    let (items, out) = timed(t.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let got = found(&items);
+    let has = |path: &str, code: &str| got.contains(&(path.to_string(), code.to_string()));
+    assert!(has("nested/nginx.conf", "WS301"), "{got:?}");
+    assert!(has("unclosed/nginx.conf", "WS305"), "{got:?}");
+    assert!(has("quote/nginx.conf", "WS305"), "{got:?}");
+    assert!(has("lua/nginx.conf", "WS305"), "{got:?}");
+    assert!(has("braces/nginx.conf", "WS305"), "{got:?}");
+    assert!(has("ha/haproxy.cfg", "WS305"), "{got:?}");
+    assert!(has("latin1/nginx.conf", "WS002"), "{got:?}");
+    assert!(has("latin1/nginx.conf", "WS301"), "{got:?}");
+    assert!(has("z/nginx.conf", "WS301"), "{got:?}");
+    assert!(has("z/haproxy.cfg", "WS301"), "{got:?}");
+    assert!(!got.iter().any(|g| g.0 == "big/nginx.conf"), "{got:?}");
+}
+
+#[test]
+fn nginx_includes_that_loop_or_explode() {
+    // Thirty files that each include every other: one report per include
+    // line, and the walk stays bounded.
+    let mut files: Vec<(String, String)> = (0..30)
+        .map(|i| {
+            (
+                format!("conf.d/f{i:02}.conf"),
+                "include conf.d/*.conf;\nproxy_read_timeout 5s;\n".to_string(),
+            )
+        })
+        .collect();
+    files.push(("site/nginx.conf".into(), BAD_NGINX.into()));
+    // Includes that lead out of the tree, or nowhere.
+    files.push((
+        "escape/nginx.conf".into(),
+        "include ../../../../../../etc/passwd;\nserver {\n    location /ws/ {\n        proxy_pass http://b;\n    }\n}\n".into(),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let t = tree(&refs);
+    let (items, out) = timed(t.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let got = found(&items);
+    assert!(
+        got.iter().filter(|(_, c)| c == "WS305").count() >= 1,
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("site/nginx.conf".into(), "WS301".into())),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("escape/nginx.conf".into(), "WS306".into())),
+        "{got:?}"
+    );
+}
