@@ -1,6 +1,7 @@
 //! Writes a deterministic benchmark corpus: a monorepo-shaped tree of
 //! TypeScript/TSX/JavaScript and Python of real-world shapes and sizes, a few
-//! per cent Apache and nginx configuration, about 1 % of files with
+//! per cent Apache, nginx and HAProxy configuration (and `.conf`/`.cfg`
+//! files of other programs, which must cost a look only), about 1 % of files with
 //! WebSocket clients or endpoints (good and bad), a `node_modules/` and a
 //! `.git/` that must be skipped, and a few large generated bundles.
 //!
@@ -185,11 +186,54 @@ fn apache_vhost(rng: &mut Rng, ws: bool) -> String {
     )
 }
 
-fn nginx_conf(rng: &mut Rng) -> String {
+fn nginx_conf(rng: &mut Rng, ws: bool) -> String {
     let host = rng.pick(NOUNS);
+    let timeout = if rng.chance(500) { "30s" } else { "1h" };
+    // Half the websocket locations lose the server's upgrade headers by
+    // setting one of their own.
+    let ws_location = if ws {
+        let own = if rng.chance(500) {
+            "        proxy_set_header Host $host;\n"
+        } else {
+            ""
+        };
+        format!(
+            "    location /ws/ {{\n        proxy_pass http://backend;\n{own}        proxy_read_timeout {timeout};\n    }}\n"
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "server {{\n    listen 443 ssl;\n    server_name {host}.example.com;\n    location / {{\n        proxy_pass http://127.0.0.1:8000;\n        proxy_read_timeout 60s;\n    }}\n}}\n"
+        "upstream backend {{\n    server 127.0.0.1:8000;\n    keepalive 16;\n}}\nserver {{\n    listen 443 ssl;\n    server_name {host}.example.com;\n    ssl_certificate /etc/ssl/{host}.pem;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection $connection_upgrade;\n    location / {{\n        root /var/www/{host};\n        try_files $uri /index.html;\n    }}\n    location /api/ {{\n        proxy_pass http://backend;\n        proxy_read_timeout 60s;\n    }}\n{ws_location}}}\n"
     )
+}
+
+/// The main nginx.conf of a deploy folder: includes its conf.d.
+fn nginx_main() -> String {
+    "user www-data;\nworker_processes auto;\nevents {\n    worker_connections 1024;\n}\nhttp {\n    include /etc/nginx/mime.types;\n    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        '' close;\n    }\n    proxy_read_timeout 300s;\n    include /etc/nginx/conf.d/*.conf;\n}\n".to_string()
+}
+
+fn haproxy_cfg(rng: &mut Rng) -> String {
+    let tunnel = if rng.chance(300) { "3600" } else { "1h" };
+    let name = rng.pick(NOUNS);
+    format!(
+        "global\n    maxconn 4096\n    log stdout format raw local0\n\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n    timeout tunnel {tunnel}\n\nfrontend www\n    bind :443 ssl crt /etc/ssl/{name}.pem\n    acl is_ws hdr(Upgrade) -i websocket\n    acl is_api path_beg /api/\n    use_backend ws_{name} if is_ws\n    use_backend api if is_api\n    default_backend web\n\nbackend ws_{name}\n    server app1 10.0.0.1:8000 check\n\nbackend api\n    balance roundrobin\n    server api1 10.0.0.2:8000 check\n\nbackend web\n    server web1 10.0.0.3:8080 check\n"
+    )
+}
+
+/// Configuration of other programs under names wslint looks at.
+fn other_conf(rng: &mut Rng) -> (String, String) {
+    if rng.chance(500) {
+        (
+            "supervisord".to_string(),
+            "[supervisord]\nnodaemon=true\n\n[program:api]\ncommand=/usr/bin/uvicorn app:app\nautorestart=true\n".to_string(),
+        )
+    } else {
+        (
+            "setup".to_string(),
+            "[metadata]\nname = svc\nversion = 1.0\n\n[options]\npackages = find:\n".to_string(),
+        )
+    }
 }
 
 /// A minified bundle of `bytes` bytes on one line; with `socket`, it
@@ -242,7 +286,7 @@ fn main() {
     }
     let mut rng = Rng(seed);
     let mut written = 0usize;
-    let mut counts = [0usize; 8];
+    let mut counts = [0usize; 10];
     // Skipped trees: about 10 % of the files.
     let skipped = files / 10;
     for i in 0..skipped {
@@ -265,6 +309,7 @@ fn main() {
         written += 1;
     }
     counts[7] = skipped;
+    let mut nginx_mains = std::collections::BTreeSet::new();
     // A few large generated bundles, one of them with a bundled socket.
     let bundles = (files / 10_000).max(1);
     for b in 0..bundles {
@@ -299,19 +344,45 @@ fn main() {
                 )
             }
         } else if roll < 40 {
-            // ~3 %: server configuration, Apache and nginx.
-            if rng.chance(700) {
+            // ~3 %: server configuration, Apache, nginx and HAProxy, and
+            // other programs' `.conf`/`.cfg` files.
+            let which = rng.below(100);
+            if which < 50 {
                 let ws = rng.chance(300);
                 (
                     format!("deploy/apache2/sites-available/site-{written}.conf"),
                     apache_vhost(&mut rng, ws),
                     2,
                 )
-            } else {
+            } else if which < 80 {
+                let ws = rng.chance(300);
+                let env = app % 8;
+                if nginx_mains.insert(env) {
+                    write(
+                        &out.join(format!("deploy/env-{env}/nginx/nginx.conf")),
+                        &nginx_main(),
+                    );
+                    written += 1;
+                    counts[3] += 1;
+                }
                 (
-                    format!("deploy/nginx/site-{written}.conf"),
-                    nginx_conf(&mut rng),
+                    format!("deploy/env-{env}/nginx/conf.d/site-{written}.conf"),
+                    nginx_conf(&mut rng, ws),
                     3,
+                )
+            } else if which < 90 {
+                (
+                    format!("deploy/haproxy/haproxy-{written}.cfg"),
+                    haproxy_cfg(&mut rng),
+                    8,
+                )
+            } else {
+                let (stem, text) = other_conf(&mut rng);
+                let ext = if stem == "setup" { "cfg" } else { "conf" };
+                (
+                    format!("services/svc-{app}/{stem}-{written}.{ext}"),
+                    text,
+                    9,
                 )
             }
         } else if roll < 400 {
@@ -352,12 +423,14 @@ fn main() {
     }
     write(&out.join(".gitignore"), "coverage/\n*.log\n");
     eprintln!(
-        "wrote {written} files to {}: {} socket clients, {} endpoints, {} Apache, {} nginx, {} Python, {} TS/TSX, {} JS, {} skipped (node_modules/.git), {bundles} bundles",
+        "wrote {written} files to {}: {} socket clients, {} endpoints, {} Apache, {} nginx, {} HAProxy, {} other .conf/.cfg, {} Python, {} TS/TSX, {} JS, {} skipped (node_modules/.git), {bundles} bundles",
         out.display(),
         counts[0],
         counts[1],
         counts[2],
         counts[3],
+        counts[8],
+        counts[9],
         counts[4],
         counts[5],
         counts[6],

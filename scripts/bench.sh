@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark harness (BENCHMARKS.md): wslint against the read floor
-# (`rg -l -i websocket`) on a generated tree, a pre-commit style run on ten
-# named files, peak memory, and scaling with the tree's size.
+# (`rg -l -i websocket`) on a generated tree, pre-commit style runs on ten
+# named files and on one nginx or HAProxy file, peak memory, and scaling
+# with the tree's size.
 #
 #   scripts/bench.sh [FILES] [RUNS]     default: 50000 files, 10 runs
 #   scripts/bench.sh --smoke            a few hundred files, a debug build,
@@ -63,6 +64,10 @@ mapfile -t named < <(cd "$dir" && {
   find deploy/apache2 -name '*.conf' | sort | head -n 2
   find apps -name '*.tsx' | sort | head -n 2
 })
+# One nginx conf.d file and one HAProxy file, as a commit that touches only
+# the proxy would name them.
+nginx_one=$(cd "$dir" && find deploy -path '*nginx/conf.d/*.conf' | sort | head -n 1)
+haproxy_one=$(cd "$dir" && find deploy/haproxy -name '*.cfg' | sort | head -n 1)
 
 if $smoke; then
   # No timing: every command the benchmark times must run and end well.
@@ -76,6 +81,7 @@ if $smoke; then
     [[ $rc == 0 || $rc == 1 ]] || { echo "bench smoke: wslint exited with $rc" >&2; exit 1; }
   done
   (cd "$dir" && "$wslint" check -q --format concise "${named[@]}" >/dev/null) || [[ $? == 1 ]]
+  (cd "$dir" && "$wslint" check -q --format concise "$nginx_one" "$haproxy_one" >/dev/null) || [[ $? == 1 ]]
   echo "bench smoke: ok ($files files, ${#named[@]} named)"
   exit 0
 fi
@@ -105,7 +111,9 @@ printf '[client]\nheartbeat_ms = 20000\n' >"$dir/wslint-pinned.toml"
 hyperfine --warmup 3 --runs "$((runs * 3))" -i --export-markdown "$out/precommit.md" \
   -n "wslint, 10 named files" "cd $dir && $wslint check -q --format concise ${named[*]}" \
   -n "wslint, 10 named files, heartbeat pinned" "cd $dir && $wslint check -q --format concise --config wslint-pinned.toml ${named[*]}" \
-  -n "wslint, 8 named files, no Apache file" "cd $dir && $wslint check -q --format concise ${named[*]:0:6} ${named[*]:8}"
+  -n "wslint, 8 named files, no Apache file" "cd $dir && $wslint check -q --format concise ${named[*]:0:6} ${named[*]:8}" \
+  -n "wslint, 1 nginx file, heartbeat pinned" "cd $dir && $wslint check -q --format concise --config wslint-pinned.toml $nginx_one" \
+  -n "wslint, 1 HAProxy file, heartbeat pinned" "cd $dir && $wslint check -q --format concise --config wslint-pinned.toml $haproxy_one"
 
 half=$(corpus "$((files / 2))")
 hyperfine --warmup 2 --runs "$runs" -i --export-markdown "$out/scaling.md" \
@@ -116,7 +124,7 @@ rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1; }
 {
   echo "## Whole tree"; echo; cat "$out/tree.md"; echo
   echo "## Pre-commit: ten named files"; echo; cat "$out/precommit.md"; echo
-  echo "Files: ${named[*]}"; echo
+  echo "Files: ${named[*]}; nginx: $nginx_one; HAProxy: $haproxy_one"; echo
   echo "## Scaling"; echo; cat "$out/scaling.md"; echo
   echo "## Peak memory (max RSS)"; echo
   echo "| command | KiB |"

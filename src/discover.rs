@@ -35,11 +35,14 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".svelte-kit",
     ".turbo",
     ".cache",
-    "dist",
-    "build",
     "target",
     "coverage",
 ];
+
+/// Build output folders that also hold hand-written deployment files
+/// (`dist/nginx.conf`, `build/haproxy.cfg`): walked, but only proxy
+/// configuration is taken from them; their scripts are generated.
+pub const CONFIG_ONLY_DIRS: &[&str] = &["dist", "build"];
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {
@@ -85,8 +88,11 @@ pub struct WalkError {
     pub message: String,
 }
 
-pub struct Walk {
+pub struct Walk<R = ()> {
     pub candidates: Vec<Candidate>,
+    /// What the visitor of [`discover_visit`] gave for each candidate, in
+    /// the same order.
+    pub visited: Vec<R>,
     pub errors: Vec<WalkError>,
     /// Files named on the command line that are of no kind wslint reads
     /// (a README): counted in the summary, not dropped without a word.
@@ -134,6 +140,16 @@ fn excluded(opts: &DiscoverOptions<'_>, path: &Path, is_dir: bool) -> bool {
     }
 }
 
+/// Whether one of the `depth` folders above `path` (below the walked root)
+/// is a [`CONFIG_ONLY_DIRS`] folder.
+fn in_config_only_dir(path: &Path, depth: usize) -> bool {
+    path.ancestors()
+        .skip(1)
+        .take(depth.saturating_sub(1))
+        .filter_map(|a| a.file_name()?.to_str())
+        .any(|n| CONFIG_ONLY_DIRS.contains(&n))
+}
+
 fn default_excluded(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
@@ -141,7 +157,17 @@ fn default_excluded(path: &Path) -> bool {
 }
 
 pub fn discover(opts: &DiscoverOptions<'_>) -> Walk {
-    let mut candidates = Vec::new();
+    discover_visit(opts, &|_| ())
+}
+
+/// [`discover`], calling `visit` on each candidate as soon as it is found,
+/// on the walking thread: reading a file overlaps walking the rest of the
+/// tree, as `rg` does.
+pub fn discover_visit<R: Send>(
+    opts: &DiscoverOptions<'_>,
+    visit: &(dyn Fn(&Candidate) -> R + Sync),
+) -> Walk<R> {
+    let mut candidates: Vec<(Candidate, R)> = Vec::new();
     let mut errors = Vec::new();
     let mut no_kind = Vec::new();
     let mut dirs = Vec::new();
@@ -165,11 +191,15 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Walk {
                 continue;
             }
             match lang::detect(given) {
-                Some(d) => candidates.push(Candidate {
-                    path: display_path(given),
-                    detected: d.into(),
-                    explicit: true,
-                }),
+                Some(d) => {
+                    let c = Candidate {
+                        path: display_path(given),
+                        detected: d.into(),
+                        explicit: true,
+                    };
+                    let r = visit(&c);
+                    candidates.push((c, r));
+                }
                 None => no_kind.push(display_path(given)),
             }
         } else {
@@ -231,15 +261,17 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Walk {
                 if !ft.is_file() || excluded(opts, path, false) {
                     return WalkState::Continue;
                 }
-                if let Some(d) = lang::detect(path) {
-                    found
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push(Candidate {
-                            path: display_path(path),
-                            detected: d.into(),
-                            explicit: false,
-                        });
+                if let Some(d) = lang::detect(path)
+                    && (matches!(d, lang::Detected::Config { .. })
+                        || !in_config_only_dir(path, entry.depth()))
+                {
+                    let c = Candidate {
+                        path: display_path(path),
+                        detected: d.into(),
+                        explicit: false,
+                    };
+                    let r = visit(&c);
+                    found.lock().unwrap_or_else(|p| p.into_inner()).push((c, r));
                 }
                 WalkState::Continue
             })
@@ -249,19 +281,21 @@ pub fn discover(opts: &DiscoverOptions<'_>) -> Walk {
     }
     // Any fixed order will do (output is sorted later): byte order is
     // much cheaper than comparing paths component by component.
-    candidates.sort_unstable_by(|a, b| {
+    candidates.sort_unstable_by(|(a, _), (b, _)| {
         a.path
             .as_os_str()
             .cmp(b.path.as_os_str())
             .then_with(|| a.cmp(b))
     });
-    candidates.dedup_by(|a, b| a.path == b.path);
+    candidates.dedup_by(|(a, _), (b, _)| a.path == b.path);
+    let (candidates, visited) = candidates.into_iter().unzip();
     errors.sort();
     errors.dedup();
     no_kind.sort();
     no_kind.dedup();
     Walk {
         candidates,
+        visited,
         errors,
         no_kind,
     }

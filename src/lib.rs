@@ -265,16 +265,28 @@ fn run_in_pool(settings: &Settings) -> Report {
                 };
             }
         };
-    // Discover.
-    let walk = discover::discover(&discover::DiscoverOptions {
-        paths: &settings.paths,
-        respect_gitignore: settings.respect_gitignore,
-        force_exclude: settings.force_exclude,
-        threads: settings.jobs,
-        exclude: &exclude,
-        root: &settings.exclude_root,
-        skip_nested_projects: false,
-    });
+    // Discover, and read each file as the walk finds it (the prefilter
+    // stops most of them there).
+    let walk = discover::discover_visit(
+        &discover::DiscoverOptions {
+            paths: &settings.paths,
+            respect_gitignore: settings.respect_gitignore,
+            force_exclude: settings.force_exclude,
+            threads: settings.jobs,
+            exclude: &exclude,
+            root: &settings.exclude_root,
+            skip_nested_projects: false,
+        },
+        &|c| {
+            guarded(&c.path, || phase::file::read(c, settings, None)).unwrap_or_else(|d| {
+                phase::file::Stage::Done(FileResult {
+                    diagnostics: vec![*d],
+                    panicked: true,
+                    ..FileResult::default()
+                })
+            })
+        },
+    );
     let project = project::Project::new(
         &settings.root,
         &settings.paths,
@@ -287,14 +299,15 @@ fn run_in_pool(settings: &Settings) -> Report {
         },
     );
 
-    // Each file on its own, in parallel.
+    // Each file with text on its own, in parallel.
     let checked = project::ts::CheckedFiles::new(&walk.candidates);
     let results: Vec<FileResult> = walk
         .candidates
         .par_iter()
-        .map(|c| {
+        .zip(walk.visited.into_par_iter())
+        .map(|(c, stage)| {
             guarded(&c.path, || {
-                phase::file::process(c, settings, &project, &checked, None)
+                phase::file::check(c, settings, &project, &checked, stage)
             })
             .unwrap_or_else(|d| FileResult {
                 diagnostics: vec![*d],
@@ -368,7 +381,23 @@ fn run_in_pool(settings: &Settings) -> Report {
                 settings.config_path.as_deref(),
             ),
         };
-        let paths = LazyWsPaths::new(|| {
+        let enabled = |r: &rule::Rule| settings.selection.is_enabled(r.code);
+        let proxy_rules = &rules::proxy::RULES;
+        let mut min_idle_s = 0.0_f64;
+        if enabled(proxy_rules.ws301) {
+            min_idle_s = settings.config.proxy.idle_timeout_min_s as f64;
+        }
+        if enabled(proxy_rules.ws303)
+            && let Some(hb) = &facts.heartbeat
+        {
+            min_idle_s = min_idle_s.max(settings.config.proxy.heartbeat_ratio * hb.ms / 1000.0);
+        }
+        let stakes = proxy::wspaths::Stakes {
+            min_idle_s,
+            unset: enabled(proxy_rules.ws302),
+            upgrade: enabled(proxy_rules.ws307),
+        };
+        let paths = LazyWsPaths::new(stakes, || {
             let mut all = project::wspaths::config_paths(&settings.config);
             all.extend(g.socket_paths.iter().cloned());
             all.extend(

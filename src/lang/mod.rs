@@ -5,6 +5,7 @@ pub mod apache;
 pub mod haproxy;
 pub mod nginx;
 pub mod python;
+pub mod template;
 pub mod ts;
 
 use std::path::Path;
@@ -98,7 +99,8 @@ const CONF_DIRS: [&str; 9] = [
 /// Extensions of template copies (Ansible, Salt, Chef, Puppet, Go, the
 /// nginx image's envsubst): `nginx.conf.j2` is an nginx file.
 pub const TEMPLATE_EXTS: &[&str] = &[
-    "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "erb", "epp", "mustache", "hbs",
+    "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "erb", "epp", "mustache", "hbs", "gtpl",
+    "gotmpl", "ctmpl", "liquid", "njk",
 ];
 
 /// The name without a template extension, and whether it had one.
@@ -109,6 +111,38 @@ pub fn strip_template(name: &str) -> (&str, bool) {
         }
         _ => (name, false),
     }
+}
+
+/// Names of files that are not configuration, whatever their folder.
+fn is_doc_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    name.starts_with('.')
+        || [
+            "README",
+            "LICENSE",
+            "CHANGELOG",
+            "NOTICE",
+            "AUTHORS",
+            "MAKEFILE",
+            "DOCKERFILE",
+            "CODEOWNERS",
+            "VERSION",
+        ]
+        .contains(&upper.as_str())
+        || name.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+}
+
+/// The product the folder holding `path` is named for (`deploy/nginx/x`).
+fn product_folder(path: &Path) -> Option<Lang> {
+    path.ancestors().skip(1).take(1).find_map(|a| {
+        let n = a.file_name()?.to_string_lossy().to_ascii_lowercase();
+        match n.as_str() {
+            "nginx" => Some(Lang::Nginx),
+            "haproxy" => Some(Lang::Haproxy),
+            "apache2" | "httpd" | "apache" => Some(Lang::Apache),
+            _ => None,
+        }
+    })
 }
 
 /// What a file name (and its folder) says a proxy configuration is.
@@ -147,25 +181,16 @@ fn config_by_name(path: &Path, name: &str, templated: bool) -> Option<Detected> 
                 expect: Some(Lang::Haproxy),
             });
         }
-        // ISPConfig and others name nginx files `.vhost` too.
+        // ISPConfig and others name nginx files `.vhost` too; a template
+        // with no extension of its own (`templates/nginx/site.j2`) is a
+        // configuration file if its content says so.
+        // A file with no extension in a folder named for a product
+        // (`reverse-proxy/nginx/plausible`), or such a template.
+        None if templated || (product_folder(path).is_some() && !is_doc_name(name)) => {
+            return Some(Detected::Config { expect: None });
+        }
         Some("conf" | "vhost" | "cfg") => {
-            // A folder named for the product says what it is.
-            let expect = path.ancestors().skip(1).take(3).find_map(|a| {
-                let n = a.file_name()?.to_string_lossy().to_ascii_lowercase();
-                match n.as_str() {
-                    "nginx" => Some(Lang::Nginx),
-                    "haproxy" => Some(Lang::Haproxy),
-                    "apache2" | "httpd" | "apache" => Some(Lang::Apache),
-                    _ => None,
-                }
-            });
-            // A `.cfg` is HAProxy's or nobody's.
-            let expect = if ext == Some("cfg") {
-                expect.filter(|l| *l == Lang::Haproxy)
-            } else {
-                expect
-            };
-            return Some(Detected::Config { expect });
+            return Some(Detected::Config { expect: None });
         }
         _ => {}
     }
@@ -227,6 +252,7 @@ pub fn detect(path: &Path) -> Option<Detected> {
 /// `block { }`, HAProxy's section keywords and indented keywords.
 pub fn classify_config(path: &Path, text: &str) -> Option<Lang> {
     let _ = path;
+    let text: &str = &template::blank(text);
     let (ng_yes, ng_no) = nginx::score(text);
     let (ha_yes, ha_section) = haproxy::score(text);
     // HAProxy's section heads (`defaults`, `backend ws`) are no other
@@ -452,7 +478,9 @@ mod tests {
         assert_eq!(d("sites-enabled/default.bak"), None);
         assert_eq!(d("README.md"), None);
         assert_eq!(d("etc/nginx.conf"), config(Some(Lang::Nginx)));
-        assert_eq!(d("deploy/nginx/app.conf"), config(Some(Lang::Nginx)));
+        assert_eq!(d("deploy/nginx/app.conf"), config(None));
+        assert_eq!(d("reverse-proxy/nginx/plausible"), config(None));
+        assert_eq!(d("deploy/nginx/README"), None);
         assert_eq!(
             d("roles/web/templates/nginx.conf.j2"),
             config(Some(Lang::Nginx))
@@ -463,6 +491,10 @@ mod tests {
         assert_eq!(d("httpd.conf.erb"), config(Some(Lang::Apache)));
         assert_eq!(d("settings.py.j2"), None);
         assert_eq!(d("app.ts.tmpl"), None);
+        assert_eq!(d("templates/nginx/site-conf.j2"), config(None));
+        assert_eq!(d("roles/web/templates/vhost.j2"), config(None));
+        assert_eq!(d("nginx/nginx.conf.gtpl"), config(Some(Lang::Nginx)));
+        assert_eq!(d("deploy/haproxy/haproxy.cfg"), config(Some(Lang::Haproxy)));
     }
 
     #[test]

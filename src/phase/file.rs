@@ -93,6 +93,17 @@ fn absolute(p: &Path) -> PathBuf {
 static DEBUG_PANIC: LazyLock<Option<std::ffi::OsString>> =
     LazyLock::new(|| std::env::var_os("WSLINT_DEBUG_PANIC_ON"));
 
+/// A file after reading: done with (nothing to check, or a reason not
+/// to), or text of a language to check.
+pub enum Stage {
+    Done(FileResult),
+    Text {
+        source: Source,
+        lang: Lang,
+        invalid_utf8_at: Option<usize>,
+    },
+}
+
 /// Checks one file; `preloaded` gives its bytes instead of reading them.
 pub fn process(
     candidate: &Candidate,
@@ -101,6 +112,13 @@ pub fn process(
     checked: &project::ts::CheckedFiles<'_>,
     preloaded: Option<&[u8]>,
 ) -> FileResult {
+    let stage = read(candidate, settings, preloaded);
+    check(candidate, settings, project, checked, stage)
+}
+
+/// Reads one file and tells what it is: the part of checking a file that
+/// needs nothing from the others, so it runs as the walk finds the file.
+pub fn read(candidate: &Candidate, settings: &Settings, preloaded: Option<&[u8]>) -> Stage {
     if let Some(name) = DEBUG_PANIC.as_ref()
         && candidate.path.file_name() == Some(name.as_os_str())
     {
@@ -117,7 +135,8 @@ pub fn process(
     let outcome = match preloaded {
         Some(bytes) if bytes.len() as u64 > max_size => ReadOutcome::TooLarge(bytes.len() as u64),
         Some(bytes) => decode(bytes, &candidate.path, filter),
-        None => read_file(&candidate.path, &candidate.path, filter, max_size),
+        None if candidate.explicit => read_file(&candidate.path, &candidate.path, filter, max_size),
+        None => crate::read::read_walked(&candidate.path, &candidate.path, filter, max_size),
     };
     let (source, invalid) = match outcome {
         ReadOutcome::Text {
@@ -126,33 +145,33 @@ pub fn process(
         } => (source, invalid_utf8_at),
         // Nothing a rule reads: looked at, and clean.
         ReadOutcome::Irrelevant => {
-            return FileResult {
+            return Stage::Done(FileResult {
                 checked: candidate.explicit,
                 ..FileResult::default()
-            };
+            });
         }
         ReadOutcome::Binary if candidate.explicit => {
-            return FileResult {
+            return Stage::Done(FileResult {
                 diagnostics: vec![skipped(
                     &candidate.path,
                     "not checked: the file is binary (a NUL byte in its first 8 KiB)".into(),
                     "name only text files, or exclude it with `files.exclude`",
                 )],
                 ..FileResult::default()
-            };
+            });
         }
-        ReadOutcome::Binary => return FileResult::default(),
+        ReadOutcome::Binary => return Stage::Done(FileResult::default()),
         ReadOutcome::TooLarge(size) => {
-            return FileResult {
+            return Stage::Done(FileResult {
                 diagnostics: vec![too_large_warning(&candidate.path, size, max_size)],
                 ..FileResult::default()
-            };
+            });
         }
         ReadOutcome::Failed(message) => {
-            return FileResult {
+            return Stage::Done(FileResult {
                 diagnostics: vec![io_error(&candidate.path, message)],
                 ..FileResult::default()
-            };
+            });
         }
     };
     let lang = match candidate.detected {
@@ -161,7 +180,7 @@ pub fn process(
             match (lang::classify_config(&candidate.path, &source.text), expect) {
                 (Some(l), _) => l,
                 (None, Some(expected)) => {
-                    return FileResult {
+                    return Stage::Done(FileResult {
                         diagnostics: vec![skipped(
                             &candidate.path,
                             format!(
@@ -172,23 +191,46 @@ pub fn process(
                             "if it is generated or in another format, exclude it with `files.exclude`",
                         )],
                         ..FileResult::default()
-                    };
+                    });
                 }
                 (None, None) => {
-                    return FileResult {
+                    return Stage::Done(FileResult {
                         no_kind: candidate.explicit,
                         ..FileResult::default()
-                    };
+                    });
                 }
             }
         }
     };
     if matches!(lang, Lang::TypeScript | Lang::Tsx) && lang::looks_minified(&source.text) {
-        return FileResult {
+        return Stage::Done(FileResult {
             diagnostics: vec![minified_warning(&candidate.path, &source)],
             ..FileResult::default()
-        };
+        });
     }
+    Stage::Text {
+        source,
+        lang,
+        invalid_utf8_at: invalid,
+    }
+}
+
+/// Parses, models and checks a file [`read`] found text in.
+pub fn check(
+    candidate: &Candidate,
+    settings: &Settings,
+    project: &Project,
+    checked: &project::ts::CheckedFiles<'_>,
+    stage: Stage,
+) -> FileResult {
+    let (source, lang, invalid) = match stage {
+        Stage::Done(r) => return r,
+        Stage::Text {
+            source,
+            lang,
+            invalid_utf8_at,
+        } => (source, lang, invalid_utf8_at),
+    };
     let mut result = FileResult {
         checked: true,
         suppressions: suppress::scan(&source, lang),

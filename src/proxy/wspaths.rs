@@ -132,6 +132,11 @@ fn samples(pattern: &str) -> Vec<String> {
         .collect()
 }
 
+/// Extensions of files a web server serves as they are.
+const STATIC_EXTS: &[&str] = &[
+    "js", "mjs", "css", "map", "html", "htm", "json", "png", "jpg", "svg", "ico", "wasm", "txt",
+];
+
 /// Whether a location's path or a backend's name names a websocket: a segment such as `ws`,
 /// `websocket`, `socket.io`, `sockjs` or `cable`.
 pub fn names_websocket(path: &str) -> bool {
@@ -145,6 +150,17 @@ pub fn names_websocket(path: &str) -> bool {
         "sockjs-node",
         "cable",
     ];
+    // A static file under such a path (`/socket.io/socket.io.js`) is none.
+    let last = path
+        .trim_end_matches(['$', '/'])
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    if let Some((_, ext)) = last.rsplit_once('.')
+        && STATIC_EXTS.contains(&ext.to_ascii_lowercase().as_str())
+    {
+        return false;
+    }
     path.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'))
         .any(|seg| {
             let seg = seg.trim_matches('.').to_ascii_lowercase();
@@ -181,19 +197,52 @@ impl WsPaths {
     }
 }
 
+/// What would be reported of a route if it carried websockets: the
+/// project's websocket paths are looked for only when some route that
+/// nothing marks as websocket would be (a short or unset timeout, an
+/// upgrade that cannot happen), since finding them may cost a walk of the
+/// project.
+#[derive(Clone, Copy, Debug)]
+pub struct Stakes {
+    /// Idle timeouts below this many seconds are reported (WS301, WS303).
+    pub min_idle_s: f64,
+    /// Routes on the product's default are reported (WS302).
+    pub unset: bool,
+    /// Routes that cannot upgrade are reported (WS307).
+    pub upgrade: bool,
+}
+
+impl Stakes {
+    /// Everything matters (in-memory checks, tests).
+    pub const ALL: Stakes = Stakes {
+        min_idle_s: f64::INFINITY,
+        unset: true,
+        upgrade: true,
+    };
+
+    /// Whether `route` would be reported if it carried websockets.
+    pub fn matter(&self, route: &super::WsRoute, cannot_upgrade: bool) -> bool {
+        (self.upgrade && cannot_upgrade)
+            || (self.unset && route.idle.is_default() && !route.incomplete)
+            || route.idle.seconds.is_some_and(|s| s < self.min_idle_s)
+    }
+}
+
 /// The project's websocket paths, computed the first time a product asks
-/// (a route its configuration does not mark as websocket), then shared by
-/// every tree of the run.
+/// (a route its configuration does not mark as websocket, and that would be
+/// reported if it carried one), then shared by every tree of the run.
 pub struct LazyWsPaths<'a> {
     cell: OnceLock<WsPaths>,
     compute: Box<dyn Fn() -> WsPaths + Sync + 'a>,
+    pub stakes: Stakes,
 }
 
 impl<'a> LazyWsPaths<'a> {
-    pub fn new(compute: impl Fn() -> WsPaths + Sync + 'a) -> Self {
+    pub fn new(stakes: Stakes, compute: impl Fn() -> WsPaths + Sync + 'a) -> Self {
         LazyWsPaths {
             cell: OnceLock::new(),
             compute: Box::new(compute),
+            stakes,
         }
     }
 
@@ -204,6 +253,7 @@ impl<'a> LazyWsPaths<'a> {
         LazyWsPaths {
             cell,
             compute: Box::new(WsPaths::default),
+            stakes: Stakes::ALL,
         }
     }
 
@@ -232,6 +282,7 @@ mod tests {
         assert!(!names_websocket("/news/"));
         assert!(!names_websocket("/api/"));
         assert!(!names_websocket("/wsdl"));
+        assert!(!names_websocket("/pad/socket.io/socket.io.js"));
     }
 
     #[test]

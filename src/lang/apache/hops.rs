@@ -81,7 +81,19 @@ pub fn to_proxy(model: &ApacheModel, paths: &LazyWsPaths<'_>) -> ProxyModel {
         });
     }
     out.syntax = model.syntax.clone();
-    if model.other_routes.iter().any(|r| r.kind == RouteKind::Http) {
+    // An http:// route a websocket path reaches cannot upgrade (WS307);
+    // the paths are looked for only if that, or its timeout, would be
+    // reported.
+    let at_stake = model
+        .other_routes
+        .iter()
+        .filter(|r| r.kind == RouteKind::Http)
+        .any(|r| {
+            paths
+                .stakes
+                .matter(&ws_route(model, r, Carries::Config), true)
+        });
+    if at_stake {
         not_upgraded(model, paths, &mut out);
     }
     out
@@ -174,7 +186,12 @@ fn serves(route: &Route, path: &str) -> bool {
         return false;
     };
     if route.regex {
-        return Regex::new(p).is_ok_and(|re| re.is_match(path));
+        // mod_rewrite's `!pattern` matches what the pattern does not.
+        let (negated, p) = match p.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, p.as_str()),
+        };
+        return Regex::new(p).is_ok_and(|re| re.is_match(path) != negated);
     }
     path.starts_with(p.as_str())
 }

@@ -321,6 +321,8 @@ struct PendingBalancer {
     route: Route,
     balancer: String,
     upgrade: bool,
+    /// From a `RewriteRule ... [P]`, not a ProxyPass.
+    rewrite: bool,
 }
 
 /// Walks one configuration tree in httpd's reading order.
@@ -871,6 +873,7 @@ impl<'l, 'a> Walker<'l, 'a> {
                 },
                 balancer,
                 upgrade,
+                rewrite: false,
             });
         } else if upgrade {
             self.model.routes.push(Route {
@@ -915,7 +918,8 @@ impl<'l, 'a> Walker<'l, 'a> {
             return;
         };
         let lt = target.to_ascii_lowercase();
-        if !(lt.starts_with("ws://") || lt.starts_with("wss://")) {
+        let balancer = lt.starts_with("balancer://");
+        if !(lt.starts_with("ws://") || lt.starts_with("wss://") || balancer) {
             return;
         }
         let proxied = args.get(2).cloned().flatten().is_some_and(|flags| {
@@ -936,7 +940,7 @@ impl<'l, 'a> Walker<'l, 'a> {
             return;
         }
         let order = self.next_order();
-        self.model.routes.push(Route {
+        let route = Route {
             loc: Self::loc(file, node.span),
             kind: RouteKind::Rewrite,
             path: Some(pattern.clone()),
@@ -946,7 +950,20 @@ impl<'l, 'a> Walker<'l, 'a> {
             timeout_param: None,
             member_timeout: None,
             order,
-        });
+        };
+        if balancer {
+            // A websocket route if the balancer's members are websocket
+            // backends; a rewrite to an http balancer is left alone (its
+            // RewriteCond usually keeps websockets out of it).
+            self.pending.push(PendingBalancer {
+                route,
+                balancer: balancer_name(&lt),
+                upgrade: false,
+                rewrite: true,
+            });
+        } else {
+            self.model.routes.push(route);
+        }
     }
 }
 
@@ -986,7 +1003,7 @@ pub fn link_balancers(models: &mut [ApacheModel]) {
             };
             if p.upgrade || members.iter().any(|m| is_ws(m)) {
                 model.routes.push(route);
-            } else {
+            } else if !p.rewrite {
                 model.other_routes.push(Route {
                     kind: RouteKind::Http,
                     ..route
@@ -1000,7 +1017,8 @@ pub fn link_balancers(models: &mut [ApacheModel]) {
 /// `balancer://name/path` -> `balancer://name`.
 fn balancer_name(url: &str) -> String {
     let rest = &url["balancer://".len().min(url.len())..];
-    let name = rest.split('/').next().unwrap_or("");
+    // `balancer://ws%{REQUEST_URI}` in a RewriteRule: the name ends there.
+    let name = rest.split(['/', '%', '$']).next().unwrap_or("");
     format!("balancer://{name}")
 }
 

@@ -79,13 +79,24 @@ impl Logical {
     }
 }
 
+/// Whether a line is a template tag of its own: `Some(true)` for a
+/// statement, `Some(false)` for a placeholder standing alone.
+fn template_line(body: &str) -> Option<bool> {
+    use crate::lang::template::{Tag, tag_at};
+    match tag_at(body.as_bytes(), 0, false)? {
+        Tag::Statement(_) => Some(true),
+        Tag::Placeholder(end) if body[end.min(body.len())..].trim().is_empty() => Some(false),
+        Tag::Placeholder(_) => None,
+    }
+}
+
 pub fn parse(source: Source) -> ApacheFile {
     let mut file = ApacheFile {
         source: source.clone(),
         nodes: Vec::new(),
         top: Vec::new(),
         errors: Vec::new(),
-        templated: ["{%", "<%"].iter().any(|m| source.text.contains(m)),
+        templated: crate::lang::template::has_statements(&source.text),
     };
     // Open sections: node id.
     let mut stack: Vec<NodeId> = Vec::new();
@@ -102,6 +113,12 @@ pub fn parse(source: Source) -> ApacheFile {
         }
         let body = &line[start..end];
         if body.starts_with('#') {
+            continue;
+        }
+        // A template line (`<% if @ssl %>`, `{% for %}`, `{{ end }}`, or a
+        // placeholder alone on its line) is the template engine's.
+        if let Some(tag) = template_line(body) {
+            file.templated |= tag;
             continue;
         }
         if let Some(rest) = body.strip_prefix("</") {

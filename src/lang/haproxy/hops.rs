@@ -372,7 +372,7 @@ impl<'f> Model<'f> {
                 let parsed = if placeholder {
                     None
                 } else {
-                    time::parse(&raw).ok()
+                    time::parse(&raw).ok().map(|t| t.seconds)
                 };
                 return Some(Timeout {
                     line: l,
@@ -550,7 +550,27 @@ pub fn to_proxy(file: &HaproxyFile, paths: &LazyWsPaths<'_>) -> ProxyModel {
             need_paths.push(f);
         }
     }
-    if !need_paths.is_empty() {
+    // Worth finding the project's paths only if a route they could make a
+    // websocket route would be reported.
+    let at_stake = need_paths.iter().any(|&f| {
+        let mut backends: Vec<usize> = m
+            .rules(f)
+            .iter()
+            .filter_map(|r| m.proxies_by_name.get(r.backend).copied())
+            .collect();
+        backends.extend(
+            m.default_backend(f)
+                .and_then(|n| m.proxies_by_name.get(n).copied()),
+        );
+        if file.sections[f].kind == "listen" {
+            backends.push(f);
+        }
+        backends.into_iter().any(|b| {
+            assess(&m, f, b, 0, Carries::Config, None)
+                .is_some_and(|r| paths.stakes.matter(&r, false))
+        })
+    });
+    if at_stake {
         let ws = paths.get();
         for &f in &need_paths {
             let acls = m.acls(f);
@@ -590,12 +610,23 @@ pub fn to_proxy(file: &HaproxyFile, paths: &LazyWsPaths<'_>) -> ProxyModel {
     }
     for (f, b, carries, line) in carried {
         let Some(&hop) = hop_of.get(&b) else { continue };
-        route(&mut m, f, b, hop, carries, line);
+        if let Some(r) = assess(&m, f, b, hop, carries, line) {
+            m.out.routes.push(r);
+        }
     }
     m.out
 }
 
-fn route(m: &mut Model<'_>, f: usize, b: usize, hop: usize, carries: Carries, line: Option<&Line>) {
+/// The route from frontend `f` to backend `b` as a websocket route; `None`
+/// when no timeout applies at all (HAProxy then closes nothing idle).
+fn assess(
+    m: &Model<'_>,
+    f: usize,
+    b: usize,
+    hop: usize,
+    carries: Carries,
+    line: Option<&Line>,
+) -> Option<WsRoute> {
     let file = m.file;
     // The hop is the backend; the route, the frontend it is reached from.
     let label = if f == b {
@@ -660,7 +691,7 @@ fn route(m: &mut Model<'_>, f: usize, b: usize, hop: usize, carries: Carries, li
                 }
                 // No timeout at all: HAProxy keeps idle connections open
                 // forever (and warns about it); no idle limit to report.
-                None => return,
+                None => return None,
             }
         }
     };
@@ -677,7 +708,7 @@ fn route(m: &mut Model<'_>, f: usize, b: usize, hop: usize, carries: Carries, li
         seconds: t.seconds,
         note: note_ms(&t),
     };
-    m.out.routes.push(WsRoute {
+    Some(WsRoute {
         hop,
         loc: route_loc,
         label,
@@ -690,7 +721,7 @@ fn route(m: &mut Model<'_>, f: usize, b: usize, hop: usize, carries: Carries, li
         },
         incomplete: false,
         unknown_from: Vec::new(),
-    });
+    })
 }
 
 /// WS304 and WS305 of the file: timeouts in sections that do not apply
@@ -735,11 +766,14 @@ fn check_sections(m: &mut Model<'_>) {
                     .out
                     .syntax
                     .push((loc(file, l), format!("`timeout {what}` needs a time value"))),
-                Some(w) if !w.placeholder => {
-                    if let Err(e) = time::parse(&w.text) {
-                        m.out.syntax.push((Loc::new(&file.source, w.span), e));
-                    }
-                }
+                Some(w) if !w.placeholder => match time::parse(&w.text) {
+                    Err(e) => m.out.syntax.push((Loc::new(&file.source, w.span), e)),
+                    Ok(time::Time {
+                        warning: Some(warning),
+                        ..
+                    }) => m.out.syntax.push((Loc::new(&file.source, w.span), warning)),
+                    Ok(_) => {}
+                },
                 _ => {}
             }
             let frontend_only = s.kind == "frontend";

@@ -6,6 +6,7 @@
 //! Template placeholders (`{{ }}`, `<%= %>`, `${VAR}` left for the
 //! environment) are words whose value is unknown.
 
+use crate::lang::template::{self, Tag};
 use crate::source::{Source, Span};
 
 #[derive(Clone, Debug)]
@@ -85,7 +86,12 @@ pub struct HaproxyFile {
 }
 
 /// Splits one line into words; `None` words for a comment-only line.
-fn words(text: &str, start: usize, errors: &mut Vec<SyntaxError>) -> Vec<Word> {
+fn words(
+    text: &str,
+    start: usize,
+    errors: &mut Vec<SyntaxError>,
+    templated: &mut bool,
+) -> Vec<Word> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -104,15 +110,23 @@ fn words(text: &str, start: usize, errors: &mut Vec<SyntaxError>) -> Vec<Word> {
             if c == b'#' {
                 break;
             }
-            if text[i..].starts_with("{{") || text[i..].starts_with("<%=") {
-                let close = if c == b'{' { "}}" } else { "%>" };
-                let end = text[i..]
-                    .find(close)
-                    .map_or(b.len(), |e| i + e + close.len());
-                t.extend_from_slice(&b[i..end]);
-                placeholder = true;
-                i = end;
-                continue;
+            match template::tag_at(b, i, false) {
+                Some(Tag::Placeholder(end)) => {
+                    t.extend_from_slice(&b[i..end]);
+                    placeholder = true;
+                    i = end;
+                    continue;
+                }
+                Some(Tag::Statement(end)) => {
+                    *templated = true;
+                    if t.is_empty() {
+                        i = end;
+                        continue;
+                    }
+                    placeholder = true;
+                    break;
+                }
+                None => {}
             }
             match c {
                 b'\\' if i + 1 < b.len() => {
@@ -203,16 +217,7 @@ pub fn parse(source: Source) -> HaproxyFile {
         let start = at;
         at += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
-        let trimmed = line.trim_start();
-        // Template statements are not HAProxy's.
-        if trimmed.starts_with("{%")
-            || trimmed.starts_with("{#")
-            || trimmed.starts_with("<%") && !trimmed.starts_with("<%=")
-        {
-            templated = true;
-            continue;
-        }
-        let ws = words(line, start, &mut errors);
+        let ws = words(line, start, &mut errors, &mut templated);
         let (Some(first), Some(last)) = (ws.first(), ws.last()) else {
             continue;
         };

@@ -194,6 +194,18 @@ fn select(tree: &Tree, matches: &HashMap<usize, Match>, server: usize, uri: &str
     }
 }
 
+/// Whether a `proxy_set_header Upgrade ...` forwards the client's upgrade:
+/// `$http_upgrade`, the literal `websocket`, or a value a template fills in
+/// (`proxy_set_header Upgrade "";` clears it).
+fn forwards_upgrade(d: &Dir) -> bool {
+    let n = d.node();
+    let v = n.arg(1).unwrap_or("").to_ascii_lowercase();
+    v.contains("$http_upgrade")
+        || v.contains("websocket")
+        || n.args.get(1).is_some_and(|w| w.placeholder)
+        || (v.contains('$') && !v.contains("$http_"))
+}
+
 /// A header set of one level: `proxy_set_header` name -> value words.
 struct Headers<'t> {
     /// The level that defines the set in effect.
@@ -201,6 +213,18 @@ struct Headers<'t> {
     dirs: Vec<&'t Dir>,
     /// Debian's `proxy_params` is included at that level.
     packaged: bool,
+    /// Unread includes at that level or below it (a missing header may be
+    /// in one of them).
+    unknown: Vec<usize>,
+    /// Template statements decide which of its lines the deployed file has.
+    branched: bool,
+}
+
+/// A location assessed as a websocket route.
+struct Assessed {
+    route: WsRoute,
+    not_upgraded: Option<NotUpgraded>,
+    upgrade_unknown: Vec<usize>,
 }
 
 struct Builder<'t> {
@@ -281,6 +305,20 @@ impl<'t> Builder<'t> {
             if !HTTP_LEVEL.contains(&name) && !TIMEOUTS.contains(&name) {
                 continue;
             }
+            // `stream` and `mail` have proxy directives of their own
+            // (`proxy_connect_timeout`, `proxy_timeout`): only those of
+            // HTTP's they lack are misplaced there.
+            if block.ctx == Ctx::Other
+                && !matches!(
+                    name,
+                    "proxy_read_timeout"
+                        | "proxy_send_timeout"
+                        | "proxy_set_header"
+                        | "proxy_http_version"
+                )
+            {
+                continue;
+            }
             let allowed = match block.ctx {
                 Ctx::Http | Ctx::Server | Ctx::Location => true,
                 // `keepalive_timeout` etc. are core directives of the same
@@ -325,13 +363,21 @@ impl<'t> Builder<'t> {
             if !allowed {
                 continue;
             }
+            // Arguments under template control flow are alternatives, and a
+            // placeholder may stand for several words.
+            if n.templated || n.args.iter().any(|w| w.placeholder) {
+                continue;
+            }
             if TIMEOUTS.contains(&name) {
                 if n.args.len() != 1 && name != "keepalive_timeout" {
                     self.arity(d, "one time value");
                     continue;
                 }
+                // A `$` in a time nginx takes no variable in is a template's
+                // (`${PROXY_READ_TIMEOUT}` filled in by envsubst): unknown.
                 if let Some(w) = n.args.first()
                     && !w.placeholder
+                    && !w.text.contains('$')
                     && let Err(e) = duration::parse(&w.text)
                 {
                     self.out.syntax.push((
@@ -445,14 +491,18 @@ impl<'t> Builder<'t> {
         for lvl in self.tree.ancestry(loc) {
             let block = &self.tree.blocks[lvl];
             let dirs: Vec<&Dir> = block.all("proxy_set_header").collect();
+            unknown.extend(block.unfollowed.iter().copied());
             if !dirs.is_empty() || block.packaged_headers.is_some() {
                 return Ok(Some(Headers {
                     level: lvl,
                     dirs,
                     packaged: block.packaged_headers.is_some(),
+                    // An unread include or a template branch at this level
+                    // may hold more of the set.
+                    unknown: unknown.clone(),
+                    branched: block.head.as_ref().is_some_and(|h| h.node().branched),
                 }));
             }
-            unknown.extend(block.unfollowed.iter().copied());
             if !unknown.is_empty() {
                 return Err(unknown);
             }
@@ -478,15 +528,19 @@ impl<'t> Builder<'t> {
         if v.contains("$http_connection") {
             return true;
         }
+        // A variable of a `map` in this tree carries what its results do; one
+        // defined elsewhere (a map in an nginx.conf this run does not read)
+        // is unknown, so it is taken to carry it.
         v.split('$').skip(1).any(|var| {
             let name: String = var
                 .trim_start_matches('{')
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
-            self.maps
-                .get(&name)
-                .is_some_and(|vals| vals.iter().any(|x| x == "upgrade"))
+            match self.maps.get(&name) {
+                Some(vals) => vals.iter().any(|x| x == "upgrade"),
+                None => !name.starts_with("http_") && !name.is_empty(),
+            }
         })
     }
 
@@ -543,10 +597,22 @@ impl<'t> Builder<'t> {
             .filter(|&i| self.tree.blocks[i].ctx == Ctx::Location)
             .filter(|i| !matches!(self.matches.get(i), Some(Match::Named) | None))
             .collect();
+        let proxying = locations
+            .iter()
+            .filter(|&&l| self.proxies(l).is_some())
+            .count();
         let mut carried: Vec<(usize, Carries)> = Vec::new();
+        // Proxying locations nothing marks as websocket: they carry one only
+        // if a websocket path of the project reaches them, which is worth
+        // finding out only if such a route would be reported.
         let mut candidates = false;
         for &l in &locations {
             if self.proxies(l).is_none() {
+                continue;
+            }
+            // `internal` locations serve only nginx's own subrequests
+            // (`auth_request`), never a browser's websocket.
+            if self.tree.blocks[l].get("internal").is_some() {
                 continue;
             }
             let own_upgrade = self.own_levels(l).into_iter().any(|lvl| {
@@ -554,15 +620,24 @@ impl<'t> Builder<'t> {
                     d.node()
                         .arg(0)
                         .is_some_and(|n| n.eq_ignore_ascii_case("upgrade"))
+                        && forwards_upgrade(d)
                 })
             });
             let text = self.matches[&l].text().to_string();
-            if own_upgrade {
+            // Upgrade headers it inherits say websocket for the location
+            // that takes every path (`location /`) or the server's only
+            // proxying location; elsewhere they are the server's blanket
+            // setting, and a websocket path of the project must reach it.
+            let inherits_upgrade = !own_upgrade
+                && (text == "/" || proxying == 1)
+                && matches!(self.headers(l), Ok(Some(h)) if Self::header(&h, "upgrade").is_some());
+            if own_upgrade || inherits_upgrade {
                 carried.push((l, Carries::Config));
             } else if names_websocket(&text) {
                 carried.push((l, Carries::Named));
-            } else {
-                candidates = true;
+            } else if !candidates {
+                let a = self.route(hop, l, Carries::Config, snippet);
+                candidates = paths.stakes.matter(&a.route, a.not_upgraded.is_some());
             }
         }
         if candidates {
@@ -582,11 +657,14 @@ impl<'t> Builder<'t> {
         }
         carried.sort_by_key(|(l, _)| *l);
         for (l, carries) in carried {
-            self.route(hop, l, carries, snippet);
+            let a = self.route(hop, l, carries, snippet);
+            self.record(a);
         }
     }
 
-    fn route(&mut self, hop: usize, loc: usize, carries: Carries, snippet: bool) {
+    /// The websocket route `loc` would be, with its WS307 finding and the
+    /// unread includes that held one back; nothing is recorded yet.
+    fn route(&self, hop: usize, loc: usize, carries: Carries, snippet: bool) -> Assessed {
         let block = &self.tree.blocks[loc];
         let head = block.head.as_ref().expect("a location has a head");
         let label = {
@@ -641,25 +719,43 @@ impl<'t> Builder<'t> {
         };
         let route_loc = head.loc();
         let incomplete = !unknown_from.is_empty() || snippet;
-        self.out.routes.push(WsRoute {
-            hop,
-            loc: route_loc.clone(),
-            label: label.clone(),
-            carries: carries.clone(),
-            idle: Idle {
-                source,
-                seconds,
-                fix,
-                via,
+        let (not_upgraded, upgrade_unknown) = self.upgrade(hop, loc, &label, &carries, snippet);
+        Assessed {
+            route: WsRoute {
+                hop,
+                loc: route_loc.clone(),
+                label: label.clone(),
+                carries,
+                idle: Idle {
+                    source,
+                    seconds,
+                    fix,
+                    via,
+                },
+                incomplete,
+                unknown_from,
             },
-            incomplete,
-            unknown_from,
-        });
-        self.upgrade(hop, loc, &label, &carries, snippet);
+            not_upgraded,
+            upgrade_unknown,
+        }
+    }
+
+    fn record(&mut self, a: Assessed) {
+        self.out.routes.push(a.route);
+        self.out.not_upgraded.extend(a.not_upgraded);
+        self.out.upgrade_unknown_from.extend(a.upgrade_unknown);
     }
 
     /// WS307: what a websocket location needs to upgrade.
-    fn upgrade(&mut self, hop: usize, loc: usize, label: &str, carries: &Carries, snippet: bool) {
+    fn upgrade(
+        &self,
+        hop: usize,
+        loc: usize,
+        label: &str,
+        carries: &Carries,
+        snippet: bool,
+    ) -> (Option<NotUpgraded>, Vec<usize>) {
+        let mut held: Vec<usize> = Vec::new();
         let head = self.tree.blocks[loc].head.as_ref().expect("location");
         let at = head.loc();
         let why = match carries {
@@ -680,7 +776,7 @@ impl<'t> Builder<'t> {
         match self.headers(loc) {
             Err(unknown) => {
                 if !snippet {
-                    self.out.upgrade_unknown_from.extend(unknown);
+                    held.extend(unknown);
                 }
             }
             Ok(None) if snippet => {}
@@ -689,17 +785,22 @@ impl<'t> Builder<'t> {
                     Some(h) => (Self::header(h, "upgrade"), Self::header(h, "connection")),
                     None => (None, None),
                 };
-                let up_ok = up.is_some_and(|d| {
-                    let v = d.node().arg(1).unwrap_or("").to_ascii_lowercase();
-                    v.contains("$http_upgrade")
-                        || v.contains("websocket")
-                        || d.node().args.get(1).is_some_and(|w| w.placeholder)
-                });
+                let up_ok = up.is_some_and(|d| forwards_upgrade(d));
                 let conn_ok = conn.is_some_and(|d| {
                     d.node().args.get(1).is_some_and(|w| w.placeholder)
                         || self.connection_upgrades(d.node().arg(1).unwrap_or(""))
                 });
-                if !up_ok || !conn_ok {
+                let uncertain = headers
+                    .as_ref()
+                    .is_some_and(|h| h.branched || !h.unknown.is_empty());
+                if (!up_ok || !conn_ok) && uncertain {
+                    held.extend(
+                        headers
+                            .as_ref()
+                            .map(|h| h.unknown.clone())
+                            .unwrap_or_default(),
+                    );
+                } else if !up_ok || !conn_ok {
                     // Headers set above that this level's own set hides.
                     let hidden = headers.as_ref().and_then(|h| {
                         self.tree.ancestry(h.level).skip(1).find_map(|lvl| {
@@ -786,7 +887,7 @@ impl<'t> Builder<'t> {
             }
             None if snippet => {}
             None if !version_unknown.is_empty() => {
-                self.out.upgrade_unknown_from.extend(version_unknown);
+                held.extend(version_unknown);
             }
             None => {
                 problems.push("it sets no `proxy_http_version 1.1`, and nginx before 1.29.7 speaks HTTP/1.0 to the upstream, which cannot upgrade".to_string());
@@ -794,9 +895,9 @@ impl<'t> Builder<'t> {
             }
         }
         if problems.is_empty() {
-            return;
+            return (None, held);
         }
-        self.out.not_upgraded.push(NotUpgraded {
+        let finding = NotUpgraded {
             hop,
             loc: at,
             message: format!(
@@ -805,6 +906,7 @@ impl<'t> Builder<'t> {
             ),
             help: help.join("; "),
             labels,
-        });
+        };
+        (Some(finding), held)
     }
 }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 pub use parse::NginxFile;
 
-use crate::proxy::include::{self, IncludeEnv, Resolved};
+use crate::proxy::include::{IncludeEnv, Resolved};
 use crate::source::Source;
 
 /// Whether a file is an envsubst template (the official image's
@@ -23,7 +23,7 @@ pub fn is_envsubst_template(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    name.ends_with(".template")
+    name.contains("template")
         || name.ends_with(".tmpl")
         || name.ends_with(".tpl")
         || path
@@ -59,11 +59,7 @@ pub fn roots(files: &[(PathBuf, Arc<NginxFile>)], env: &IncludeEnv) -> Vec<usize
             if arg.placeholder || arg.text.contains('$') {
                 continue;
             }
-            let mut r = include::resolve(&arg.text, &[dir, up], &env);
-            if !matches!(r, Resolved::Files(_)) {
-                r = include::resolve(tree::strip_conf_prefix(&arg.text), &[dir, up], &env);
-            }
-            if let Resolved::Files(targets) = r {
+            if let Resolved::Files(targets) = tree::resolve_include(&arg.text, &[dir, up], &env) {
                 included.extend(targets.into_iter().filter(|t| t != abs));
             }
         }

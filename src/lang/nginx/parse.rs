@@ -13,9 +13,13 @@
 //! The tree is an arena built with an explicit stack, so any depth of
 //! nesting neither recurses nor overflows.
 
+use crate::lang::template::{self, Tag};
 use crate::source::{Source, Span};
 
 pub type NodeId = usize;
+
+/// The name of the node a placeholder alone on its line becomes.
+pub const PLACEHOLDER: &str = "#placeholder";
 
 #[derive(Clone, Debug)]
 pub struct Word {
@@ -26,6 +30,9 @@ pub struct Word {
     pub quoted: bool,
     /// Holds a template placeholder: its value is unknown.
     pub placeholder: bool,
+    /// The word is one placeholder and nothing else on its line: the
+    /// template expands it to configuration of its own.
+    pub alone: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -40,6 +47,12 @@ pub struct Node {
     pub children: Option<Vec<NodeId>>,
     /// The block's closing `}` (or the end of the file when it is missing).
     pub end: Option<Span>,
+    /// Template statements inside its arguments (`{% if %}a{% else %}b{%
+    /// endif %}`): the words are alternatives, not one value each.
+    pub templated: bool,
+    /// Template statements between a block's children: which of them the
+    /// deployed file holds depends on the template's data.
+    pub branched: bool,
 }
 
 impl Node {
@@ -88,6 +101,9 @@ enum Tok {
     Semi(Span),
     Open(Span),
     Close(Span),
+    /// A template statement (skipped as syntax, but it tells the parser
+    /// the file's shape depends on the template).
+    Statement,
 }
 
 struct Lexer<'a> {
@@ -120,43 +136,8 @@ fn unescape(n: u8, text: &mut Vec<u8>) {
 }
 
 impl<'a> Lexer<'a> {
-    /// Skips a template tag starting at `pos` (`{%`, `{#`, `<%` but not
-    /// `<%=`); returns whether there was one.
-    fn skip_statement(&mut self) -> bool {
-        let rest = &self.b[self.pos..];
-        let (open, close): (&[u8], &[u8]) = if rest.starts_with(b"{%") {
-            (b"{%", b"%}")
-        } else if rest.starts_with(b"{#") {
-            (b"{#", b"#}")
-        } else if rest.starts_with(b"<%") && !rest.starts_with(b"<%=") {
-            (b"<%", b"%>")
-        } else {
-            return false;
-        };
-        self.templated = true;
-        let body = &rest[open.len()..];
-        let end = memchr::memmem::find(body, close)
-            .map_or(self.b.len(), |i| self.pos + open.len() + i + close.len());
-        self.pos = end;
-        true
-    }
-
-    /// The end of a placeholder (`{{ }}`, `<%= %>`) starting at `at`.
-    fn placeholder_end(&self, at: usize) -> Option<usize> {
-        let rest = &self.b[at..];
-        let close: &[u8] = if rest.starts_with(b"{{") {
-            b"}}"
-        } else if rest.starts_with(b"<%=") {
-            b"%>"
-        } else if self.envsubst && rest.starts_with(b"${") {
-            b"}"
-        } else {
-            return None;
-        };
-        let from = at + 2;
-        memchr::memmem::find(&self.b[from..], close)
-            .map(|i| from + i + close.len())
-            .or(Some(self.b.len()))
+    fn tag(&self, at: usize) -> Option<Tag> {
+        template::tag_at(self.b, at, self.envsubst)
     }
 
     fn next(&mut self) -> Option<Tok> {
@@ -167,8 +148,10 @@ impl<'a> Lexer<'a> {
             if self.pos >= self.b.len() {
                 return None;
             }
-            if self.skip_statement() {
-                continue;
+            if let Some(Tag::Statement(end)) = self.tag(self.pos) {
+                self.templated = true;
+                self.pos = end;
+                return Some(Tok::Statement);
             }
             let c = self.b[self.pos];
             match c {
@@ -182,7 +165,7 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     return Some(Tok::Semi(Span::new(self.pos - 1, self.pos)));
                 }
-                b'{' if self.placeholder_end(self.pos).is_none() => {
+                b'{' if self.tag(self.pos).is_none() => {
                     self.pos += 1;
                     return Some(Tok::Open(Span::new(self.pos - 1, self.pos)));
                 }
@@ -214,7 +197,7 @@ impl<'a> Lexer<'a> {
                 closed = true;
                 break;
             }
-            if let Some(end) = self.placeholder_end(self.pos) {
+            if let Some(Tag::Placeholder(end) | Tag::Statement(end)) = self.tag(self.pos) {
                 placeholder = true;
                 text.extend_from_slice(&self.b[self.pos..end.min(self.b.len())]);
                 self.pos = end.min(self.b.len());
@@ -252,6 +235,7 @@ impl<'a> Lexer<'a> {
             span: Span::new(start, self.pos),
             quoted: true,
             placeholder,
+            alone: false,
         }
     }
 
@@ -262,20 +246,21 @@ impl<'a> Lexer<'a> {
         // Inside `${...}`: braces belong to the variable.
         let mut in_var = false;
         while self.pos < self.b.len() {
-            if let Some(end) = self.placeholder_end(self.pos) {
-                placeholder = true;
-                let end = end.min(self.b.len());
-                text.extend_from_slice(&self.b[self.pos..end]);
-                self.pos = end;
-                continue;
-            }
-            if self.pos > start
-                && (self.b[self.pos..].starts_with(b"{%")
-                    || self.b[self.pos..].starts_with(b"{#")
-                    || (self.b[self.pos..].starts_with(b"<%")
-                        && !self.b[self.pos..].starts_with(b"<%=")))
-            {
-                break;
+            match self.tag(self.pos) {
+                Some(Tag::Placeholder(end)) => {
+                    placeholder = true;
+                    let end = end.min(self.b.len());
+                    text.extend_from_slice(&self.b[self.pos..end]);
+                    self.pos = end;
+                    continue;
+                }
+                // A statement inside a word (`ssl{{ if .H2 }} http2{{ end }}`)
+                // ends it; the word is then only partly known.
+                Some(Tag::Statement(_)) => {
+                    placeholder = true;
+                    break;
+                }
+                None => {}
             }
             let c = self.b[self.pos];
             if in_var {
@@ -303,11 +288,24 @@ impl<'a> Lexer<'a> {
             text.push(c);
             self.pos += 1;
         }
+        // One placeholder tag and nothing else on its line?
+        let whole_tag = matches!(self.tag(start), Some(Tag::Placeholder(end)) if end == self.pos);
+        let line_start = self.b[..start]
+            .iter()
+            .rev()
+            .take_while(|&&c| c != b'\n')
+            .all(|c| c.is_ascii_whitespace());
+        let rest = &self.b[self.pos..];
+        let line_end = rest
+            .iter()
+            .take_while(|&&c| c != b'\n')
+            .all(|c| c.is_ascii_whitespace());
         Word {
             text: String::from_utf8_lossy(&text).into_owned(),
             span: Span::new(start, self.pos),
             quoted: false,
             placeholder,
+            alone: whole_tag && line_start && line_end,
         }
     }
 
@@ -385,11 +383,6 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// Template markers in a file: `{{`, `{%`, `<%`.
-pub fn has_template_markers(text: &str) -> bool {
-    ["{{", "{%", "<%"].iter().any(|m| text.contains(m))
-}
-
 /// Parses an nginx file. `envsubst`: the file is a template whose `${VAR}`
 /// an envsubst step fills in (the official image's `templates/*.template`).
 pub fn parse_with(source: Source, envsubst: bool) -> NginxFile {
@@ -417,9 +410,44 @@ pub fn parse_with(source: Source, envsubst: bool) -> NginxFile {
         }
         id
     };
+    // The directive being read has template statements among its words.
+    let mut in_template = false;
     while let Some(tok) = lx.next() {
         match tok {
-            Tok::Word(w) => words.push(w),
+            Tok::Statement => {
+                if words.is_empty() {
+                    if let Some(&b) = stack.last() {
+                        nodes[b].branched = true;
+                    }
+                } else {
+                    in_template = true;
+                }
+            }
+            // A placeholder alone on its line: the template puts
+            // configuration there; kept as a node of its own.
+            Tok::Word(w) if words.is_empty() && w.alone => {
+                push(
+                    &mut nodes,
+                    &mut top,
+                    &stack,
+                    Node {
+                        lname: PLACEHOLDER.to_string(),
+                        span: w.span,
+                        name: w,
+                        args: Vec::new(),
+                        children: None,
+                        end: None,
+                        templated: true,
+                        branched: false,
+                    },
+                );
+            }
+            Tok::Word(mut w) => {
+                if in_template {
+                    w.placeholder = true;
+                }
+                words.push(w)
+            }
             Tok::Semi(s) => {
                 if words.is_empty() {
                     errors.push(SyntaxError {
@@ -441,6 +469,8 @@ pub fn parse_with(source: Source, envsubst: bool) -> NginxFile {
                         span,
                         children: None,
                         end: None,
+                        templated: std::mem::take(&mut in_template),
+                        branched: false,
                     },
                 );
             }
@@ -456,6 +486,7 @@ pub fn parse_with(source: Source, envsubst: bool) -> NginxFile {
                         span: s,
                         quoted: false,
                         placeholder: false,
+                        alone: false,
                     });
                 }
                 let name = words.remove(0);
@@ -473,6 +504,8 @@ pub fn parse_with(source: Source, envsubst: bool) -> NginxFile {
                         span,
                         children: Some(Vec::new()),
                         end: None,
+                        templated: std::mem::take(&mut in_template),
+                        branched: false,
                     },
                 );
                 if lua {
@@ -489,6 +522,7 @@ pub fn parse_with(source: Source, envsubst: bool) -> NginxFile {
                 }
             }
             Tok::Close(s) => {
+                in_template = false;
                 if !words.is_empty() {
                     let last = words.last().expect("non-empty").span;
                     errors.push(SyntaxError {
@@ -520,17 +554,23 @@ pub fn parse_with(source: Source, envsubst: bool) -> NginxFile {
             ),
         });
     }
-    for &id in stack.iter().rev() {
-        let n = &nodes[id];
+    // One report for the outermost block left open, however many are.
+    if let Some(&outer) = stack.first() {
+        let n = &nodes[outer];
+        let more = match stack.len() {
+            1 => String::new(),
+            2 => " (and 1 block inside it)".to_string(),
+            k => format!(" (and {} blocks inside it)", k - 1),
+        };
         errors.push(SyntaxError {
             span: n.span,
             message: format!(
-                "unexpected end of file: `{}` block opened here is never closed with `}}`",
+                "unexpected end of file: `{}` block opened here is never closed with `}}`{more}",
                 n.name.text
             ),
         });
     }
-    let templated = lx.templated || has_template_markers(text);
+    let templated = lx.templated;
     errors.extend(lx.errors);
     if lx.templated {
         // Template statements may open and close blocks in branches.
@@ -599,7 +639,8 @@ mod tests {
     #[test]
     fn unbalanced_braces_and_missing_semicolons() {
         let f = parse("http {\n server {\n");
-        assert_eq!(f.errors.len(), 2, "{:?}", f.errors);
+        assert_eq!(f.errors.len(), 1, "{:?}", f.errors);
+        assert!(f.errors[0].message.contains("and 1 block inside it"));
         let f = parse("}\n");
         assert!(f.errors[0].message.contains("unexpected `}`"));
         let f = parse("location / { proxy_pass http://b }\n");

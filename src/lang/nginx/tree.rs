@@ -166,13 +166,45 @@ const CONF_PREFIXES: &[&str] = &[
     "/usr/local/openresty/nginx/conf/",
 ];
 
-/// `arg` with a packaged configuration prefix (`/etc/nginx/`) removed, if
-/// it has one.
-pub fn strip_conf_prefix(arg: &str) -> &str {
-    CONF_PREFIXES
+/// Resolves an `include` argument as the deployed nginx would see it:
+/// relative paths from the configuration folder (`dirs`: the root file's,
+/// then the one above a `conf.d`-style folder). An absolute path is read as
+/// written when it is in the tree; else, since a repository holds the files
+/// nginx is deployed with under paths of its own (`deploy/nginx/conf.d/`
+/// for `/etc/nginx/conf.d/`, `defaults/meet.conf` for
+/// `/run/web/config/nginx/meet.conf`), it is looked for under those folders
+/// by its trailing components: the part after a packaged prefix
+/// (`/etc/nginx/`), then shorter and shorter tails down to the file name (a
+/// glob keeps its folder: `conf.d/*.conf`, never a bare `*.conf`).
+pub fn resolve_include(arg: &str, dirs: &[&Path], env: &IncludeEnv) -> Resolved {
+    let first = include::resolve(arg, dirs, env);
+    if matches!(first, Resolved::Files(_)) || !arg.starts_with('/') {
+        return first;
+    }
+    let mut tails: Vec<&str> = CONF_PREFIXES
         .iter()
-        .find_map(|p| arg.strip_prefix(p))
-        .unwrap_or(arg)
+        .filter_map(|p| arg.strip_prefix(p))
+        .collect();
+    let parts: Vec<&str> = arg.trim_start_matches('/').split('/').collect();
+    let min = if include::has_wildcard(parts.last().unwrap_or(&"")) {
+        2
+    } else {
+        1
+    };
+    let mut offset = 1;
+    for k in 1..parts.len() {
+        offset += parts[k - 1].len() + 1;
+        if parts.len() - k >= min {
+            tails.push(&arg[offset..]);
+        }
+    }
+    for tail in tails {
+        let r = include::resolve(tail, dirs, env);
+        if matches!(r, Resolved::Files(_)) {
+            return r;
+        }
+    }
+    first
 }
 
 /// Folders whose files nginx's stock configuration includes from the
@@ -346,6 +378,13 @@ impl<'l, 'a> Walker<'l, 'a> {
                         && !matches!(self.tree.blocks[block].ctx, Ctx::Other)
                     {
                         self.include(&mut stack, &file, id, block);
+                    } else if node.lname == super::parse::PLACEHOLDER {
+                        let loc = Loc::new(&file.source, node.span);
+                        let reason = format!(
+                            "`{}` is filled in by the template with configuration of its own",
+                            node.name.text
+                        );
+                        self.unfollowed(block, loc, reason);
                     } else {
                         self.tree.blocks[block].dirs.push(Dir { file, id });
                     }
@@ -480,25 +519,14 @@ impl<'l, 'a> Walker<'l, 'a> {
         });
     }
 
-    /// An include argument: relative ones from the root's folder (nginx's
-    /// configuration prefix), then the folder above a `conf.d`-style
-    /// folder; absolute ones under a packaged prefix (`/etc/nginx/...`)
-    /// from those folders too when they are not in the tree as written.
+    /// An include argument, resolved once per tree ([`resolve_include`]).
     fn resolve(&mut self, arg: &str) -> Resolved {
         let key = (arg.to_string(), self.bases[0].clone());
         if let Some(r) = self.resolved.get(&key) {
             return r.clone();
         }
         let dirs: Vec<&Path> = self.bases.iter().map(PathBuf::as_path).collect();
-        let mut r = include::resolve(arg, &dirs, &self.env);
-        if !matches!(r, Resolved::Files(_))
-            && let Some(rest) = CONF_PREFIXES.iter().find_map(|p| arg.strip_prefix(p))
-        {
-            let again = include::resolve(rest, &dirs, &self.env);
-            if matches!(again, Resolved::Files(_)) {
-                r = again;
-            }
-        }
+        let r = resolve_include(arg, &dirs, &self.env);
         self.resolved.insert(key, r.clone());
         r
     }

@@ -10,6 +10,22 @@ pub mod ws306_proxy_include_not_followed;
 pub mod ws307_proxy_upgrade_not_forwarded;
 
 use crate::diagnostic::Diagnostic;
+use crate::rule::Rule;
+
+/// The proxy rules whose findings depend on which routes carry websockets.
+pub struct ProxyRules {
+    pub ws301: &'static Rule,
+    pub ws302: &'static Rule,
+    pub ws303: &'static Rule,
+    pub ws307: &'static Rule,
+}
+
+pub static RULES: ProxyRules = ProxyRules {
+    ws301: &ws301_proxy_idle_timeout::RULE,
+    ws302: &ws302_proxy_idle_timeout_unset::RULE,
+    ws303: &ws303_proxy_timeout_heartbeat_ratio::RULE,
+    ws307: &ws307_proxy_upgrade_not_forwarded::RULE,
+};
 use crate::proxy::{Carries, ProxyModel, Setting, WsRoute};
 
 /// The idle timeout a websocket route needs: the fixed minimum, or more

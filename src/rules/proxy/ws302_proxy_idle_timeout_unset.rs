@@ -44,15 +44,19 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
             crate::proxy::Product::Apache if hop_i > 0 => (&hop.loc.file, hop.loc.span),
             _ => (&first.loc.file, first.loc.span),
         };
-        let routes_text = match routes.as_slice() {
-            [one] => super::route_text(model, one),
-            many => format!("{} websocket routes of {}", many.len(), hop.name),
+        let (routes_text, has, its) = match routes.as_slice() {
+            [one] => (super::route_text(model, one), "has", "its"),
+            many => (
+                format!("{} websocket routes of {}", many.len(), hop.name),
+                "have",
+                "their",
+            ),
         };
         let d = cx.report(
             file,
             span,
             format!(
-                "{routes_text} has no idle timeout set or inherited: its limit is {what} ({value}) or whatever the deployed server's own files set"
+                "{routes_text} {has} no idle timeout set or inherited: {its} limit is {what} ({value}) or whatever the deployed server's own files set"
             ),
         );
         for r in &routes {
