@@ -124,3 +124,47 @@ fn the_whole_project_needs_no_second_walk() {
         )]
     );
 }
+
+/// The project's websocket paths: a file list naming only a proxy file
+/// finds them in the rest of the project (an endpoint's route, a client's
+/// socket URL) and reports what a whole-tree run reports.
+#[test]
+fn a_file_list_finds_the_websocket_paths_of_the_project() {
+    for case in ["bad-project-path", "bad-client-url-path"] {
+        let dir = common::repo().join("fixtures/nginx").join(case);
+        let (whole, _) = json_in(&dir, &[]);
+        let (listed, _) = json_in(&dir, &["deploy/site.conf"]);
+        let proxy: Vec<_> = found(&whole)
+            .into_iter()
+            .filter(|(p, _)| p == "deploy/site.conf")
+            .collect();
+        assert!(!proxy.is_empty(), "{case}: {whole:?}");
+        assert_eq!(found(&listed), proxy, "{case}");
+    }
+    // The same kind of location, reached by the endpoint's path, with the
+    // server's upgrade headers inherited and a long timeout: nothing to
+    // report, from a file list as from the whole tree.
+    let t = tree(&[
+        ("wslint.toml", ""),
+        (
+            "api/main.py",
+            "from fastapi import FastAPI, WebSocket\napp = FastAPI()\n\n@app.websocket(\"/api/v1/ws\")\nasync def ws(websocket: WebSocket):\n    await websocket.accept()\n",
+        ),
+        (
+            "deploy/site.conf",
+            "server {\n    listen 80;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection upgrade;\n    location /api/ {\n        proxy_pass http://b;\n        proxy_read_timeout 600s;\n    }\n}\n",
+        ),
+    ]);
+    let (items, _) = json_in(t.path(), &["deploy/site.conf"]);
+    assert!(items.is_empty(), "{items:?}");
+    std::fs::write(
+        t.path().join("deploy/site.conf"),
+        "server {\n    listen 80;\n    location /api/ {\n        proxy_pass http://b;\n        proxy_read_timeout 600s;\n    }\n}\n",
+    )
+    .unwrap();
+    let (items, _) = json_in(t.path(), &["deploy/site.conf"]);
+    assert_eq!(
+        found(&items),
+        vec![("deploy/site.conf".into(), "WS307".into())]
+    );
+}

@@ -35,8 +35,10 @@ pub fn client_paths(model: &ClientModel) -> Vec<WsPath> {
         .sockets
         .iter()
         .filter_map(|s| {
-            let (path, span) = s.url_path.as_ref()?;
-            WsPath::new(path, Origin::Client, Some(Loc::new(&model.source, *span)))
+            let (path, span, anchored) = s.url_path.as_ref()?;
+            let mut p = WsPath::new(path, Origin::Client, Some(Loc::new(&model.source, *span)))?;
+            p.anchored = *anchored;
+            Some(p)
         })
         .collect()
 }

@@ -33,6 +33,10 @@ pub struct WsPath {
     pub origin: Origin,
     /// Where it is declared (the route's path argument, the socket's URL).
     pub at: Option<Loc>,
+    /// Known to start at the root. A client URL built on a base the module
+    /// does not know (`${WS_BASE}/jobs/${id}`) is taken to start there, but
+    /// the base may carry a path of its own.
+    pub anchored: bool,
 }
 
 /// Values a path parameter is tried with: a number, a word, a UUID.
@@ -47,6 +51,7 @@ impl WsPath {
             samples,
             origin,
             at,
+            anchored: true,
         })
     }
 
@@ -172,6 +177,21 @@ pub fn names_websocket(path: &str) -> bool {
         })
 }
 
+/// A pattern with every parameter written `*`, for comparing shapes.
+fn shape(pattern: &str) -> String {
+    pattern
+        .split('/')
+        .map(|seg| {
+            if seg.contains('{') || seg.contains('*') {
+                "*"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The set of websocket paths of a run, sorted and deduplicated.
 #[derive(Clone, Debug, Default)]
 pub struct WsPaths {
@@ -180,6 +200,21 @@ pub struct WsPaths {
 
 impl WsPaths {
     pub fn new(mut paths: Vec<WsPath>) -> WsPaths {
+        // A client path on an unknown base that an endpoint's route ends with
+        // is that route (`${WS_BASE}/jobs/${id}` of `/ws/jobs/{job_id}`).
+        let endpoints: Vec<String> = paths
+            .iter()
+            .filter(|p| p.origin == Origin::Endpoint)
+            .map(|p| shape(&p.pattern))
+            .collect();
+        paths.retain(|p| {
+            p.anchored || {
+                let tail = shape(&p.pattern);
+                !endpoints
+                    .iter()
+                    .any(|e| e.ends_with(&tail) && e.len() > tail.len())
+            }
+        });
         paths.sort_by(|a, b| {
             (&a.pattern, &a.origin)
                 .cmp(&(&b.pattern, &b.origin))
@@ -283,6 +318,22 @@ mod tests {
         assert!(!names_websocket("/api/"));
         assert!(!names_websocket("/wsdl"));
         assert!(!names_websocket("/pad/socket.io/socket.io.js"));
+    }
+
+    #[test]
+    fn a_client_path_on_an_unknown_base_is_the_route_it_ends() {
+        let endpoint = WsPath::new("/ws/jobs/{job_id}", Origin::Endpoint, None).unwrap();
+        let mut client = WsPath::new("/jobs/*", Origin::Client, None).unwrap();
+        client.anchored = false;
+        let mut other = WsPath::new("/notifications", Origin::Client, None).unwrap();
+        other.anchored = false;
+        let anchored = WsPath::new("/jobs/*", Origin::Client, None).unwrap();
+        let paths = WsPaths::new(vec![endpoint, client, other]);
+        let patterns: Vec<&str> = paths.paths.iter().map(|p| p.pattern.as_str()).collect();
+        assert_eq!(patterns, vec!["/notifications", "/ws/jobs/{job_id}"]);
+        let endpoint = WsPath::new("/ws/jobs/{job_id}", Origin::Endpoint, None).unwrap();
+        let paths = WsPaths::new(vec![endpoint, anchored]);
+        assert_eq!(paths.paths.len(), 2, "an anchored path is its own");
     }
 
     #[test]

@@ -98,8 +98,9 @@ pub struct SocketSite {
     /// What it is stored in (`ws`, `wsRef.current`, `this.socket`).
     pub binding: Option<String>,
     /// The path of its URL as far as it resolves statically, unknown parts
-    /// as `*` (`/ws/jobs/*`), and the URL argument.
-    pub url_path: Option<(String, Span)>,
+    /// as `*` (`/ws/jobs/*`), the URL argument, and whether the path is
+    /// anchored (its origin is known to end where it starts).
+    pub url_path: Option<(String, Span, bool)>,
 }
 
 #[derive(Clone, Debug)]

@@ -429,7 +429,7 @@ pub(super) fn build(
                 .node
                 .child_by_field_name("arguments")
                 .and_then(|a| a.named_child(0))
-                .and_then(|arg| super::url::socket_path(arg, &own).map(|p| (p, span(arg)))),
+                .and_then(|arg| super::url::socket_path(arg, &own).map(|(p, a)| (p, span(arg), a))),
         })
         .collect();
     let truncated = ix.truncated;

@@ -14,10 +14,13 @@ use crate::values::Value;
 const MAX_DEPTH: u32 = 8;
 
 /// The URL path of a socket opened with `arg` as its URL, if it resolves
-/// to one that names more than the root.
-pub fn socket_path(arg: Node<'_>, scope: &ModuleScope<'_, '_>) -> Option<String> {
+/// to one that names more than the root, and whether it is anchored (the
+/// origin is known to end where the path starts: `wss://host/...`, `/...`,
+/// `${proto}//${host}/...`) rather than taken to (`${WS_BASE}/...`).
+pub fn socket_path(arg: Node<'_>, scope: &ModuleScope<'_, '_>) -> Option<(String, bool)> {
     let text = flatten(arg, scope, 0)?;
-    path_of(&text)
+    let anchored = !text.starts_with('*') || text.starts_with("*//") || text.starts_with("*://");
+    path_of(&text).map(|p| (p, anchored))
 }
 
 /// The text of a URL expression, with `*` for what is unknown.
@@ -53,12 +56,20 @@ fn flatten(node: Node<'_>, scope: &ModuleScope<'_, '_>, depth: u32) -> Option<St
             Some(out)
         }
         "binary_expression" => {
-            let op = node.child_by_field_name("operator")?;
-            if op.utf8_text(src).ok()? != "+" {
-                return Some("*".into());
-            }
+            let op = node.child_by_field_name("operator")?.utf8_text(src).ok()?;
             let l = node.child_by_field_name("left")?;
             let r = node.child_by_field_name("right")?;
+            // `ENV_URL ?? \`wss://${host}/ws\``: what the module falls back to
+            // is the URL it writes down.
+            if op == "??" || op == "||" {
+                return match flatten(l, scope, depth + 1) {
+                    Some(t) if t != "*" => Some(t),
+                    _ => flatten(r, scope, depth + 1),
+                };
+            }
+            if op != "+" {
+                return Some("*".into());
+            }
             Some(format!(
                 "{}{}",
                 flatten(l, scope, depth + 1).unwrap_or_else(|| "*".into()),

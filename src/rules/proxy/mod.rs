@@ -138,12 +138,19 @@ impl TooShort<'_> {
             return;
         };
         for r in &self.routes {
+            // How the value reaches the route, said at the route when that
+            // is where it is written.
+            let mut text = route_label(r);
+            for (loc, via) in &r.idle.via {
+                if loc.same(&r.loc) {
+                    text = format!("{text}; {via}");
+                } else {
+                    d.label(&loc.file, loc.span, via.clone());
+                }
+            }
             // A route's own parameter is the route: no second label.
             if !r.loc.same(&setting.loc) {
-                d.label(&r.loc.file, r.loc.span, route_label(r));
-            }
-            for (loc, text) in &r.idle.via {
-                d.label(&loc.file, loc.span, text.clone());
+                d.label(&r.loc.file, r.loc.span, text);
             }
         }
     }
