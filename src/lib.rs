@@ -397,17 +397,23 @@ fn run_in_pool(settings: &Settings) -> Report {
             unset: enabled(proxy_rules.ws302),
             upgrade: enabled(proxy_rules.ws307),
         };
+        // Listed in the configuration, the websocket paths are what a file
+        // list takes for the rest of the project: nothing more is read for
+        // them (as with a pinned heartbeat).
+        let pinned = !settings.config.proxy.websocket_paths.is_empty();
         let paths = LazyWsPaths::new(stakes, || {
             let mut all = project::wspaths::config_paths(&settings.config);
             all.extend(g.socket_paths.iter().cloned());
-            all.extend(
-                project_clients()
-                    .iter()
-                    .flat_map(|c| c.paths.iter().cloned()),
-            );
             let mut servers = g.servers.clone();
-            if !project.covers_root() {
-                servers.extend(project::wspaths::scan_servers(&project, &g.python_checked));
+            if !pinned {
+                all.extend(
+                    project_clients()
+                        .iter()
+                        .flat_map(|c| c.paths.iter().cloned()),
+                );
+                if !project.covers_root() {
+                    servers.extend(project::wspaths::scan_servers(&project, &g.python_checked));
+                }
             }
             all.extend(project::wspaths::endpoint_paths(&project, servers));
             WsPaths::new(all)

@@ -167,4 +167,19 @@ fn a_file_list_finds_the_websocket_paths_of_the_project() {
         found(&items),
         vec![("deploy/site.conf".into(), "WS307".into())]
     );
+    // Listed in the configuration, the websocket paths are the project's
+    // for a file list: the endpoint is not looked for. The whole tree still
+    // reads it, since it checks that module anyway.
+    std::fs::write(
+        t.path().join("wslint.toml"),
+        "[proxy]\nwebsocket_paths = [\"/live/*\"]\n",
+    )
+    .unwrap();
+    let (items, _) = json_in(t.path(), &["deploy/site.conf"]);
+    assert!(items.is_empty(), "{items:?}");
+    let (items, _) = json_in(t.path(), &[]);
+    assert_eq!(
+        found(&items),
+        vec![("deploy/site.conf".into(), "WS307".into())]
+    );
 }
