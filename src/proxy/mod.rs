@@ -181,6 +181,9 @@ pub enum MisplacedKind {
     /// A keyword the section takes but does not apply (HAProxy's
     /// `timeout tunnel` in a frontend), with why.
     Ignored { why: String },
+    /// A directive the product refuses there, with why (nginx's
+    /// `proxy_read_timeout` in `stream`).
+    Refused { why: String },
 }
 
 /// An include that was not read (WS306).

@@ -880,12 +880,13 @@ impl<'l, 'a> Walker<'l, 'a> {
                 kind: RouteKind::Upgrade,
                 ..route
             });
-        } else {
+        } else if lurl.starts_with("http://") || lurl.starts_with("https://") {
             self.model.other_routes.push(Route {
                 kind: RouteKind::Http,
                 ..route
             });
         }
+        // fcgi://, ajp://, unix: and the like speak no websocket at all.
     }
 
     fn balancer_member(&mut self, file: &ApacheFile, node: &Node, ctx: &WalkCtx) {

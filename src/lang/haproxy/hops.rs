@@ -576,9 +576,9 @@ pub fn to_proxy(file: &HaproxyFile, paths: &LazyWsPaths<'_>) -> ProxyModel {
             let acls = m.acls(f);
             let rules = m.rules(f);
             for p in &ws.paths {
-                let mut chosen = None;
-                'samples: for sample in &p.samples {
-                    for r in &rules {
+                // The first rule some sample takes, else the default backend.
+                let mut chosen = p.samples.iter().find_map(|sample| {
+                    rules.iter().find_map(|r| {
                         let hit = match &r.cond {
                             None => Tri::True,
                             Some((unless, c)) => {
@@ -586,19 +586,15 @@ pub fn to_proxy(file: &HaproxyFile, paths: &LazyWsPaths<'_>) -> ProxyModel {
                                 if *unless { v.not() } else { v }
                             }
                         };
-                        if hit == Tri::True {
-                            chosen = m.proxies_by_name.get(r.backend).copied();
-                            break 'samples;
-                        }
-                    }
+                        (hit == Tri::True).then(|| m.proxies_by_name.get(r.backend).copied())?
+                    })
+                });
+                if chosen.is_none() {
                     chosen = match m.default_backend(f) {
                         Some(n) => m.proxies_by_name.get(n).copied(),
                         None if file.sections[f].kind == "listen" => Some(f),
                         None => None,
                     };
-                    if chosen.is_some() {
-                        break;
-                    }
                 }
                 if let Some(b) = chosen
                     && !carried.iter().any(|(ff, bb, _, _)| *ff == f && *bb == b)

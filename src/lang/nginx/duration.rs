@@ -1,12 +1,15 @@
-//! Durations as nginx reads them (`ngx_parse_time`): a number with a unit,
-//! or several from the largest unit down (`1h30m`), units `ms s m h d w M
-//! y`; a number without a unit is seconds.
+//! Durations as nginx reads them for a millisecond directive such as
+//! `proxy_read_timeout` (`ngx_parse_time(value, 0)` in `src/core/ngx_parse.c`):
+//! a number with a unit, or several from the largest unit down (`1h30m`),
+//! units `ms s m h d w` (`M` and `y` are refused for milliseconds); a number
+//! without a unit is seconds, also after other units (`1s30` is 31 s); the
+//! total must stay under 2147483647 ms (about 24.8 days).
 
 /// Seconds, or why nginx refuses the value.
 pub fn parse(s: &str) -> Result<f64, String> {
     const UNITS: [(&str, f64); 8] = [
-        ("y", 365.0 * 86_400.0),
-        ("M", 30.0 * 86_400.0),
+        ("y", f64::NAN),
+        ("M", f64::NAN),
         ("w", 7.0 * 86_400.0),
         ("d", 86_400.0),
         ("h", 3_600.0),
@@ -34,14 +37,16 @@ pub fn parse(s: &str) -> Result<f64, String> {
         let Some((unit, scale)) = UNITS.iter().find(|(u, _)| rest.starts_with(u)) else {
             // No unit: seconds, and it must be the last group.
             if rest.trim_start_matches(' ').is_empty() {
-                if last_rank.is_some_and(|r| r >= 6) {
-                    return Err(bad());
-                }
                 total += n;
                 break;
             }
             return Err(bad());
         };
+        if scale.is_nan() {
+            return Err(format!(
+                "`{s}`: nginx takes no `{unit}` unit for a time in milliseconds"
+            ));
+        }
         let rank = RANK.iter().position(|r| r == unit).expect("known unit");
         if last_rank.is_some_and(|r| rank <= r) {
             return Err(bad());
@@ -50,9 +55,11 @@ pub fn parse(s: &str) -> Result<f64, String> {
         total += n * scale;
         rest = &rest[unit.len()..];
     }
-    // ngx_conf_set_msec_slot keeps milliseconds in an `ngx_msec_t`.
-    if total * 1000.0 > i32::MAX as f64 * 1000.0 {
-        return Err(format!("`{s}` is larger than nginx accepts"));
+    // The total must stay under NGX_MAX_INT32_VALUE milliseconds.
+    if total * 1000.0 > i32::MAX as f64 {
+        return Err(format!(
+            "`{s}` is larger than nginx accepts for a time in milliseconds (about 24.8 days)"
+        ));
     }
     Ok(total)
 }
@@ -71,6 +78,11 @@ mod tests {
         assert_eq!(parse("1d"), Ok(86_400.0));
         assert_eq!(parse("500ms"), Ok(0.5));
         assert_eq!(parse("1m30"), Ok(90.0));
+        assert_eq!(parse("1s30"), Ok(31.0));
+        assert_eq!(parse("24d"), Ok(24.0 * 86_400.0));
+        assert!(parse("30d").is_err(), "over 2^31 ms");
+        assert!(parse("1y").is_err());
+        assert!(parse("1M").is_err());
         assert!(parse("60sec").is_err());
         assert!(parse("30m1h").is_err());
         assert!(parse("").is_err());

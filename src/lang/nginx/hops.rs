@@ -338,15 +338,24 @@ impl<'t> Builder<'t> {
                     }
                     None => block.ctx.name().to_string(),
                 };
+                let block_name = block.name().unwrap_or("map").to_string();
                 let why = match block.ctx {
-                    Ctx::Entries => Some("inside `map` it is read as a map entry (a source value and its result), not as a directive: it sets nothing".to_string()),
+                    Ctx::Entries => Some(format!(
+                        "inside `{block_name}` it is read as an entry of the block (a source value and its result), not as a directive: it sets nothing"
+                    )),
                     _ => None,
                 };
+                let refused = (block.ctx == Ctx::Other).then(|| {
+                    "it is no directive of nginx's `stream` and `mail` modules (there the idle limit is `proxy_timeout`), and `nginx -t` fails with \"unknown directive\"".to_string()
+                });
                 self.out.misplaced.push(Misplaced {
                     product: Product::Nginx,
                     loc: d.loc(),
                     directive: n.name.text.clone(),
                     kind: match (why, &block.head) {
+                        _ if refused.is_some() => MisplacedKind::Refused {
+                            why: refused.unwrap_or_default(),
+                        },
                         (Some(why), _) => MisplacedKind::Ignored { why },
                         (None, Some(h)) => MisplacedKind::Section {
                             section,
@@ -424,9 +433,8 @@ impl<'t> Builder<'t> {
         if block.head.is_none() {
             let file = self
                 .tree
-                .files
-                .first()
-                .and_then(|p| p.file_name())
+                .root
+                .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
             return format!("the nginx `server` that includes `{file}`");
@@ -473,7 +481,7 @@ impl<'t> Builder<'t> {
     /// includes passed on the way (any of them may set it closer).
     fn nearest(&self, loc: usize, lname: &str) -> (Option<(usize, &'t Dir)>, Vec<usize>) {
         let mut unknown = Vec::new();
-        for lvl in self.tree.ancestry(loc) {
+        for lvl in self.levels(loc) {
             let block = &self.tree.blocks[lvl];
             unknown.extend(block.unfollowed.iter().copied());
             if let Some(d) = block.get(lname) {
@@ -483,12 +491,24 @@ impl<'t> Builder<'t> {
         (None, unknown)
     }
 
+    /// The levels a location inherits proxy settings from, itself first:
+    /// its parent locations, the server, `http`. The main level takes none
+    /// of them (WS304), so what is written there reaches nothing.
+    fn levels(&self, loc: usize) -> impl Iterator<Item = usize> + '_ {
+        self.tree.ancestry(loc).filter(|&l| {
+            matches!(
+                self.tree.blocks[l].ctx,
+                Ctx::Location | Ctx::Server | Ctx::Http
+            )
+        })
+    }
+
     /// The `proxy_set_header` set in effect at `loc`: the nearest level
     /// with any; `Err` with the unread includes when one of them may hold
     /// the set in effect.
     fn headers(&self, loc: usize) -> Result<Option<Headers<'t>>, Vec<usize>> {
         let mut unknown = Vec::new();
-        for lvl in self.tree.ancestry(loc) {
+        for lvl in self.levels(loc) {
             let block = &self.tree.blocks[lvl];
             let dirs: Vec<&Dir> = block.all("proxy_set_header").collect();
             unknown.extend(block.unfollowed.iter().copied());
@@ -630,7 +650,10 @@ impl<'t> Builder<'t> {
             // setting, and a websocket path of the project must reach it.
             let inherits_upgrade = !own_upgrade
                 && (text == "/" || proxying == 1)
-                && matches!(self.headers(l), Ok(Some(h)) if Self::header(&h, "upgrade").is_some());
+                && matches!(
+                    self.headers(l),
+                    Ok(Some(h)) if Self::header(&h, "upgrade").is_some_and(|d| forwards_upgrade(d))
+                );
             if own_upgrade || inherits_upgrade {
                 carried.push((l, Carries::Config));
             } else if names_websocket(&text) {

@@ -132,6 +132,8 @@ pub struct Tree {
     pub unfollowed: Vec<Unfollowed>,
     /// Canonical paths of the files read.
     pub files: BTreeSet<PathBuf>,
+    /// The root file's canonical path.
+    pub root: PathBuf,
 }
 
 impl Tree {
@@ -297,6 +299,7 @@ impl<'l, 'a> Walker<'l, 'a> {
     /// The tree rooted at `root` (canonical `abs`), with the canonical
     /// paths of every file it read.
     pub fn run(mut self, abs: &Path, root: Arc<NginxFile>) -> (Tree, BTreeSet<PathBuf>) {
+        self.tree.root = abs.to_path_buf();
         let dir = abs.parent().unwrap_or(Path::new("/")).to_path_buf();
         self.bases.push(dir.clone());
         if dir

@@ -87,6 +87,14 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
                 d.label(&at.file, at.span, "section opened here");
                 d.help("move it to `defaults`, or to the frontend, backend or listen section it is meant for");
             }
+            (MisplacedKind::Refused { why }, _) => {
+                let d = cx.report(
+                    &m.loc.file,
+                    m.loc.span,
+                    format!("`{}` is refused here: {why}", m.directive),
+                );
+                d.help("remove it from this block; set the HTTP proxy's timeouts in its `location`, `server` or `http` block");
+            }
             (MisplacedKind::Ignored { why }, product) => {
                 let d = cx.report(
                     &m.loc.file,
