@@ -151,3 +151,40 @@ fn readme_rule_table_matches_the_registry() {
         assert!(readme.contains(&row), "README.md lacks the row `{row} ...`");
     }
 }
+
+#[test]
+fn proxy_docs_show_every_product_they_apply_to() {
+    let products: &[(&str, &[&str])] = &[
+        ("WS301", &["apache", "nginx", "haproxy"]),
+        ("WS302", &["apache", "nginx"]),
+        ("WS303", &["apache", "nginx", "haproxy"]),
+        ("WS304", &["apache", "nginx", "haproxy"]),
+        ("WS305", &["apache", "nginx", "haproxy"]),
+        ("WS306", &["apache", "nginx"]),
+        ("WS307", &["apache", "nginx"]),
+    ];
+    for (code, want) in products {
+        let rule = registry::by_code(code).unwrap();
+        for section in ["Example", "Use instead"] {
+            let langs: Vec<String> = blocks(rule, section).into_iter().map(|(l, _)| l).collect();
+            for p in *want {
+                assert!(
+                    langs.iter().any(|l| l == p),
+                    "{code}: `## {section}` has no {p} block"
+                );
+            }
+        }
+        let what = rule.doc_section("What it checks").unwrap();
+        for p in *want {
+            let name = match *p {
+                "apache" => "Apache",
+                "nginx" => "nginx",
+                _ => "HAProxy",
+            };
+            assert!(
+                what.contains(name),
+                "{code}: What it checks never names {name}"
+            );
+        }
+    }
+}
