@@ -337,8 +337,9 @@ impl<'f> Model<'f> {
     /// The defaults section a section takes its settings from.
     fn defaults_of(&self, i: usize) -> Option<usize> {
         let s = &self.file.sections[i];
+        // `from` names a defaults section defined above (HAProxy 2.4+).
         if let Some(from) = &s.from {
-            return self.defaults_by_name.get(from.as_str()).copied();
+            return self.named_defaults(from, i);
         }
         if s.kind == "defaults" {
             return None;
@@ -346,6 +347,14 @@ impl<'f> Model<'f> {
         (0..i)
             .rev()
             .find(|&j| self.file.sections[j].kind == "defaults")
+    }
+
+    /// The defaults section named `name` defined before section `i`.
+    fn named_defaults(&self, name: &str, i: usize) -> Option<usize> {
+        (0..i).rev().find(|&j| {
+            let d = &self.file.sections[j];
+            d.kind == "defaults" && d.name.as_deref() == Some(name)
+        })
     }
 
     /// `timeout <what>` of section `i`, else of its defaults chain.
@@ -374,6 +383,8 @@ impl<'f> Model<'f> {
                 } else {
                     time::parse(&raw).ok().map(|t| t.seconds)
                 };
+                // `0` is no timeout at all: that side is kept open forever.
+                let parsed = parsed.map(|s| if s == 0.0 { f64::INFINITY } else { s });
                 return Some(Timeout {
                     line: l,
                     section: c,
@@ -724,14 +735,14 @@ fn assess(
 /// them, values HAProxy refuses, unknown `from` sections.
 fn check_sections(m: &mut Model<'_>) {
     let file = m.file;
-    for s in &file.sections {
+    for (i, s) in file.sections.iter().enumerate() {
         if let Some(from) = &s.from
-            && !m.defaults_by_name.contains_key(from.as_str())
+            && m.named_defaults(from, i).is_none()
         {
             m.out.syntax.push((
                 loc(file, &s.head),
                 format!(
-                    "`from {from}` names no `defaults` section: HAProxy refuses the configuration"
+                    "`from {from}` names no `defaults` section defined above it: HAProxy refuses the configuration"
                 ),
             ));
         }
