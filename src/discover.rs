@@ -48,9 +48,92 @@ pub const CONFIG_ONLY_DIRS: &[&str] = &["dist", "build"];
 pub struct Candidate {
     /// As reached from the given path (`./` dropped).
     pub path: PathBuf,
+    /// Canonical and absolute: the key cross-file facts (imports, checked
+    /// modules, includes) are matched on. Computed once, without a
+    /// `realpath` per walked file (see [`Roots`]).
+    pub abs: PathBuf,
     pub detected: DetectedOrd,
     /// Named on the command line rather than found by walking.
     pub explicit: bool,
+}
+
+/// What is known once per walked folder, so that a walked entry costs no
+/// system call and no parent-by-parent glob match:
+///
+/// - its canonical form: the walk follows no links and reads no linked
+///   file, so a walked file's canonical path is its folder's canonical
+///   path joined with the rest of its path (one `realpath` per given
+///   folder, not one per file);
+/// - its absolute form, which `files.exclude` is matched against;
+/// - whether `files.exclude` excludes the folder itself or a folder above
+///   it. Below it, each folder was matched as the walk entered it (and
+///   skipped if excluded), so an entry is matched alone.
+struct Root {
+    given: PathBuf,
+    canonical: PathBuf,
+    absolute: PathBuf,
+    excluded: bool,
+}
+
+struct Roots(Vec<Root>);
+
+impl Roots {
+    fn new(dirs: &[PathBuf], opts: &DiscoverOptions<'_>) -> Roots {
+        let mut roots: Vec<Root> = dirs
+            .iter()
+            .map(|d| Root {
+                given: d.clone(),
+                canonical: canonical(d),
+                absolute: crate::paths::normalize(
+                    &std::path::absolute(d).unwrap_or_else(|_| d.clone()),
+                ),
+                excluded: excluded(opts, d, true),
+            })
+            .collect();
+        // Longest first: a folder given inside another one is matched first.
+        roots.sort_by_key(|r| std::cmp::Reverse(r.given.as_os_str().len()));
+        Roots(roots)
+    }
+
+    /// The root `path` was reached from and the rest of the path below it.
+    fn split<'p>(&self, path: &'p Path) -> Option<(&Root, &'p Path)> {
+        self.0
+            .iter()
+            .find_map(|r| Some((r, path.strip_prefix(&r.given).ok()?)))
+    }
+
+    fn canonical(&self, path: &Path) -> PathBuf {
+        match self.split(path) {
+            Some((root, rest)) if rest.as_os_str().is_empty() => root.canonical.clone(),
+            Some((root, rest)) => root.canonical.join(rest),
+            None => canonical(path),
+        }
+    }
+
+    /// [`excluded`] for an entry the walk reached.
+    fn excluded(&self, opts: &DiscoverOptions<'_>, path: &Path, is_dir: bool) -> bool {
+        if opts.exclude.is_empty() {
+            return false;
+        }
+        let Some((root, rest)) = self.split(path) else {
+            return excluded(opts, path, is_dir);
+        };
+        if root.excluded {
+            return true;
+        }
+        let abs = root.absolute.join(rest);
+        match abs.strip_prefix(opts.root) {
+            Ok(rel) if !rel.as_os_str().is_empty() => opts.exclude.matched(rel, is_dir).is_ignore(),
+            _ => false,
+        }
+    }
+}
+
+/// `realpath`, or the absolute, normalized path when that fails.
+pub fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| {
+        crate::paths::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+    })
 }
 
 /// [`Detected`] with an order, so candidates sort.
@@ -194,6 +277,7 @@ pub fn discover_visit<R: Send>(
                 Some(d) => {
                     let c = Candidate {
                         path: display_path(given),
+                        abs: canonical(given),
                         detected: d.into(),
                         explicit: true,
                     };
@@ -227,6 +311,7 @@ pub fn discover_visit<R: Send>(
             .threads(opts.threads);
         let found = Mutex::new(Vec::new());
         let failed = Mutex::new(Vec::new());
+        let roots = Roots::new(&dirs, opts);
         builder.build_parallel().run(|| {
             Box::new(|entry| {
                 let entry = match entry {
@@ -250,7 +335,7 @@ pub fn discover_visit<R: Send>(
                 if ft.is_dir() {
                     if entry.depth() > 0
                         && (default_excluded(path)
-                            || excluded(opts, path, true)
+                            || roots.excluded(opts, path, true)
                             || (opts.skip_nested_projects && crate::settings::has_own_config(path)))
                     {
                         return WalkState::Skip;
@@ -258,7 +343,7 @@ pub fn discover_visit<R: Send>(
                     return WalkState::Continue;
                 }
                 // Symbolic links, FIFOs, sockets and devices are not read.
-                if !ft.is_file() || excluded(opts, path, false) {
+                if !ft.is_file() || roots.excluded(opts, path, false) {
                     return WalkState::Continue;
                 }
                 if let Some(d) = lang::detect(path)
@@ -267,6 +352,7 @@ pub fn discover_visit<R: Send>(
                 {
                     let c = Candidate {
                         path: display_path(path),
+                        abs: roots.canonical(path),
                         detected: d.into(),
                         explicit: false,
                     };

@@ -221,14 +221,14 @@ fn gather(candidates: &[Candidate], results: Vec<FileResult>) -> Gathered {
     for (candidate, r) in candidates.iter().zip(results) {
         let known = |l: Lang| candidate.detected == DetectedOrd::Known(l);
         if r.checked && known(Lang::Python) {
-            g.python_checked.insert(canonical(&candidate.path));
+            g.python_checked.insert(candidate.abs.clone());
         }
         if r.checked && (known(Lang::TypeScript) || known(Lang::Tsx)) {
-            g.client_checked.insert(canonical(&candidate.path));
+            g.client_checked.insert(candidate.abs.clone());
         }
         if let Some(model) = r.server {
             g.servers.push(project::python::ModelledModule {
-                file: canonical(&candidate.path),
+                file: candidate.abs.clone(),
                 model,
                 checked: true,
             });
@@ -246,7 +246,7 @@ fn gather(candidates: &[Candidate], results: Vec<FileResult>) -> Gathered {
             g.suppressions.insert(s.file.path.clone(), s);
         }
         if let Some(f) = r.proxy {
-            g.proxy.push(canonical(&candidate.path), f);
+            g.proxy.push(candidate.abs.clone(), f);
         }
         g.heartbeats.extend(r.heartbeat);
         g.socket_paths.extend(r.socket_paths);
@@ -514,6 +514,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         },
     );
     let candidate = Candidate {
+        abs: discover::canonical(&path),
         path: path.clone(),
         detected: detected.into(),
         explicit: true,
@@ -561,10 +562,6 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         errors: Vec::new(),
         dependencies_read: 0,
     }
-}
-
-fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| absolute(p))
 }
 
 /// Whether `path` (as shown) lies in the given path `given` (as shown).

@@ -3,7 +3,7 @@
 //! per-file rule. What later phases need from it (a configuration tree's
 //! file, a server model, a heartbeat, socket paths) is kept in the result.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use crate::diagnostic::Diagnostic;
@@ -82,10 +82,6 @@ fn invalid_utf8(source: &Source, at: usize) -> Diagnostic {
     );
     d.help("save the file as UTF-8");
     d
-}
-
-fn absolute(p: &Path) -> PathBuf {
-    crate::paths::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
 }
 
 /// Set to a file name, makes checking that file panic: how the tests prove
@@ -245,8 +241,7 @@ pub fn check(
         }
         Lang::TypeScript | Lang::Tsx => {
             // Imported values resolve through the project.
-            let abs = std::fs::canonicalize(&candidate.path)
-                .unwrap_or_else(|_| absolute(&candidate.path));
+            let abs = candidate.abs.clone();
             if let Some(model) = project::ts::build(project, checked, &abs, &source, lang) {
                 run_rules(
                     settings,

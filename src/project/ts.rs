@@ -129,11 +129,9 @@ impl<'a> CheckedFiles<'a> {
             }
             map
         });
-        by_name.get(name).is_some_and(|found| {
-            found.iter().any(|&i| {
-                std::fs::canonicalize(&self.candidates[i].path).is_ok_and(|p| p == target)
-            })
-        })
+        by_name
+            .get(name)
+            .is_some_and(|found| found.iter().any(|&i| self.candidates[i].abs == target))
     }
 }
 

@@ -103,7 +103,12 @@ fn expand(pattern: &Path, env: &IncludeEnv) -> Result<Vec<PathBuf>, String> {
             pattern.display()
         ));
     }
-    let mut current = vec![fixed];
+    // Each match is kept with whether it is canonical already: a match
+    // reached from a canonical folder through no link needs no `realpath`.
+    let mut current = match fixed.canonicalize() {
+        Ok(c) => vec![(c, true)],
+        Err(_) => vec![(fixed, false)],
+    };
     for (i, part) in rest.iter().enumerate() {
         let last = i + 1 == rest.len();
         let matcher = globset::GlobBuilder::new(part)
@@ -112,20 +117,29 @@ fn expand(pattern: &Path, env: &IncludeEnv) -> Result<Vec<PathBuf>, String> {
             .map_err(|e| format!("invalid wildcard `{part}`: {}", e.kind()))?
             .compile_matcher();
         let mut next = Vec::new();
-        for dir in &current {
+        for (dir, dir_canonical) in &current {
             let Ok(entries) = std::fs::read_dir(dir) else {
                 continue;
             };
             let mut names: Vec<_> = entries
                 .filter_map(Result::ok)
-                .map(|e| e.file_name())
-                .filter(|n| matcher.is_match(Path::new(n)))
+                .filter(|e| matcher.is_match(Path::new(&e.file_name())))
+                .map(|e| {
+                    let kind = e.file_type().ok();
+                    (e.file_name(), kind)
+                })
                 .collect();
-            names.sort();
-            for n in names {
+            names.sort_by(|a, b| a.0.cmp(&b.0));
+            for (n, kind) in names {
                 let p = dir.join(n);
-                if last || p.is_dir() {
-                    next.push(p);
+                let link = kind.is_none_or(|k| k.is_symlink());
+                let is_dir = if link {
+                    p.is_dir()
+                } else {
+                    kind.is_some_and(|k| k.is_dir())
+                };
+                if last || is_dir {
+                    next.push((p, *dir_canonical && !link));
                 }
                 if next.len() > MAX_MATCHES {
                     return Err(format!(
@@ -138,16 +152,21 @@ fn expand(pattern: &Path, env: &IncludeEnv) -> Result<Vec<PathBuf>, String> {
         current = next;
     }
     let mut files = Vec::new();
-    for p in current {
-        let Ok(canonical) = p.canonicalize() else {
-            continue;
+    for (p, is_canonical) in current {
+        let canonical = if is_canonical {
+            p
+        } else {
+            let Ok(c) = p.canonicalize() else {
+                continue;
+            };
+            if !env.allowed.iter().any(|r| is_within(&c, r)) {
+                return Err(format!(
+                    "`{}` leads outside the scanned tree (through a symbolic link)",
+                    p.display()
+                ));
+            }
+            c
         };
-        if !env.allowed.iter().any(|r| is_within(&canonical, r)) {
-            return Err(format!(
-                "`{}` leads outside the scanned tree (through a symbolic link)",
-                p.display()
-            ));
-        }
         if canonical.is_dir() {
             collect_dir(&canonical, &mut files, env)?;
         } else if canonical.is_file() {
