@@ -99,7 +99,7 @@ impl Roots {
     fn split<'p>(&self, path: &'p Path) -> Option<(&Root, &'p Path)> {
         self.0
             .iter()
-            .find_map(|r| Some((r, path.strip_prefix(&r.given).ok()?)))
+            .find_map(|r| Some((r, below(path, &r.given)?)))
     }
 
     fn canonical(&self, path: &Path) -> PathBuf {
@@ -127,6 +127,27 @@ impl Roots {
             _ => false,
         }
     }
+}
+
+/// `path` below `root`, as the walk joined them: a byte prefix and a
+/// separator, without splitting either into components (and
+/// [`Path::strip_prefix`] for anything else).
+fn below<'p>(path: &'p Path, root: &Path) -> Option<&'p Path> {
+    if let (Some(p), Some(r)) = (path.to_str(), root.to_str())
+        && let Some(rest) = p.strip_prefix(r)
+    {
+        if rest.is_empty() {
+            return Some(Path::new(""));
+        }
+        if !r.ends_with('/')
+            && let Some(rest) = rest.strip_prefix('/')
+            && !rest.starts_with('/')
+            && !rest.starts_with("./")
+        {
+            return Some(Path::new(rest));
+        }
+    }
+    path.strip_prefix(root).ok()
 }
 
 /// `realpath`, or the absolute, normalized path when that fails.
@@ -226,6 +247,15 @@ fn excluded(opts: &DiscoverOptions<'_>, path: &Path, is_dir: bool) -> bool {
 /// Whether one of the `depth` folders above `path` (below the walked root)
 /// is a [`CONFIG_ONLY_DIRS`] folder.
 fn in_config_only_dir(path: &Path, depth: usize) -> bool {
+    // Most paths name none of the folders anywhere: one byte search says so
+    // without splitting the path into components.
+    let bytes = path.as_os_str().as_encoded_bytes();
+    if !CONFIG_ONLY_DIRS
+        .iter()
+        .any(|d| memchr::memmem::find(bytes, d.as_bytes()).is_some())
+    {
+        return false;
+    }
     path.ancestors()
         .skip(1)
         .take(depth.saturating_sub(1))
@@ -366,8 +396,11 @@ pub fn discover_visit<R: Send>(
         errors.extend(failed.into_inner().unwrap_or_else(|p| p.into_inner()));
     }
     // Any fixed order will do (output is sorted later): byte order is
-    // much cheaper than comparing paths component by component.
-    candidates.sort_unstable_by(|(a, _), (b, _)| {
+    // much cheaper than comparing paths component by component. In
+    // parallel: tens of thousands of paths with long common prefixes make
+    // this the longest serial step between the walk and the checks.
+    use rayon::slice::ParallelSliceMut;
+    candidates.par_sort_unstable_by(|(a, _), (b, _)| {
         a.path
             .as_os_str()
             .cmp(b.path.as_os_str())
@@ -423,5 +456,40 @@ pub fn io_message(e: &std::io::Error) -> String {
                 None => s,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn below_is_strip_prefix_by_components() {
+        for (path, root, rest) in [
+            ("./a/b.ts", ".", Some("a/b.ts")),
+            ("fixtures/x.py", "fixtures", Some("x.py")),
+            ("fixtures", "fixtures", Some("")),
+            ("fixtures2/x.py", "fixtures", None),
+            ("a//b.ts", "a", Some("b.ts")),
+            ("a/./b.ts", "a", Some("b.ts")),
+            ("/srv/app/x.conf", "/srv/app/", Some("x.conf")),
+            ("/x.conf", "/", Some("x.conf")),
+        ] {
+            let (path, root) = (Path::new(path), Path::new(root));
+            assert_eq!(
+                below(path, root),
+                rest.map(Path::new),
+                "{path:?} below {root:?}"
+            );
+            assert_eq!(below(path, root), path.strip_prefix(root).ok(), "{path:?}");
+        }
+    }
+
+    #[test]
+    fn config_only_dirs_are_found_below_the_root_only() {
+        assert!(in_config_only_dir(Path::new("web/dist/app.ts"), 3));
+        assert!(!in_config_only_dir(Path::new("dist/web/app.ts"), 2));
+        assert!(!in_config_only_dir(Path::new("web/distant/app.ts"), 3));
+        assert!(!in_config_only_dir(Path::new("web/app.ts"), 2));
     }
 }
