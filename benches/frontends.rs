@@ -138,6 +138,49 @@ fn vhost_heavy_apache(size: usize) -> String {
     s
 }
 
+/// An nginx configuration of about `size` bytes: an `http` block with a
+/// `map`, upstreams and many servers with websocket and API locations.
+fn server_heavy_nginx(size: usize) -> String {
+    let mut s = String::from(
+        "events { worker_connections 1024; }\nhttp {\n    proxy_read_timeout 300s;\n    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        ''      close;\n    }\n",
+    );
+    let mut i = 0;
+    while s.len() < size {
+        i += 1;
+        let _ = write!(
+            s,
+            "    # site {i}\n    upstream app{i} {{ server 10.0.{a}.{b}:8000; keepalive 16; }}\n    server {{\n        listen 443 ssl;\n        server_name s{i}.example.com;\n        location /ws/ {{\n            proxy_pass http://app{i};\n            proxy_http_version 1.1;\n            proxy_set_header Upgrade $http_upgrade;\n            proxy_set_header Connection $connection_upgrade;\n            proxy_read_timeout {t}s;\n        }}\n        location ~* ^/live{v}/(.*)$ {{\n            proxy_pass http://app{i};\n            proxy_set_header Host $host;\n        }}\n        location /api/ {{ proxy_pass http://app{i}/api/; }}\n    }}\n",
+            t = 30 + i % 90,
+            v = i % 16,
+            a = i / 250 % 250,
+            b = i % 250,
+        );
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// An HAProxy configuration of about `size` bytes: defaults and many
+/// frontend/backend pairs routing websockets by header and path ACLs.
+fn proxy_heavy_haproxy(size: usize) -> String {
+    let mut s = String::from(
+        "global\n    maxconn 4096\n\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 60s\n    timeout server 60s\n",
+    );
+    let mut i = 0;
+    while s.len() < size {
+        i += 1;
+        let _ = write!(
+            s,
+            "\nfrontend fe{i}\n    bind :{port}\n    acl is_ws hdr(Upgrade) -i websocket\n    acl ws_path path_beg /ws/\n    use_backend ws{i} if is_ws or ws_path\n    default_backend api{i}\n\nbackend ws{i}\n    timeout tunnel {t}s\n    server a 10.0.{a}.{b}:8000 check\n\nbackend api{i}\n    server a 10.0.{a}.{b}:8001\n",
+            port = 10000 + i % 50000,
+            t = 30 + i % 90,
+            a = i / 250 % 250,
+            b = i % 250,
+        );
+    }
+    s
+}
+
 fn bench(c: &mut Criterion) {
     let config = Config::default();
     let cases = [
@@ -149,10 +192,24 @@ fn bench(c: &mut Criterion) {
             endpoint_heavy_python(MB),
         ),
         ("apache_1mb_vhosts", "sites.conf", vhost_heavy_apache(MB)),
+        ("nginx_1mb_servers", "nginx.conf", server_heavy_nginx(MB)),
+        (
+            "haproxy_1mb_frontends",
+            "haproxy.cfg",
+            proxy_heavy_haproxy(MB),
+        ),
     ];
     let mut group = c.benchmark_group("per_file");
     group.sample_size(10);
     for (id, name, text) in &cases {
+        // Each case is real work: the file is read as its kind and rules fire.
+        let report = wslint::check_in_memory(name, text.as_bytes(), config.clone());
+        assert!(
+            report.files_checked == 1 && !report.diagnostics.is_empty(),
+            "{id}: checked {}, {} findings",
+            report.files_checked,
+            report.diagnostics.len()
+        );
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(*id, |b| {
             b.iter(|| wslint::check_in_memory(name, text.as_bytes(), config.clone()))

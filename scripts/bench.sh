@@ -106,11 +106,15 @@ hyperfine --warmup 2 --runs "$runs" -i --export-markdown "$out/tree.md" \
   -n "rg -l -i websocket -j1" "rg -l -i websocket -j1 $dir" \
   -n "wslint --jobs 1" "$wslint check $dir -q --format concise --jobs 1"
 # The same ten files with the heartbeat pinned in the configuration: WS303
-# then needs no search of the project's clients.
+# then needs no search of the project's clients. With the websocket paths
+# pinned too, WS307 needs no search of the project's endpoints and socket
+# URLs for the Apache vhosts' routes.
 printf '[client]\nheartbeat_ms = 20000\n' >"$dir/wslint-pinned.toml"
+printf '[client]\nheartbeat_ms = 20000\n\n[proxy]\nwebsocket_paths = ["/ws"]\n' >"$dir/wslint-pinned-paths.toml"
 hyperfine --warmup 3 --runs "$((runs * 3))" -i --export-markdown "$out/precommit.md" \
   -n "wslint, 10 named files" "cd $dir && $wslint check -q --format concise ${named[*]}" \
   -n "wslint, 10 named files, heartbeat pinned" "cd $dir && $wslint check -q --format concise --config wslint-pinned.toml ${named[*]}" \
+  -n "wslint, 10 named files, heartbeat and websocket paths pinned" "cd $dir && $wslint check -q --format concise --config wslint-pinned-paths.toml ${named[*]}" \
   -n "wslint, 8 named files, no Apache file" "cd $dir && $wslint check -q --format concise ${named[*]:0:6} ${named[*]:8}" \
   -n "wslint, 1 nginx file, heartbeat pinned" "cd $dir && $wslint check -q --format concise --config wslint-pinned.toml $nginx_one" \
   -n "wslint, 1 HAProxy file, heartbeat pinned" "cd $dir && $wslint check -q --format concise --config wslint-pinned.toml $haproxy_one"

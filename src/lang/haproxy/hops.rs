@@ -34,9 +34,12 @@ struct Timeout<'f> {
 struct Model<'f> {
     file: &'f HaproxyFile,
     out: ProxyModel,
-    /// Section index by name, per kind family.
-    defaults_by_name: HashMap<&'f str, usize>,
+    /// Section index by name, per kind family: every defaults section of a
+    /// name, in file order (a name may be reused further down).
+    defaults_by_name: HashMap<&'f str, Vec<usize>>,
     proxies_by_name: HashMap<&'f str, usize>,
+    /// For each section, the nearest defaults section above it.
+    defaults_above: Vec<Option<usize>>,
 }
 
 fn loc(file: &HaproxyFile, line: &Line) -> Loc {
@@ -344,17 +347,14 @@ impl<'f> Model<'f> {
         if s.kind == "defaults" {
             return None;
         }
-        (0..i)
-            .rev()
-            .find(|&j| self.file.sections[j].kind == "defaults")
+        self.defaults_above[i]
     }
 
     /// The defaults section named `name` defined before section `i`.
     fn named_defaults(&self, name: &str, i: usize) -> Option<usize> {
-        (0..i).rev().find(|&j| {
-            let d = &self.file.sections[j];
-            d.kind == "defaults" && d.name.as_deref() == Some(name)
-        })
+        let all = self.defaults_by_name.get(name)?;
+        let before = all.partition_point(|&j| j < i);
+        before.checked_sub(1).map(|k| all[k])
     }
 
     /// `timeout <what>` of section `i`, else of its defaults chain.
@@ -481,7 +481,9 @@ pub fn to_proxy(file: &HaproxyFile, paths: &LazyWsPaths<'_>) -> ProxyModel {
         out: ProxyModel::new(Product::Haproxy),
         defaults_by_name: HashMap::new(),
         proxies_by_name: HashMap::new(),
+        defaults_above: Vec::with_capacity(file.sections.len()),
     };
+    let mut last_defaults = None;
     if !file.templated {
         for e in &file.errors {
             m.out
@@ -490,9 +492,13 @@ pub fn to_proxy(file: &HaproxyFile, paths: &LazyWsPaths<'_>) -> ProxyModel {
         }
     }
     for (i, s) in file.sections.iter().enumerate() {
+        m.defaults_above.push(last_defaults);
+        if s.kind == "defaults" {
+            last_defaults = Some(i);
+        }
         if let Some(n) = &s.name {
             if s.kind == "defaults" {
-                m.defaults_by_name.insert(n.as_str(), i);
+                m.defaults_by_name.entry(n.as_str()).or_default().push(i);
             } else if Model::is_backend(s) {
                 m.proxies_by_name.insert(n.as_str(), i);
             }

@@ -91,11 +91,7 @@ fn build_match(modifier: &str, path: String) -> Match {
             noregex: true,
         },
         "~" | "~*" => Match::Regex {
-            re: regex::RegexBuilder::new(&path)
-                .case_insensitive(modifier == "~*")
-                .size_limit(1 << 20)
-                .build()
-                .ok(),
+            re: location_regex(&path, modifier == "~*"),
             written: path,
         },
         _ if path.starts_with('@') => Match::Named,
@@ -104,6 +100,35 @@ fn build_match(modifier: &str, path: String) -> Match {
             noregex: false,
         },
     }
+}
+
+/// A location's regex, compiled once per thread for each distinct
+/// pattern: configurations repeat the same few (`~* \.(js|css)$`,
+/// `^/ws/(.*)$`) in every server, and compiling is most of a regex
+/// location's cost. Clones share the compiled program.
+fn location_regex(pattern: &str, caseless: bool) -> Option<regex::Regex> {
+    thread_local! {
+        static COMPILED: std::cell::RefCell<HashMap<(String, bool), Option<regex::Regex>>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    COMPILED.with_borrow_mut(|compiled| {
+        let key = (pattern.to_string(), caseless);
+        if let Some(re) = compiled.get(&key) {
+            return re.clone();
+        }
+        let re = regex::RegexBuilder::new(pattern)
+            .case_insensitive(caseless)
+            .size_limit(1 << 20)
+            .build()
+            .ok();
+        // Bounded: a generated configuration of distinct patterns does not
+        // grow it without end.
+        if compiled.len() >= 4096 {
+            compiled.clear();
+        }
+        compiled.insert(key, re.clone());
+        re
+    })
 }
 
 impl Match {
