@@ -1351,7 +1351,8 @@ impl<'t> Index<'t> {
         let n = unwrap(n);
         match n.kind() {
             k if is_function(k) => self.fn_of_node.get(&n.id()).copied(),
-            "identifier" => {
+            // `{ onClose }`: the function of that name.
+            "identifier" | "shorthand_property_identifier" => {
                 let b = self.lookup(self.text(n), n.start_byte())?;
                 if !self.is_constant(b) {
                     return None;

@@ -735,7 +735,7 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
         if s.kind != SocketKind::ReactUseWebSocket {
             continue;
         }
-        let Some(opts) = s.options.and_then(|o| options_object(m, o)) else {
+        let Some(opts) = s.options else {
             continue;
         };
         for (key, event, kind) in [
@@ -743,15 +743,10 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
             ("onClose", "close", HandlerKind::OnCloseOption),
             ("shouldReconnect", "close", HandlerKind::ShouldReconnect),
         ] {
-            let Some(p) = property(opts, key, ix.src) else {
+            let Opt::Found(p, value) = option(m, opts, key, 0) else {
                 continue;
             };
-            let value = if p.kind() == "pair" {
-                p.f("value")
-            } else {
-                Some(p)
-            };
-            let Some(func) = value.and_then(|v| ix.resolve_fn_ref(v, s.func)) else {
+            let Some(func) = ix.resolve_fn_ref(value, s.func) else {
                 continue;
             };
             out.push(Registration {
@@ -773,7 +768,7 @@ fn options_object<'t>(m: &Module<'_, '_, 't>, n: Node<'t>) -> Option<Node<'t>> {
     let n = unwrap(n);
     match n.kind() {
         "object" => Some(n),
-        "identifier" => {
+        "identifier" | "shorthand_property_identifier" => {
             let b = m.ix.lookup(m.text(n), n.start_byte())?;
             if !m.ix.is_constant(b) {
                 return None;
@@ -781,6 +776,111 @@ fn options_object<'t>(m: &Module<'_, '_, 't>, n: Node<'t>) -> Option<Node<'t>> {
             let v = unwrap(b.value?);
             (v.kind() == "object").then_some(v)
         }
+        _ => None,
+    }
+}
+
+/// Where an option of a library's options argument comes from.
+#[derive(Clone, Copy)]
+enum Opt<'t> {
+    /// The property (a `pair`, a shorthand, a method) and its value (the
+    /// shorthand or the method itself when it has no `value`).
+    Found(Node<'t>, Node<'t>),
+    /// No layer of the options sets it.
+    Absent,
+    /// Something this module cannot read may set it (an imported object, a
+    /// spread of one, a call it cannot follow): the holder, to read
+    /// through its name.
+    Unknown(Node<'t>),
+}
+
+/// Option `key` of an options argument as the library sees it: an object
+/// literal (the last property written wins, spreads read in place), a
+/// constant bound to one, the object a function of the module returns
+/// (`makeOptions(token)`, `useMemo(() => ({...}), [])`), through any mix
+/// of those.
+fn option<'t>(m: &Module<'_, '_, 't>, n: Node<'t>, key: &str, depth: u32) -> Opt<'t> {
+    let n = unwrap(n);
+    if depth > 8 {
+        return Opt::Unknown(n);
+    }
+    match n.kind() {
+        "object" => {
+            let mut found = Opt::Absent;
+            let mut c = n.walk();
+            for p in n.named_children(&mut c) {
+                match p.kind() {
+                    "pair" => {
+                        if let Some(k) = p.f("key")
+                            && k.kind() != "computed_property_name"
+                            && super::index::key_text(k, m.ix.src) == key
+                            && let Some(v) = p.f("value")
+                        {
+                            found = Opt::Found(p, v);
+                        }
+                    }
+                    "shorthand_property_identifier" if m.text(p) == key => {
+                        found = Opt::Found(p, p);
+                    }
+                    "method_definition"
+                        if p.f("name").is_some_and(|k| m.text(k) == key) =>
+                    {
+                        found = Opt::Found(p, p);
+                    }
+                    "spread_element" => match p.named_child(0) {
+                        Some(arg) => match option(m, arg, key, depth + 1) {
+                            Opt::Absent => {}
+                            other => found = other,
+                        },
+                        None => found = Opt::Unknown(p),
+                    },
+                    _ => {}
+                }
+            }
+            found
+        }
+        "identifier" | "shorthand_property_identifier" => {
+            match m.ix.lookup(m.text(n), n.start_byte()) {
+                Some(b) if m.ix.is_constant(b) && b.import.is_none() => match b.value {
+                    Some(v) => option(m, v, key, depth + 1),
+                    None => Opt::Unknown(n),
+                },
+                _ => Opt::Unknown(n),
+            }
+        }
+        "call_expression" => {
+            let f = if m.ix.call_name(n) == Some("useMemo") {
+                m.ix.first_callback(n, m.ix.fn_at(n.start_byte()))
+                    .map(|(f, _)| f)
+            } else {
+                m.ix.resolve_callee(n, m.ix.fn_at(n.start_byte()))
+            };
+            match f.and_then(|f| returned_value(m.ix, f)) {
+                Some(v) => option(m, v, key, depth + 1),
+                None => Opt::Unknown(n),
+            }
+        }
+        _ => Opt::Unknown(n),
+    }
+}
+
+/// What a function returns when it has one `return` (or an expression
+/// body): the options a `makeOptions(...)` builds.
+fn returned_value<'t>(ix: &Index<'t>, f: FnId) -> Option<Node<'t>> {
+    let body = ix.functions[f].body?;
+    if body.kind() != "statement_block" {
+        return Some(body);
+    }
+    let mut returns = Vec::new();
+    visit_bounded(body, 4096, |n| {
+        if n.kind() == "return_statement" {
+            returns.push(n);
+            return false;
+        }
+        !is_function(n.kind())
+    });
+    match returns.as_slice() {
+        [r] => r.named_child(0).filter(|v| v.kind() != "comment"),
         _ => None,
     }
 }
@@ -1037,13 +1137,12 @@ fn library_reconnects(
         if s.kind != SocketKind::Reconnecting {
             continue;
         }
-        if let Some(opts) = s.options.and_then(|o| options_object(m, o))
-            && let Some(p) = property(opts, "maxRetries", m.ix.src)
+        if let Some(o) = s.options
+            && let Opt::Found(p, v) = option(m, o, "maxRetries", 0)
+            && p.kind() == "pair"
+            && m.scope.value(v).value == Value::Number(0.0)
         {
-            let v = p.f("value").map(|v| m.scope.value(v).value);
-            if v == Some(Value::Number(0.0)) {
-                continue;
-            }
+            continue;
         }
         let mut h = CloseHandler {
             span: s.head,
@@ -1261,30 +1360,29 @@ fn heartbeats(
             Through::Off => {}
             Through::Unknown => out.push(unknown(o)),
         };
-        let Some(opts) = options_object(m, o) else {
-            through(o, &mut out);
-            continue;
-        };
-        let Some(p) = property(opts, "heartbeat", ix.src) else {
-            // The last spread is what sets it, if anything does.
-            let mut c = opts.walk();
-            let last_spread = opts
-                .named_children(&mut c)
-                .filter(|n| n.kind() == "spread_element")
-                .last();
-            if let Some(sp) = last_spread {
-                match sp.named_child(0) {
-                    Some(arg) => through(arg, &mut out),
-                    None => out.push(unknown(o)),
-                }
+        // Options written inline, in a constant, spread from a module
+        // object or returned by a function of the module read alike.
+        let (p, value) = match option(m, o, "heartbeat", 0) {
+            Opt::Found(p, v) => (p, v),
+            Opt::Absent => continue,
+            Opt::Unknown(holder) if holder.kind() == "spread_element" => {
+                out.push(unknown(o));
+                continue;
             }
-            continue;
+            Opt::Unknown(holder) => {
+                through(holder, &mut out);
+                continue;
+            }
         };
-        let Some(value) = p.f("value") else {
+        if p.kind() == "method_definition" {
             continue;
-        };
+        }
         let v = unwrap(value);
-        let resolved = m.scope.value(v);
+        let resolved = if v.kind() == "shorthand_property_identifier" {
+            m.scope.identifier(m.text(v), v, 0)
+        } else {
+            m.scope.value(v)
+        };
         let (period, written, default_interval, at) = match &resolved.value {
             Value::Bool(false) => continue,
             Value::Bool(true) => (
@@ -1300,7 +1398,7 @@ fn heartbeats(
                         Some(ip) => {
                             let iv = ip.f("value").unwrap_or(ip);
                             let mut period = m.scope.value(iv);
-                            if v.kind() == "identifier" {
+                            if matches!(v.kind(), "identifier" | "shorthand_property_identifier") {
                                 // `heartbeat: HEARTBEAT`: report at the use,
                                 // label the interval's definition.
                                 if period.is_known() && period.origin.is_none() {
