@@ -897,6 +897,9 @@ struct HandlerVisitor<'m, 'c, 'a, 't> {
     pending: Vec<(usize, usize)>,
     /// Keys of the paths `clearInterval`/`clearTimeout` clear on this path.
     cleared: Vec<String>,
+    /// Calls that hand a function of the module to another function
+    /// (`handleReconnect(ref, connect)`, `queue.push(connect)`).
+    handed: HashSet<usize>,
 }
 
 impl<'t> HandlerVisitor<'_, '_, '_, 't> {
@@ -918,6 +921,15 @@ impl<'t> HandlerVisitor<'_, '_, '_, 't> {
     /// `setTimeout(connect)`.
     fn describe(&self, call: Node<'t>) -> String {
         let callee = self.callee_text(call);
+        if self.handed.contains(&call.id())
+            && let Some(args) = call.f("arguments")
+        {
+            let a = self.m.text(args);
+            if a.len() <= 48 && !a.contains('\n') {
+                return format!("{callee}{a}");
+            }
+            return format!("{callee}(...)");
+        }
         let first = call
             .f("arguments")
             .and_then(|a| a.named_child(0))
@@ -936,6 +948,36 @@ impl<'t> HandlerVisitor<'_, '_, '_, 't> {
             _ => format!("{callee}()"),
         }
     }
+}
+
+/// Callees that take a function without ever running it: logging, taking
+/// a listener off.
+fn never_runs(callee: &str) -> bool {
+    let root = callee.split('.').next().unwrap_or(callee);
+    let last = callee.rsplit('.').next().unwrap_or(callee);
+    matches!(
+        root,
+        "console" | "logger" | "log" | "Logger" | "Sentry" | "debug"
+    ) || matches!(
+        last,
+        "removeEventListener" | "removeListener" | "off" | "unsubscribe" | "clearTimeout" | "clearInterval"
+    )
+}
+
+/// Whether a call passes a function of the module (by name or inline).
+fn hands_fn<'t>(w: &Walk<'_, '_, 't>, call: Node<'t>) -> bool {
+    let Some(args) = call.f("arguments") else {
+        return false;
+    };
+    let mut c = args.walk();
+    args.named_children(&mut c).any(|a| {
+        let a = unwrap(a);
+        matches!(
+            a.kind(),
+            "identifier" | "member_expression" | "call_expression"
+        ) && w.fn_target(a).is_some()
+            || is_function(a.kind())
+    })
 }
 
 fn is_timer_or_scheduler(name: &str) -> bool {
@@ -983,9 +1025,17 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
         let target_name = target.and_then(|f| m.ix.functions[f].name);
         let reconnect_named =
             names::is_reconnect_name(name) || target_name.is_some_and(names::is_reconnect_name);
+        // A function of the module handed to a helper of the module: the
+        // helper's body says whether it runs it.
+        let hands = target.is_some() && hands_fn(w, call);
+        if hands && !w.inlined() {
+            self.handed.insert(call.id());
+        }
         if reconnect_named {
             if target.is_some() {
-                self.pending.push((call.id(), self.reconnects.len()));
+                if !hands {
+                    self.pending.push((call.id(), self.reconnects.len()));
+                }
                 return Descend::Into;
             }
             let what = self.describe(call);
@@ -1028,6 +1078,19 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
         }
         let _ = w;
         Descend::Into
+    }
+
+    /// A function of the module handed to one that is not
+    /// (`queue.push(connect)`, `backoff.retry(this.open)`): that function
+    /// runs it later, as a scheduler would, unless it only logs it.
+    fn fn_arg(&mut self, w: &mut Walk<'_, '_, 't>, call: Node<'t>, target: FnId) -> Descend {
+        if never_runs(&self.callee_text(call)) {
+            return Descend::Skip;
+        }
+        if !w.inlined() {
+            self.handed.insert(call.id());
+        }
+        self.fn_ref(w, call, target)
     }
 
     fn new_expr(&mut self, w: &mut Walk<'_, '_, 't>, node: Node<'t>) {
@@ -1084,6 +1147,7 @@ fn analyse_handler(
         silent: Vec::new(),
         pending: Vec::new(),
         cleared: Vec::new(),
+        handed: HashSet::new(),
     };
     let mut w = Walk::new(m.ix, m.scope, sets);
     let first = if r.code_first {
