@@ -1334,7 +1334,9 @@ fn heartbeats(
     let on_close = on_close.unwrap_or_default();
     let mut elsewhere: HashMap<String, Vec<Span>> = HashMap::new();
     let mut per_conn = HashSet::new();
+    let mut reruns: Vec<(FnId, &'static str)> = Vec::new();
     if !intervals.is_empty() {
+        reruns = rerun_roots(m);
         // Keyed and as written (see `text_matches` below).
         for (k, at) in clears_elsewhere(m, sets) {
             elsewhere.entry(display(&k)).or_default().push(at);
@@ -1377,6 +1379,12 @@ fn heartbeats(
             .collect();
         cleared_elsewhere.sort();
         cleared_elsewhere.dedup();
+        let rerun = match &handle {
+            Handle::Kept(_) if !cleared_on_close => {
+                rerun_without_clear(m, sets, c.node, c.func, &paths, &reruns, regs)
+            }
+            _ => None,
+        };
         out.push(Heartbeat {
             span: span(delay),
             call: span(c.node),
@@ -1391,6 +1399,7 @@ fn heartbeats(
                 cleared_on_close,
                 cleared_elsewhere,
                 uncertain,
+                rerun,
             }),
         });
     }
@@ -1778,6 +1787,181 @@ fn clears_elsewhere(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<(String,
         out.extend(v.cleared);
     }
     out
+}
+
+/// Functions that can run more than once, with what runs them: UI event
+/// handlers (`onClick={open}`), listeners on what is not a socket
+/// (`window.addEventListener("online", ...)`), timer callbacks, public
+/// class methods.
+fn rerun_roots(m: &Module<'_, '_, '_>) -> Vec<(FnId, &'static str)> {
+    let ix = m.ix;
+    let mut out = Vec::new();
+    visit_bounded(ix.tree.root_node(), 200_000, |n| {
+        if n.kind() == "jsx_attribute"
+            && let Some(name) = n.named_child(0)
+            && m.text(name)
+                .strip_prefix("on")
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase()))
+            && let Some(v) = n.named_child(1).filter(|v| v.kind() == "jsx_expression")
+            && let Some(e) = v.named_child(0)
+            && let Some(f) = ix.resolve_fn_ref(e, ix.fn_at(e.start_byte()))
+        {
+            out.push((f, "a UI event handler"));
+        }
+        true
+    });
+    for c in &ix.calls {
+        match c.name {
+            Some("addEventListener" | "on") => {
+                if m.socket_call(c.node, c.name, &["addEventListener", "on"]).is_some() {
+                    continue;
+                }
+                if let Some(h) = c.node.f("arguments").and_then(|a| a.named_child(1))
+                    && let Some(f) = ix.resolve_fn_ref(h, c.func)
+                {
+                    out.push((f, "an event listener"));
+                }
+            }
+            Some(n @ ("setInterval" | "setTimeout")) if is_timer_call(m, c.node, n) => {
+                if let Some((f, _)) = ix.first_callback(c.node, c.func) {
+                    out.push((f, "a timer"));
+                }
+            }
+            _ => {}
+        }
+    }
+    for class in &ix.classes {
+        for (name, node) in &class.methods {
+            if *name == "constructor" || name.starts_with('#') {
+                continue;
+            }
+            let private = |x: Node<'_>| {
+                let mut c = x.walk();
+                x.children(&mut c).any(|ch| {
+                    ch.kind() == "accessibility_modifier" && m.text(ch) != "public"
+                })
+            };
+            if private(*node) || node.parent().is_some_and(|p| p.kind() != "class_body" && private(p)) {
+                continue;
+            }
+            if let Some(&f) = ix.fn_of_node.get(&node.id()) {
+                out.push((f, "a public method"));
+            }
+        }
+    }
+    out
+}
+
+/// Whether the function that starts an interval (`setInterval` call `call`
+/// in `func`) can run again and then overwrites the handle (`paths`) with
+/// the old interval still running: no `clearInterval` of it before the
+/// `setInterval` (in that function, or in the one that opens the socket
+/// when the interval starts in its open handler).
+fn rerun_without_clear(
+    m: &Module<'_, '_, '_>,
+    sets: &mut SetTable,
+    call: Node<'_>,
+    func: Option<FnId>,
+    paths: &[String],
+    roots: &[(FnId, &'static str)],
+    regs: &[Registration<'_>],
+) -> Option<(String, &'static str)> {
+    let g = func?;
+    // The functions that open the sockets whose open handlers start it.
+    let openers: Vec<FnId> = regs
+        .iter()
+        .filter(|r| r.event == "open" && m.graph.reach([r.func]).contains(&g))
+        .filter_map(|r| r.site.and_then(|i| m.sites.get(i)).and_then(|s| s.func))
+        .collect();
+    let name_of = |f: FnId| {
+        let info = &m.ix.functions[f];
+        info.name
+            .or_else(|| {
+                let p = info.node.parent()?;
+                match p.kind() {
+                    "variable_declarator" => p.f("name").map(|n| m.text(n)),
+                    "pair" | "public_field_definition" => {
+                        p.f("key").or_else(|| p.f("name")).map(|n| m.text(n))
+                    }
+                    _ => None,
+                }
+            })
+            .unwrap_or("the function")
+            .to_string()
+    };
+    // The function itself runs again, or it is an open handler of a socket
+    // that a function running again opens.
+    let mut walked: Vec<(FnId, bool)> = Vec::new();
+    let mut found = None;
+    for (r, why) in roots {
+        let reach = m.graph.reach([*r]);
+        if reach.contains(&g) {
+            found = Some((name_of(g), *why));
+            walked = vec![(g, true)];
+            break;
+        }
+        if let Some(&s) = openers.iter().find(|f| reach.contains(f)) {
+            found = Some((name_of(s), *why));
+            walked = vec![(g, true), (s, false)];
+            break;
+        }
+    }
+    let found = found?;
+    for (f, before_only) in walked {
+        let mut v = ClearBefore {
+            target: call.id(),
+            before_only,
+            done: false,
+            cleared: Vec::new(),
+        };
+        let mut w = Walk::new(m.ix, m.scope, sets);
+        w.run(f, None, &mut v);
+        if w.truncated {
+            return None;
+        }
+        let hit = v
+            .cleared
+            .iter()
+            .any(|k| paths.contains(k) || paths.contains(&display(k)));
+        if hit {
+            return None;
+        }
+    }
+    Some(found)
+}
+
+/// The paths cleared before a given `setInterval` call is reached (or
+/// anywhere, when `before_only` is false).
+struct ClearBefore {
+    target: usize,
+    before_only: bool,
+    done: bool,
+    cleared: Vec<String>,
+}
+
+impl<'t> Visitor<'t> for ClearBefore {
+    fn call(&mut self, w: &mut Walk<'_, '_, 't>, call: Node<'t>, target: Option<FnId>) -> Descend {
+        if call.id() == self.target && self.before_only {
+            self.done = true;
+        }
+        if self.done {
+            return Descend::Skip;
+        }
+        let name = w.ix.call_name(call).unwrap_or("");
+        if matches!(name, "clearInterval" | "clearTimeout") {
+            if let Some(arg) = call.f("arguments").and_then(|a| a.named_child(0))
+                && let Some(p) = clear_path(w, arg)
+            {
+                self.cleared.push(p);
+            }
+            return Descend::Skip;
+        }
+        if target.is_some() {
+            Descend::Into
+        } else {
+            Descend::Skip
+        }
+    }
 }
 
 /// The cleanup functions an effect callback returns.
