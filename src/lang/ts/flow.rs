@@ -987,9 +987,19 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             let au = unwrap(a);
             // Bound to a parameter of the function walked into next.
             let bound = !spread && params.is_some_and(|n| i < n);
-            let never_called = imported.as_ref().is_some_and(|(m, name)| {
-                self.scope.imports.calls_param(m, name, i, 0) == Some(false)
-            });
+            // Read only for what hands a function over: the module a
+            // helper comes from is parsed only when that matters.
+            let handed = is_function(au.kind())
+                || (imported.is_some()
+                    && matches!(
+                        au.kind(),
+                        "identifier" | "member_expression" | "call_expression"
+                    )
+                    && self.fn_target(au).is_some());
+            let never_called = handed
+                && imported.as_ref().is_some_and(|(m, name)| {
+                    self.scope.imports.calls_param(m, name, i, 0) == Some(false)
+                });
             if is_function(au.kind()) {
                 if !registers
                     && !bound
@@ -1010,7 +1020,10 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             if target.is_none()
                 && !registers
                 && !never_called
-                && matches!(au.kind(), "identifier" | "member_expression" | "call_expression")
+                && matches!(
+                    au.kind(),
+                    "identifier" | "member_expression" | "call_expression"
+                )
                 && let Some(f) = self.fn_target(au)
             {
                 if let Descend::Into = v.fn_arg(self, call, f) {

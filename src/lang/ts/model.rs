@@ -822,9 +822,7 @@ fn option<'t>(m: &Module<'_, '_, 't>, n: Node<'t>, key: &str, depth: u32) -> Opt
                     "shorthand_property_identifier" if m.text(p) == key => {
                         found = Opt::Found(p, p);
                     }
-                    "method_definition"
-                        if p.f("name").is_some_and(|k| m.text(k) == key) =>
-                    {
+                    "method_definition" if p.f("name").is_some_and(|k| m.text(k) == key) => {
                         found = Opt::Found(p, p);
                     }
                     "spread_element" => match p.named_child(0) {
@@ -960,7 +958,12 @@ fn never_runs(callee: &str) -> bool {
         "console" | "logger" | "log" | "Logger" | "Sentry" | "debug"
     ) || matches!(
         last,
-        "removeEventListener" | "removeListener" | "off" | "unsubscribe" | "clearTimeout" | "clearInterval"
+        "removeEventListener"
+            | "removeListener"
+            | "off"
+            | "unsubscribe"
+            | "clearTimeout"
+            | "clearInterval"
     )
 }
 
@@ -1813,7 +1816,9 @@ fn rerun_roots(m: &Module<'_, '_, '_>) -> Vec<(FnId, &'static str)> {
     for c in &ix.calls {
         match c.name {
             Some("addEventListener" | "on") => {
-                if m.socket_call(c.node, c.name, &["addEventListener", "on"]).is_some() {
+                if m.socket_call(c.node, c.name, &["addEventListener", "on"])
+                    .is_some()
+                {
                     continue;
                 }
                 if let Some(h) = c.node.f("arguments").and_then(|a| a.named_child(1))
@@ -1837,11 +1842,14 @@ fn rerun_roots(m: &Module<'_, '_, '_>) -> Vec<(FnId, &'static str)> {
             }
             let private = |x: Node<'_>| {
                 let mut c = x.walk();
-                x.children(&mut c).any(|ch| {
-                    ch.kind() == "accessibility_modifier" && m.text(ch) != "public"
-                })
+                x.children(&mut c)
+                    .any(|ch| ch.kind() == "accessibility_modifier" && m.text(ch) != "public")
             };
-            if private(*node) || node.parent().is_some_and(|p| p.kind() != "class_body" && private(p)) {
+            if private(*node)
+                || node
+                    .parent()
+                    .is_some_and(|p| p.kind() != "class_body" && private(p))
+            {
                 continue;
             }
             if let Some(&f) = ix.fn_of_node.get(&node.id()) {

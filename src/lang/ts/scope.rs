@@ -34,7 +34,13 @@ pub trait ImportResolver {
     /// passes on, or keeps) the function it is given as parameter `index`:
     /// `Some(false)` when the project shows it never does, `None` when
     /// that is not known (a package, no such function).
-    fn calls_param(&self, _module: &str, _imported: &str, _index: usize, _depth: u32) -> Option<bool> {
+    fn calls_param(
+        &self,
+        _module: &str,
+        _imported: &str,
+        _index: usize,
+        _depth: u32,
+    ) -> Option<bool> {
         None
     }
 }
