@@ -1337,9 +1337,13 @@ fn heartbeats(
     let on_close = on_close.unwrap_or_default();
     let mut elsewhere: HashMap<String, Vec<Span>> = HashMap::new();
     let mut per_conn = HashSet::new();
-    let mut reruns: Vec<(FnId, &'static str)> = Vec::new();
+    // What runs again, and what each of those runs (once per module).
+    let mut reruns: Vec<(HashSet<FnId>, &'static str)> = Vec::new();
     if !intervals.is_empty() {
-        reruns = rerun_roots(m);
+        reruns = rerun_roots(m)
+            .into_iter()
+            .map(|(f, why)| (m.graph.reach([f]), why))
+            .collect();
         // Keyed and as written (see `text_matches` below).
         for (k, at) in clears_elsewhere(m, sets) {
             elsewhere.entry(display(&k)).or_default().push(at);
@@ -1837,7 +1841,21 @@ fn rerun_roots(m: &Module<'_, '_, '_>) -> Vec<(FnId, &'static str)> {
     }
     for class in &ix.classes {
         for (name, node) in &class.methods {
-            if *name == "constructor" || name.starts_with('#') {
+            // Framework lifecycle methods run once per instance (or
+            // between teardowns): not "any caller, any number of times".
+            let lifecycle = name.starts_with("component")
+                || name.starts_with("ng")
+                || matches!(
+                    *name,
+                    "connectedCallback"
+                        | "mounted"
+                        | "created"
+                        | "beforeMount"
+                        | "firstUpdated"
+                        | "onMount"
+                        | "onInit"
+                );
+            if *name == "constructor" || name.starts_with('#') || lifecycle {
                 continue;
             }
             let private = |x: Node<'_>| {
@@ -1871,7 +1889,7 @@ fn rerun_without_clear(
     call: Node<'_>,
     func: Option<FnId>,
     paths: &[String],
-    roots: &[(FnId, &'static str)],
+    roots: &[(HashSet<FnId>, &'static str)],
     regs: &[Registration<'_>],
 ) -> Option<(String, &'static str)> {
     let g = func?;
@@ -1901,8 +1919,7 @@ fn rerun_without_clear(
     // that a function running again opens.
     let mut walked: Vec<(FnId, bool)> = Vec::new();
     let mut found = None;
-    for (r, why) in roots {
-        let reach = m.graph.reach([*r]);
+    for (reach, why) in roots {
         if reach.contains(&g) {
             found = Some((name_of(g), *why));
             walked = vec![(g, true)];
