@@ -1938,10 +1938,12 @@ fn rerun_without_clear(
             before_only,
             done: false,
             cleared: Vec::new(),
+            paths: paths.to_vec(),
+            guarded: false,
         };
         let mut w = Walk::new(m.ix, m.scope, sets);
         w.run(f, None, &mut v);
-        if w.truncated {
+        if w.truncated || v.guarded {
             return None;
         }
         let hit = v
@@ -1962,12 +1964,31 @@ struct ClearBefore {
     before_only: bool,
     done: bool,
     cleared: Vec<String>,
+    /// The handle's paths: a `setInterval` under a condition on the handle
+    /// (`if (this.pingTimer) return;`, `if (!pingRef.current)`) starts
+    /// none while one runs.
+    paths: Vec<String>,
+    guarded: bool,
 }
 
 impl<'t> Visitor<'t> for ClearBefore {
     fn call(&mut self, w: &mut Walk<'_, '_, 't>, call: Node<'t>, target: Option<FnId>) -> Descend {
         if call.id() == self.target && self.before_only {
             self.done = true;
+            let paths = &self.paths;
+            self.guarded = w.guards.iter().any(|g| {
+                let mut hit = false;
+                visit_bounded(g.node, 256, |x| {
+                    if matches!(x.kind(), "identifier" | "member_expression")
+                        && w.path(x)
+                            .is_some_and(|k| paths.contains(&k) || paths.contains(&display(&k)))
+                    {
+                        hit = true;
+                    }
+                    !hit
+                });
+                hit
+            });
         }
         if self.done {
             return Descend::Skip;
