@@ -825,11 +825,17 @@ fn option<'t>(m: &Module<'_, '_, 't>, n: Node<'t>, key: &str, depth: u32) -> Opt
                     "method_definition" if p.f("name").is_some_and(|k| m.text(k) == key) => {
                         found = Opt::Found(p, p);
                     }
+                    // A spread that sets the key overrides what is above
+                    // it; one this module cannot read overrides nothing
+                    // written explicitly (the explicit key is what the
+                    // author meant), and is the answer only without one.
                     "spread_element" => match p.named_child(0) {
                         Some(arg) => match option(m, arg, key, depth + 1) {
                             Opt::Absent => {}
+                            Opt::Unknown(_) if matches!(found, Opt::Found(..)) => {}
                             other => found = other,
                         },
+                        None if matches!(found, Opt::Found(..)) => {}
                         None => found = Opt::Unknown(p),
                     },
                     _ => {}
