@@ -320,6 +320,36 @@ impl ImportResolver for ProjectImports<'_> {
             .unwrap_or_else(Resolved::unknown)
     }
 
+    fn calls_param(&self, module: &str, imported: &str, index: usize, depth: u32) -> Option<bool> {
+        if depth > values::MAX_DEPTH {
+            return None;
+        }
+        let target = self.target(module)?;
+        let lang = ts_lang(&target)?;
+        let parsed = self
+            .project
+            .module::<TsModule>(&target, |source| TsModule::parse(source, lang))?;
+        let ix = parsed.borrow_dependent();
+        let here = self.for_module(&target);
+        let f = if let Some((_, local)) = ix.exports.iter().find(|(e, _)| e == imported) {
+            let b = ix.module_binding(local)?;
+            if let Some((m, i)) = &b.import {
+                // Imported and exported again.
+                return here.calls_param(m, i, index, depth + 1);
+            }
+            ix.binding_fn(b)?
+        } else if imported == "default"
+            && let Some(v) = ix.default_export
+        {
+            ix.resolve_fn_ref(v, None)?
+        } else if let Some(r) = ix.reexports.iter().find(|r| r.name == imported) {
+            return here.calls_param(&r.module, &r.imported, index, depth + 1);
+        } else {
+            return None;
+        };
+        param_used(ix, f, index)
+    }
+
     fn is_checked(&self, file: &Source) -> bool {
         let Some(lang) = ts_lang(&file.path) else {
             return false;
@@ -327,6 +357,38 @@ impl ImportResolver for ProjectImports<'_> {
         // The in-memory test first; the lookup costs path resolution.
         lang::prefilter(lang, file.text.as_bytes()) && self.checked.contains(&file.path)
     }
+}
+
+/// Whether function `f` uses its parameter `index` for anything but
+/// logging: calls it, schedules it, passes it on, keeps it. `None` when the
+/// parameter is not a plain name or the body is too large to read.
+fn param_used(ix: &Index<'_>, f: client::index::FnId, index: usize) -> Option<bool> {
+    let info = &ix.functions[f];
+    let p = client::index::param_pattern(*info.params.get(index)?);
+    if p.kind() != "identifier" {
+        return None;
+    }
+    let name = ix.text(p);
+    let body = info.body?;
+    let mut used = false;
+    let complete = client::index::visit_bounded(body, 8192, |n| {
+        if used {
+            return false;
+        }
+        if n.kind() == "identifier" && ix.text(n) == name {
+            // `console.log("retry", connect)` only shows it.
+            let logged = n
+                .parent()
+                .filter(|a| a.kind() == "arguments")
+                .and_then(|a| a.parent())
+                .and_then(|c| c.child_by_field_name("function"))
+                .is_some_and(|c| ix.text(c).starts_with("console."));
+            used = !logged;
+            return false;
+        }
+        true
+    });
+    (used || complete).then_some(used)
 }
 
 /// The client model of a checked module (`abs` canonical, `source` read as

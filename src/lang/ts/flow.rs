@@ -221,6 +221,10 @@ pub enum Role {
     /// An argument passed in as a path (`clear(heartbeatRef)` binds
     /// `ref` -> `heartbeatRef`).
     Path(String),
+    /// A function of the module passed in (`handleReconnect(ref, connect)`
+    /// binds `reconnect` -> `connect`, `withBackoff(() => this.open())` its
+    /// parameter to the arrow): calling the parameter runs it.
+    Fn(FnId),
 }
 
 struct Frame<'t> {
@@ -251,6 +255,12 @@ pub trait Visitor<'t> {
     /// A function passed by reference to a scheduler (`setTimeout(connect, 1000)`).
     fn fn_ref(&mut self, w: &mut Walk<'_, '_, 't>, sched: Node<'t>, target: FnId) -> Descend {
         self.call(w, sched, Some(target))
+    }
+    /// A function of the module handed by reference to a function that is
+    /// not (a package's, or one this walk cannot follow): `queue.push(connect)`.
+    /// `Into` walks it there, as if the callee ran it.
+    fn fn_arg(&mut self, _w: &mut Walk<'_, '_, 't>, _call: Node<'t>, _target: FnId) -> Descend {
+        Descend::Skip
     }
     fn new_expr(&mut self, _w: &mut Walk<'_, '_, 't>, _node: Node<'t>) {}
     /// A `return` (or an arrow's expression body) of the walked function
@@ -448,6 +458,13 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             return false;
         }
         let mut roles = Vec::new();
+        // A closure sees what its enclosing function's names stand for
+        // (`() => this.open(e.code)` handed to a helper and run there).
+        if let Some(parent) = self.ix.functions[f].parent
+            && let Some(fr) = self.frames.iter().rev().find(|fr| fr.func == Some(parent))
+        {
+            roles.extend(fr.roles.iter().cloned());
+        }
         if let Some(args) = call.and_then(|c| c.f("arguments")) {
             let mut c = args.walk();
             let args: Vec<Node<'t>> = args
@@ -493,7 +510,25 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         if self.is_code(a, 0) {
             return Some(Role::Code);
         }
+        if let Some(f) = self.fn_target(a) {
+            return Some(Role::Fn(f));
+        }
         self.path(a).map(Role::Path)
+    }
+
+    /// The function of the module an expression refers to, parameters
+    /// bound to one included.
+    pub fn fn_target(&self, n: Node<'t>) -> Option<FnId> {
+        let u = unwrap(n);
+        if u.kind() == "identifier"
+            && let Some(r) = self.role(self.ix.text(u))
+        {
+            return match r {
+                Role::Fn(f) => Some(*f),
+                _ => None,
+            };
+        }
+        self.ix.resolve_fn_ref(u, self.current_fn())
     }
 
     /// The key of an expression's path ([`Index::path_key`]), with paths
@@ -899,10 +934,14 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             self.expr(o, v);
         }
         let registers = is_registration(self.ix.call_name(call).unwrap_or(""));
+        let target = if is_function(callee_u.kind()) {
+            None
+        } else {
+            self.fn_target(callee_u)
+        };
         if let Some(args) = call.f("arguments") {
-            self.args(call, args, registers, v);
+            self.args_to(call, args, registers, target, v);
         }
-        let target = self.ix.resolve_callee(call, self.current_fn());
         match v.call(self, call, target) {
             Descend::Into => {
                 let inlined = match target {
@@ -916,19 +955,78 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     }
 
     fn args(&mut self, call: Node<'t>, args: Node<'t>, registers: bool, v: &mut dyn Visitor<'t>) {
+        self.args_to(call, args, registers, None, v);
+    }
+
+    /// The arguments of a call to `target` (a function of the module, or
+    /// `None`): a function handed to a function of the module is walked
+    /// where that function calls its parameter, not in place; one handed to
+    /// an imported function the project shows never calls it, not at all.
+    fn args_to(
+        &mut self,
+        call: Node<'t>,
+        args: Node<'t>,
+        registers: bool,
+        target: Option<FnId>,
+        v: &mut dyn Visitor<'t>,
+    ) {
         let scheduler = self.ix.call_name(call).is_some_and(is_scheduler);
+        let params = target.map(|f| self.ix.functions[f].params.len());
+        let imported = if target.is_none() && !scheduler && !registers {
+            self.imported_callee(call)
+        } else {
+            None
+        };
         let mut c = args.walk();
-        let list: Vec<Node<'t>> = args.named_children(&mut c).collect();
-        for a in list {
+        let list: Vec<Node<'t>> = args
+            .named_children(&mut c)
+            .filter(|a| a.kind() != "comment")
+            .collect();
+        let spread = list.iter().any(|a| a.kind() == "spread_element");
+        for (i, a) in list.into_iter().enumerate() {
             let au = unwrap(a);
+            // Bound to a parameter of the function walked into next.
+            let bound = !spread && params.is_some_and(|n| i < n);
+            // Read only for what hands a function over: the module a
+            // helper comes from is parsed only when that matters.
+            let handed = is_function(au.kind())
+                || (imported.is_some()
+                    && matches!(
+                        au.kind(),
+                        "identifier" | "member_expression" | "call_expression"
+                    )
+                    && self.fn_target(au).is_some());
+            let never_called = handed
+                && imported.as_ref().is_some_and(|(m, name)| {
+                    self.scope.imports.calls_param(m, name, i, 0) == Some(false)
+                });
             if is_function(au.kind()) {
-                if !registers && let Some(&f) = self.ix.fn_of_node.get(&au.id()) {
+                if !registers
+                    && !bound
+                    && !never_called
+                    && let Some(&f) = self.ix.fn_of_node.get(&au.id())
+                {
                     self.callback(f, v);
                 }
                 continue;
             }
-            if scheduler && let Some(f) = self.ix.resolve_fn_ref(au, self.current_fn()) {
+            if scheduler && let Some(f) = self.fn_target(au) {
                 if let Descend::Into = v.fn_ref(self, call, f) {
+                    let inlined = self.inline(f, None, call, v);
+                    v.after_call(self, call, inlined);
+                }
+                continue;
+            }
+            if target.is_none()
+                && !registers
+                && !never_called
+                && matches!(
+                    au.kind(),
+                    "identifier" | "member_expression" | "call_expression"
+                )
+                && let Some(f) = self.fn_target(au)
+            {
+                if let Descend::Into = v.fn_arg(self, call, f) {
                     let inlined = self.inline(f, None, call, v);
                     v.after_call(self, call, inlined);
                 }
@@ -936,6 +1034,17 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             }
             self.expr(a, v);
         }
+    }
+
+    /// `(module, name)` of a call's callee when it is an imported function
+    /// (`withBackoff(...)` with `import { withBackoff } from "./retry"`).
+    fn imported_callee(&self, call: Node<'t>) -> Option<(String, String)> {
+        let f = unwrap(call.f("function")?);
+        if f.kind() != "identifier" {
+            return None;
+        }
+        let b = self.ix.lookup(self.ix.text(f), f.start_byte())?;
+        b.import.clone()
     }
 
     // ----- conditions -----
@@ -1351,7 +1460,8 @@ impl<'t> Index<'t> {
         let n = unwrap(n);
         match n.kind() {
             k if is_function(k) => self.fn_of_node.get(&n.id()).copied(),
-            "identifier" => {
+            // `{ onClose }`: the function of that name.
+            "identifier" | "shorthand_property_identifier" => {
                 let b = self.lookup(self.text(n), n.start_byte())?;
                 if !self.is_constant(b) {
                     return None;

@@ -146,6 +146,11 @@ pub struct IntervalFacts {
     pub cleared_elsewhere: Vec<Span>,
     /// Whether the walks that looked for the clear stopped early.
     pub uncertain: bool,
+    /// The function that sets it can run again (a UI event handler, a
+    /// non-socket listener, a timer, a public class method runs it) and
+    /// overwrites the handle without clearing the running interval first:
+    /// (that function's name, what runs it again).
+    pub rerun: Option<(String, &'static str)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

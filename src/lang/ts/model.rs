@@ -735,7 +735,7 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
         if s.kind != SocketKind::ReactUseWebSocket {
             continue;
         }
-        let Some(opts) = s.options.and_then(|o| options_object(m, o)) else {
+        let Some(opts) = s.options else {
             continue;
         };
         for (key, event, kind) in [
@@ -743,15 +743,10 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
             ("onClose", "close", HandlerKind::OnCloseOption),
             ("shouldReconnect", "close", HandlerKind::ShouldReconnect),
         ] {
-            let Some(p) = property(opts, key, ix.src) else {
+            let Opt::Found(p, value) = option(m, opts, key, 0) else {
                 continue;
             };
-            let value = if p.kind() == "pair" {
-                p.f("value")
-            } else {
-                Some(p)
-            };
-            let Some(func) = value.and_then(|v| ix.resolve_fn_ref(v, s.func)) else {
+            let Some(func) = ix.resolve_fn_ref(value, s.func) else {
                 continue;
             };
             out.push(Registration {
@@ -773,7 +768,7 @@ fn options_object<'t>(m: &Module<'_, '_, 't>, n: Node<'t>) -> Option<Node<'t>> {
     let n = unwrap(n);
     match n.kind() {
         "object" => Some(n),
-        "identifier" => {
+        "identifier" | "shorthand_property_identifier" => {
             let b = m.ix.lookup(m.text(n), n.start_byte())?;
             if !m.ix.is_constant(b) {
                 return None;
@@ -781,6 +776,115 @@ fn options_object<'t>(m: &Module<'_, '_, 't>, n: Node<'t>) -> Option<Node<'t>> {
             let v = unwrap(b.value?);
             (v.kind() == "object").then_some(v)
         }
+        _ => None,
+    }
+}
+
+/// Where an option of a library's options argument comes from.
+#[derive(Clone, Copy)]
+enum Opt<'t> {
+    /// The property (a `pair`, a shorthand, a method) and its value (the
+    /// shorthand or the method itself when it has no `value`).
+    Found(Node<'t>, Node<'t>),
+    /// No layer of the options sets it.
+    Absent,
+    /// Something this module cannot read may set it (an imported object, a
+    /// spread of one, a call it cannot follow): the holder, to read
+    /// through its name.
+    Unknown(Node<'t>),
+}
+
+/// Option `key` of an options argument as the library sees it: an object
+/// literal (the last property written wins, spreads read in place), a
+/// constant bound to one, the object a function of the module returns
+/// (`makeOptions(token)`, `useMemo(() => ({...}), [])`), through any mix
+/// of those.
+fn option<'t>(m: &Module<'_, '_, 't>, n: Node<'t>, key: &str, depth: u32) -> Opt<'t> {
+    let n = unwrap(n);
+    if depth > 8 {
+        return Opt::Unknown(n);
+    }
+    match n.kind() {
+        "object" => {
+            let mut found = Opt::Absent;
+            let mut c = n.walk();
+            for p in n.named_children(&mut c) {
+                match p.kind() {
+                    "pair" => {
+                        if let Some(k) = p.f("key")
+                            && k.kind() != "computed_property_name"
+                            && super::index::key_text(k, m.ix.src) == key
+                            && let Some(v) = p.f("value")
+                        {
+                            found = Opt::Found(p, v);
+                        }
+                    }
+                    "shorthand_property_identifier" if m.text(p) == key => {
+                        found = Opt::Found(p, p);
+                    }
+                    "method_definition" if p.f("name").is_some_and(|k| m.text(k) == key) => {
+                        found = Opt::Found(p, p);
+                    }
+                    // A spread that sets the key overrides what is above
+                    // it; one this module cannot read overrides nothing
+                    // written explicitly (the explicit key is what the
+                    // author meant), and is the answer only without one.
+                    "spread_element" => match p.named_child(0) {
+                        Some(arg) => match option(m, arg, key, depth + 1) {
+                            Opt::Absent => {}
+                            Opt::Unknown(_) if matches!(found, Opt::Found(..)) => {}
+                            other => found = other,
+                        },
+                        None if matches!(found, Opt::Found(..)) => {}
+                        None => found = Opt::Unknown(p),
+                    },
+                    _ => {}
+                }
+            }
+            found
+        }
+        "identifier" | "shorthand_property_identifier" => {
+            match m.ix.lookup(m.text(n), n.start_byte()) {
+                Some(b) if m.ix.is_constant(b) && b.import.is_none() => match b.value {
+                    Some(v) => option(m, v, key, depth + 1),
+                    None => Opt::Unknown(n),
+                },
+                _ => Opt::Unknown(n),
+            }
+        }
+        "call_expression" => {
+            let f = if m.ix.call_name(n) == Some("useMemo") {
+                m.ix.first_callback(n, m.ix.fn_at(n.start_byte()))
+                    .map(|(f, _)| f)
+            } else {
+                m.ix.resolve_callee(n, m.ix.fn_at(n.start_byte()))
+            };
+            match f.and_then(|f| returned_value(m.ix, f)) {
+                Some(v) => option(m, v, key, depth + 1),
+                None => Opt::Unknown(n),
+            }
+        }
+        _ => Opt::Unknown(n),
+    }
+}
+
+/// What a function returns when it has one `return` (or an expression
+/// body): the options a `makeOptions(...)` builds.
+fn returned_value<'t>(ix: &Index<'t>, f: FnId) -> Option<Node<'t>> {
+    let body = ix.functions[f].body?;
+    if body.kind() != "statement_block" {
+        return Some(body);
+    }
+    let mut returns = Vec::new();
+    visit_bounded(body, 4096, |n| {
+        if n.kind() == "return_statement" {
+            returns.push(n);
+            return false;
+        }
+        !is_function(n.kind())
+    });
+    match returns.as_slice() {
+        [r] => r.named_child(0).filter(|v| v.kind() != "comment"),
         _ => None,
     }
 }
@@ -797,6 +901,9 @@ struct HandlerVisitor<'m, 'c, 'a, 't> {
     pending: Vec<(usize, usize)>,
     /// Keys of the paths `clearInterval`/`clearTimeout` clear on this path.
     cleared: Vec<String>,
+    /// Calls that hand a function of the module to another function
+    /// (`handleReconnect(ref, connect)`, `queue.push(connect)`).
+    handed: HashSet<usize>,
 }
 
 impl<'t> HandlerVisitor<'_, '_, '_, 't> {
@@ -818,6 +925,15 @@ impl<'t> HandlerVisitor<'_, '_, '_, 't> {
     /// `setTimeout(connect)`.
     fn describe(&self, call: Node<'t>) -> String {
         let callee = self.callee_text(call);
+        if self.handed.contains(&call.id())
+            && let Some(args) = call.f("arguments")
+        {
+            let a = self.m.text(args);
+            if a.len() <= 48 && !a.contains('\n') {
+                return format!("{callee}{a}");
+            }
+            return format!("{callee}(...)");
+        }
         let first = call
             .f("arguments")
             .and_then(|a| a.named_child(0))
@@ -836,6 +952,41 @@ impl<'t> HandlerVisitor<'_, '_, '_, 't> {
             _ => format!("{callee}()"),
         }
     }
+}
+
+/// Callees that take a function without ever running it: logging, taking
+/// a listener off.
+fn never_runs(callee: &str) -> bool {
+    let root = callee.split('.').next().unwrap_or(callee);
+    let last = callee.rsplit('.').next().unwrap_or(callee);
+    matches!(
+        root,
+        "console" | "logger" | "log" | "Logger" | "Sentry" | "debug"
+    ) || matches!(
+        last,
+        "removeEventListener"
+            | "removeListener"
+            | "off"
+            | "unsubscribe"
+            | "clearTimeout"
+            | "clearInterval"
+    )
+}
+
+/// Whether a call passes a function of the module (by name or inline).
+fn hands_fn<'t>(w: &Walk<'_, '_, 't>, call: Node<'t>) -> bool {
+    let Some(args) = call.f("arguments") else {
+        return false;
+    };
+    let mut c = args.walk();
+    args.named_children(&mut c).any(|a| {
+        let a = unwrap(a);
+        matches!(
+            a.kind(),
+            "identifier" | "member_expression" | "call_expression"
+        ) && w.fn_target(a).is_some()
+            || is_function(a.kind())
+    })
 }
 
 fn is_timer_or_scheduler(name: &str) -> bool {
@@ -883,9 +1034,17 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
         let target_name = target.and_then(|f| m.ix.functions[f].name);
         let reconnect_named =
             names::is_reconnect_name(name) || target_name.is_some_and(names::is_reconnect_name);
+        // A function of the module handed to a helper of the module: the
+        // helper's body says whether it runs it.
+        let hands = target.is_some() && hands_fn(w, call);
+        if hands && !w.inlined() {
+            self.handed.insert(call.id());
+        }
         if reconnect_named {
             if target.is_some() {
-                self.pending.push((call.id(), self.reconnects.len()));
+                if !hands {
+                    self.pending.push((call.id(), self.reconnects.len()));
+                }
                 return Descend::Into;
             }
             let what = self.describe(call);
@@ -928,6 +1087,19 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
         }
         let _ = w;
         Descend::Into
+    }
+
+    /// A function of the module handed to one that is not
+    /// (`queue.push(connect)`, `backoff.retry(this.open)`): that function
+    /// runs it later, as a scheduler would, unless it only logs it.
+    fn fn_arg(&mut self, w: &mut Walk<'_, '_, 't>, call: Node<'t>, target: FnId) -> Descend {
+        if never_runs(&self.callee_text(call)) {
+            return Descend::Skip;
+        }
+        if !w.inlined() {
+            self.handed.insert(call.id());
+        }
+        self.fn_ref(w, call, target)
     }
 
     fn new_expr(&mut self, w: &mut Walk<'_, '_, 't>, node: Node<'t>) {
@@ -984,6 +1156,7 @@ fn analyse_handler(
         silent: Vec::new(),
         pending: Vec::new(),
         cleared: Vec::new(),
+        handed: HashSet::new(),
     };
     let mut w = Walk::new(m.ix, m.scope, sets);
     let first = if r.code_first {
@@ -1037,13 +1210,12 @@ fn library_reconnects(
         if s.kind != SocketKind::Reconnecting {
             continue;
         }
-        if let Some(opts) = s.options.and_then(|o| options_object(m, o))
-            && let Some(p) = property(opts, "maxRetries", m.ix.src)
+        if let Some(o) = s.options
+            && let Opt::Found(p, v) = option(m, o, "maxRetries", 0)
+            && p.kind() == "pair"
+            && m.scope.value(v).value == Value::Number(0.0)
         {
-            let v = p.f("value").map(|v| m.scope.value(v).value);
-            if v == Some(Value::Number(0.0)) {
-                continue;
-            }
+            continue;
         }
         let mut h = CloseHandler {
             span: s.head,
@@ -1171,7 +1343,13 @@ fn heartbeats(
     let on_close = on_close.unwrap_or_default();
     let mut elsewhere: HashMap<String, Vec<Span>> = HashMap::new();
     let mut per_conn = HashSet::new();
+    // What runs again, and what each of those runs (once per module).
+    let mut reruns: Vec<(HashSet<FnId>, &'static str)> = Vec::new();
     if !intervals.is_empty() {
+        reruns = rerun_roots(m)
+            .into_iter()
+            .map(|(f, why)| (m.graph.reach([f]), why))
+            .collect();
         // Keyed and as written (see `text_matches` below).
         for (k, at) in clears_elsewhere(m, sets) {
             elsewhere.entry(display(&k)).or_default().push(at);
@@ -1214,6 +1392,12 @@ fn heartbeats(
             .collect();
         cleared_elsewhere.sort();
         cleared_elsewhere.dedup();
+        let rerun = match &handle {
+            Handle::Kept(_) if !cleared_on_close => {
+                rerun_without_clear(m, sets, c.node, c.func, &paths, &reruns, regs)
+            }
+            _ => None,
+        };
         out.push(Heartbeat {
             span: span(delay),
             call: span(c.node),
@@ -1228,6 +1412,7 @@ fn heartbeats(
                 cleared_on_close,
                 cleared_elsewhere,
                 uncertain,
+                rerun,
             }),
         });
     }
@@ -1261,30 +1446,29 @@ fn heartbeats(
             Through::Off => {}
             Through::Unknown => out.push(unknown(o)),
         };
-        let Some(opts) = options_object(m, o) else {
-            through(o, &mut out);
-            continue;
-        };
-        let Some(p) = property(opts, "heartbeat", ix.src) else {
-            // The last spread is what sets it, if anything does.
-            let mut c = opts.walk();
-            let last_spread = opts
-                .named_children(&mut c)
-                .filter(|n| n.kind() == "spread_element")
-                .last();
-            if let Some(sp) = last_spread {
-                match sp.named_child(0) {
-                    Some(arg) => through(arg, &mut out),
-                    None => out.push(unknown(o)),
-                }
+        // Options written inline, in a constant, spread from a module
+        // object or returned by a function of the module read alike.
+        let (p, value) = match option(m, o, "heartbeat", 0) {
+            Opt::Found(p, v) => (p, v),
+            Opt::Absent => continue,
+            Opt::Unknown(holder) if holder.kind() == "spread_element" => {
+                out.push(unknown(o));
+                continue;
             }
-            continue;
+            Opt::Unknown(holder) => {
+                through(holder, &mut out);
+                continue;
+            }
         };
-        let Some(value) = p.f("value") else {
+        if p.kind() == "method_definition" {
             continue;
-        };
+        }
         let v = unwrap(value);
-        let resolved = m.scope.value(v);
+        let resolved = if v.kind() == "shorthand_property_identifier" {
+            m.scope.identifier(m.text(v), v, 0)
+        } else {
+            m.scope.value(v)
+        };
         let (period, written, default_interval, at) = match &resolved.value {
             Value::Bool(false) => continue,
             Value::Bool(true) => (
@@ -1300,7 +1484,7 @@ fn heartbeats(
                         Some(ip) => {
                             let iv = ip.f("value").unwrap_or(ip);
                             let mut period = m.scope.value(iv);
-                            if v.kind() == "identifier" {
+                            if matches!(v.kind(), "identifier" | "shorthand_property_identifier") {
                                 // `heartbeat: HEARTBEAT`: report at the use,
                                 // label the interval's definition.
                                 if period.is_known() && period.origin.is_none() {
@@ -1616,6 +1800,220 @@ fn clears_elsewhere(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<(String,
         out.extend(v.cleared);
     }
     out
+}
+
+/// Functions that can run more than once, with what runs them: UI event
+/// handlers (`onClick={open}`), listeners on what is not a socket
+/// (`window.addEventListener("online", ...)`), timer callbacks, public
+/// class methods.
+fn rerun_roots(m: &Module<'_, '_, '_>) -> Vec<(FnId, &'static str)> {
+    let ix = m.ix;
+    let mut out = Vec::new();
+    visit_bounded(ix.tree.root_node(), 200_000, |n| {
+        if n.kind() == "jsx_attribute"
+            && let Some(name) = n.named_child(0)
+            && m.text(name)
+                .strip_prefix("on")
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase()))
+            && let Some(v) = n.named_child(1).filter(|v| v.kind() == "jsx_expression")
+            && let Some(e) = v.named_child(0)
+            && let Some(f) = ix.resolve_fn_ref(e, ix.fn_at(e.start_byte()))
+        {
+            out.push((f, "a UI event handler"));
+        }
+        true
+    });
+    for c in &ix.calls {
+        match c.name {
+            Some("addEventListener" | "on") => {
+                if m.socket_call(c.node, c.name, &["addEventListener", "on"])
+                    .is_some()
+                {
+                    continue;
+                }
+                if let Some(h) = c.node.f("arguments").and_then(|a| a.named_child(1))
+                    && let Some(f) = ix.resolve_fn_ref(h, c.func)
+                {
+                    out.push((f, "an event listener"));
+                }
+            }
+            Some(n @ ("setInterval" | "setTimeout")) if is_timer_call(m, c.node, n) => {
+                if let Some((f, _)) = ix.first_callback(c.node, c.func) {
+                    out.push((f, "a timer"));
+                }
+            }
+            _ => {}
+        }
+    }
+    for class in &ix.classes {
+        for (name, node) in &class.methods {
+            // Framework lifecycle methods run once per instance (or
+            // between teardowns): not "any caller, any number of times".
+            let lifecycle = name.starts_with("component")
+                || name.starts_with("ng")
+                || matches!(
+                    *name,
+                    "connectedCallback"
+                        | "mounted"
+                        | "created"
+                        | "beforeMount"
+                        | "firstUpdated"
+                        | "onMount"
+                        | "onInit"
+                );
+            if *name == "constructor" || name.starts_with('#') || lifecycle {
+                continue;
+            }
+            let private = |x: Node<'_>| {
+                let mut c = x.walk();
+                x.children(&mut c)
+                    .any(|ch| ch.kind() == "accessibility_modifier" && m.text(ch) != "public")
+            };
+            if private(*node)
+                || node
+                    .parent()
+                    .is_some_and(|p| p.kind() != "class_body" && private(p))
+            {
+                continue;
+            }
+            if let Some(&f) = ix.fn_of_node.get(&node.id()) {
+                out.push((f, "a public method"));
+            }
+        }
+    }
+    out
+}
+
+/// Whether the function that starts an interval (`setInterval` call `call`
+/// in `func`) can run again and then overwrites the handle (`paths`) with
+/// the old interval still running: no `clearInterval` of it before the
+/// `setInterval` (in that function, or in the one that opens the socket
+/// when the interval starts in its open handler).
+fn rerun_without_clear(
+    m: &Module<'_, '_, '_>,
+    sets: &mut SetTable,
+    call: Node<'_>,
+    func: Option<FnId>,
+    paths: &[String],
+    roots: &[(HashSet<FnId>, &'static str)],
+    regs: &[Registration<'_>],
+) -> Option<(String, &'static str)> {
+    let g = func?;
+    // The functions that open the sockets whose open handlers start it.
+    let openers: Vec<FnId> = regs
+        .iter()
+        .filter(|r| r.event == "open" && m.graph.reach([r.func]).contains(&g))
+        .filter_map(|r| r.site.and_then(|i| m.sites.get(i)).and_then(|s| s.func))
+        .collect();
+    let name_of = |f: FnId| {
+        let info = &m.ix.functions[f];
+        info.name
+            .or_else(|| {
+                let p = info.node.parent()?;
+                match p.kind() {
+                    "variable_declarator" => p.f("name").map(|n| m.text(n)),
+                    "pair" | "public_field_definition" => {
+                        p.f("key").or_else(|| p.f("name")).map(|n| m.text(n))
+                    }
+                    _ => None,
+                }
+            })
+            .unwrap_or("the function")
+            .to_string()
+    };
+    // The function itself runs again, or it is an open handler of a socket
+    // that a function running again opens.
+    let mut walked: Vec<(FnId, bool)> = Vec::new();
+    let mut found = None;
+    for (reach, why) in roots {
+        if reach.contains(&g) {
+            found = Some((name_of(g), *why));
+            walked = vec![(g, true)];
+            break;
+        }
+        if let Some(&s) = openers.iter().find(|f| reach.contains(f)) {
+            found = Some((name_of(s), *why));
+            walked = vec![(g, true), (s, false)];
+            break;
+        }
+    }
+    let found = found?;
+    for (f, before_only) in walked {
+        let mut v = ClearBefore {
+            target: call.id(),
+            before_only,
+            done: false,
+            cleared: Vec::new(),
+            paths: paths.to_vec(),
+            guarded: false,
+        };
+        let mut w = Walk::new(m.ix, m.scope, sets);
+        w.run(f, None, &mut v);
+        if w.truncated || v.guarded {
+            return None;
+        }
+        let hit = v
+            .cleared
+            .iter()
+            .any(|k| paths.contains(k) || paths.contains(&display(k)));
+        if hit {
+            return None;
+        }
+    }
+    Some(found)
+}
+
+/// The paths cleared before a given `setInterval` call is reached (or
+/// anywhere, when `before_only` is false).
+struct ClearBefore {
+    target: usize,
+    before_only: bool,
+    done: bool,
+    cleared: Vec<String>,
+    /// The handle's paths: a `setInterval` under a condition on the handle
+    /// (`if (this.pingTimer) return;`, `if (!pingRef.current)`) starts
+    /// none while one runs.
+    paths: Vec<String>,
+    guarded: bool,
+}
+
+impl<'t> Visitor<'t> for ClearBefore {
+    fn call(&mut self, w: &mut Walk<'_, '_, 't>, call: Node<'t>, target: Option<FnId>) -> Descend {
+        if call.id() == self.target && self.before_only {
+            self.done = true;
+            let paths = &self.paths;
+            self.guarded = w.guards.iter().any(|g| {
+                let mut hit = false;
+                visit_bounded(g.node, 256, |x| {
+                    if matches!(x.kind(), "identifier" | "member_expression")
+                        && w.path(x)
+                            .is_some_and(|k| paths.contains(&k) || paths.contains(&display(&k)))
+                    {
+                        hit = true;
+                    }
+                    !hit
+                });
+                hit
+            });
+        }
+        if self.done {
+            return Descend::Skip;
+        }
+        let name = w.ix.call_name(call).unwrap_or("");
+        if matches!(name, "clearInterval" | "clearTimeout") {
+            if let Some(arg) = call.f("arguments").and_then(|a| a.named_child(0))
+                && let Some(p) = clear_path(w, arg)
+            {
+                self.cleared.push(p);
+            }
+            return Descend::Skip;
+        }
+        if target.is_some() {
+            Descend::Into
+        } else {
+            Descend::Skip
+        }
+    }
 }
 
 /// The cleanup functions an effect callback returns.

@@ -29,6 +29,20 @@ pub trait ImportResolver {
     fn is_checked(&self, _file: &Source) -> bool {
         false
     }
+
+    /// Whether the function exported as `imported` by `module` calls (or
+    /// passes on, or keeps) the function it is given as parameter `index`:
+    /// `Some(false)` when the project shows it never does, `None` when
+    /// that is not known (a package, no such function).
+    fn calls_param(
+        &self,
+        _module: &str,
+        _imported: &str,
+        _index: usize,
+        _depth: u32,
+    ) -> Option<bool> {
+        None
+    }
 }
 
 /// Knows no other module: imported values are unknown.

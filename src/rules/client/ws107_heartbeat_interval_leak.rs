@@ -51,10 +51,30 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 } else {
                     f.cleared_elsewhere.is_empty()
                 };
+                let name = &paths[0];
                 if !leaks {
+                    // Opened again with no close handler to clear it: the
+                    // function that sets the handle runs again and drops
+                    // the running interval on the floor.
+                    let Some((func, why)) = &f.rerun else {
+                        continue;
+                    };
+                    let d = cx.report(
+                        &model.source,
+                        hb.callee,
+                        format!(
+                            "heartbeat interval `{name}` leaks when `{func}` runs again ({why} runs it): the new interval overwrites the handle while the old one keeps running"
+                        ),
+                    );
+                    d.primary("handle overwritten here");
+                    for s in &f.cleared_elsewhere {
+                        d.label(&model.source, *s, "clears only the latest one");
+                    }
+                    d.help(format!(
+                        "every extra run adds an interval nothing can clear any more; call `clearInterval({name})` before starting a new one (or return early while one is running)"
+                    ));
                     continue;
                 }
-                let name = &paths[0];
                 let message = if !f.cleared_elsewhere.is_empty() {
                     format!(
                         "heartbeat interval `{name}` is cleared only on teardown, not when the socket closes: each reconnect starts another one"
