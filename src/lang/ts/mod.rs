@@ -43,6 +43,8 @@ pub struct ClientModel {
     /// against a close code.
     pub code_sets: Vec<CodeSet>,
     pub effects: Vec<Effect>,
+    /// Sockets opened outside effects with a token read when they open.
+    pub outside_opens: Vec<OutsideOpen>,
     pub close_calls: Vec<CloseCall>,
     /// Some close path of the module reopens a socket (a close handler that
     /// reconnects, reconnecting-websocket, react-use-websocket's
@@ -280,6 +282,40 @@ pub struct Open {
     /// The component-level function the effect reaches the opening through
     /// (`connect` of `useCallback`), if any.
     pub via: Option<Via>,
+}
+
+/// A socket opened outside a React effect, with a token read at that
+/// moment from somewhere it may be missing (one per read).
+#[derive(Clone, Debug)]
+pub struct OutsideOpen {
+    /// The socket, the names the read goes by (storage key or member, the
+    /// constants it is bound to) and the conditions on the way to it.
+    pub open: Open,
+    pub moment: Moment,
+    pub source: TokenSource,
+}
+
+/// When a socket outside an effect opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Moment {
+    ModuleLoad,
+    ClassField,
+    Constructor,
+    /// A function of a store (`create(...)`, `defineStore(...)`).
+    StoreAction(String),
+    /// A function or method, when it runs.
+    Function(String),
+}
+
+/// Where a token read outside an effect comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenSource {
+    /// `localStorage` or `sessionStorage`.
+    Storage(String),
+    /// A store getter: `store.getState()`, zustand's `get()`.
+    Store,
+    /// A cookie helper or `document.cookie`.
+    Cookie,
 }
 
 #[derive(Clone, Debug)]

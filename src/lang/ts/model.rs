@@ -20,6 +20,8 @@ use super::{
     Open, Point, SetRole, SocketKind, SocketSite, Via,
 };
 
+mod outside;
+
 /// react-use-websocket's `DEFAULT_HEARTBEAT.interval` (4.13.0,
 /// `src/lib/constants.ts`).
 pub const RUW_DEFAULT_HEARTBEAT_MS: f64 = 25_000.0;
@@ -375,6 +377,7 @@ pub(super) fn build(
 
     let heartbeats = heartbeats(&m, &mut sets, &regs, cleared_on_close);
     let effects = effects(&m, &mut sets);
+    let outside_opens = outside::outside_opens(&m, &effects);
     let close_calls = close_calls(&m);
     named_and_tested_sets(&m, &mut sets);
 
@@ -443,6 +446,7 @@ pub(super) fn build(
         close_handlers,
         code_sets: sets.sets,
         effects,
+        outside_opens,
         close_calls,
         reconnects,
         heartbeat_elsewhere,
