@@ -45,6 +45,8 @@ pub struct ClientModel {
     pub effects: Vec<Effect>,
     /// Sockets opened outside effects with a token read when they open.
     pub outside_opens: Vec<OutsideOpen>,
+    /// Sockets the module keeps and hands to no one (WS108).
+    pub kept_sockets: Vec<SocketLife>,
     pub close_calls: Vec<CloseCall>,
     /// Some close path of the module reopens a socket (a close handler that
     /// reconnects, reconnecting-websocket, react-use-websocket's
@@ -293,6 +295,26 @@ pub struct OutsideOpen {
     pub open: Open,
     pub moment: Moment,
     pub source: TokenSource,
+}
+
+/// A socket the module keeps for as long as it runs.
+#[derive(Clone, Debug)]
+pub struct SocketLife {
+    /// Index in [`ClientModel::sockets`].
+    pub socket: usize,
+    pub kept: Kept,
+}
+
+/// Why a socket is the module's to keep.
+#[derive(Clone, Debug)]
+pub enum Kept {
+    /// It sends the socket a heartbeat (the `setInterval` call).
+    Heartbeat(Span),
+    /// It is stored for the object's or component's lifetime (`this.ws`,
+    /// `wsRef.current`, a module variable, a state setter).
+    Stored(String),
+    /// A message handler keeps state from it (the handler).
+    Messages(Span),
 }
 
 /// When a socket outside an effect opens.

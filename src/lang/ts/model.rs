@@ -20,6 +20,7 @@ use super::{
     Open, Point, SetRole, SocketKind, SocketSite, Via,
 };
 
+mod lifetime;
 mod outside;
 
 /// react-use-websocket's `DEFAULT_HEARTBEAT.interval` (4.13.0,
@@ -378,6 +379,7 @@ pub(super) fn build(
     let heartbeats = heartbeats(&m, &mut sets, &regs, cleared_on_close);
     let effects = effects(&m, &mut sets);
     let outside_opens = outside::outside_opens(&m, &effects);
+    let kept_sockets = lifetime::lifetimes(&m, &regs);
     let close_calls = close_calls(&m);
     named_and_tested_sets(&m, &mut sets);
 
@@ -447,6 +449,7 @@ pub(super) fn build(
         code_sets: sets.sets,
         effects,
         outside_opens,
+        kept_sockets,
         close_calls,
         reconnects,
         heartbeat_elsewhere,
