@@ -377,7 +377,8 @@ pub(super) fn build(
     library_reconnects(&m, &regs, &mut close_handlers);
 
     let heartbeats = heartbeats(&m, &mut sets, &regs, cleared_on_close);
-    let effects = effects(&m, &mut sets);
+    let mut effects = effects(&m, &mut sets);
+    outside::add_effect_reads(&m, &mut effects);
     let outside_opens = outside::outside_opens(&m, &effects);
     let kept_sockets = lifetime::lifetimes(&m, &regs);
     let close_calls = close_calls(&m);

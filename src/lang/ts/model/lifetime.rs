@@ -37,6 +37,10 @@ fn kept(
 ) -> Option<Kept> {
     let binding = binding?;
     // A heartbeat: `setInterval(() => ws.send(...), ...)`.
+    let sends: Vec<String> = [".send(", "?.send(", ".ping("]
+        .iter()
+        .map(|s| format!("{binding}{s}"))
+        .collect();
     for c in &m.ix.calls {
         if !matches!(c.name, Some("setInterval")) {
             continue;
@@ -45,10 +49,7 @@ fn kept(
             continue;
         };
         let text = m.text(cb);
-        if [".send(", "?.send(", ".ping("]
-            .iter()
-            .any(|s| text.contains(&format!("{binding}{s}")))
-        {
+        if sends.iter().any(|s| text.contains(s.as_str())) {
             return Some(Kept::Heartbeat(span(c.node)));
         }
     }
@@ -77,8 +78,34 @@ fn kept(
     // (a one-shot request closes the socket once it has its answer).
     regs.iter()
         .filter(|r| r.event == "message" && r.site == Some(i))
-        .find(|r| !closes(m, r, binding))
+        .find(|r| !closes(m, r, binding) && keeps_state(m, r))
         .map(|r| Kept::Messages(r.at))
+}
+
+/// Whether a message handler does more than log: a call other than
+/// `console.*`/`JSON.*`, or an assignment.
+fn keeps_state(m: &Module<'_, '_, '_>, r: &Registration<'_>) -> bool {
+    let f = m.ix.functions[r.func].node;
+    let Some(body) = f.f("body") else {
+        return false;
+    };
+    let mut found = false;
+    visit_bounded(body, 4096, |x| {
+        match x.kind() {
+            "assignment_expression" | "augmented_assignment_expression" | "update_expression" => {
+                found = true;
+            }
+            "call_expression" => {
+                let callee = x.f("function").map(|c| m.text(c)).unwrap_or("");
+                if !(callee.starts_with("console.") || callee.starts_with("JSON.")) {
+                    found = true;
+                }
+            }
+            _ => {}
+        }
+        !found
+    });
+    found
 }
 
 fn closes(m: &Module<'_, '_, '_>, r: &Registration<'_>, binding: &str) -> bool {
@@ -115,9 +142,12 @@ fn handed_out(m: &Module<'_, '_, '_>, node: Node<'_>, binding: Option<&str>) -> 
     let scope =
         m.ix.lookup(binding, node.start_byte())
             .map_or((0, usize::MAX), |b| b.scope);
+    // The smallest node holding the name's scope (its block, for a local).
     let root = {
         let mut r = node;
-        while let Some(p) = r.parent() {
+        while (r.start_byte() > scope.0 || r.end_byte() < scope.1)
+            && let Some(p) = r.parent()
+        {
             r = p;
         }
         r

@@ -78,6 +78,31 @@ pub(super) fn outside_opens(m: &Module<'_, '_, '_>, effects: &[Effect]) -> Vec<O
     out
 }
 
+/// Token reads written inline in the arguments of a socket an effect opens
+/// (`new WebSocket(`${URL}?token=${localStorage.getItem("token")}`)`):
+/// the effect's check reads them as it reads named tokens.
+pub(super) fn add_effect_reads(m: &Module<'_, '_, '_>, effects: &mut [Effect]) {
+    for e in effects.iter_mut() {
+        for open in &mut e.opens {
+            let Some(site) = m.sites.iter().find(|s| s.head == open.span) else {
+                continue;
+            };
+            let Some(args) = site.node.f("arguments") else {
+                continue;
+            };
+            let mut reads = Vec::new();
+            token_reads(m, args, &mut Vec::new(), &mut reads, 0);
+            for (_, refs) in reads {
+                for r in refs {
+                    if !open.refs.iter().any(|o| o.path == r.path) {
+                        open.refs.push(r);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// When the socket's arguments are evaluated.
 fn moment(m: &Module<'_, '_, '_>, node: Node<'_>, func: Option<super::FnId>) -> Option<Moment> {
     let Some(f) = func else {
