@@ -7,7 +7,7 @@
 use tree_sitter::Node;
 
 use super::{Module, Registration, span};
-use crate::lang::ts::index::{BindKind, NodeExt, is_function, visit_bounded};
+use crate::lang::ts::index::{BindKind, NodeExt, is_function, unwrap, visit_bounded};
 use crate::lang::ts::{Kept, SocketKind, SocketLife};
 
 pub(super) fn lifetimes(m: &Module<'_, '_, '_>, regs: &[Registration<'_>]) -> Vec<SocketLife> {
@@ -22,6 +22,9 @@ pub(super) fn lifetimes(m: &Module<'_, '_, '_>, regs: &[Registration<'_>]) -> Ve
         let Some(kept) = kept(m, i, site.node, site.binding.as_deref(), regs) else {
             continue;
         };
+        if close_shows_in_page(m, i, regs) {
+            continue;
+        }
         out.push(SocketLife { socket: i, kept });
     }
     out
@@ -82,6 +85,48 @@ fn kept(
         .map(|r| Kept::Messages(r.at))
 }
 
+/// Whether the close path writes to the page (`status.textContent =
+/// "Offline"`, `el.style.opacity = ...`, `classList.add(...)`, `alert(...)`),
+/// in its handlers or the module functions they run: the user sees that
+/// the connection ended.
+fn close_shows_in_page(m: &Module<'_, '_, '_>, i: usize, regs: &[Registration<'_>]) -> bool {
+    let roots = regs
+        .iter()
+        .filter(|r| r.event == "close" && r.site.is_none_or(|s| s == i))
+        .map(|r| r.func);
+    m.graph.reach(roots).into_iter().any(|f| {
+        let Some(body) = m.ix.functions[f].node.f("body") else {
+            return false;
+        };
+        let mut found = false;
+        visit_bounded(body, 4096, |x| {
+            match x.kind() {
+                "assignment_expression" => {
+                    let left = x.f("left").map(|l| m.text(l)).unwrap_or("");
+                    found |= [
+                        ".innerText",
+                        ".textContent",
+                        ".innerHTML",
+                        ".style.",
+                        ".className",
+                        ".hidden",
+                    ]
+                    .iter()
+                    .any(|p| left.contains(p));
+                }
+                "call_expression" => {
+                    let callee = x.f("function").map(|c| m.text(c)).unwrap_or("");
+                    found |= callee.contains(".classList.")
+                        || matches!(callee, "alert" | "window.alert");
+                }
+                _ => {}
+            }
+            !found && !is_function(x.kind())
+        });
+        found
+    })
+}
+
 /// Whether a message handler does more than log: a call other than
 /// `console.*`/`JSON.*`, or an assignment.
 fn keeps_state(m: &Module<'_, '_, '_>, r: &Registration<'_>) -> bool {
@@ -133,6 +178,55 @@ fn handed_out(m: &Module<'_, '_, '_>, node: Node<'_>, binding: Option<&str>) -> 
         return false;
     };
     if m.ix.exports.iter().any(|(_, local)| local == binding) {
+        return true;
+    }
+    // Returned under a path it is copied to (`wsRef.current = ws; ...
+    // return wsRef.current`), or as a property of what is returned.
+    let mut aliases = vec![binding.to_string()];
+    for a in &m.ix.assignments {
+        if let (Some(l), Some(r)) = (a.node.f("left"), a.node.f("right"))
+            && m.text(r) == binding
+        {
+            aliases.push(m.text(l).to_string());
+        }
+    }
+    let returned = |x: Node<'_>| {
+        let t = m.text(unwrap(x));
+        aliases.iter().any(|a| a == t)
+    };
+    // Within the outermost function around the socket (the hook or the
+    // class), else the module.
+    let mut outer = None;
+    let mut program = node;
+    let mut p = node.parent();
+    while let Some(n) = p {
+        if is_function(n.kind()) || n.kind() == "class_body" {
+            outer = Some(n);
+        }
+        program = n;
+        p = n.parent();
+    }
+    let root = outer.unwrap_or(program);
+    let mut by_return = false;
+    visit_bounded(root, 200_000, |x| {
+        if by_return {
+            return false;
+        }
+        if x.kind() == "return_statement"
+            && let Some(v) = x.named_child(0).map(unwrap)
+        {
+            by_return = returned(v)
+                || (v.kind() == "object"
+                    && v.named_children(&mut v.walk()).any(|p| match p.kind() {
+                        "pair" => p.f("value").is_some_and(returned),
+                        "shorthand_property_identifier" => aliases.iter().any(|a| a == m.text(p)),
+                        _ => false,
+                    }));
+            return false;
+        }
+        true
+    });
+    if by_return {
         return true;
     }
     if binding.contains('.') {
