@@ -43,6 +43,10 @@ pub struct ClientModel {
     /// against a close code.
     pub code_sets: Vec<CodeSet>,
     pub effects: Vec<Effect>,
+    /// Sockets opened outside effects with a token read when they open.
+    pub outside_opens: Vec<OutsideOpen>,
+    /// Sockets the module keeps and hands to no one (WS108).
+    pub kept_sockets: Vec<SocketLife>,
     pub close_calls: Vec<CloseCall>,
     /// Some close path of the module reopens a socket (a close handler that
     /// reconnects, reconnecting-websocket, react-use-websocket's
@@ -285,6 +289,60 @@ pub struct Open {
     /// The component-level function the effect reaches the opening through
     /// (`connect` of `useCallback`), if any.
     pub via: Option<Via>,
+}
+
+/// A socket opened outside a React effect, with a token read at that
+/// moment from somewhere it may be missing (one per read).
+#[derive(Clone, Debug)]
+pub struct OutsideOpen {
+    /// The socket, the names the read goes by (storage key or member, the
+    /// constants it is bound to) and the conditions on the way to it.
+    pub open: Open,
+    pub moment: Moment,
+    pub source: TokenSource,
+}
+
+/// A socket the module keeps for as long as it runs.
+#[derive(Clone, Debug)]
+pub struct SocketLife {
+    /// Index in [`ClientModel::sockets`].
+    pub socket: usize,
+    pub kept: Kept,
+}
+
+/// Why a socket is the module's to keep.
+#[derive(Clone, Debug)]
+pub enum Kept {
+    /// It sends the socket a heartbeat (the `setInterval` call).
+    Heartbeat(Span),
+    /// It is stored for the object's or component's lifetime (`this.ws`,
+    /// `wsRef.current`, a module variable, a state setter).
+    Stored(String),
+    /// A message handler keeps state from it (the handler).
+    Messages(Span),
+}
+
+/// When a socket outside an effect opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Moment {
+    ModuleLoad,
+    ClassField,
+    Constructor,
+    /// A function of a store (`create(...)`, `defineStore(...)`).
+    StoreAction(String),
+    /// A function or method, when it runs.
+    Function(String),
+}
+
+/// Where a token read outside an effect comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenSource {
+    /// `localStorage` or `sessionStorage`.
+    Storage(String),
+    /// A store getter: `store.getState()`, zustand's `get()`.
+    Store,
+    /// A cookie helper or `document.cookie`.
+    Cookie,
 }
 
 #[derive(Clone, Debug)]

@@ -20,6 +20,9 @@ use super::{
     Open, Point, SetRole, SocketKind, SocketSite, Via,
 };
 
+mod lifetime;
+mod outside;
+
 /// react-use-websocket's `DEFAULT_HEARTBEAT.interval` (4.13.0,
 /// `src/lib/constants.ts`).
 pub const RUW_DEFAULT_HEARTBEAT_MS: f64 = 25_000.0;
@@ -374,7 +377,10 @@ pub(super) fn build(
     library_reconnects(&m, &regs, &mut close_handlers);
 
     let heartbeats = heartbeats(&m, &mut sets, &regs, cleared_on_close);
-    let effects = effects(&m, &mut sets);
+    let mut effects = effects(&m, &mut sets);
+    outside::add_effect_reads(&m, &mut effects);
+    let outside_opens = outside::outside_opens(&m, &effects);
+    let kept_sockets = lifetime::lifetimes(&m, &regs);
     let close_calls = close_calls(&m);
     named_and_tested_sets(&m, &mut sets);
 
@@ -443,6 +449,8 @@ pub(super) fn build(
         close_handlers,
         code_sets: sets.sets,
         effects,
+        outside_opens,
+        kept_sockets,
         close_calls,
         reconnects,
         heartbeat_elsewhere,

@@ -2,7 +2,7 @@
 //! return while the token is missing.
 
 use crate::lang::ts::names::words;
-use crate::lang::ts::{Bound, ClientModel, NameRef, Open};
+use crate::lang::ts::{Bound, ClientModel, Moment, NameRef, Open, OutsideOpen, TokenSource};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 use crate::settings::ClientConfig;
 
@@ -98,4 +98,65 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             ));
         }
     }
+    for o in &model.outside_opens {
+        let Some(token) = tokens(&o.open, cfg)
+            .into_iter()
+            .find(|t| !guarded(&o.open, t, cfg))
+        else {
+            continue;
+        };
+        // Reported once per socket: the first unchecked read.
+        if model
+            .outside_opens
+            .iter()
+            .take_while(|x| !std::ptr::eq(*x, o))
+            .any(|x| {
+                x.open.span == o.open.span
+                    && tokens(&x.open, cfg)
+                        .iter()
+                        .any(|t| !guarded(&x.open, t, cfg))
+            })
+        {
+            continue;
+        }
+        report_outside(model, cx, o, token);
+    }
+}
+
+fn report_outside(model: &ClientModel, cx: &mut Ctx, o: &OutsideOpen, token: &NameRef) {
+    let when = match &o.moment {
+        Moment::ModuleLoad => "when the module loads".to_string(),
+        Moment::ClassField => "when the object is created (a class field)".to_string(),
+        Moment::Constructor => "when the object is constructed".to_string(),
+        Moment::StoreAction(n) => format!("when the store action `{n}` runs"),
+        Moment::Function(n) => format!("when `{n}` runs"),
+    };
+    let (from, why) = match &o.source {
+        TokenSource::Storage(s) => (
+            format!("`{s}`"),
+            "before sign-in, after logout or in a fresh tab the key is absent and `getItem` returns null",
+        ),
+        TokenSource::Store => (
+            "the store".to_string(),
+            "the store holds no token until sign-in completes, and none after logout",
+        ),
+        TokenSource::Cookie => (
+            "a cookie".to_string(),
+            "the cookie is absent before sign-in and once it expires",
+        ),
+    };
+    let d = cx.report(
+        &model.source,
+        o.open.span,
+        format!(
+            "socket opened {when} with `{}` read from {from} and no check that it is there: {why}, so the server refuses the connection",
+            token.path
+        ),
+    );
+    d.primary("opened here");
+    d.label(&model.source, token.span, "token read here");
+    d.help(format!(
+        "a missing token is rejected with 4001, which a terminal-code client never retries; open the socket only once the token is there (`if (!{}) return;` before opening, or open it from the sign-in path)",
+        token.path
+    ));
 }

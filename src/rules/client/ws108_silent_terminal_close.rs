@@ -1,6 +1,6 @@
 //! WS108: a terminal close (other than 1000) that surfaces nothing.
 
-use crate::lang::ts::{ClientModel, CloseHandler, HandlerKind, SetRole};
+use crate::lang::ts::{ClientModel, CloseHandler, HandlerKind, Kept, SetRole};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 use crate::source::Span;
 
@@ -39,6 +39,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             None => groups.push(vec![h]),
         }
     }
+    kept_sockets(model, cx, &groups);
     for group in groups {
         if group.iter().any(|h| h.truncated) {
             continue;
@@ -109,6 +110,90 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
         d.primary("terminal-code check");
         d.help(
             "the page just stops updating and nobody knows why; surface it, e.g. `onTerminalClose(event.code, event.reason)` to show a toast (sign in again, no access, not found)",
+        );
+    }
+}
+
+/// A socket the module keeps (heartbeat, stored for its lifetime, state
+/// from its messages) and hands to no one, whose close handling, if any,
+/// compares no code, never reconnects and tells nobody: every terminal
+/// code ends it silently.
+fn kept_sockets(model: &ClientModel, cx: &mut Ctx, groups: &[Vec<&CloseHandler>]) {
+    if model.truncated || model.reconnects {
+        return;
+    }
+    // A close handler wslint cannot tie to a socket may be this one's.
+    if model
+        .close_handlers
+        .iter()
+        .any(|h| h.socket.is_none() || h.truncated)
+    {
+        return;
+    }
+    let cfg = &cx.config.client;
+    let codes: Vec<u16> = cfg
+        .terminal_close_codes
+        .iter()
+        .copied()
+        .filter(|c| *c != 1000)
+        .collect();
+    if codes.is_empty() {
+        return;
+    }
+    for life in &model.kept_sockets {
+        let Some(site) = model.sockets.get(life.socket) else {
+            continue;
+        };
+        let handlers: Vec<&CloseHandler> = groups
+            .iter()
+            .filter(|g| g.first().and_then(|h| h.socket) == Some(life.socket))
+            .flat_map(|g| g.iter().copied())
+            .collect();
+        // A handler that compares codes is the check above's to judge;
+        // one that reconnects or surfaces anything is not silent.
+        if handlers
+            .iter()
+            .any(|h| !h.checks.is_empty() || !h.reconnects.is_empty() || !h.surfaces.is_empty())
+        {
+            continue;
+        }
+        let name = site.binding.as_deref().unwrap_or("the socket");
+        let why = match &life.kept {
+            Kept::Heartbeat(_) => "it sends a heartbeat".to_string(),
+            Kept::Stored(at) if at == name => {
+                "it is stored for the lifetime of its owner".to_string()
+            }
+            Kept::Stored(at) => format!("it is kept with `{at}`"),
+            Kept::Messages(_) => "state is kept from its messages".to_string(),
+        };
+        let ending = if handlers.is_empty() {
+            "its close is never handled"
+        } else {
+            "its close handler neither reconnects nor tells the user"
+        };
+        let d = cx.report(
+            &model.source,
+            site.span,
+            format!(
+                "`{name}` is kept for as long as the page runs ({why}), but {ending}: a terminal close ({}) ends it silently",
+                code_list(&codes)
+            ),
+        );
+        d.primary("opened here");
+        match &life.kept {
+            Kept::Heartbeat(at) => {
+                d.label(&model.source, *at, "heartbeat");
+            }
+            Kept::Messages(at) => {
+                d.label(&model.source, *at, "message handler");
+            }
+            Kept::Stored(_) => {}
+        }
+        for h in &handlers {
+            d.label(&model.source, h.span, "close handled here, silently");
+        }
+        d.help(
+            "handle the close: on a terminal code tell the user (`onTerminalClose(event.code, event.reason)` for a toast: sign in again, no access, not found), on others reconnect with backoff",
         );
     }
 }
