@@ -350,6 +350,57 @@ impl ImportResolver for ProjectImports<'_> {
         param_used(ix, f, index)
     }
 
+    fn returns_constant(
+        &self,
+        module: &str,
+        imported: &str,
+        path: &[&str],
+        depth: u32,
+    ) -> Option<values::Value> {
+        if depth > values::MAX_DEPTH {
+            return None;
+        }
+        let target = self.target(module)?;
+        let lang = ts_lang(&target)?;
+        let parsed = self
+            .project
+            .module::<TsModule>(&target, |source| TsModule::parse(source, lang))?;
+        let ix = parsed.borrow_dependent();
+        let here = self.for_module(&target);
+        let value = if let Some((_, local)) = ix.exports.iter().find(|(e, _)| e == imported) {
+            let b = ix.module_binding(local)?;
+            if let Some((m, i)) = &b.import {
+                return here.returns_constant(m, i, path, depth + 1);
+            }
+            b.value?
+        } else if imported == "default"
+            && let Some(v) = ix.default_export
+        {
+            v
+        } else if let Some(r) = ix.reexports.iter().find(|r| r.name == imported) {
+            return here.returns_constant(&r.module, &r.imported, path, depth + 1);
+        } else {
+            return None;
+        };
+        // Down the object literal to the function.
+        let mut n = client::index::unwrap(value);
+        for key in path {
+            if n.kind() != "object" {
+                return None;
+            }
+            let p = client::scope::property(n, key, ix.src)?;
+            n = match p.kind() {
+                "pair" => client::index::unwrap(p.child_by_field_name("value")?),
+                "method_definition" => p,
+                _ => return None,
+            };
+        }
+        if !client::index::is_function(n.kind()) {
+            return None;
+        }
+        client::scope::constant_return(n, ix.src)
+    }
+
     fn is_checked(&self, file: &Source) -> bool {
         let Some(lang) = ts_lang(&file.path) else {
             return false;

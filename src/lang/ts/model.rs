@@ -1214,6 +1214,7 @@ fn library_reconnects(
     regs: &[Registration<'_>],
     out: &mut Vec<CloseHandler>,
 ) {
+    imported_should_reconnect(m, out);
     for (i, s) in m.sites.iter().enumerate() {
         if s.kind != SocketKind::Reconnecting {
             continue;
@@ -1255,6 +1256,65 @@ fn library_reconnects(
             }
         }
         out.push(h);
+    }
+}
+
+/// react-use-websocket options imported from another module of the project
+/// whose `shouldReconnect` always returns `true` (`export const options =
+/// { shouldReconnect: () => true }`): the socket reconnects after every
+/// close, as if the function were written inline.
+fn imported_should_reconnect(m: &Module<'_, '_, '_>, out: &mut Vec<CloseHandler>) {
+    for (i, s) in m.sites.iter().enumerate() {
+        if s.kind != SocketKind::ReactUseWebSocket {
+            continue;
+        }
+        let Some(o) = s.options else {
+            continue;
+        };
+        let Opt::Unknown(holder) = option(m, o, "shouldReconnect", 0) else {
+            continue;
+        };
+        let holder = match holder.kind() {
+            "spread_element" => match holder.named_child(0) {
+                Some(a) => unwrap(a),
+                None => continue,
+            },
+            _ => holder,
+        };
+        if holder.kind() != "identifier" {
+            continue;
+        }
+        let Some((module, imported)) =
+            m.ix.lookup(m.text(holder), holder.start_byte())
+                .and_then(|b| b.import.clone())
+        else {
+            continue;
+        };
+        if m.scope
+            .imports
+            .returns_constant(&module, &imported, &["shouldReconnect"], 0)
+            != Some(Value::Bool(true))
+        {
+            continue;
+        }
+        out.push(CloseHandler {
+            span: span(holder),
+            kind: HandlerKind::ShouldReconnect,
+            socket: Some(i),
+            reconnects: vec![Point {
+                span: span(holder),
+                what: format!(
+                    "the imported `{}.shouldReconnect` always returns true",
+                    m.text(holder)
+                ),
+                guards: Vec::new(),
+            }],
+            stops: Vec::new(),
+            surfaces: Vec::new(),
+            silent: Vec::new(),
+            checks: Vec::new(),
+            truncated: false,
+        });
     }
 }
 

@@ -43,6 +43,47 @@ pub trait ImportResolver {
     ) -> Option<bool> {
         None
     }
+
+    /// What the function at `path` under the name `imported` of `module`
+    /// always returns, when its body is one literal
+    /// (`shouldReconnect: () => true` in an exported options object).
+    fn returns_constant(
+        &self,
+        _module: &str,
+        _imported: &str,
+        _path: &[&str],
+        _depth: u32,
+    ) -> Option<crate::values::Value> {
+        None
+    }
+}
+
+/// The literal a function node always returns: an arrow with a literal
+/// body, or a body that is one `return <literal>;`.
+pub fn constant_return(f: Node<'_>, src: &str) -> Option<crate::values::Value> {
+    use crate::values::Value;
+    let body = f.f("body")?;
+    let value = match body.kind() {
+        "statement_block" => {
+            let mut c = body.walk();
+            let stmts: Vec<Node<'_>> = body
+                .named_children(&mut c)
+                .filter(|n| n.kind() != "comment")
+                .collect();
+            match stmts.as_slice() {
+                [r] if r.kind() == "return_statement" => r.named_child(0)?,
+                _ => return None,
+            }
+        }
+        _ => body,
+    };
+    let value = super::index::unwrap(value);
+    match value.kind() {
+        "true" => Some(Value::Bool(true)),
+        "false" => Some(Value::Bool(false)),
+        "number" => src.get(value.byte_range())?.parse().ok().map(Value::Number),
+        _ => None,
+    }
 }
 
 /// Knows no other module: imported values are unknown.

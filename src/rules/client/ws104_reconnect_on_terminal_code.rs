@@ -50,6 +50,11 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                     "reconnects on its own",
                     "stop it for terminal codes: `rws.addEventListener('close', (e) => { if (TERMINAL_CLOSE_CODES.has(e.code)) rws.close(); })` (its close() ends the retries)".to_string(),
                 ),
+                HandlerKind::ShouldReconnect if p.what.starts_with("the imported ") => (
+                    format!("{}, so it reconnects after terminal close codes: {codes}", p.what),
+                    "options imported here",
+                    "return false for them: `shouldReconnect: (e) => !TERMINAL_CLOSE_CODES.has(e.code)` where the options are defined".to_string(),
+                ),
                 HandlerKind::ShouldReconnect => (
                     match returned(&model.source.text, p.span) {
                         Some(v) if v != "true" => format!(
