@@ -75,6 +75,41 @@ impl Imports for Link<'_> {
         let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
         attribute(self.project, &file, &rest, depth + 1).unwrap_or_else(Resolved::unknown)
     }
+
+    fn function_names(&self, import: &Import, path: &[&str], depth: u32) -> Vec<String> {
+        if depth > values::MAX_DEPTH {
+            return Vec::new();
+        }
+        let Some((mut file, rest)) = target(self.project, &self.file, import, path) else {
+            return Vec::new();
+        };
+        let mut rest = rest.as_slice();
+        // `from . import deps` + `deps.current_org`: a submodule of a
+        // package that does not bind the name itself.
+        while let [first, more @ ..] = rest
+            && !more.is_empty()
+        {
+            let binds = parsed(self.project, &file).is_some_and(|m| m.binds(first));
+            match self.project.resolver.python(&file, first, 1) {
+                Some(sub) if is_package(&file) && !binds => {
+                    file = sub;
+                    rest = more;
+                }
+                _ => return Vec::new(),
+            }
+        }
+        let [name] = rest else {
+            return Vec::new();
+        };
+        let Some(m) = parsed(self.project, &file) else {
+            return Vec::new();
+        };
+        let link = Link {
+            project: self.project,
+            file,
+        };
+        m.function_names(name, &link, depth + 1)
+    }
 }
 
 /// `.settings` -> (1, "settings"); `app.core` -> (0, "app.core").

@@ -3,7 +3,7 @@
 //! and `try` handlers around them (as a tree of regions), comparisons with
 //! `"ping"`, and the names it uses (for org filtering).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -294,6 +294,11 @@ pub(crate) struct Facts {
     /// `asyncio.sleep(T)` (and anyio's, trio's): the delay.
     pub sleeps: Vec<(Site, Resolved, Span, String)>,
     pub names: Vec<NameUse>,
+    /// Functions of the module this one hands on as values, to be run by
+    /// whoever receives them: `stream(ws, belongs_to)`, `functools.partial(
+    /// belongs_to, ...)`, `self.filter_for` as an argument, and those a
+    /// live `lambda` calls. Followed for the names they use only.
+    pub refs: Vec<(FnId, Span)>,
 }
 
 impl Facts {
@@ -338,6 +343,8 @@ pub(crate) fn facts(cx: &Cx<'_, '_>) -> Facts {
         region: None,
         seen_names: HashSet::new(),
         guarded_strings: HashSet::new(),
+        callees: HashSet::new(),
+        used: HashMap::new(),
     };
     let info = &cx.m.functions[cx.f];
     for p in &info.params {
@@ -369,6 +376,12 @@ struct Walker<'c, 'a, 't> {
     seen_names: HashSet<String>,
     /// `"ping"` strings already recorded as guarded comparisons.
     guarded_strings: HashSet<usize>,
+    /// The callee nodes of the calls seen: a function named there is
+    /// called, not handed on.
+    callees: HashSet<usize>,
+    /// Whether a name is read somewhere in the function besides where it
+    /// is bound (cached).
+    used: HashMap<String, bool>,
 }
 
 impl<'t> Walker<'_, '_, 't> {
@@ -416,6 +429,15 @@ impl<'t> Walker<'_, '_, 't> {
     }
 
     fn visit(&mut self, n: Node<'t>, depth: u32) {
+        if depth <= MAX_NESTING && n.kind() == "lambda" {
+            // A filter handed to a helper (`stream(ws, lambda job:
+            // job.org_id == org_id)`) runs as part of the endpoint; one
+            // that nothing calls or receives does not.
+            if self.live(n) {
+                self.lambda_names(n);
+            }
+            return;
+        }
         if depth > MAX_NESTING || syntax::is_scope(n) {
             return;
         }
@@ -481,6 +503,7 @@ impl<'t> Walker<'_, '_, 't> {
                 if let Some(a) = n.child_by_field_name("attribute") {
                     self.name(a, NameKind::Attribute);
                 }
+                self.reference(n);
             }
             "keyword_argument" => {
                 if let Some(k) = n.child_by_field_name("name") {
@@ -490,9 +513,138 @@ impl<'t> Walker<'_, '_, 't> {
                     self.visit(v, depth + 1);
                 }
             }
-            "identifier" => self.name(n, NameKind::Identifier),
+            "identifier" => {
+                self.name(n, NameKind::Identifier);
+                self.reference(n);
+            }
             "string" => self.string(n),
             _ => self.children(n, depth),
+        }
+    }
+
+    /// `n` (an identifier or attribute that is not a callee) names a
+    /// function of the module handed on as a value: a reference, when the
+    /// value goes somewhere.
+    fn reference(&mut self, n: Node<'t>) {
+        if self.callees.contains(&n.id()) {
+            return;
+        }
+        if let Callee::Fn(g) = self.cx.m.resolve_callee(self.cx.f, n)
+            && g != self.cx.f
+            && self.live(n)
+        {
+            self.facts.refs.push((g, span(n)));
+        }
+    }
+
+    /// Whether the value of expression `n` goes anywhere: not when it is a
+    /// statement of its own (`lambda job: ...` alone on its line) or is
+    /// assigned to a name the function never reads; anything else (an
+    /// argument, a keyword, a return value, an attribute or item it is
+    /// stored in, a name read later) hands it on.
+    fn live(&mut self, n: Node<'t>) -> bool {
+        let mut cur = n;
+        for _ in 0..MAX_NESTING {
+            let Some(p) = cur.parent() else { return true };
+            match p.kind() {
+                "expression_statement" => return false,
+                "assignment" | "augmented_assignment" => {
+                    let right = p.child_by_field_name("right");
+                    if right.is_none_or(|r| r.id() != cur.id()) {
+                        return true;
+                    }
+                    return match p.child_by_field_name("left") {
+                        Some(l) if l.kind() == "identifier" => {
+                            let name = text(l, self.src()).to_string();
+                            self.read_elsewhere(&name)
+                        }
+                        _ => true,
+                    };
+                }
+                // `functools.partial(f, ...)` only builds a value: its
+                // arguments go where that value goes.
+                "argument_list" if p.parent().is_some_and(|c| is_partial(c, self.src())) => {
+                    cur = p.parent().unwrap_or(p);
+                }
+                "argument_list" | "return_statement" | "yield" | "call" => {
+                    return true;
+                }
+                k if k.ends_with("_statement") || k == "block" || k == "module" => return true,
+                _ => cur = p,
+            }
+        }
+        true
+    }
+
+    /// Whether `name` is read in the function other than as the target it
+    /// is bound to (closures and lambdas of the function included).
+    fn read_elsewhere(&mut self, name: &str) -> bool {
+        if let Some(&v) = self.used.get(name) {
+            return v;
+        }
+        let src = self.src();
+        let mut count = 0;
+        if let Some(body) = self.cx.m.functions[self.cx.f].body() {
+            syntax::walk(
+                body,
+                |_| true,
+                |x| {
+                    if x.kind() == "identifier" && text(x, src) == name {
+                        count += 1;
+                    }
+                },
+            );
+        }
+        // One occurrence is the assignment's own target.
+        let v = count > 1;
+        self.used.insert(name.to_string(), v);
+        v
+    }
+
+    /// The names a live lambda uses (its parameters, identifiers,
+    /// attributes, keywords, string keys) and the functions of the module
+    /// it calls or names, followed for their names.
+    fn lambda_names(&mut self, n: Node<'t>) {
+        let mut nodes = Vec::new();
+        syntax::walk(n, |_| true, |x| nodes.push(x));
+        for x in nodes {
+            match x.kind() {
+                "identifier" => {
+                    let kind = match x.parent().map(|p| p.kind()) {
+                        Some("attribute") => NameKind::Attribute,
+                        Some("keyword_argument") => NameKind::Keyword,
+                        Some("lambda_parameters") => NameKind::Parameter,
+                        _ => NameKind::Identifier,
+                    };
+                    self.name(x, kind);
+                    if let Callee::Fn(g) = self.cx.m.resolve_callee(self.cx.f, x)
+                        && g != self.cx.f
+                    {
+                        self.facts.refs.push((g, span(x)));
+                    }
+                }
+                "attribute" => {
+                    if let Callee::Fn(g) = self.cx.m.resolve_callee(self.cx.f, x)
+                        && g != self.cx.f
+                    {
+                        self.facts.refs.push((g, span(x)));
+                    }
+                }
+                "string" => {
+                    if let Some(s) = syntax::string_literal(x, self.src())
+                        && is_name_like(&s)
+                        && self.seen_names.insert(s.clone())
+                    {
+                        self.facts.names.push(NameUse {
+                            name: s,
+                            span: span(x),
+                            kind: NameKind::String,
+                            function: self.cx.m.functions[self.cx.f].name.clone(),
+                        });
+                    }
+                }
+                _ => {}
+            }
         }
     }
 
@@ -507,10 +659,7 @@ impl<'t> Walker<'_, '_, 't> {
                 guard: None,
             });
         }
-        let ident = !s.is_empty()
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !s.starts_with(|c: char| c.is_ascii_digit());
-        if ident && self.seen_names.insert(s.clone()) {
+        if is_name_like(&s) && self.seen_names.insert(s.clone()) {
             self.facts.names.push(NameUse {
                 name: s,
                 span: span(n),
@@ -821,6 +970,8 @@ impl<'t> Walker<'_, '_, 't> {
                 visit_args(self);
             }
             CallKind::TimeoutCtx(_) | CallKind::Other => {
+                self.callees.insert(call.callee.id());
+                self.callees.insert(unparen(call.callee).id());
                 let callee = self.cx.m.resolve_call(self.cx.f, &call);
                 self.facts.calls.push(CallSite {
                     span: span(n),
@@ -863,6 +1014,22 @@ impl<'t> Walker<'_, '_, 't> {
 fn clause_block(clause: Node<'_>) -> Option<Node<'_>> {
     let mut c = clause.walk();
     clause.named_children(&mut c).find(|k| k.kind() == "block")
+}
+
+/// `functools.partial(...)` / `partial(...)`.
+fn is_partial(call: Node<'_>, src: &str) -> bool {
+    call.kind() == "call"
+        && call
+            .child_by_field_name("function")
+            .and_then(|c| syntax::last_name(c, src))
+            .is_some_and(|n| n == "partial")
+}
+
+/// A string that reads as a name (`"org_id"` as a key).
+fn is_name_like(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !s.starts_with(|c: char| c.is_ascii_digit())
 }
 
 pub(crate) fn is_ping(s: &str) -> bool {

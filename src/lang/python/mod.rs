@@ -50,6 +50,15 @@ pub trait Imports: Sync {
     /// with `depth` carried on (so import cycles end at
     /// [`crate::values::MAX_DEPTH`]); its origin points at that definition.
     fn value(&self, import: &Import, path: &[&str], depth: u32) -> Resolved;
+
+    /// The names the function `path` reaches through `import` uses (a
+    /// dependency imported from another module: `Depends(current_org)`),
+    /// with those of the functions of its module it calls or hands on and
+    /// of its own `Depends(...)` chain, across modules; `depth` as for
+    /// [`Imports::value`]. Empty when it cannot be found.
+    fn function_names(&self, _import: &Import, _path: &[&str], _depth: u32) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// `from .settings import IDLE_TIMEOUT as T`: local `T`, module

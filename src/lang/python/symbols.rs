@@ -574,8 +574,14 @@ impl<'t> Module<'t> {
 
     /// The function of this module a call runs, if it can be told.
     pub(crate) fn resolve_call(&self, from: FnId, call: &Call<'t>) -> Callee {
+        self.resolve_callee(from, call.callee)
+    }
+
+    /// The function of this module an expression names, as a callee or a
+    /// value (`belongs_to`, `self.filter_for`, `hub.filter_for`).
+    pub(crate) fn resolve_callee(&self, from: FnId, callee: Node<'t>) -> Callee {
         let src = self.src;
-        let callee = unparen(call.callee);
+        let callee = unparen(callee);
         match callee.kind() {
             "identifier" => {
                 let name = text(callee, src);
@@ -614,6 +620,13 @@ impl<'t> Module<'t> {
                             .or_else(|| self.class_by_name.get(name))
                             .copied()
                     }),
+                    // `JobView(user).filter_for`: a method of the instance
+                    // just built.
+                    ("call", _) => obj
+                        .child_by_field_name("function")
+                        .map(unparen)
+                        .filter(|c| c.kind() == "identifier")
+                        .and_then(|c| self.class_by_name.get(text(c, src)).copied()),
                     _ => None,
                 };
                 match class.and_then(|c| self.method(c, method, 0)) {
