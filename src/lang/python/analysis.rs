@@ -400,6 +400,7 @@ impl<'a, 't> Analysis<'a, 't> {
                         function: self.m.functions[f].name.clone(),
                         endpoint: ei,
                         via: self.steps(chain),
+                        wrapper: r.wrapper.clone(),
                         answers_ping,
                         unanswered_ping,
                     });
@@ -460,6 +461,7 @@ impl<'a, 't> Analysis<'a, 't> {
                 function: self.m.functions[f].name.clone(),
                 endpoint: ei,
                 via: self.steps(chain),
+                wrapper: r.wrapper.clone(),
                 timeout,
                 keepalive,
             });

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::symbols::{Callee, ClassId, FnId, Module};
+use super::symbols::{self, Callee, ClassId, FnId, Module};
 use super::syntax::{self, Call, MAX_NESTING, span, text, unawait, unparen};
 use super::{NameKind, NameUse, TimeoutKind};
 use crate::source::Span;
@@ -244,6 +244,9 @@ pub(crate) struct ReceiveSite {
     pub opaque: bool,
     /// `async for m in websocket.iter_text()`: the loop is the receive.
     pub iter: bool,
+    /// `async for m in channel` over a wrapper class: what its
+    /// `__anext__` receives, described (see `wrappers`).
+    pub wrapper: Option<String>,
 }
 
 pub(crate) struct CallSite {
@@ -299,6 +302,29 @@ pub(crate) struct Facts {
     /// belongs_to, ...)`, `self.filter_for` as an argument, and those a
     /// live `lambda` calls. Followed for the names they use only.
     pub refs: Vec<(FnId, Span)>,
+    /// `async for msg in channel` over an object of a class (of this
+    /// module or imported) that may wrap the websocket: resolved into
+    /// receives once every function's facts are known.
+    pub wrapper_iters: Vec<WrapperIter>,
+}
+
+/// The class an object is an instance of, as far as the module tells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum WrapperClass {
+    Local(ClassId),
+    /// The dotted name as written, its first part imported
+    /// (`Channel`, `channels.Channel`, `Channel.open` for a factory).
+    Imported(String),
+}
+
+/// `async for msg in channel` where `channel` is an instance of a class.
+pub(crate) struct WrapperIter {
+    /// The iterable (`channel`).
+    pub span: Span,
+    pub text: String,
+    /// The loop's own region.
+    pub region: Option<RegionId>,
+    pub class: WrapperClass,
 }
 
 impl Facts {
@@ -520,6 +546,60 @@ impl<'t> Walker<'_, '_, 't> {
             "string" => self.string(n),
             _ => self.children(n, depth),
         }
+    }
+
+    /// The class `n` (an iterable) is an instance of: a constructor call
+    /// (`Channel(websocket)`, `await Channel.open(websocket)`), a local
+    /// bound once to one, or a parameter annotated with the class.
+    fn wrapper_class(&self, n: Node<'t>) -> Option<WrapperClass> {
+        let m = self.cx.m;
+        let n = unparen(unawait(unparen(n)));
+        match n.kind() {
+            "call" => self.class_named(n.child_by_field_name("function")?),
+            "identifier" => {
+                let name = text(n, self.src());
+                let mut scope = Some(self.cx.f);
+                while let Some(s) = scope {
+                    let info = &m.functions[s];
+                    if let Some(p) = info.params.iter().find(|p| p.name == name) {
+                        return p.annotation.and_then(|a| self.class_named(a));
+                    }
+                    match m.locals[s].get(name) {
+                        Some(symbols::Binding::Value(v)) => {
+                            let v = unparen(unawait(unparen(*v)));
+                            return (v.kind() == "call")
+                                .then(|| v.child_by_field_name("function"))
+                                .flatten()
+                                .and_then(|c| self.class_named(c));
+                        }
+                        Some(symbols::Binding::Ambiguous) => return None,
+                        None => scope = info.parent,
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// `Channel`, `Channel.open`, `channels.Channel`: a class of this module
+    /// or an imported name.
+    fn class_named(&self, n: Node<'t>) -> Option<WrapperClass> {
+        let m = self.cx.m;
+        // An annotation is a `type` node around the expression.
+        let n = match n.kind() {
+            "type" => n.named_child(0)?,
+            _ => n,
+        };
+        let dotted = syntax::dotted(unparen(n), self.src())?;
+        let first = dotted.split('.').next().unwrap_or("");
+        if let Some(&c) = m.class_by_name.get(first) {
+            return Some(WrapperClass::Local(c));
+        }
+        m.imports
+            .iter()
+            .any(|i| i.local == first)
+            .then_some(WrapperClass::Imported(dotted))
     }
 
     /// `n` (an identifier or attribute that is not a callee) names a
@@ -754,7 +834,21 @@ impl<'t> Walker<'_, '_, 't> {
         if let Some(l) = n.child_by_field_name("left") {
             self.visit(l, depth + 1);
         }
+        let wrapper = match (iter_call.as_ref(), right) {
+            (None, Some(r)) if n.child(0).is_some_and(|c| c.kind() == "async") => {
+                self.wrapper_class(r).map(|class| (r, class))
+            }
+            _ => None,
+        };
         let saved = self.push(RegionKind::Loop { header }, n.start_byte());
+        if let Some((r, class)) = wrapper {
+            self.facts.wrapper_iters.push(WrapperIter {
+                span: span(r),
+                text: text(r, self.src()).to_string(),
+                region: self.region,
+                class,
+            });
+        }
         if let Some(call) = iter_call {
             self.facts.receives.push(ReceiveSite {
                 span: span(call.node),
@@ -762,6 +856,7 @@ impl<'t> Walker<'_, '_, 't> {
                 region: self.region,
                 opaque: false,
                 iter: true,
+                wrapper: None,
             });
             for a in call.args.iter().chain(call.kwargs.iter().map(|(_, v)| v)) {
                 self.visit(*a, depth + 1);
@@ -918,6 +1013,7 @@ impl<'t> Walker<'_, '_, 't> {
                     region: self.region,
                     opaque: kind == CallKind::Iter || !self.awaited_or_bounded(n),
                     iter: false,
+                    wrapper: None,
                 });
                 visit_args(self);
             }

@@ -26,6 +26,7 @@ mod parsed;
 mod routes;
 mod symbols;
 mod syntax;
+mod wrappers;
 mod wsvars;
 
 use std::cell::RefCell;
@@ -37,6 +38,7 @@ use crate::values::{Origin, Resolved};
 
 pub use body::CloseKind;
 pub use parsed::ParsedModule;
+pub use wrappers::Wrapper;
 
 /// A prefix and a path joined as Starlette joins them.
 pub fn join_path(prefix: &str, path: &str) -> String {
@@ -58,6 +60,15 @@ pub trait Imports: Sync {
     /// [`Imports::value`]. Empty when it cannot be found.
     fn function_names(&self, _import: &Import, _path: &[&str], _depth: u32) -> Vec<String> {
         Vec::new()
+    }
+
+    /// What iterating over an instance of the class `path` reaches through
+    /// `import` receives (`async for msg in channel` with `channel =
+    /// Channel(websocket)` and `from .channel import Channel`), if it
+    /// reaches a receive on a websocket. `None` when it cannot be found or
+    /// receives nothing.
+    fn wrapper(&self, _import: &Import, _path: &[&str], _depth: u32) -> Option<Wrapper> {
+        None
     }
 }
 
@@ -239,6 +250,9 @@ pub struct Receive {
     /// Index into [`ServerModel::endpoints`].
     pub endpoint: usize,
     pub via: Vec<Step>,
+    /// `async for m in channel` over a wrapper class: what it receives
+    /// (`` `Channel.__anext__` awaits `self.ws.receive_text()` ``).
+    pub wrapper: Option<String>,
     /// The innermost timeout around it, if any.
     pub timeout: Option<Timeout>,
     pub keepalive: Keepalive,
@@ -271,6 +285,8 @@ pub struct ReceiveLoop {
     pub function: String,
     pub endpoint: usize,
     pub via: Vec<Step>,
+    /// As [`Receive::wrapper`].
+    pub wrapper: Option<String>,
     pub answers_ping: bool,
     /// A comparison with `"ping"` in it whose branch sends nothing back.
     pub unanswered_ping: Option<Span>,
@@ -363,7 +379,7 @@ pub fn build(source: &Source, imports: Option<&dyn Imports>) -> Option<ServerMod
     let found = finder.find();
     let (routers, inclusions) = finder.facts();
     let (ws, class_attrs) = wsvars::websockets(&m, &found);
-    let facts: Vec<body::Facts> = (0..m.functions.len())
+    let mut facts: Vec<body::Facts> = (0..m.functions.len())
         .map(|f| {
             body::facts(&body::Cx {
                 m: &m,
@@ -373,6 +389,7 @@ pub fn build(source: &Source, imports: Option<&dyn Imports>) -> Option<ServerMod
             })
         })
         .collect();
+    wrappers::resolve(&m, imports, &mut facts);
     let mut flow = flow::Flow::new(&m, &ws, &class_attrs);
     let a = analysis::Analysis::new(&m, &facts);
     let result = a.run(&found, &mut flow);

@@ -131,6 +131,30 @@ impl ParsedModule {
         out
     }
 
+    /// What iterating over an instance of the class `name` of this module
+    /// receives (a name it imports is followed there); `place` names this
+    /// file in the description.
+    pub fn wrapper(
+        &self,
+        name: &str,
+        imports: &dyn Imports,
+        depth: u32,
+        place: String,
+    ) -> Option<super::Wrapper> {
+        if depth > crate::values::MAX_DEPTH {
+            return None;
+        }
+        let m = self.0.borrow_dependent();
+        let Some(&c) = m.class_by_name.get(name) else {
+            let i = m.imports.iter().rev().find(|i| i.local == name)?;
+            return imports.wrapper(i, &[name], depth + 1);
+        };
+        let facts = super::wrappers::module_facts(m);
+        let mut w = super::wrappers::wrapper(m, &facts, c)?;
+        w.place = Some(place);
+        Some(w)
+    }
+
     /// `name = APIRouter(prefix=...)` / `FastAPI()` at module level.
     pub fn router(&self, name: &str, imports: &dyn Imports, depth: u32) -> Option<RouterDecl> {
         let m = self.0.borrow_dependent();
