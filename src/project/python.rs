@@ -96,7 +96,13 @@ impl Imports for Link<'_> {
         m.function_names(name, &link, depth + 1)
     }
 
-    fn wrapper(&self, import: &Import, path: &[&str], depth: u32) -> Option<Wrapper> {
+    fn wrapper(
+        &self,
+        import: &Import,
+        path: &[&str],
+        methods: &[&str],
+        depth: u32,
+    ) -> Option<Wrapper> {
         if depth > values::MAX_DEPTH {
             return None;
         }
@@ -110,7 +116,7 @@ impl Imports for Link<'_> {
             project: self.project,
             file,
         };
-        m.wrapper(name, &link, depth + 1, place)
+        m.wrapper(name, methods, &link, depth + 1, place)
     }
 }
 

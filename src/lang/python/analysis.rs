@@ -397,7 +397,9 @@ impl<'a, 't> Analysis<'a, 't> {
                         span: *header,
                         receive: r.span,
                         call: r.call.clone(),
-                        function: self.m.functions[f].name.clone(),
+                        // The function the loop is in, which may have
+                        // called the one that receives.
+                        function: self.m.functions[lf].name.clone(),
                         endpoint: ei,
                         via: self.steps(chain),
                         wrapper: r.wrapper.clone(),
@@ -462,6 +464,7 @@ impl<'a, 't> Analysis<'a, 't> {
                 endpoint: ei,
                 via: self.steps(chain),
                 wrapper: r.wrapper.clone(),
+                iter: r.iter,
                 timeout,
                 keepalive,
             });

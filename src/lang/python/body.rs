@@ -303,9 +303,10 @@ pub(crate) struct Facts {
     /// live `lambda` calls. Followed for the names they use only.
     pub refs: Vec<(FnId, Span)>,
     /// `async for msg in channel` over an object of a class (of this
-    /// module or imported) that may wrap the websocket: resolved into
-    /// receives once every function's facts are known.
-    pub wrapper_iters: Vec<WrapperIter>,
+    /// module or imported) that may wrap the websocket, and calls of a
+    /// method of an imported class's object (`await channel.recv()`):
+    /// resolved into receives once every function's facts are known.
+    pub wrapper_uses: Vec<WrapperUse>,
 }
 
 /// The class an object is an instance of, as far as the module tells.
@@ -317,14 +318,19 @@ pub(crate) enum WrapperClass {
     Imported(String),
 }
 
-/// `async for msg in channel` where `channel` is an instance of a class.
-pub(crate) struct WrapperIter {
-    /// The iterable (`channel`).
+/// `async for msg in channel` where `channel` is an instance of a class,
+/// or `channel.recv()` where it is an instance of an imported class.
+pub(crate) struct WrapperUse {
+    /// The iterable (`channel`), or the call.
     pub span: Span,
     pub text: String,
-    /// The loop's own region.
+    /// The loop's own region, or the call's.
     pub region: Option<RegionId>,
     pub class: WrapperClass,
+    /// The method called; `None` for `async for`.
+    pub method: Option<String>,
+    /// A call not awaited where it stands (handed to `create_task`).
+    pub opaque: bool,
 }
 
 impl Facts {
@@ -842,11 +848,13 @@ impl<'t> Walker<'_, '_, 't> {
         };
         let saved = self.push(RegionKind::Loop { header }, n.start_byte());
         if let Some((r, class)) = wrapper {
-            self.facts.wrapper_iters.push(WrapperIter {
+            self.facts.wrapper_uses.push(WrapperUse {
                 span: span(r),
                 text: text(r, self.src()).to_string(),
                 region: self.region,
                 class,
+                method: None,
+                opaque: false,
             });
         }
         if let Some(call) = iter_call {
@@ -1069,6 +1077,20 @@ impl<'t> Walker<'_, '_, 't> {
                 self.callees.insert(call.callee.id());
                 self.callees.insert(unparen(call.callee).id());
                 let callee = self.cx.m.resolve_call(self.cx.f, &call);
+                if callee == Callee::External
+                    && let Some(obj) = call.receiver()
+                    && let Some(WrapperClass::Imported(class)) = self.wrapper_class(obj)
+                    && let Some(method) = syntax::last_name(call.callee, src)
+                {
+                    self.facts.wrapper_uses.push(WrapperUse {
+                        span: span(n),
+                        text: call_text(&call, src),
+                        region: self.region,
+                        class: WrapperClass::Imported(class),
+                        method: Some(method.to_string()),
+                        opaque: !self.awaited_or_bounded(n),
+                    });
+                }
                 self.facts.calls.push(CallSite {
                     span: span(n),
                     callee,

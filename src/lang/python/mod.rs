@@ -62,12 +62,19 @@ pub trait Imports: Sync {
         Vec::new()
     }
 
-    /// What iterating over an instance of the class `path` reaches through
-    /// `import` receives (`async for msg in channel` with `channel =
-    /// Channel(websocket)` and `from .channel import Channel`), if it
+    /// What running the first of `methods` an instance of the class `path`
+    /// reaches through `import` has receives (`async for msg in channel`
+    /// runs `__anext__`, with `channel = Channel(websocket)` and `from
+    /// .channel import Channel`; `channel.recv()` runs `recv`), if it
     /// reaches a receive on a websocket. `None` when it cannot be found or
     /// receives nothing.
-    fn wrapper(&self, _import: &Import, _path: &[&str], _depth: u32) -> Option<Wrapper> {
+    fn wrapper(
+        &self,
+        _import: &Import,
+        _path: &[&str],
+        _methods: &[&str],
+        _depth: u32,
+    ) -> Option<Wrapper> {
         None
     }
 }
@@ -250,9 +257,12 @@ pub struct Receive {
     /// Index into [`ServerModel::endpoints`].
     pub endpoint: usize,
     pub via: Vec<Step>,
-    /// `async for m in channel` over a wrapper class: what it receives
-    /// (`` `Channel.__anext__` awaits `self.ws.receive_text()` ``).
+    /// A receive behind a wrapper class (`async for m in channel`,
+    /// `channel.recv()`): what it receives (`` `Channel.__anext__` awaits
+    /// `self.ws.receive_text()` ``).
     pub wrapper: Option<String>,
+    /// `async for`: the loop is the receive.
+    pub iter: bool,
     /// The innermost timeout around it, if any.
     pub timeout: Option<Timeout>,
     pub keepalive: Keepalive,

@@ -131,12 +131,13 @@ impl ParsedModule {
         out
     }
 
-    /// What iterating over an instance of the class `name` of this module
-    /// receives (a name it imports is followed there); `place` names this
+    /// What running the first of `methods` an instance of the class `name`
+    /// of this module has receives (a name it imports is followed there); `place` names this
     /// file in the description.
     pub fn wrapper(
         &self,
         name: &str,
+        methods: &[&str],
         imports: &dyn Imports,
         depth: u32,
         place: String,
@@ -147,10 +148,12 @@ impl ParsedModule {
         let m = self.0.borrow_dependent();
         let Some(&c) = m.class_by_name.get(name) else {
             let i = m.imports.iter().rev().find(|i| i.local == name)?;
-            return imports.wrapper(i, &[name], depth + 1);
+            return imports.wrapper(i, &[name], methods, depth + 1);
         };
+        // Only a class with one of the methods is worth modelling.
+        methods.iter().find(|n| m.method(c, n, 0).is_some())?;
         let facts = super::wrappers::module_facts(m);
-        let mut w = super::wrappers::wrapper(m, &facts, c)?;
+        let mut w = super::wrappers::wrapper(m, &facts, c, methods)?;
         w.place = Some(place);
         Some(w)
     }

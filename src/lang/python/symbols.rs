@@ -643,6 +643,18 @@ impl<'t> Module<'t> {
     fn local_instance(&self, from: FnId, name: &str) -> Option<ClassId> {
         let mut scope = Some(from);
         while let Some(s) = scope {
+            // A parameter annotated with a class of the module
+            // (`channel: Channel`).
+            if let Some(p) = self.functions[s].params.iter().find(|p| p.name == name) {
+                let a = p.annotation.map(|a| match a.kind() {
+                    "type" => a.named_child(0).unwrap_or(a),
+                    _ => a,
+                })?;
+                let a = unparen(a);
+                return (a.kind() == "identifier")
+                    .then(|| self.class_by_name.get(text(a, self.src)).copied())
+                    .flatten();
+            }
             match self.locals[s].get(name) {
                 Some(Binding::Value(v)) => {
                     let call = Call::of(syntax::unawait(*v), self.src)?;

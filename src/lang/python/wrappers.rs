@@ -13,7 +13,7 @@ use super::symbols::{Callee, ClassId, FnId, Module};
 use super::{Imports, body, wsvars};
 
 /// The methods `async for` runs, in the order they are looked at.
-const ITER_METHODS: [&str; 2] = ["__anext__", "__aiter__"];
+pub const ITER_METHODS: [&str; 2] = ["__anext__", "__aiter__"];
 
 /// What iterating over an instance of a wrapper class receives.
 #[derive(Clone, Debug)]
@@ -61,10 +61,16 @@ fn answers_ping(facts: &Facts) -> bool {
     })
 }
 
-/// What iterating over an instance of class `c` of `m` receives, if it
-/// reaches a receive.
-pub(crate) fn wrapper(m: &Module<'_>, facts: &[Facts], c: ClassId) -> Option<Wrapper> {
-    for name in ITER_METHODS {
+/// What running the first of `methods` that class `c` of `m` has (with
+/// what it calls) receives, if it reaches a receive: [`ITER_METHODS`] for
+/// `async for`, a method's name for a call.
+pub(crate) fn wrapper(
+    m: &Module<'_>,
+    facts: &[Facts],
+    c: ClassId,
+    methods: &[&str],
+) -> Option<Wrapper> {
+    for &name in methods {
         let Some(start) = m.method(c, name, 0) else {
             continue;
         };
@@ -127,14 +133,19 @@ pub(crate) fn module_facts(m: &Module<'_>) -> Vec<Facts> {
 pub(crate) fn resolve(m: &Module<'_>, hook: Option<&dyn Imports>, facts: &mut [Facts]) {
     let mut found: Vec<(usize, usize, Wrapper)> = Vec::new();
     for (f, fx) in facts.iter().enumerate() {
-        for (i, w) in fx.wrapper_iters.iter().enumerate() {
+        for (i, w) in fx.wrapper_uses.iter().enumerate() {
+            let method = w.method.as_deref().map(|m| [m]);
+            let methods: &[&str] = match &method {
+                Some(one) => one,
+                None => &ITER_METHODS,
+            };
             let info = match &w.class {
-                WrapperClass::Local(c) => wrapper(m, facts, *c),
+                WrapperClass::Local(c) => wrapper(m, facts, *c, methods),
                 WrapperClass::Imported(dotted) => {
                     let path: Vec<&str> = dotted.split('.').collect();
                     let import = m.imports.iter().rev().find(|i| i.local == path[0]);
                     match (hook, import) {
-                        (Some(h), Some(import)) => h.wrapper(import, &path, 0),
+                        (Some(h), Some(import)) => h.wrapper(import, &path, methods, 0),
                         _ => None,
                     }
                 }
@@ -146,14 +157,14 @@ pub(crate) fn resolve(m: &Module<'_>, hook: Option<&dyn Imports>, facts: &mut [F
     }
     for (f, i, info) in found {
         let fx = &mut facts[f];
-        let w = &fx.wrapper_iters[i];
+        let w = &fx.wrapper_uses[i];
         let (span, region) = (w.span, w.region);
         fx.receives.push(ReceiveSite {
             span,
             call: w.text.clone(),
             region,
-            opaque: info.bounded,
-            iter: true,
+            opaque: info.bounded || w.opaque,
+            iter: w.method.is_none(),
             wrapper: Some(info.describe()),
         });
         if info.answers_ping {

@@ -90,7 +90,7 @@ fn where_(model: &ServerModel, r: &Receive) -> String {
 
 fn no_timeout(cx: &mut Ctx, model: &ServerModel, max: f64, r: &Receive) {
     let file = &model.source;
-    if let Some(w) = &r.wrapper {
+    if let Some(w) = r.wrapper.as_ref().filter(|_| r.iter) {
         // `async for msg in channel` over a wrapper of the websocket.
         let d = cx.report(
             file,
@@ -113,8 +113,12 @@ fn no_timeout(cx: &mut Ctx, model: &ServerModel, max: f64, r: &Receive) {
         file,
         r.span,
         format!(
-            "`{}` waits in a loop with no timeout: {} sends nothing while the client is idle",
+            "`{}` waits in a loop with no timeout{}: {} sends nothing while the client is idle",
             r.call,
+            r.wrapper
+                .as_ref()
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default(),
             where_(model, r)
         ),
     );
