@@ -187,7 +187,11 @@ impl<'a, 't> Analysis<'a, 't> {
     /// filter passed to a helper, a `functools.partial` of one) and by what
     /// they call or hand on in turn, except those of `visited` (already
     /// counted). They run for the endpoint, wherever they are called.
-    fn handed_on_names(&self, mut stack: Vec<FnId>, visited: &HashSet<FnId>) -> Vec<super::NameUse> {
+    fn handed_on_names(
+        &self,
+        mut stack: Vec<FnId>,
+        visited: &HashSet<FnId>,
+    ) -> Vec<super::NameUse> {
         let mut out = Vec::new();
         let mut seen: HashSet<FnId> = HashSet::new();
         stack.reverse();

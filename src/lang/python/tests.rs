@@ -537,14 +537,17 @@ async def a(websocket: WebSocket, channel: Channel, feed: Feed):
         await websocket.send_json(m)
 "#,
     );
-    let loops: Vec<_> = m.receive_loops.iter().filter(|l| l.function == "a").collect();
+    let loops: Vec<_> = m
+        .receive_loops
+        .iter()
+        .filter(|l| l.function == "a")
+        .collect();
     assert_eq!(loops.len(), 1);
     assert_eq!(lines(&m, loops.iter().map(|l| l.span)), vec![23]);
     assert!(
-        loops[0]
-            .wrapper
-            .as_deref()
-            .is_some_and(|w| w.contains("`Channel.__anext__` awaits `self.websocket.receive_json()`")),
+        loops[0].wrapper.as_deref().is_some_and(
+            |w| w.contains("`Channel.__anext__` awaits `self.websocket.receive_json()`")
+        ),
         "{:?}",
         loops[0].wrapper
     );

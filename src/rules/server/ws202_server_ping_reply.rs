@@ -35,7 +35,11 @@ fn check(model: &ServerModel, cx: &mut Ctx) {
         );
         d.primary("receive loop");
         match &l.wrapper {
-            Some(w) => d.label(file, l.receive, format!("receives here (`{}`: {w})", l.call)),
+            Some(w) => d.label(
+                file,
+                l.receive,
+                format!("receives here (`{}`: {w})", l.call),
+            ),
             None => d.label(file, l.receive, format!("receives here (`{}`)", l.call)),
         };
         if let Some(p) = l.unanswered_ping {
