@@ -602,9 +602,17 @@ impl<'t> Walker<'_, '_, 't> {
         if let Some(&c) = m.class_by_name.get(first) {
             return Some(WrapperClass::Local(c));
         }
-        m.imports
-            .iter()
-            .any(|i| i.local == first)
+        // An imported name is looked up in its module only when some part
+        // of it is in CapWords, as classes are named (`Channel`,
+        // `realtime.Channel.open`): `async for u in job_updates(...)` does
+        // not read the module of `job_updates`. Framework classes are no
+        // wrappers of the project's.
+        let class_like = dotted
+            .split('.')
+            .any(|p| p.starts_with(|c: char| c.is_ascii_uppercase()));
+        let import = m.imports.iter().rev().find(|i| i.local == first)?;
+        let root = import.module.split('.').next().unwrap_or("");
+        (class_like && !matches!(root, "fastapi" | "starlette" | "typing" | "collections"))
             .then_some(WrapperClass::Imported(dotted))
     }
 
