@@ -227,7 +227,7 @@ fn a_file_list_reads_imported_dependencies_and_wrappers_where_they_are_defined()
     let t = copy_case("py-receive-loop-behind-imported-wrapper");
     let (items, _) = json_in(t.path(), &["app/main.py"]);
     let ws201: Vec<_> = items.iter().filter(|d| d["code"] == "WS201").collect();
-    assert_eq!(ws201.len(), 4, "{items:?}");
+    assert_eq!(ws201.len(), 5, "{items:?}");
     assert!(
         ws201[0]["message"].as_str().unwrap().contains(
             "`Channel.__anext__` in app/realtime/channel.py awaits `self._ws.receive_text()`"

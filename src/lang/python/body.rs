@@ -153,7 +153,7 @@ impl Cx<'_, '_> {
 }
 
 /// Names that say they hold a websocket.
-fn ws_like(name: &str) -> bool {
+pub(crate) fn ws_like(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     matches!(n.as_str(), "websocket" | "ws" | "web_socket" | "socket")
         || n.ends_with("_websocket")

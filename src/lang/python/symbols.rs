@@ -727,6 +727,29 @@ impl<'t> Module<'t> {
         (i < info.params.len() && !info.params[i].splat).then_some(i)
     }
 
+    /// The parameter of `__init__` (`init`) that an argument of the
+    /// constructor call `call` binds (`self` skipped).
+    pub(crate) fn ctor_param_of_arg(
+        &self,
+        init: FnId,
+        call: &Call<'t>,
+        arg: Node<'t>,
+    ) -> Option<usize> {
+        let info = &self.functions[init];
+        if let Some((k, _)) = call.kwargs.iter().find(|(_, v)| v.id() == arg.id()) {
+            return info.params.iter().position(|p| p.name == *k);
+        }
+        let pos = call.args.iter().position(|a| a.id() == arg.id())?;
+        if call.args[..pos]
+            .iter()
+            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+        {
+            return None;
+        }
+        let i = pos + 1;
+        (i < info.params.len() && !info.params[i].splat).then_some(i)
+    }
+
     /// The value scope as seen from anywhere in this module.
     pub(crate) fn scope(&self) -> PyScope<'_, 't> {
         PyScope {
