@@ -623,6 +623,10 @@ impl<'t> Walker<'_, '_, 't> {
         if self.callees.contains(&n.id()) {
             return;
         }
+        // Most identifiers are no function of the module.
+        if n.kind() == "identifier" && !self.cx.m.may_name_fn(text(n, self.src())) {
+            return;
+        }
         if let Callee::Fn(g) = self.cx.m.resolve_callee(self.cx.f, n)
             && g != self.cx.f
             && self.live(n)

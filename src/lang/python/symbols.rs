@@ -104,6 +104,9 @@ pub(crate) struct Module<'t> {
     pub module_fns: HashMap<String, FnId>,
     /// Closures by (enclosing function, name).
     nested: HashMap<(FnId, String), FnId>,
+    /// The names of every closure (any scope), to tell cheaply that a
+    /// name is none.
+    nested_names: HashSet<String>,
     pub class_by_name: HashMap<String, ClassId>,
     /// Module-level bindings.
     pub consts: HashMap<String, Binding<'t>>,
@@ -132,6 +135,7 @@ impl<'t> Module<'t> {
             by_start: Vec::new(),
             module_fns: HashMap::new(),
             nested: HashMap::new(),
+            nested_names: HashSet::new(),
             class_by_name: HashMap::new(),
             consts: HashMap::new(),
             const_targets: HashMap::new(),
@@ -230,6 +234,7 @@ impl<'t> Module<'t> {
                 }
                 (Some(p), None) => {
                     self.nested.insert((p, info.name.clone()), f);
+                    self.nested_names.insert(info.name.clone());
                 }
                 _ => {}
             }
@@ -671,6 +676,12 @@ impl<'t> Module<'t> {
     }
 
     /// A function defined in `scope`'s body (a closure) named `name`.
+    /// Whether `name` may name a function of the module (a module-level
+    /// def or a closure somewhere): a cheap test before [`Self::resolve_callee`].
+    pub(crate) fn may_name_fn(&self, name: &str) -> bool {
+        self.module_fns.contains_key(name) || self.nested_names.contains(name)
+    }
+
     pub(crate) fn nested_fn(&self, scope: FnId, name: &str) -> Option<FnId> {
         self.nested.get(&(scope, name.to_string())).copied()
     }
