@@ -186,22 +186,27 @@ fn check(project: &ServerProject, cx: &mut Ctx) {
                 ));
                 continue;
             }
-            if !route.complete {
-                continue;
-            }
-            if let Some(p) = cx
-                .config
-                .server
-                .org_scoped_routes
-                .iter()
-                .find(|p| scoped(p, &route.path))
+            // A path under a prefix that cannot be resolved is the known
+            // end of the real one: a pattern that matches that end matches
+            // whatever the prefix is (`/ws/jobs` under `os.environ[...]`);
+            // one longer than it cannot be told (`/jobs` may be
+            // `/ws/jobs`), nor can the root.
+            if let Some(p) =
+                cx.config.server.org_scoped_routes.iter().find(|p| {
+                    scoped(p, &route.path) && (route.complete || p.trim_matches('/') != "")
+                })
             {
                 let d = cx.report(
                     file,
                     route.span,
                     format!(
-                        "websocket route `{}` matches `server.org_scoped_routes` (`{p}`) but does no org filtering",
-                        route.path
+                        "websocket route `{}`{} matches `server.org_scoped_routes` (`{p}`) but does no org filtering",
+                        route.path,
+                        if route.complete {
+                            ""
+                        } else {
+                            " (under a prefix wslint cannot resolve)"
+                        }
                     ),
                 );
                 d.primary("no org filtering");
