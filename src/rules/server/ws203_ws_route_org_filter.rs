@@ -191,11 +191,9 @@ fn check(project: &ServerProject, cx: &mut Ctx) {
             // whatever the prefix is (`/ws/jobs` under `os.environ[...]`);
             // one longer than it cannot be told (`/jobs` may be
             // `/ws/jobs`), nor can the root.
-            if let Some(p) =
-                cx.config.server.org_scoped_routes.iter().find(|p| {
-                    scoped(p, &route.path) && (route.complete || p.trim_matches('/') != "")
-                })
-            {
+            if let Some(p) = cx.config.server.org_scoped_routes.iter().find(|p| {
+                scoped(p, &route.path) && (route.complete || !p.trim_matches('/').is_empty())
+            }) {
                 let d = cx.report(
                     file,
                     route.span,
