@@ -202,3 +202,37 @@ fn output_is_the_same_whatever_the_thread_count() {
         assert_eq!(run("8"), one);
     }
 }
+
+#[test]
+fn a_file_list_reads_imported_dependencies_and_wrappers_where_they_are_defined() {
+    // The dependency chain that yields the org lives in app/core/orgs.py,
+    // re-exported by app/deps.py; only the routes file is given.
+    let t = copy_case("py-org-filter-through-dependency-chain");
+    let (items, _) = json_in(t.path(), &["app/routes/jobs.py"]);
+    assert!(items.is_empty(), "{items:?}");
+    // The same chain without the tenant: both routes are reported.
+    let orgs = t.path().join("app/core/orgs.py");
+    let text = std::fs::read_to_string(&orgs).unwrap();
+    std::fs::write(&orgs, text.replace(", tenant_id=user.org", "")).unwrap();
+    let (items, _) = json_in(t.path(), &["app/routes/jobs.py"]);
+    assert_eq!(
+        summary(&items),
+        vec![
+            ("app/routes/jobs.py".to_string(), 15, "WS203".to_string()),
+            ("app/routes/jobs.py".to_string(), 22, "WS203".to_string()),
+        ]
+    );
+
+    // The wrapper iterated in main.py is defined in app/realtime/channel.py.
+    let t = copy_case("py-receive-loop-behind-imported-wrapper");
+    let (items, _) = json_in(t.path(), &["app/main.py"]);
+    let ws201: Vec<_> = items.iter().filter(|d| d["code"] == "WS201").collect();
+    assert_eq!(ws201.len(), 5, "{items:?}");
+    assert!(
+        ws201[0]["message"].as_str().unwrap().contains(
+            "`Channel.__anext__` in app/realtime/channel.py awaits `self._ws.receive_text()`"
+        ),
+        "{:?}",
+        ws201[0]["message"]
+    );
+}

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use super::Project;
 use crate::lang::python::{
-    Import, Imports, Inclusion, ParsedModule, Route, RouterDecl, ServerModel,
+    Import, Imports, Inclusion, ParsedModule, Route, RouterDecl, ServerModel, Wrapper,
 };
 use crate::values::{self, Resolved};
 
@@ -74,6 +74,71 @@ impl Imports for Link<'_> {
         };
         let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
         attribute(self.project, &file, &rest, depth + 1).unwrap_or_else(Resolved::unknown)
+    }
+
+    fn function_names(&self, import: &Import, path: &[&str], depth: u32) -> Vec<String> {
+        if depth > values::MAX_DEPTH {
+            return Vec::new();
+        }
+        let Some((file, rest)) = self.definition(import, path) else {
+            return Vec::new();
+        };
+        let [name] = rest.as_slice() else {
+            return Vec::new();
+        };
+        let Some(m) = parsed(self.project, &file) else {
+            return Vec::new();
+        };
+        let link = Link {
+            project: self.project,
+            file,
+        };
+        m.function_names(name, &link, depth + 1)
+    }
+
+    fn wrapper(
+        &self,
+        import: &Import,
+        path: &[&str],
+        methods: &[&str],
+        depth: u32,
+    ) -> Option<Wrapper> {
+        if depth > values::MAX_DEPTH {
+            return None;
+        }
+        // `Channel` or a factory of it (`Channel.open`): the class is the
+        // first name the module binds.
+        let (file, rest) = self.definition(import, path)?;
+        let name = rest.first()?;
+        let m = parsed(self.project, &file)?;
+        let place = self.project.display(&file).display().to_string();
+        let link = Link {
+            project: self.project,
+            file,
+        };
+        m.wrapper(name, methods, &link, depth + 1, place)
+    }
+}
+
+impl Link<'_> {
+    /// The module file that defines what `path` names through `import`,
+    /// and the names to read there: `from . import deps` + `deps.
+    /// current_org` is `current_org` in `deps.py` (a submodule of a package
+    /// that does not bind the name itself).
+    fn definition(&self, import: &Import, path: &[&str]) -> Option<(PathBuf, Vec<String>)> {
+        let (mut file, rest) = target(self.project, &self.file, import, path)?;
+        let mut rest = rest.as_slice();
+        while let [first, more @ ..] = rest
+            && !more.is_empty()
+        {
+            let binds = parsed(self.project, &file).is_some_and(|m| m.binds(first));
+            if binds || !is_package(&file) {
+                break;
+            }
+            file = self.project.resolver.python(&file, first, 1)?;
+            rest = more;
+        }
+        Some((file, rest.to_vec()))
     }
 }
 

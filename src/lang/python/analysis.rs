@@ -105,6 +105,7 @@ impl<'a, 't> Analysis<'a, 't> {
                 entries.extend(methods);
             }
             let mut names = e.dep_names.clone();
+            let mut refs: Vec<FnId> = Vec::new();
             let mut visited = HashSet::new();
             let mut stack: Vec<(FnId, Chain)> =
                 entries.iter().rev().map(|&f| (f, Vec::new())).collect();
@@ -113,6 +114,7 @@ impl<'a, 't> Analysis<'a, 't> {
                     continue;
                 }
                 names.extend(self.facts[f].names.iter().cloned());
+                refs.extend(self.facts[f].refs.iter().map(|(g, _)| *g));
                 self.receives(
                     ei,
                     e,
@@ -136,6 +138,8 @@ impl<'a, 't> Analysis<'a, 't> {
                     }
                 }
             }
+            names.extend(self.handed_on_names(refs, &visited));
+            names.extend(self.imported_dep_names(e));
             let mut visited: Vec<FnId> = visited.into_iter().collect();
             visited.sort_unstable();
             for &f in &visited {
@@ -176,6 +180,62 @@ impl<'a, 't> Analysis<'a, 't> {
             i += 1;
             !nested
         });
+        out
+    }
+
+    /// The names used by the functions an endpoint hands on as values (a
+    /// filter passed to a helper, a `functools.partial` of one) and by what
+    /// they call or hand on in turn, except those of `visited` (already
+    /// counted). They run for the endpoint, wherever they are called.
+    fn handed_on_names(
+        &self,
+        mut stack: Vec<FnId>,
+        visited: &HashSet<FnId>,
+    ) -> Vec<super::NameUse> {
+        let mut out = Vec::new();
+        let mut seen: HashSet<FnId> = HashSet::new();
+        stack.reverse();
+        while let Some(g) = stack.pop() {
+            if visited.contains(&g) || !seen.insert(g) || seen.len() > 64 {
+                continue;
+            }
+            let facts = &self.facts[g];
+            out.extend(facts.names.iter().cloned());
+            for c in facts.calls.iter().rev() {
+                if let Callee::Fn(h) = c.callee {
+                    stack.push(h);
+                }
+            }
+            stack.extend(facts.refs.iter().rev().map(|(h, _)| *h));
+        }
+        out
+    }
+
+    /// The names the dependencies imported from other modules use, along
+    /// their `Depends` chain (`org: Org = Depends(current_org)` where
+    /// `current_org` reads `user.org_id`), each at the `Depends(...)` that
+    /// brings it in.
+    fn imported_dep_names(&self, e: &Found) -> Vec<super::NameUse> {
+        let Some(hook) = self.m.hook else {
+            return Vec::new();
+        };
+        let mut out: Vec<super::NameUse> = Vec::new();
+        for (dotted, span) in &e.imported_deps {
+            let path: Vec<&str> = dotted.split('.').collect();
+            let Some(import) = self.m.imports.iter().rev().find(|i| i.local == path[0]) else {
+                continue;
+            };
+            for name in hook.function_names(import, &path, 0) {
+                if !out.iter().any(|u| u.name == name) {
+                    out.push(super::NameUse {
+                        name,
+                        span: *span,
+                        kind: super::NameKind::Identifier,
+                        function: e.name.clone(),
+                    });
+                }
+            }
+        }
         out
     }
 
@@ -341,9 +401,12 @@ impl<'a, 't> Analysis<'a, 't> {
                         span: *header,
                         receive: r.span,
                         call: r.call.clone(),
-                        function: self.m.functions[f].name.clone(),
+                        // The function the loop is in, which may have
+                        // called the one that receives.
+                        function: self.m.functions[lf].name.clone(),
                         endpoint: ei,
                         via: self.steps(chain),
+                        wrapper: r.wrapper.clone(),
                         answers_ping,
                         unanswered_ping,
                     });
@@ -404,6 +467,8 @@ impl<'a, 't> Analysis<'a, 't> {
                 function: self.m.functions[f].name.clone(),
                 endpoint: ei,
                 via: self.steps(chain),
+                wrapper: r.wrapper.clone(),
+                iter: r.iter,
                 timeout,
                 keepalive,
             });

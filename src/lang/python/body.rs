@@ -3,11 +3,11 @@
 //! and `try` handlers around them (as a tree of regions), comparisons with
 //! `"ping"`, and the names it uses (for org filtering).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::symbols::{Callee, ClassId, FnId, Module};
+use super::symbols::{self, Callee, ClassId, FnId, Module};
 use super::syntax::{self, Call, MAX_NESTING, span, text, unawait, unparen};
 use super::{NameKind, NameUse, TimeoutKind};
 use crate::source::Span;
@@ -153,7 +153,7 @@ impl Cx<'_, '_> {
 }
 
 /// Names that say they hold a websocket.
-fn ws_like(name: &str) -> bool {
+pub(crate) fn ws_like(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     matches!(n.as_str(), "websocket" | "ws" | "web_socket" | "socket")
         || n.ends_with("_websocket")
@@ -244,6 +244,9 @@ pub(crate) struct ReceiveSite {
     pub opaque: bool,
     /// `async for m in websocket.iter_text()`: the loop is the receive.
     pub iter: bool,
+    /// `async for m in channel` over a wrapper class: what its
+    /// `__anext__` receives, described (see `wrappers`).
+    pub wrapper: Option<String>,
 }
 
 pub(crate) struct CallSite {
@@ -294,6 +297,40 @@ pub(crate) struct Facts {
     /// `asyncio.sleep(T)` (and anyio's, trio's): the delay.
     pub sleeps: Vec<(Site, Resolved, Span, String)>,
     pub names: Vec<NameUse>,
+    /// Functions of the module this one hands on as values, to be run by
+    /// whoever receives them: `stream(ws, belongs_to)`, `functools.partial(
+    /// belongs_to, ...)`, `self.filter_for` as an argument, and those a
+    /// live `lambda` calls. Followed for the names they use only.
+    pub refs: Vec<(FnId, Span)>,
+    /// `async for msg in channel` over an object of a class (of this
+    /// module or imported) that may wrap the websocket, and calls of a
+    /// method of an imported class's object (`await channel.recv()`):
+    /// resolved into receives once every function's facts are known.
+    pub wrapper_uses: Vec<WrapperUse>,
+}
+
+/// The class an object is an instance of, as far as the module tells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum WrapperClass {
+    Local(ClassId),
+    /// The dotted name as written, its first part imported
+    /// (`Channel`, `channels.Channel`, `Channel.open` for a factory).
+    Imported(String),
+}
+
+/// `async for msg in channel` where `channel` is an instance of a class,
+/// or `channel.recv()` where it is an instance of an imported class.
+pub(crate) struct WrapperUse {
+    /// The iterable (`channel`), or the call.
+    pub span: Span,
+    pub text: String,
+    /// The loop's own region, or the call's.
+    pub region: Option<RegionId>,
+    pub class: WrapperClass,
+    /// The method called; `None` for `async for`.
+    pub method: Option<String>,
+    /// A call not awaited where it stands (handed to `create_task`).
+    pub opaque: bool,
 }
 
 impl Facts {
@@ -338,6 +375,8 @@ pub(crate) fn facts(cx: &Cx<'_, '_>) -> Facts {
         region: None,
         seen_names: HashSet::new(),
         guarded_strings: HashSet::new(),
+        callees: HashSet::new(),
+        used: HashMap::new(),
     };
     let info = &cx.m.functions[cx.f];
     for p in &info.params {
@@ -369,6 +408,12 @@ struct Walker<'c, 'a, 't> {
     seen_names: HashSet<String>,
     /// `"ping"` strings already recorded as guarded comparisons.
     guarded_strings: HashSet<usize>,
+    /// The callee nodes of the calls seen: a function named there is
+    /// called, not handed on.
+    callees: HashSet<usize>,
+    /// Whether a name is read somewhere in the function besides where it
+    /// is bound (cached).
+    used: HashMap<String, bool>,
 }
 
 impl<'t> Walker<'_, '_, 't> {
@@ -416,6 +461,15 @@ impl<'t> Walker<'_, '_, 't> {
     }
 
     fn visit(&mut self, n: Node<'t>, depth: u32) {
+        if depth <= MAX_NESTING && n.kind() == "lambda" {
+            // A filter handed to a helper (`stream(ws, lambda job:
+            // job.org_id == org_id)`) runs as part of the endpoint; one
+            // that nothing calls or receives does not.
+            if self.live(n) {
+                self.lambda_names(n);
+            }
+            return;
+        }
         if depth > MAX_NESTING || syntax::is_scope(n) {
             return;
         }
@@ -481,6 +535,7 @@ impl<'t> Walker<'_, '_, 't> {
                 if let Some(a) = n.child_by_field_name("attribute") {
                     self.name(a, NameKind::Attribute);
                 }
+                self.reference(n);
             }
             "keyword_argument" => {
                 if let Some(k) = n.child_by_field_name("name") {
@@ -490,9 +545,204 @@ impl<'t> Walker<'_, '_, 't> {
                     self.visit(v, depth + 1);
                 }
             }
-            "identifier" => self.name(n, NameKind::Identifier),
+            "identifier" => {
+                self.name(n, NameKind::Identifier);
+                self.reference(n);
+            }
             "string" => self.string(n),
             _ => self.children(n, depth),
+        }
+    }
+
+    /// The class `n` (an iterable) is an instance of: a constructor call
+    /// (`Channel(websocket)`, `await Channel.open(websocket)`), a local
+    /// bound once to one, or a parameter annotated with the class.
+    fn wrapper_class(&self, n: Node<'t>) -> Option<WrapperClass> {
+        let m = self.cx.m;
+        let n = unparen(unawait(unparen(n)));
+        match n.kind() {
+            "call" => self.class_named(n.child_by_field_name("function")?),
+            "identifier" => {
+                let name = text(n, self.src());
+                let mut scope = Some(self.cx.f);
+                while let Some(s) = scope {
+                    let info = &m.functions[s];
+                    if let Some(p) = info.params.iter().find(|p| p.name == name) {
+                        return p.annotation.and_then(|a| self.class_named(a));
+                    }
+                    match m.locals[s].get(name) {
+                        Some(symbols::Binding::Value(v)) => {
+                            let v = unparen(unawait(unparen(*v)));
+                            return (v.kind() == "call")
+                                .then(|| v.child_by_field_name("function"))
+                                .flatten()
+                                .and_then(|c| self.class_named(c));
+                        }
+                        Some(symbols::Binding::Ambiguous) => return None,
+                        None => scope = info.parent,
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// `Channel`, `Channel.open`, `channels.Channel`: a class of this module
+    /// or an imported name.
+    fn class_named(&self, n: Node<'t>) -> Option<WrapperClass> {
+        let m = self.cx.m;
+        // An annotation is a `type` node around the expression.
+        let n = match n.kind() {
+            "type" => n.named_child(0)?,
+            _ => n,
+        };
+        let dotted = syntax::dotted(unparen(n), self.src())?;
+        let first = dotted.split('.').next().unwrap_or("");
+        if let Some(&c) = m.class_by_name.get(first) {
+            return Some(WrapperClass::Local(c));
+        }
+        // An imported name is looked up in its module only when some part
+        // of it is in CapWords, as classes are named (`Channel`,
+        // `realtime.Channel.open`): `async for u in job_updates(...)` does
+        // not read the module of `job_updates`. Framework classes are no
+        // wrappers of the project's.
+        let class_like = dotted
+            .split('.')
+            .any(|p| p.starts_with(|c: char| c.is_ascii_uppercase()));
+        let import = m.imports.iter().rev().find(|i| i.local == first)?;
+        let root = import.module.split('.').next().unwrap_or("");
+        (class_like && !matches!(root, "fastapi" | "starlette" | "typing" | "collections"))
+            .then_some(WrapperClass::Imported(dotted))
+    }
+
+    /// `n` (an identifier or attribute that is not a callee) names a
+    /// function of the module handed on as a value: a reference, when the
+    /// value goes somewhere.
+    fn reference(&mut self, n: Node<'t>) {
+        if self.callees.contains(&n.id()) {
+            return;
+        }
+        // Most identifiers are no function of the module.
+        if n.kind() == "identifier" && !self.cx.m.may_name_fn(text(n, self.src())) {
+            return;
+        }
+        if let Callee::Fn(g) = self.cx.m.resolve_callee(self.cx.f, n)
+            && g != self.cx.f
+            && self.live(n)
+        {
+            self.facts.refs.push((g, span(n)));
+        }
+    }
+
+    /// Whether the value of expression `n` goes anywhere: not when it is a
+    /// statement of its own (`lambda job: ...` alone on its line) or is
+    /// assigned to a name the function never reads; anything else (an
+    /// argument, a keyword, a return value, an attribute or item it is
+    /// stored in, a name read later) hands it on.
+    fn live(&mut self, n: Node<'t>) -> bool {
+        let mut cur = n;
+        for _ in 0..MAX_NESTING {
+            let Some(p) = cur.parent() else { return true };
+            match p.kind() {
+                "expression_statement" => return false,
+                "assignment" | "augmented_assignment" => {
+                    let right = p.child_by_field_name("right");
+                    if right.is_none_or(|r| r.id() != cur.id()) {
+                        return true;
+                    }
+                    return match p.child_by_field_name("left") {
+                        Some(l) if l.kind() == "identifier" => {
+                            let name = text(l, self.src()).to_string();
+                            self.read_elsewhere(&name)
+                        }
+                        _ => true,
+                    };
+                }
+                // `functools.partial(f, ...)` only builds a value: its
+                // arguments go where that value goes.
+                "argument_list" if p.parent().is_some_and(|c| is_partial(c, self.src())) => {
+                    cur = p.parent().unwrap_or(p);
+                }
+                "argument_list" | "return_statement" | "yield" | "call" => {
+                    return true;
+                }
+                k if k.ends_with("_statement") || k == "block" || k == "module" => return true,
+                _ => cur = p,
+            }
+        }
+        true
+    }
+
+    /// Whether `name` is read in the function other than as the target it
+    /// is bound to (closures and lambdas of the function included).
+    fn read_elsewhere(&mut self, name: &str) -> bool {
+        if let Some(&v) = self.used.get(name) {
+            return v;
+        }
+        let src = self.src();
+        let mut count = 0;
+        if let Some(body) = self.cx.m.functions[self.cx.f].body() {
+            syntax::walk(
+                body,
+                |_| true,
+                |x| {
+                    if x.kind() == "identifier" && text(x, src) == name {
+                        count += 1;
+                    }
+                },
+            );
+        }
+        // One occurrence is the assignment's own target.
+        let v = count > 1;
+        self.used.insert(name.to_string(), v);
+        v
+    }
+
+    /// The names a live lambda uses (its parameters, identifiers,
+    /// attributes, keywords, string keys) and the functions of the module
+    /// it calls or names, followed for their names.
+    fn lambda_names(&mut self, n: Node<'t>) {
+        let mut nodes = Vec::new();
+        syntax::walk(n, |_| true, |x| nodes.push(x));
+        for x in nodes {
+            match x.kind() {
+                "identifier" => {
+                    let kind = match x.parent().map(|p| p.kind()) {
+                        Some("attribute") => NameKind::Attribute,
+                        Some("keyword_argument") => NameKind::Keyword,
+                        Some("lambda_parameters") => NameKind::Parameter,
+                        _ => NameKind::Identifier,
+                    };
+                    self.name(x, kind);
+                    if let Callee::Fn(g) = self.cx.m.resolve_callee(self.cx.f, x)
+                        && g != self.cx.f
+                    {
+                        self.facts.refs.push((g, span(x)));
+                    }
+                }
+                "attribute" => {
+                    if let Callee::Fn(g) = self.cx.m.resolve_callee(self.cx.f, x)
+                        && g != self.cx.f
+                    {
+                        self.facts.refs.push((g, span(x)));
+                    }
+                }
+                "string" => {
+                    if let Some(s) = syntax::string_literal(x, self.src())
+                        && is_name_like(&s)
+                        && self.seen_names.insert(s.clone())
+                    {
+                        self.facts.names.push(NameUse {
+                            name: s,
+                            span: span(x),
+                            kind: NameKind::String,
+                            function: self.cx.m.functions[self.cx.f].name.clone(),
+                        });
+                    }
+                }
+                _ => {}
+            }
         }
     }
 
@@ -507,10 +757,7 @@ impl<'t> Walker<'_, '_, 't> {
                 guard: None,
             });
         }
-        let ident = !s.is_empty()
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !s.starts_with(|c: char| c.is_ascii_digit());
-        if ident && self.seen_names.insert(s.clone()) {
+        if is_name_like(&s) && self.seen_names.insert(s.clone()) {
             self.facts.names.push(NameUse {
                 name: s,
                 span: span(n),
@@ -605,7 +852,23 @@ impl<'t> Walker<'_, '_, 't> {
         if let Some(l) = n.child_by_field_name("left") {
             self.visit(l, depth + 1);
         }
+        let wrapper = match (iter_call.as_ref(), right) {
+            (None, Some(r)) if n.child(0).is_some_and(|c| c.kind() == "async") => {
+                self.wrapper_class(r).map(|class| (r, class))
+            }
+            _ => None,
+        };
         let saved = self.push(RegionKind::Loop { header }, n.start_byte());
+        if let Some((r, class)) = wrapper {
+            self.facts.wrapper_uses.push(WrapperUse {
+                span: span(r),
+                text: text(r, self.src()).to_string(),
+                region: self.region,
+                class,
+                method: None,
+                opaque: false,
+            });
+        }
         if let Some(call) = iter_call {
             self.facts.receives.push(ReceiveSite {
                 span: span(call.node),
@@ -613,6 +876,7 @@ impl<'t> Walker<'_, '_, 't> {
                 region: self.region,
                 opaque: false,
                 iter: true,
+                wrapper: None,
             });
             for a in call.args.iter().chain(call.kwargs.iter().map(|(_, v)| v)) {
                 self.visit(*a, depth + 1);
@@ -769,6 +1033,7 @@ impl<'t> Walker<'_, '_, 't> {
                     region: self.region,
                     opaque: kind == CallKind::Iter || !self.awaited_or_bounded(n),
                     iter: false,
+                    wrapper: None,
                 });
                 visit_args(self);
             }
@@ -821,7 +1086,23 @@ impl<'t> Walker<'_, '_, 't> {
                 visit_args(self);
             }
             CallKind::TimeoutCtx(_) | CallKind::Other => {
+                self.callees.insert(call.callee.id());
+                self.callees.insert(unparen(call.callee).id());
                 let callee = self.cx.m.resolve_call(self.cx.f, &call);
+                if callee == Callee::External
+                    && let Some(obj) = call.receiver()
+                    && let Some(WrapperClass::Imported(class)) = self.wrapper_class(obj)
+                    && let Some(method) = syntax::last_name(call.callee, src)
+                {
+                    self.facts.wrapper_uses.push(WrapperUse {
+                        span: span(n),
+                        text: call_text(&call, src),
+                        region: self.region,
+                        class: WrapperClass::Imported(class),
+                        method: Some(method.to_string()),
+                        opaque: !self.awaited_or_bounded(n),
+                    });
+                }
                 self.facts.calls.push(CallSite {
                     span: span(n),
                     callee,
@@ -863,6 +1144,22 @@ impl<'t> Walker<'_, '_, 't> {
 fn clause_block(clause: Node<'_>) -> Option<Node<'_>> {
     let mut c = clause.walk();
     clause.named_children(&mut c).find(|k| k.kind() == "block")
+}
+
+/// `functools.partial(...)` / `partial(...)`.
+fn is_partial(call: Node<'_>, src: &str) -> bool {
+    call.kind() == "call"
+        && call
+            .child_by_field_name("function")
+            .and_then(|c| syntax::last_name(c, src))
+            .is_some_and(|n| n == "partial")
+}
+
+/// A string that reads as a name (`"org_id"` as a key).
+fn is_name_like(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !s.starts_with(|c: char| c.is_ascii_digit())
 }
 
 pub(crate) fn is_ping(s: &str) -> bool {

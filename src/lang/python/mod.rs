@@ -26,6 +26,7 @@ mod parsed;
 mod routes;
 mod symbols;
 mod syntax;
+mod wrappers;
 mod wsvars;
 
 use std::cell::RefCell;
@@ -37,6 +38,7 @@ use crate::values::{Origin, Resolved};
 
 pub use body::CloseKind;
 pub use parsed::ParsedModule;
+pub use wrappers::Wrapper;
 
 /// A prefix and a path joined as Starlette joins them.
 pub fn join_path(prefix: &str, path: &str) -> String {
@@ -50,6 +52,31 @@ pub trait Imports: Sync {
     /// with `depth` carried on (so import cycles end at
     /// [`crate::values::MAX_DEPTH`]); its origin points at that definition.
     fn value(&self, import: &Import, path: &[&str], depth: u32) -> Resolved;
+
+    /// The names the function `path` reaches through `import` uses (a
+    /// dependency imported from another module: `Depends(current_org)`),
+    /// with those of the functions of its module it calls or hands on and
+    /// of its own `Depends(...)` chain, across modules; `depth` as for
+    /// [`Imports::value`]. Empty when it cannot be found.
+    fn function_names(&self, _import: &Import, _path: &[&str], _depth: u32) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// What running the first of `methods` an instance of the class `path`
+    /// reaches through `import` has receives (`async for msg in channel`
+    /// runs `__anext__`, with `channel = Channel(websocket)` and `from
+    /// .channel import Channel`; `channel.recv()` runs `recv`), if it
+    /// reaches a receive on a websocket. `None` when it cannot be found or
+    /// receives nothing.
+    fn wrapper(
+        &self,
+        _import: &Import,
+        _path: &[&str],
+        _methods: &[&str],
+        _depth: u32,
+    ) -> Option<Wrapper> {
+        None
+    }
 }
 
 /// `from .settings import IDLE_TIMEOUT as T`: local `T`, module
@@ -230,6 +257,12 @@ pub struct Receive {
     /// Index into [`ServerModel::endpoints`].
     pub endpoint: usize,
     pub via: Vec<Step>,
+    /// A receive behind a wrapper class (`async for m in channel`,
+    /// `channel.recv()`): what it receives (`` `Channel.__anext__` awaits
+    /// `self.ws.receive_text()` ``).
+    pub wrapper: Option<String>,
+    /// `async for`: the loop is the receive.
+    pub iter: bool,
     /// The innermost timeout around it, if any.
     pub timeout: Option<Timeout>,
     pub keepalive: Keepalive,
@@ -262,6 +295,8 @@ pub struct ReceiveLoop {
     pub function: String,
     pub endpoint: usize,
     pub via: Vec<Step>,
+    /// As [`Receive::wrapper`].
+    pub wrapper: Option<String>,
     pub answers_ping: bool,
     /// A comparison with `"ping"` in it whose branch sends nothing back.
     pub unanswered_ping: Option<Span>,
@@ -354,7 +389,7 @@ pub fn build(source: &Source, imports: Option<&dyn Imports>) -> Option<ServerMod
     let found = finder.find();
     let (routers, inclusions) = finder.facts();
     let (ws, class_attrs) = wsvars::websockets(&m, &found);
-    let facts: Vec<body::Facts> = (0..m.functions.len())
+    let mut facts: Vec<body::Facts> = (0..m.functions.len())
         .map(|f| {
             body::facts(&body::Cx {
                 m: &m,
@@ -364,6 +399,7 @@ pub fn build(source: &Source, imports: Option<&dyn Imports>) -> Option<ServerMod
             })
         })
         .collect();
+    wrappers::resolve(&m, imports, &mut facts);
     let mut flow = flow::Flow::new(&m, &ws, &class_attrs);
     let a = analysis::Analysis::new(&m, &facts);
     let result = a.run(&found, &mut flow);

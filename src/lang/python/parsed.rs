@@ -5,9 +5,12 @@
 
 use tree_sitter::Tree;
 
-use super::routes::{path_string, router_ctor};
-use super::symbols::{Binding, Module};
-use super::syntax::{Call, unparen};
+use std::collections::HashSet;
+
+use super::body::{self, WsCx};
+use super::routes::{depends_calls, path_string, router_ctor};
+use super::symbols::{Binding, Callee, Module};
+use super::syntax::{Call, dotted, unparen};
 use super::{Import, Imports, RouterDecl};
 use crate::source::Source;
 use crate::values::Resolved;
@@ -63,6 +66,96 @@ impl ParsedModule {
             .borrow_dependent()
             .scope_with(imports)
             .global(path, depth)
+    }
+
+    /// The names the module-level function `name` uses, with those of the
+    /// functions of this module it calls or hands on and of its
+    /// `Depends(...)` chain (imported links read through `imports`); a
+    /// name this module imports is followed there.
+    pub fn function_names(&self, name: &str, imports: &dyn Imports, depth: u32) -> Vec<String> {
+        if depth > crate::values::MAX_DEPTH {
+            return Vec::new();
+        }
+        let m = self.0.borrow_dependent();
+        let Some(&start) = m.module_fns.get(name) else {
+            return match m.imports.iter().rev().find(|i| i.local == name) {
+                Some(i) => imports.function_names(i, &[name], depth + 1),
+                None => Vec::new(),
+            };
+        };
+        let ws = WsCx::default();
+        let class_attrs = vec![HashSet::new(); m.classes.len()];
+        let mut out: Vec<String> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut stack = vec![start];
+        while let Some(f) = stack.pop() {
+            if !seen.insert(f) || seen.len() > 64 {
+                continue;
+            }
+            let facts = body::facts(&body::Cx {
+                m,
+                f,
+                ws: &ws,
+                class_attrs: &class_attrs,
+            });
+            out.extend(facts.names.into_iter().map(|n| n.name));
+            stack.extend(facts.calls.iter().filter_map(|c| match c.callee {
+                Callee::Fn(g) => Some(g),
+                _ => None,
+            }));
+            stack.extend(facts.refs.iter().map(|(g, _)| *g));
+            for p in &m.functions[f].params {
+                for d in [p.annotation, p.default]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|n| depends_calls(n, m.src))
+                {
+                    let Some(target) = Call::of(d, m.src)
+                        .and_then(|c| c.arg(0, "dependency"))
+                        .map(unparen)
+                        .and_then(|t| dotted(t, m.src))
+                    else {
+                        continue;
+                    };
+                    let path: Vec<&str> = target.split('.').collect();
+                    if let Some(&g) = m.module_fns.get(path[0]) {
+                        stack.push(g);
+                    } else if let Some(i) = m.imports.iter().rev().find(|i| i.local == path[0]) {
+                        out.extend(imports.function_names(i, &path, depth + 1));
+                    }
+                }
+            }
+        }
+        let mut unique = HashSet::new();
+        out.retain(|n| unique.insert(n.clone()));
+        out
+    }
+
+    /// What running the first of `methods` an instance of the class `name`
+    /// of this module has receives (a name it imports is followed there); `place` names this
+    /// file in the description.
+    pub fn wrapper(
+        &self,
+        name: &str,
+        methods: &[&str],
+        imports: &dyn Imports,
+        depth: u32,
+        place: String,
+    ) -> Option<super::Wrapper> {
+        if depth > crate::values::MAX_DEPTH {
+            return None;
+        }
+        let m = self.0.borrow_dependent();
+        let Some(&c) = m.class_by_name.get(name) else {
+            let i = m.imports.iter().rev().find(|i| i.local == name)?;
+            return imports.wrapper(i, &[name], methods, depth + 1);
+        };
+        // Only a class with one of the methods is worth modelling.
+        methods.iter().find(|n| m.method(c, n, 0).is_some())?;
+        let facts = super::wrappers::module_facts(m);
+        let mut w = super::wrappers::wrapper(m, &facts, c, methods)?;
+        w.place = Some(place);
+        Some(w)
     }
 
     /// `name = APIRouter(prefix=...)` / `FastAPI()` at module level.

@@ -40,6 +40,11 @@ pub(crate) struct Found {
     /// The names in the decorator's and the router's `dependencies=[...]`
     /// (`Depends(require_org_id)`), which the handler's body does not hold.
     pub dep_names: Vec<NameUse>,
+    /// Dependencies imported from another module (`Depends(current_org)`
+    /// with `from .deps import current_org`): the dotted name as written
+    /// and the `Depends(...)` call, in the decorator, the router, the
+    /// handler's signature or a dependency's of this module.
+    pub imported_deps: Vec<(String, Span)>,
 }
 
 struct RouterDef<'t> {
@@ -290,6 +295,8 @@ impl<'a, 't> Finder<'a, 't> {
                     found[i].deps.extend(self.resolve_deps(f, &deps));
                     let names = self.dep_names(&deps, &info.name);
                     found[i].dep_names.extend(names);
+                    let imported = self.imported_deps(&deps);
+                    found[i].imported_deps.extend(imported);
                 }
             }
         }
@@ -371,6 +378,25 @@ impl<'a, 't> Finder<'a, 't> {
                 for d in deps {
                     if !e.deps.iter().any(|(g, _)| *g == d.0) {
                         e.deps.push(d);
+                    }
+                }
+                // The imported dependencies of the handler's signature and
+                // of its dependencies' signatures.
+                let fns: Vec<FnId> = std::iter::once(f)
+                    .chain(e.deps.iter().map(|(g, _)| *g))
+                    .collect();
+                for g in fns {
+                    let calls: Vec<Node<'t>> = self.m.functions[g]
+                        .params
+                        .iter()
+                        .flat_map(|p| [p.annotation, p.default])
+                        .flatten()
+                        .flat_map(|n| depends_calls(n, self.m.src))
+                        .collect();
+                    for d in self.imported_deps(&calls) {
+                        if !e.imported_deps.contains(&d) {
+                            e.imported_deps.push(d);
+                        }
                     }
                 }
             }
@@ -540,6 +566,24 @@ impl<'a, 't> Finder<'a, 't> {
         m.class_by_name.get(name).map(|&c| Callee::Class(c))
     }
 
+    /// `Depends(f)` / `Security(f)` calls whose `f` is imported (`f`,
+    /// `deps.f` for an imported `deps`): the dotted name and the call.
+    fn imported_deps(&self, calls: &[Node<'t>]) -> Vec<(String, Span)> {
+        let src = self.m.src;
+        calls
+            .iter()
+            .filter_map(|&c| {
+                let call = Call::of(c, src)?;
+                let target = call.arg(0, "dependency").map(unparen)?;
+                let dotted = syntax::dotted(target, src)?;
+                let root = dotted.split('.').next().unwrap_or("");
+                (!self.m.module_fns.contains_key(root)
+                    && self.m.imports.iter().any(|i| i.local == root))
+                .then(|| (dotted.to_string(), span(c)))
+            })
+            .collect()
+    }
+
     /// `Depends(f)` / `Security(f)` calls -> the functions of this module.
     fn resolve_deps(&self, from: FnId, calls: &[Node<'t>]) -> Vec<(FnId, Span)> {
         let src = self.m.src;
@@ -636,6 +680,7 @@ fn function_endpoint(m: &Module<'_>, f: FnId) -> Found {
         deps: Vec::new(),
         positional_ws: false,
         dep_names: Vec::new(),
+        imported_deps: Vec::new(),
     }
 }
 
@@ -651,11 +696,12 @@ fn class_endpoint(m: &Module<'_>, c: ClassId) -> Found {
         deps: Vec::new(),
         positional_ws: false,
         dep_names: Vec::new(),
+        imported_deps: Vec::new(),
     }
 }
 
 /// `Depends(...)` and `Security(...)` calls in an expression.
-fn depends_calls<'t>(n: Node<'t>, src: &str) -> Vec<Node<'t>> {
+pub(crate) fn depends_calls<'t>(n: Node<'t>, src: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     syntax::walk(
         n,

@@ -104,6 +104,9 @@ pub(crate) struct Module<'t> {
     pub module_fns: HashMap<String, FnId>,
     /// Closures by (enclosing function, name).
     nested: HashMap<(FnId, String), FnId>,
+    /// The names of every closure (any scope), to tell cheaply that a
+    /// name is none.
+    nested_names: HashSet<String>,
     pub class_by_name: HashMap<String, ClassId>,
     /// Module-level bindings.
     pub consts: HashMap<String, Binding<'t>>,
@@ -132,6 +135,7 @@ impl<'t> Module<'t> {
             by_start: Vec::new(),
             module_fns: HashMap::new(),
             nested: HashMap::new(),
+            nested_names: HashSet::new(),
             class_by_name: HashMap::new(),
             consts: HashMap::new(),
             const_targets: HashMap::new(),
@@ -230,6 +234,7 @@ impl<'t> Module<'t> {
                 }
                 (Some(p), None) => {
                     self.nested.insert((p, info.name.clone()), f);
+                    self.nested_names.insert(info.name.clone());
                 }
                 _ => {}
             }
@@ -574,8 +579,14 @@ impl<'t> Module<'t> {
 
     /// The function of this module a call runs, if it can be told.
     pub(crate) fn resolve_call(&self, from: FnId, call: &Call<'t>) -> Callee {
+        self.resolve_callee(from, call.callee)
+    }
+
+    /// The function of this module an expression names, as a callee or a
+    /// value (`belongs_to`, `self.filter_for`, `hub.filter_for`).
+    pub(crate) fn resolve_callee(&self, from: FnId, callee: Node<'t>) -> Callee {
         let src = self.src;
-        let callee = unparen(call.callee);
+        let callee = unparen(callee);
         match callee.kind() {
             "identifier" => {
                 let name = text(callee, src);
@@ -614,6 +625,13 @@ impl<'t> Module<'t> {
                             .or_else(|| self.class_by_name.get(name))
                             .copied()
                     }),
+                    // `JobView(user).filter_for`: a method of the instance
+                    // just built.
+                    ("call", _) => obj
+                        .child_by_field_name("function")
+                        .map(unparen)
+                        .filter(|c| c.kind() == "identifier")
+                        .and_then(|c| self.class_by_name.get(text(c, src)).copied()),
                     _ => None,
                 };
                 match class.and_then(|c| self.method(c, method, 0)) {
@@ -630,6 +648,18 @@ impl<'t> Module<'t> {
     fn local_instance(&self, from: FnId, name: &str) -> Option<ClassId> {
         let mut scope = Some(from);
         while let Some(s) = scope {
+            // A parameter annotated with a class of the module
+            // (`channel: Channel`).
+            if let Some(p) = self.functions[s].params.iter().find(|p| p.name == name) {
+                let a = p.annotation.map(|a| match a.kind() {
+                    "type" => a.named_child(0).unwrap_or(a),
+                    _ => a,
+                })?;
+                let a = unparen(a);
+                return (a.kind() == "identifier")
+                    .then(|| self.class_by_name.get(text(a, self.src)).copied())
+                    .flatten();
+            }
             match self.locals[s].get(name) {
                 Some(Binding::Value(v)) => {
                     let call = Call::of(syntax::unawait(*v), self.src)?;
@@ -646,6 +676,12 @@ impl<'t> Module<'t> {
     }
 
     /// A function defined in `scope`'s body (a closure) named `name`.
+    /// Whether `name` may name a function of the module (a module-level
+    /// def or a closure somewhere): a cheap test before [`Self::resolve_callee`].
+    pub(crate) fn may_name_fn(&self, name: &str) -> bool {
+        self.module_fns.contains_key(name) || self.nested_names.contains(name)
+    }
+
     pub(crate) fn nested_fn(&self, scope: FnId, name: &str) -> Option<FnId> {
         self.nested.get(&(scope, name.to_string())).copied()
     }
@@ -699,6 +735,29 @@ impl<'t> Module<'t> {
         let offset =
             usize::from(info.is_bound_method() && unparen(call.callee).kind() == "attribute");
         let i = pos + offset;
+        (i < info.params.len() && !info.params[i].splat).then_some(i)
+    }
+
+    /// The parameter of `__init__` (`init`) that an argument of the
+    /// constructor call `call` binds (`self` skipped).
+    pub(crate) fn ctor_param_of_arg(
+        &self,
+        init: FnId,
+        call: &Call<'t>,
+        arg: Node<'t>,
+    ) -> Option<usize> {
+        let info = &self.functions[init];
+        if let Some((k, _)) = call.kwargs.iter().find(|(_, v)| v.id() == arg.id()) {
+            return info.params.iter().position(|p| p.name == *k);
+        }
+        let pos = call.args.iter().position(|a| a.id() == arg.id())?;
+        if call.args[..pos]
+            .iter()
+            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+        {
+            return None;
+        }
+        let i = pos + 1;
         (i < info.params.len() && !info.params[i].splat).then_some(i)
     }
 

@@ -445,3 +445,111 @@ async def ws(websocket: WebSocket):
     assert_eq!(got, vec![Some(25.0), Some(5.0)]);
     assert_eq!(paths(&m), vec![("ws".into(), vec!["/ws/jobs".into()])]);
 }
+
+/// Whether endpoint `name` uses the name `used`.
+fn uses(m: &ServerModel, name: &str, used: &str) -> bool {
+    m.endpoints
+        .iter()
+        .find(|e| e.name == name)
+        .unwrap_or_else(|| panic!("no endpoint {name}"))
+        .names
+        .iter()
+        .any(|n| n.name == used)
+}
+
+#[test]
+fn filters_handed_on_count_where_their_value_goes() {
+    let m = model(
+        r#"
+import functools
+from fastapi import FastAPI, WebSocket
+app = FastAPI()
+
+def belongs_to(job, org_id):
+    return job.org == org_id
+
+class View:
+    def filter_for(self, job):
+        return job.tenant_id == 1
+
+@app.websocket("/a")
+async def passed(websocket: WebSocket):
+    await stream(websocket, lambda job: job.org_id == 1)
+
+@app.websocket("/b")
+async def bound_and_read(websocket: WebSocket):
+    pred = lambda job: job.org_id == 1
+    await stream(websocket, where=pred)
+
+@app.websocket("/c")
+async def dead(websocket: WebSocket):
+    pred = lambda job: job.org_id == 1
+    lambda job: job.org_id == 1
+    unused = functools.partial(belongs_to, 1)
+    await stream(websocket)
+
+@app.websocket("/d")
+async def partial_passed(websocket: WebSocket):
+    await stream(websocket, functools.partial(belongs_to, 1))
+
+@app.websocket("/e")
+async def method_passed(websocket: WebSocket):
+    view = View()
+    await stream(websocket, view.filter_for)
+    await stream(websocket, View().filter_for)
+"#,
+    );
+    assert!(uses(&m, "passed", "org_id"));
+    assert!(uses(&m, "bound_and_read", "org_id"));
+    assert!(!uses(&m, "dead", "org_id"));
+    assert!(uses(&m, "partial_passed", "org_id"));
+    assert!(uses(&m, "method_passed", "tenant_id"));
+}
+
+#[test]
+fn async_for_over_a_wrapper_of_this_module_is_a_receive_loop() {
+    let m = model(
+        r#"
+from fastapi import FastAPI, WebSocket
+app = FastAPI()
+
+class Channel:
+    def __init__(self, websocket: WebSocket):
+        self.websocket = websocket
+    def __aiter__(self):
+        return self
+    async def __anext__(self):
+        return await self.recv()
+    async def recv(self):
+        return await self.websocket.receive_json()
+
+class Feed:
+    def __aiter__(self):
+        return self
+    async def __anext__(self):
+        return await self.queue.get()
+
+@app.websocket("/a")
+async def a(websocket: WebSocket, channel: Channel, feed: Feed):
+    async for m in channel:
+        await websocket.send_json(m)
+    async for m in feed:
+        await websocket.send_json(m)
+"#,
+    );
+    let loops: Vec<_> = m
+        .receive_loops
+        .iter()
+        .filter(|l| l.function == "a")
+        .collect();
+    assert_eq!(loops.len(), 1);
+    assert_eq!(lines(&m, loops.iter().map(|l| l.span)), vec![23]);
+    assert!(
+        loops[0].wrapper.as_deref().is_some_and(
+            |w| w.contains("`Channel.__anext__` awaits `self.websocket.receive_json()`")
+        ),
+        "{:?}",
+        loops[0].wrapper
+    );
+    assert_eq!(m.receives.iter().filter(|r| r.function == "a").count(), 1);
+}

@@ -66,6 +66,18 @@ pub(crate) fn websockets(m: &Module<'_>, found: &[Found]) -> (Vec<WsCx>, Vec<Has
             }
         }
     }
+    // A wrapper's constructor: `__init__(self, websocket)` takes the
+    // websocket by its name, annotated or not (the class may be built in
+    // another module).
+    for (f, info) in m.functions.iter().enumerate() {
+        if info.name == "__init__" && info.class.is_some() {
+            for (i, p) in info.params.iter().enumerate().skip(1) {
+                if !p.splat && p.annotation.is_none() && body::ws_like(&p.name) {
+                    params[f].insert(i);
+                }
+            }
+        }
+    }
     // Parents before their closures.
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&f| m.functions[f].node.start_byte());
@@ -163,12 +175,23 @@ pub(crate) fn websockets(m: &Module<'_>, found: &[Found]) -> (Vec<WsCx>, Vec<Has
                 let Some(call) = syntax::Call::of(c, src) else {
                     continue;
                 };
-                let symbols::Callee::Fn(g) = m.resolve_call(f, &call) else {
-                    continue;
+                // `Channel(websocket)` passes it to `Channel.__init__`,
+                // after `self`.
+                let (g, ctor) = match m.resolve_call(f, &call) {
+                    symbols::Callee::Fn(g) => (g, false),
+                    symbols::Callee::Class(c) => match m.method(c, "__init__", 0) {
+                        Some(g) => (g, true),
+                        None => continue,
+                    },
+                    symbols::Callee::External => continue,
                 };
                 for a in call.args.iter().chain(call.kwargs.iter().map(|(_, v)| v)) {
                     if cx.is_ws(*a, true) {
-                        let param = m.param_of_arg(g, &call, *a);
+                        let param = if ctor {
+                            m.ctor_param_of_arg(g, &call, *a)
+                        } else {
+                            m.param_of_arg(g, &call, *a)
+                        };
                         // A parameter typed as something else (`Request |
                         // WebSocket`, a protocol class) is not taken as the
                         // websocket, even when one is passed.

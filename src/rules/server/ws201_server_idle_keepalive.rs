@@ -90,12 +90,35 @@ fn where_(model: &ServerModel, r: &Receive) -> String {
 
 fn no_timeout(cx: &mut Ctx, model: &ServerModel, max: f64, r: &Receive) {
     let file = &model.source;
+    if let Some(w) = r.wrapper.as_ref().filter(|_| r.iter) {
+        // `async for msg in channel` over a wrapper of the websocket.
+        let d = cx.report(
+            file,
+            r.span,
+            format!(
+                "`async for` over `{}` waits in a loop with no timeout ({w}): {} sends nothing while the client is idle",
+                r.call,
+                where_(model, r)
+            ),
+        );
+        d.primary("waits with no timeout");
+        label_steps(d, model, &r.via);
+        d.help(format!(
+            "proxies drop a websocket idle past their timer; in the wrapper, bound the receive with `asyncio.wait_for(..., timeout={})` and send a keepalive in `except asyncio.TimeoutError:`, or run a heartbeat task next to this loop ({KEEPALIVE})",
+            seconds(max)
+        ));
+        return;
+    }
     let d = cx.report(
         file,
         r.span,
         format!(
-            "`{}` waits in a loop with no timeout: {} sends nothing while the client is idle",
+            "`{}` waits in a loop with no timeout{}: {} sends nothing while the client is idle",
             r.call,
+            r.wrapper
+                .as_ref()
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default(),
             where_(model, r)
         ),
     );

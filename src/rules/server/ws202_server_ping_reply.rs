@@ -34,7 +34,14 @@ fn check(model: &ServerModel, cx: &mut Ctx) {
             format!("this receive loop of {owner} never answers a client \"ping\""),
         );
         d.primary("receive loop");
-        d.label(file, l.receive, format!("receives here (`{}`)", l.call));
+        match &l.wrapper {
+            Some(w) => d.label(
+                file,
+                l.receive,
+                format!("receives here (`{}`: {w})", l.call),
+            ),
+            None => d.label(file, l.receive, format!("receives here (`{}`)", l.call)),
+        };
         if let Some(p) = l.unanswered_ping {
             d.label(file, p, "compared with \"ping\", but nothing is sent back");
         }

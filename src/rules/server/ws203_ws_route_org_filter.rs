@@ -56,16 +56,29 @@ fn is_param(seg: &str) -> bool {
     seg.len() >= 2 && seg.starts_with('{') && seg.ends_with('}')
 }
 
-/// Whether `path` matches a `server.org_scoped_routes` pattern: segment by
-/// segment, a `{...}` in the pattern (`{*}`, `{id}`) matching any one
-/// path-parameter segment, other segments literally; trailing slashes
-/// ignored.
+/// Whether `path` matches a `server.org_scoped_routes` pattern: the
+/// pattern's segments against the route's last segments (a suffix of the
+/// path at a segment boundary, so the prefixes an application mounts the
+/// route under do not matter: `/api/v1/ws/jobs` matches `/ws/jobs`,
+/// `/api/v1/news/jobs` does not), a `{...}` in the pattern (`{*}`, `{id}`)
+/// matching any one path-parameter segment, other segments literally;
+/// trailing slashes ignored. The pattern `/` matches the root only.
 pub(crate) fn scoped(pattern: &str, path: &str) -> bool {
-    let p: Vec<&str> = pattern.trim_end_matches('/').split('/').collect();
-    let r: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    p.len() == r.len()
+    let segments = |s: &str| -> Vec<String> {
+        s.trim_matches('/')
+            .split('/')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let p = segments(pattern);
+    let r = segments(path);
+    if p.is_empty() {
+        return r.is_empty();
+    }
+    r.len() >= p.len()
         && p.iter()
-            .zip(&r)
+            .zip(&r[r.len() - p.len()..])
             .all(|(a, b)| if is_param(a) { is_param(b) } else { a == b })
 }
 
@@ -173,22 +186,25 @@ fn check(project: &ServerProject, cx: &mut Ctx) {
                 ));
                 continue;
             }
-            if !route.complete {
-                continue;
-            }
-            if let Some(p) = cx
-                .config
-                .server
-                .org_scoped_routes
-                .iter()
-                .find(|p| scoped(p, &route.path))
-            {
+            // A path under a prefix that cannot be resolved is the known
+            // end of the real one: a pattern that matches that end matches
+            // whatever the prefix is (`/ws/jobs` under `os.environ[...]`);
+            // one longer than it cannot be told (`/jobs` may be
+            // `/ws/jobs`), nor can the root.
+            if let Some(p) = cx.config.server.org_scoped_routes.iter().find(|p| {
+                scoped(p, &route.path) && (route.complete || !p.trim_matches('/').is_empty())
+            }) {
                 let d = cx.report(
                     file,
                     route.span,
                     format!(
-                        "websocket route `{}` matches `server.org_scoped_routes` (`{p}`) but does no org filtering",
-                        route.path
+                        "websocket route `{}`{} matches `server.org_scoped_routes` (`{p}`) but does no org filtering",
+                        route.path,
+                        if route.complete {
+                            ""
+                        } else {
+                            " (under a prefix wslint cannot resolve)"
+                        }
                     ),
                 );
                 d.primary("no org filtering");
@@ -215,6 +231,17 @@ mod tests {
         assert!(scoped("/ws/jobs", "/ws/jobs/"));
         assert!(!scoped("/ws/jobs/{*}", "/ws/jobs/active"));
         assert!(!scoped("/ws/jobs", "/ws/jobs/{id}"));
+        // Whatever prefix the application mounts the route under.
+        assert!(scoped("/ws/jobs", "/api/v1/ws/jobs"));
+        assert!(scoped("/ws/jobs/{*}", "/api/v1/ws/jobs/{job_id}"));
+        assert!(scoped("/ws/jobs", "/api/v1/ws/jobs/"));
+        // At a segment boundary only, and the whole pattern.
+        assert!(!scoped("/ws/jobs", "/api/v1/news/jobs"));
+        assert!(!scoped("/ws/jobs", "/api/v1/ws/jobs/{job_id}"));
+        assert!(!scoped("/ws/jobs/{*}", "/jobs/{job_id}"));
+        assert!(!scoped("/ws/jobs", "/jobs"));
+        assert!(scoped("/", "/"));
+        assert!(!scoped("/", "/ws"));
     }
 
     #[test]
