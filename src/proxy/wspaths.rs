@@ -169,11 +169,9 @@ pub fn names_websocket(path: &str) -> bool {
     path.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'))
         .any(|seg| {
             let seg = seg.trim_matches('.').to_ascii_lowercase();
-            WORDS.contains(&seg.as_str())
-                || seg.ends_with("_ws")
-                || seg.ends_with("-ws")
-                || seg.starts_with("ws_")
-                || seg.starts_with("ws-")
+            // The segment, or one of its `-`/`_`-separated words
+            // (`chat-ws`, `ws_backend`, `bk-websocket`).
+            WORDS.contains(&seg.as_str()) || seg.split(['-', '_']).any(|w| WORDS.contains(&w))
         })
 }
 
@@ -314,6 +312,10 @@ mod tests {
         assert!(names_websocket("/cable"));
         assert!(names_websocket("/chat-ws/"));
         assert!(names_websocket("ws_backend"));
+        assert!(names_websocket("bk-websocket"));
+        assert!(names_websocket("ft_websockets"));
+        assert!(!names_websocket("aws-backend"));
+        assert!(!names_websocket("news_feed"));
         assert!(!names_websocket("/news/"));
         assert!(!names_websocket("/api/"));
         assert!(!names_websocket("/wsdl"));
