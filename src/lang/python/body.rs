@@ -750,7 +750,9 @@ impl<'t> Walker<'_, '_, 't> {
         let Some(s) = syntax::string_literal(n, self.src()) else {
             return;
         };
-        if is_ping(&s) && !self.guarded_strings.contains(&n.id()) {
+        // A "ping" the endpoint sends itself (`send_text(json.dumps({"type":
+        // "ping"}))`, its own keepalive) answers nothing.
+        if is_ping(&s) && !self.guarded_strings.contains(&n.id()) && !sent(n, self.src()) {
             self.facts.pings.push(PingSite {
                 span: span(n),
                 region: self.region,
@@ -1160,6 +1162,27 @@ fn is_name_like(s: &str) -> bool {
     !s.is_empty()
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !s.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Whether a string is (part of) what a send call of the statement sends:
+/// an argument of `x.send*(...)`.
+fn sent(n: Node<'_>, src: &str) -> bool {
+    let mut cur = n.parent();
+    while let Some(p) = cur {
+        if syntax::is_scope(p) || p.kind().ends_with("_statement") || p.kind() == "block" {
+            return false;
+        }
+        if p.kind() == "call"
+            && let Some(f) = p.child_by_field_name("function")
+            && f.kind() == "attribute"
+            && f.child_by_field_name("attribute")
+                .is_some_and(|a| text(a, src).starts_with("send"))
+        {
+            return true;
+        }
+        cur = p.parent();
+    }
+    false
 }
 
 pub(crate) fn is_ping(s: &str) -> bool {
