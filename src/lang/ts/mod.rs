@@ -105,6 +105,10 @@ pub struct SocketSite {
     /// as `*` (`/ws/jobs/*`), the URL argument, and whether the path is
     /// anchored (its origin is known to end where it starts).
     pub url_path: Option<(String, Span, bool)>,
+    /// The call a factory of this socket is handed to
+    /// (`connectWS({ createWS: () => new WebSocket(url) })`): that function
+    /// opens and keeps the socket.
+    pub factory_for: Option<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -31,6 +31,45 @@ fn span(n: Node<'_>) -> Span {
     Span::new(n.start_byte(), n.end_byte())
 }
 
+/// The callee a function returning this socket is passed to: `new
+/// WebSocket(...)` as the body or a `return` of a function that is an
+/// argument of a call, or the value of a property of an object argument.
+fn factory_for(ix: &Index<'_>, site: Node<'_>) -> Option<String> {
+    let mut n = site;
+    // Up to the function that returns it.
+    let func = loop {
+        let p = n.parent()?;
+        match p.kind() {
+            "parenthesized_expression" | "as_expression" | "non_null_expression" => n = p,
+            "return_statement" => {
+                let mut q = p;
+                break loop {
+                    q = q.parent()?;
+                    if is_function(q.kind()) {
+                        break q;
+                    }
+                };
+            }
+            k if is_function(k) => break p,
+            _ => return None,
+        }
+    };
+    // `{ createWS: () => ... }` and `{ createWS() { ... } }`.
+    let mut holder = func.parent()?;
+    if holder.kind() == "pair" {
+        holder = holder.parent()?;
+    }
+    if holder.kind() == "object" {
+        holder = holder.parent()?;
+    }
+    if holder.kind() != "arguments" {
+        return None;
+    }
+    let call = holder.parent()?;
+    let callee = call.child_by_field_name("function")?;
+    Some(ix.text(callee).to_string())
+}
+
 /// A socket site while building.
 struct SiteRec<'t> {
     node: Node<'t>,
@@ -436,6 +475,7 @@ pub(super) fn build(
                 .child_by_field_name("arguments")
                 .and_then(|a| a.named_child(0))
                 .and_then(|arg| super::url::socket_path(arg, &own).map(|(p, a)| (p, span(arg), a))),
+            factory_for: factory_for(ix, s.node),
         })
         .collect();
     let truncated = ix.truncated;
@@ -1397,8 +1437,21 @@ fn heartbeats(
         }
         // A timeout is a heartbeat when it schedules itself again
         // (`const ping = () => { ws.send("ping"); setTimeout(ping, ms) }`).
+        // So is one re-armed whenever a message arrives: a function that
+        // clears the pending timeout and sets it again, run by the message
+        // handler (an idle ping `ms` after the last message; a one-off
+        // `setTimeout(() => ws.send(ack), 50)` in a handler is none).
         let rescheduled = timer == "setTimeout";
-        if rescheduled && !c.func.is_some_and(|g| m.graph.reach([f]).contains(&g)) {
+        if rescheduled
+            && !c.func.is_some_and(|g| {
+                m.graph.reach([f]).contains(&g)
+                    || (m.text(ix.functions[g].node).contains("clearTimeout(")
+                        && regs
+                            .iter()
+                            .filter(|r| r.event == "message")
+                            .any(|r| m.graph.reach([r.func]).contains(&g)))
+            })
+        {
             continue;
         }
         if let Some(delay) = args.named_child(1).filter(|d| d.kind() != "comment") {

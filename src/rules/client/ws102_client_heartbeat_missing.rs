@@ -26,6 +26,11 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
     let max = cx.config.client.heartbeat_max_ms;
     let every = duration(max as f64);
     for site in &model.sockets {
+        // Made by a factory handed to another function, which opens and
+        // keeps it (and sends its heartbeat, or is reported where it is).
+        if site.factory_for.is_some() {
+            continue;
+        }
         let (message, fix) = match site.kind {
             SocketKind::ReactUseWebSocket => (
                 "useWebSocket without a heartbeat: react-use-websocket sends none unless its `heartbeat` option is set".to_string(),
