@@ -154,6 +154,10 @@ const PACKAGED_INERT: &[&str] = &[
     "koi-utf",
     "koi-win",
     "win-utf",
+    // Certbot's `/etc/letsencrypt/options-ssl-nginx.conf`, which `certbot
+    // --nginx` adds to every server it configures: `ssl_*` directives only
+    // (certbot-nginx/certbot_nginx/_internal/tls_configs/).
+    "options-ssl-nginx.conf",
 ];
 
 /// Where packaged nginx keeps its configuration: an absolute include under
