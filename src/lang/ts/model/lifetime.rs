@@ -9,20 +9,32 @@ use tree_sitter::Node;
 use super::{Module, Registration, span};
 use crate::lang::ts::index::{BindKind, NodeExt, is_function, unwrap, visit_bounded};
 use crate::lang::ts::{Kept, SocketKind, SocketLife};
+use crate::source::Span;
 
 pub(super) fn lifetimes(m: &Module<'_, '_, '_>, regs: &[Registration<'_>]) -> Vec<SocketLife> {
     let mut out = Vec::new();
+    let Some(first) = m.sites.first() else {
+        return out;
+    };
+    let uses = Uses::collect(m, {
+        let mut r = first.node;
+        while let Some(p) = r.parent() {
+            r = p;
+        }
+        r
+    });
+    let mut writes_page = std::collections::HashMap::new();
     for (i, site) in m.sites.iter().enumerate() {
         if !matches!(site.kind, SocketKind::Browser | SocketKind::Node) {
             continue;
         }
-        if handed_out(m, site.node, site.binding.as_deref()) {
+        if handed_out(m, &uses, site.node, site.binding.as_deref()) {
             continue;
         }
-        let Some(kept) = kept(m, i, site.node, site.binding.as_deref(), regs) else {
+        let Some(kept) = kept(m, &uses, i, site.node, site.binding.as_deref(), regs) else {
             continue;
         };
-        if close_shows_in_page(m, i, regs) {
+        if close_shows_in_page(m, i, regs, &mut writes_page) {
             continue;
         }
         out.push(SocketLife { socket: i, kept });
@@ -33,6 +45,7 @@ pub(super) fn lifetimes(m: &Module<'_, '_, '_>, regs: &[Registration<'_>]) -> Ve
 /// Why the module keeps the socket, if it does.
 fn kept(
     m: &Module<'_, '_, '_>,
+    uses: &Uses<'_>,
     i: usize,
     node: Node<'_>,
     binding: Option<&str>,
@@ -44,17 +57,12 @@ fn kept(
         .iter()
         .map(|s| format!("{binding}{s}"))
         .collect();
-    for c in &m.ix.calls {
-        if !matches!(c.name, Some("setInterval")) {
-            continue;
-        }
-        let Some(cb) = c.node.f("arguments").and_then(|a| a.named_child(0)) else {
-            continue;
-        };
-        let text = m.text(cb);
-        if sends.iter().any(|s| text.contains(s.as_str())) {
-            return Some(Kept::Heartbeat(span(c.node)));
-        }
+    if let Some((at, _)) = uses
+        .intervals
+        .iter()
+        .find(|(_, text)| sends.iter().any(|s| text.contains(s.as_str())))
+    {
+        return Some(Kept::Heartbeat(*at));
     }
     // Stored for the object's or the component's lifetime.
     if binding.starts_with("this.") || binding.ends_with(".current") {
@@ -68,14 +76,8 @@ fn kept(
         return Some(Kept::Stored(binding.to_string()));
     }
     // `setSocket(ws)`: React state, kept while the component lives.
-    for c in &m.ix.calls {
-        if let Some(name) = c.name
-            && is_state_setter(name)
-            && let Some(a) = c.node.f("arguments").and_then(|a| a.named_child(0))
-            && m.text(a) == binding
-        {
-            return Some(Kept::Stored(format!("{name}({binding})")));
-        }
+    if let Some((name, _)) = uses.setters.iter().find(|(_, a)| *a == binding) {
+        return Some(Kept::Stored(format!("{name}({binding})")));
     }
     // State kept from its messages, by a handler that does not close it
     // (a one-shot request closes the socket once it has its answer).
@@ -89,12 +91,25 @@ fn kept(
 /// "Offline"`, `el.style.opacity = ...`, `classList.add(...)`, `alert(...)`),
 /// in its handlers or the module functions they run: the user sees that
 /// the connection ended.
-fn close_shows_in_page(m: &Module<'_, '_, '_>, i: usize, regs: &[Registration<'_>]) -> bool {
+fn close_shows_in_page(
+    m: &Module<'_, '_, '_>,
+    i: usize,
+    regs: &[Registration<'_>],
+    memo: &mut std::collections::HashMap<super::FnId, bool>,
+) -> bool {
     let roots = regs
         .iter()
         .filter(|r| r.event == "close" && r.site.is_none_or(|s| s == i))
         .map(|r| r.func);
-    m.graph.reach(roots).into_iter().any(|f| {
+    m.graph
+        .reach(roots)
+        .into_iter()
+        .any(|f| *memo.entry(f).or_insert_with(|| writes_page(m, f)))
+}
+
+/// Whether function `f`'s own body writes to the page.
+fn writes_page(m: &Module<'_, '_, '_>, f: super::FnId) -> bool {
+    {
         let Some(body) = m.ix.functions[f].node.f("body") else {
             return false;
         };
@@ -124,7 +139,7 @@ fn close_shows_in_page(m: &Module<'_, '_, '_>, i: usize, regs: &[Registration<'_
             !found && !is_function(x.kind())
         });
         found
-    })
+    }
 }
 
 /// Whether a message handler does more than log: a call other than
@@ -159,20 +174,147 @@ fn closes(m: &Module<'_, '_, '_>, r: &Registration<'_>, binding: &str) -> bool {
     text.contains(&format!("{binding}.close(")) || text.contains(&format!("{binding}?.close("))
 }
 
+/// What the module hands on, collected in one walk: the values of its
+/// `return`s (and the members of returned objects), and names passed as
+/// arguments (except to a state setter) or returned by an arrow.
+struct Uses<'t> {
+    /// (position of the `return`, text of a returned value).
+    returned: Vec<(usize, &'t str)>,
+    /// (position, name) of a name handed to a call or returned by an arrow.
+    handed: Vec<(usize, &'t str)>,
+    /// (left, right) of every assignment: the paths a value is copied to.
+    copies: Vec<(&'t str, &'t str)>,
+    /// `setInterval` calls: the call and its callback's text.
+    intervals: Vec<(Span, &'t str)>,
+    /// State setter calls: the setter and its first argument's text.
+    setters: Vec<(&'t str, &'t str)>,
+}
+
+impl<'t> Uses<'t> {
+    /// A `return`'s value, and the members of a returned object.
+    fn returned_by(&mut self, m: &Module<'_, '_, 't>, x: Node<'t>) {
+        let Some(v) = x.named_child(0).map(unwrap) else {
+            return;
+        };
+        let at = x.start_byte();
+        self.returned.push((at, m.text(v)));
+        if v.kind() == "object" {
+            let mut c = v.walk();
+            for p in v.named_children(&mut c) {
+                match p.kind() {
+                    "pair" => {
+                        if let Some(val) = p.f("value") {
+                            self.returned.push((at, m.text(unwrap(val))));
+                        }
+                    }
+                    "shorthand_property_identifier" => self.returned.push((at, m.text(p))),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn collect(m: &Module<'_, '_, 't>, root: Node<'t>) -> Uses<'t> {
+        let mut u = Uses {
+            returned: Vec::new(),
+            handed: Vec::new(),
+            copies: Vec::new(),
+            intervals: Vec::new(),
+            setters: Vec::new(),
+        };
+        for c in &m.ix.calls {
+            match c.name {
+                Some("setInterval") => {
+                    if let Some(cb) = c.node.f("arguments").and_then(|a| a.named_child(0)) {
+                        u.intervals.push((span(c.node), m.text(cb)));
+                    }
+                }
+                Some(name) if is_state_setter(name) => {
+                    if let Some(a) = c.node.f("arguments").and_then(|a| a.named_child(0)) {
+                        u.setters.push((name, m.text(a)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for a in &m.ix.assignments {
+            if let (Some(l), Some(r)) = (a.node.f("left"), a.node.f("right")) {
+                u.copies.push((m.text(l), m.text(unwrap(r))));
+            }
+        }
+        // Names handed to calls, and arrows that return a name (from the
+        // index); returns from one cursor walk of the tree.
+        for c in &m.ix.calls {
+            if c.name.is_some_and(is_state_setter) {
+                continue;
+            }
+            if let Some(args) = c.node.f("arguments") {
+                let mut cur = args.walk();
+                for a in args.named_children(&mut cur) {
+                    let a = unwrap(a);
+                    if a.kind() == "identifier" {
+                        u.handed.push((a.start_byte(), m.text(a)));
+                    }
+                }
+            }
+        }
+        for f in &m.ix.functions {
+            if f.node.kind() == "arrow_function"
+                && let Some(b) = f.body.map(unwrap)
+                && b.kind() == "identifier"
+            {
+                u.handed.push((b.start_byte(), m.text(b)));
+            }
+        }
+        let mut cur = root.walk();
+        'walk: loop {
+            let x = cur.node();
+            if x.kind() == "return_statement" {
+                u.returned_by(m, x);
+            }
+            if cur.goto_first_child() {
+                continue;
+            }
+            while !cur.goto_next_sibling() {
+                if !cur.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+        u
+    }
+}
+
 /// Whether the socket goes to someone else, who then owns its ends: it is
 /// returned, exported, resolved, or passed to a call other than a state
 /// setter of the module (`setSocket(ws)` keeps it).
-fn handed_out(m: &Module<'_, '_, '_>, node: Node<'_>, binding: Option<&str>) -> bool {
+fn handed_out(
+    m: &Module<'_, '_, '_>,
+    uses: &Uses<'_>,
+    node: Node<'_>,
+    binding: Option<&str>,
+) -> bool {
     // `return new WebSocket(...)`, `() => new WebSocket(...)`,
-    // `resolve(new WebSocket(...))`.
+    // `resolve(new WebSocket(...))`; and the outermost function around it
+    // (the hook or the class), else the module.
+    let mut outer = None;
+    let mut program = node;
+    let mut direct = true;
     let mut n = node;
     while let Some(p) = n.parent() {
-        match p.kind() {
-            "parenthesized_expression" | "as_expression" | "non_null_expression" => n = p,
-            "return_statement" | "arguments" => return true,
-            k if is_function(k) => return true,
-            _ => break,
+        if direct {
+            match p.kind() {
+                "parenthesized_expression" | "as_expression" | "non_null_expression" => {}
+                "return_statement" | "arguments" => return true,
+                k if is_function(k) => return true,
+                _ => direct = false,
+            }
         }
+        if is_function(p.kind()) || p.kind() == "class_body" {
+            outer = Some(p);
+        }
+        program = p;
+        n = p;
     }
     let Some(binding) = binding else {
         return false;
@@ -182,104 +324,32 @@ fn handed_out(m: &Module<'_, '_, '_>, node: Node<'_>, binding: Option<&str>) -> 
     }
     // Returned under a path it is copied to (`wsRef.current = ws; ...
     // return wsRef.current`), or as a property of what is returned.
-    let mut aliases = vec![binding.to_string()];
-    for a in &m.ix.assignments {
-        if let (Some(l), Some(r)) = (a.node.f("left"), a.node.f("right"))
-            && m.text(r) == binding
-        {
-            aliases.push(m.text(l).to_string());
-        }
-    }
-    let returned = |x: Node<'_>| {
-        let t = m.text(unwrap(x));
-        aliases.iter().any(|a| a == t)
-    };
-    // Within the outermost function around the socket (the hook or the
-    // class), else the module.
-    let mut outer = None;
-    let mut program = node;
-    let mut p = node.parent();
-    while let Some(n) = p {
-        if is_function(n.kind()) || n.kind() == "class_body" {
-            outer = Some(n);
-        }
-        program = n;
-        p = n.parent();
-    }
+    let mut aliases = vec![binding];
+    aliases.extend(
+        uses.copies
+            .iter()
+            .filter(|(_, r)| *r == binding)
+            .map(|(l, _)| *l),
+    );
     let root = outer.unwrap_or(program);
-    let mut by_return = false;
-    visit_bounded(root, 200_000, |x| {
-        if by_return {
-            return false;
-        }
-        if x.kind() == "return_statement"
-            && let Some(v) = x.named_child(0).map(unwrap)
-        {
-            by_return = returned(v)
-                || (v.kind() == "object"
-                    && v.named_children(&mut v.walk()).any(|p| match p.kind() {
-                        "pair" => p.f("value").is_some_and(returned),
-                        "shorthand_property_identifier" => aliases.iter().any(|a| a == m.text(p)),
-                        _ => false,
-                    }));
-            return false;
-        }
-        true
-    });
-    if by_return {
+    let (from, to) = (root.start_byte(), root.end_byte());
+    if uses
+        .returned
+        .iter()
+        .any(|(at, t)| (from..to).contains(at) && aliases.contains(t))
+    {
         return true;
     }
     if binding.contains('.') {
         return false;
     }
-    // Uses of a local name: in a return, or as an argument.
+    // Uses of a local name in its scope: as an argument, an arrow's value.
     let scope =
         m.ix.lookup(binding, node.start_byte())
             .map_or((0, usize::MAX), |b| b.scope);
-    // The smallest node holding the name's scope (its block, for a local).
-    let root = {
-        let mut r = node;
-        while (r.start_byte() > scope.0 || r.end_byte() < scope.1)
-            && let Some(p) = r.parent()
-        {
-            r = p;
-        }
-        r
-    };
-    let mut out = false;
-    visit_bounded(root, 200_000, |x| {
-        if out || x.end_byte() <= scope.0 || x.start_byte() >= scope.1 {
-            return false;
-        }
-        if x.kind() != "identifier" || m.text(x) != binding {
-            return true;
-        }
-        let mut c = x;
-        while let Some(p) = c.parent() {
-            match p.kind() {
-                "parenthesized_expression" | "as_expression" | "non_null_expression" => c = p,
-                "return_statement" => {
-                    out = true;
-                    break;
-                }
-                "arguments" => {
-                    let setter = p
-                        .parent()
-                        .and_then(|call| m.ix.call_name(call))
-                        .is_some_and(is_state_setter);
-                    out |= !setter;
-                    break;
-                }
-                "arrow_function" if p.f("body").map(|b| b.id()) == Some(c.id()) => {
-                    out = true;
-                    break;
-                }
-                _ => break,
-            }
-        }
-        false
-    });
-    out
+    uses.handed
+        .iter()
+        .any(|(at, t)| *t == binding && scope.0 <= *at && *at < scope.1)
 }
 
 /// `setSocket`, `setWs`: a React state setter.
