@@ -153,6 +153,43 @@ impl<'p> ProjectImports<'p> {
         }
     }
 
+    /// The answer `at` gives about the export `imported` of `module`: its
+    /// module-level binding, or the default export's expression; names
+    /// imported and exported again, and re-exports, are followed.
+    fn in_export<R>(
+        &self,
+        module: &str,
+        imported: &str,
+        depth: u32,
+        at: &dyn Fn(&Index<'_>, ExportedAs<'_, '_>) -> Option<R>,
+    ) -> Option<R> {
+        if depth > values::MAX_DEPTH {
+            return None;
+        }
+        let target = self.target(module)?;
+        let lang = ts_lang(&target)?;
+        let parsed = self
+            .project
+            .module::<TsModule>(&target, |source| TsModule::parse(source, lang))?;
+        let ix = parsed.borrow_dependent();
+        let here = self.for_module(&target);
+        if let Some((_, local)) = ix.exports.iter().find(|(e, _)| e == imported) {
+            let b = ix.module_binding(local)?;
+            if let Some((m, i)) = &b.import {
+                return here.in_export(m, i, depth + 1, at);
+            }
+            at(ix, ExportedAs::Binding(b))
+        } else if imported == "default"
+            && let Some(v) = ix.default_export
+        {
+            at(ix, ExportedAs::Default(v))
+        } else if let Some(r) = ix.reexports.iter().find(|r| r.name == imported) {
+            here.in_export(&r.module, &r.imported, depth + 1, at)
+        } else {
+            None
+        }
+    }
+
     fn for_module(&self, from: &Path) -> ProjectImports<'p> {
         ProjectImports {
             project: self.project,
@@ -321,33 +358,13 @@ impl ImportResolver for ProjectImports<'_> {
     }
 
     fn calls_param(&self, module: &str, imported: &str, index: usize, depth: u32) -> Option<bool> {
-        if depth > values::MAX_DEPTH {
-            return None;
-        }
-        let target = self.target(module)?;
-        let lang = ts_lang(&target)?;
-        let parsed = self
-            .project
-            .module::<TsModule>(&target, |source| TsModule::parse(source, lang))?;
-        let ix = parsed.borrow_dependent();
-        let here = self.for_module(&target);
-        let f = if let Some((_, local)) = ix.exports.iter().find(|(e, _)| e == imported) {
-            let b = ix.module_binding(local)?;
-            if let Some((m, i)) = &b.import {
-                // Imported and exported again.
-                return here.calls_param(m, i, index, depth + 1);
-            }
-            ix.binding_fn(b)?
-        } else if imported == "default"
-            && let Some(v) = ix.default_export
-        {
-            ix.resolve_fn_ref(v, None)?
-        } else if let Some(r) = ix.reexports.iter().find(|r| r.name == imported) {
-            return here.calls_param(&r.module, &r.imported, index, depth + 1);
-        } else {
-            return None;
-        };
-        param_used(ix, f, index)
+        self.in_export(module, imported, depth, &|ix, export| {
+            let f = match export {
+                ExportedAs::Binding(b) => ix.binding_fn(b)?,
+                ExportedAs::Default(v) => ix.resolve_fn_ref(v, None)?,
+            };
+            param_used(ix, f, index)
+        })
     }
 
     fn returns_constant(
@@ -357,48 +374,29 @@ impl ImportResolver for ProjectImports<'_> {
         path: &[&str],
         depth: u32,
     ) -> Option<values::Value> {
-        if depth > values::MAX_DEPTH {
-            return None;
-        }
-        let target = self.target(module)?;
-        let lang = ts_lang(&target)?;
-        let parsed = self
-            .project
-            .module::<TsModule>(&target, |source| TsModule::parse(source, lang))?;
-        let ix = parsed.borrow_dependent();
-        let here = self.for_module(&target);
-        let value = if let Some((_, local)) = ix.exports.iter().find(|(e, _)| e == imported) {
-            let b = ix.module_binding(local)?;
-            if let Some((m, i)) = &b.import {
-                return here.returns_constant(m, i, path, depth + 1);
+        self.in_export(module, imported, depth, &|ix, export| {
+            let value = match export {
+                ExportedAs::Binding(b) => b.value?,
+                ExportedAs::Default(v) => v,
+            };
+            // Down the object literal to the function.
+            let mut n = client::index::unwrap(value);
+            for key in path {
+                if n.kind() != "object" {
+                    return None;
+                }
+                let p = client::scope::property(n, key, ix.src)?;
+                n = match p.kind() {
+                    "pair" => client::index::unwrap(p.child_by_field_name("value")?),
+                    "method_definition" => p,
+                    _ => return None,
+                };
             }
-            b.value?
-        } else if imported == "default"
-            && let Some(v) = ix.default_export
-        {
-            v
-        } else if let Some(r) = ix.reexports.iter().find(|r| r.name == imported) {
-            return here.returns_constant(&r.module, &r.imported, path, depth + 1);
-        } else {
-            return None;
-        };
-        // Down the object literal to the function.
-        let mut n = client::index::unwrap(value);
-        for key in path {
-            if n.kind() != "object" {
+            if !client::index::is_function(n.kind()) {
                 return None;
             }
-            let p = client::scope::property(n, key, ix.src)?;
-            n = match p.kind() {
-                "pair" => client::index::unwrap(p.child_by_field_name("value")?),
-                "method_definition" => p,
-                _ => return None,
-            };
-        }
-        if !client::index::is_function(n.kind()) {
-            return None;
-        }
-        client::scope::constant_return(n, ix.src)
+            client::scope::constant_return(n, ix.src)
+        })
     }
 
     fn is_checked(&self, file: &Source) -> bool {
@@ -408,6 +406,12 @@ impl ImportResolver for ProjectImports<'_> {
         // The in-memory test first; the lookup costs path resolution.
         lang::prefilter(lang, file.text.as_bytes()) && self.checked.contains(&file.path)
     }
+}
+
+/// What an export is, for [`ProjectImports::in_export`].
+enum ExportedAs<'a, 't> {
+    Binding(&'a client::index::Binding<'t>),
+    Default(tree_sitter::Node<'t>),
 }
 
 /// Whether function `f` uses its parameter `index` for anything but

@@ -722,20 +722,9 @@ impl<'t> Module<'t> {
         arg: Node<'t>,
     ) -> Option<usize> {
         let info = &self.functions[callee];
-        if let Some((k, _)) = call.kwargs.iter().find(|(_, v)| v.id() == arg.id()) {
-            return info.params.iter().position(|p| p.name == *k);
-        }
-        let pos = call.args.iter().position(|a| a.id() == arg.id())?;
-        if call.args[..pos]
-            .iter()
-            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
-        {
-            return None;
-        }
         let offset =
             usize::from(info.is_bound_method() && unparen(call.callee).kind() == "attribute");
-        let i = pos + offset;
-        (i < info.params.len() && !info.params[i].splat).then_some(i)
+        self.param_at(callee, call, arg, offset)
     }
 
     /// The parameter of `__init__` (`init`) that an argument of the
@@ -746,7 +735,13 @@ impl<'t> Module<'t> {
         call: &Call<'t>,
         arg: Node<'t>,
     ) -> Option<usize> {
-        let info = &self.functions[init];
+        self.param_at(init, call, arg, 1)
+    }
+
+    /// The parameter of `f` an argument of `call` binds, positional
+    /// arguments shifted by `offset` (a bound `self`).
+    fn param_at(&self, f: FnId, call: &Call<'t>, arg: Node<'t>, offset: usize) -> Option<usize> {
+        let info = &self.functions[f];
         if let Some((k, _)) = call.kwargs.iter().find(|(_, v)| v.id() == arg.id()) {
             return info.params.iter().position(|p| p.name == *k);
         }
@@ -757,7 +752,7 @@ impl<'t> Module<'t> {
         {
             return None;
         }
-        let i = pos + 1;
+        let i = pos + offset;
         (i < info.params.len() && !info.params[i].splat).then_some(i)
     }
 
