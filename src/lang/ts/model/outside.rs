@@ -348,6 +348,13 @@ fn conditions_on_the_way(node: Node<'_>) -> Vec<Node<'_>> {
 /// Whether a statement leaves the block: `return`, `throw`, or a block
 /// that ends with one.
 fn exits(s: Node<'_>) -> bool {
+    exits_within(s, 0)
+}
+
+fn exits_within(s: Node<'_>, depth: u32) -> bool {
+    if depth > 32 {
+        return false;
+    }
     match s.kind() {
         "return_statement" | "throw_statement" | "continue_statement" | "break_statement" => true,
         "statement_block" | "else_clause" => {
@@ -356,7 +363,7 @@ fn exits(s: Node<'_>) -> bool {
                 .named_children(&mut c)
                 .filter(|n| n.kind() != "comment")
                 .last();
-            last.is_some_and(exits)
+            last.is_some_and(|l| exits_within(l, depth + 1))
         }
         "expression_statement" => false,
         _ => false,
