@@ -28,11 +28,19 @@ pub(super) fn lifetimes(m: &Module<'_, '_, '_>, regs: &[Registration<'_>]) -> Ve
         if !matches!(site.kind, SocketKind::Browser | SocketKind::Node) {
             continue;
         }
-        if handed_out(m, &uses, site.node, site.binding.as_deref()) {
-            continue;
-        }
-        let Some(kept) = kept(m, &uses, i, site.node, site.binding.as_deref(), regs) else {
-            continue;
+        // Returned to the module itself, which keeps it
+        // (`this.websocket = this.connect()`).
+        let kept = match kept_by_caller(m, &uses, site.func) {
+            Some(path) => Kept::Stored(path.to_string()),
+            None => {
+                if handed_out(m, &uses, site.node, site.binding.as_deref()) {
+                    continue;
+                }
+                let Some(k) = kept(m, &uses, i, site.node, site.binding.as_deref(), regs) else {
+                    continue;
+                };
+                k
+            }
         };
         if close_shows_in_page(m, i, regs, &mut writes_page) {
             continue;
@@ -40,6 +48,33 @@ pub(super) fn lifetimes(m: &Module<'_, '_, '_>, regs: &[Registration<'_>]) -> Ve
         out.push(SocketLife { socket: i, kept });
     }
     out
+}
+
+/// Where the module stores what the function opening the socket returns:
+/// `this.websocket = this.connect()`, `wsRef.current = open()`, a module
+/// variable. Only for a function whose `return`s hand the socket back.
+fn kept_by_caller<'t>(
+    m: &Module<'_, '_, 't>,
+    uses: &Uses<'t>,
+    func: Option<super::FnId>,
+) -> Option<&'t str> {
+    let f = func?;
+    let info = &m.ix.functions[f];
+    let name = info.name.or_else(|| m.ix.fn_name(info.node))?;
+    let (own, this_own) = (format!("{name}("), format!("this.{name}("));
+    uses.copies
+        .iter()
+        .find(|(l, r)| {
+            (r.starts_with(&own) || r.starts_with(&this_own))
+                && (l.starts_with("this.")
+                    || l.ends_with(".current")
+                    || (!l.contains('.')
+                        && m.ix.lookup(l, 0).is_some_and(|b| {
+                            matches!(b.kind, BindKind::Let | BindKind::Var)
+                                && m.ix.fn_at(b.name_node.start_byte()).is_none()
+                        })))
+        })
+        .map(|(l, _)| *l)
 }
 
 /// Why the module keeps the socket, if it does.
@@ -75,9 +110,19 @@ fn kept(
     {
         return Some(Kept::Stored(binding.to_string()));
     }
-    // `setSocket(ws)`: React state, kept while the component lives.
+    // `setSocket(ws)`: React state, kept while the component lives; and
+    // a store's or a class component's state (`set({ socket: ws })`,
+    // `this.setState({ ws })`).
     if let Some((name, _)) = uses.setters.iter().find(|(_, a)| *a == binding) {
         return Some(Kept::Stored(format!("{name}({binding})")));
+    }
+    if let Some(name) = uses
+        .state_objects
+        .iter()
+        .find(|(_, held)| held.contains(&binding))
+        .map(|(n, _)| *n)
+    {
+        return Some(Kept::Stored(format!("{name}({{ .. }})")));
     }
     // State kept from its messages, by a handler that does not close it
     // (a one-shot request closes the socket once it has its answer).
@@ -188,6 +233,9 @@ struct Uses<'t> {
     intervals: Vec<(Span, &'t str)>,
     /// State setter calls: the setter and its first argument's text.
     setters: Vec<(&'t str, &'t str)>,
+    /// `set({ socket: ws })`, `setState({ ws })`: the call and the values of
+    /// its object argument.
+    state_objects: Vec<(&'t str, Vec<&'t str>)>,
 }
 
 impl<'t> Uses<'t> {
@@ -221,12 +269,30 @@ impl<'t> Uses<'t> {
             copies: Vec::new(),
             intervals: Vec::new(),
             setters: Vec::new(),
+            state_objects: Vec::new(),
         };
         for c in &m.ix.calls {
             match c.name {
                 Some("setInterval") => {
                     if let Some(cb) = c.node.f("arguments").and_then(|a| a.named_child(0)) {
                         u.intervals.push((span(c.node), m.text(cb)));
+                    }
+                }
+                Some(name @ ("set" | "setState" | "$patch")) => {
+                    if let Some(o) = c.node.f("arguments").and_then(|a| a.named_child(0))
+                        && unwrap(o).kind() == "object"
+                    {
+                        let o = unwrap(o);
+                        let mut cur = o.walk();
+                        let held = o
+                            .named_children(&mut cur)
+                            .filter_map(|p| match p.kind() {
+                                "pair" => p.f("value").map(|v| m.text(unwrap(v))),
+                                "shorthand_property_identifier" => Some(m.text(p)),
+                                _ => None,
+                            })
+                            .collect();
+                        u.state_objects.push((name, held));
                     }
                 }
                 Some(name) if is_state_setter(name) => {
