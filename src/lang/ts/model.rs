@@ -952,9 +952,28 @@ struct HandlerVisitor<'m, 'c, 'a, 't> {
     /// Calls that hand a function of the module to another function
     /// (`handleReconnect(ref, connect)`, `queue.push(connect)`).
     handed: HashSet<usize>,
+    /// The dependency list of the React effect that opens the handler's
+    /// socket: a state setter of one of them re-runs the effect.
+    effect_deps: Vec<String>,
 }
 
 impl<'t> HandlerVisitor<'_, '_, '_, 't> {
+    /// `setWaiting(...)` where `[waiting, setWaiting] = useState(...)` and
+    /// `waiting` is a dependency of the effect that opens the socket: the
+    /// effect runs again and opens a new one.
+    fn reruns_effect(&self, call: Node<'t>, name: &str) -> Option<&'t str> {
+        if self.effect_deps.is_empty() || !name.starts_with("set") {
+            return None;
+        }
+        let b = self.m.ix.lookup(name, call.start_byte())?;
+        let pattern = b
+            .name_node
+            .parent()
+            .filter(|p| p.kind() == "array_pattern")?;
+        let state = self.m.text(pattern.named_child(0)?);
+        self.effect_deps.iter().any(|d| d == state).then_some(state)
+    }
+
     fn point(&self, w: &Walk<'_, '_, 't>, node: Node<'t>, what: &str) -> Point {
         Point {
             span: w.point_span(node),
@@ -1106,6 +1125,17 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
         if m.is_send(call) {
             return Descend::Skip;
         }
+        if let Some(state) = self.reruns_effect(call, name) {
+            // One point per state a handler changes.
+            let what = format!(
+                "`{name}` changes `{state}`, a dependency of the effect that opens the socket"
+            );
+            if !self.reconnects.iter().any(|p| p.what == what) {
+                let p = self.point(w, call, &what);
+                self.reconnects.push(p);
+            }
+            return Descend::Skip;
+        }
         let p = self.point(w, call, &text);
         if names::is_silent_call(&text) {
             self.silent.push(p);
@@ -1186,6 +1216,28 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
     }
 }
 
+/// The dependency list of the `useEffect`/`useLayoutEffect` whose callback
+/// opens the socket at `site` (empty when none, or not a literal list).
+fn opening_effect_deps(m: &Module<'_, '_, '_>, site: Node<'_>) -> Vec<String> {
+    let at = site.start_byte();
+    for c in &m.ix.calls {
+        if !matches!(c.name, Some("useEffect" | "useLayoutEffect")) {
+            continue;
+        }
+        let Some((f, args)) = m.ix.first_callback(c.node, c.func) else {
+            continue;
+        };
+        let n = m.ix.functions[f].node;
+        if !(n.start_byte() <= at && at < n.end_byte()) {
+            continue;
+        }
+        if let Deps::List(_, items) = deps_of(m, args.named_child(1)) {
+            return items;
+        }
+    }
+    Vec::new()
+}
+
 /// What a close handler does; also the paths it clears (keys), for WS107.
 fn analyse_handler(
     m: &Module<'_, '_, '_>,
@@ -1205,6 +1257,11 @@ fn analyse_handler(
         pending: Vec::new(),
         cleared: Vec::new(),
         handed: HashSet::new(),
+        effect_deps: r
+            .site
+            .and_then(|i| m.sites.get(i))
+            .map(|s| opening_effect_deps(m, s.node))
+            .unwrap_or_default(),
     };
     let mut w = Walk::new(m.ix, m.scope, sets);
     let first = if r.code_first {

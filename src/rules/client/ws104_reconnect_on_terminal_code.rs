@@ -65,6 +65,11 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                     "reconnect decided here",
                     "return false for them: `shouldReconnect: (e) => !TERMINAL_CLOSE_CODES.has(e.code)`".to_string(),
                 ),
+                _ if p.what.contains("a dependency of the effect that opens the socket") => (
+                    format!("{}: the effect runs again and reopens the socket after terminal close codes: {codes}", p.what),
+                    "reconnect through state",
+                    "leave the state alone for terminal codes: `if (TERMINAL_CLOSE_CODES.has(event.code)) return;` before changing it".to_string(),
+                ),
                 _ => (
                     format!("`{}` reopens the socket after terminal close codes: {codes}", p.what),
                     "reconnect",
