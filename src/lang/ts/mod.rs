@@ -216,6 +216,35 @@ pub struct CloseHandler {
     pub truncated: bool,
 }
 
+impl CloseHandler {
+    /// A handler that reconnects after every close, at one point: a library
+    /// that reconnects by itself, an imported `shouldReconnect` that always
+    /// returns true.
+    pub(crate) fn always_reconnects(
+        span: Span,
+        kind: HandlerKind,
+        socket: usize,
+        at: Span,
+        what: String,
+    ) -> CloseHandler {
+        CloseHandler {
+            span,
+            kind,
+            socket: Some(socket),
+            reconnects: vec![Point {
+                span: at,
+                what,
+                guards: Vec::new(),
+            }],
+            stops: Vec::new(),
+            surfaces: Vec::new(),
+            silent: Vec::new(),
+            checks: Vec::new(),
+            truncated: false,
+        }
+    }
+}
+
 /// A condition that tests the close code.
 #[derive(Clone, Debug)]
 pub struct CodeCheck {

@@ -1323,21 +1323,13 @@ fn library_reconnects(
         {
             continue;
         }
-        let mut h = CloseHandler {
-            span: s.head,
-            kind: HandlerKind::Library,
-            socket: Some(i),
-            reconnects: vec![Point {
-                span: s.head,
-                what: "ReconnectingWebSocket".into(),
-                guards: Vec::new(),
-            }],
-            stops: Vec::new(),
-            surfaces: Vec::new(),
-            silent: Vec::new(),
-            checks: Vec::new(),
-            truncated: false,
-        };
+        let mut h = CloseHandler::always_reconnects(
+            s.head,
+            HandlerKind::Library,
+            i,
+            s.head,
+            "ReconnectingWebSocket".into(),
+        );
         let mine = |site: Option<usize>| site == Some(i) || (site.is_none() && m.sites.len() == 1);
         for r in regs.iter().filter(|r| r.event == "close") {
             if !mine(r.site) {
@@ -1394,24 +1386,16 @@ fn imported_should_reconnect(m: &Module<'_, '_, '_>, out: &mut Vec<CloseHandler>
         {
             continue;
         }
-        out.push(CloseHandler {
-            span: span(holder),
-            kind: HandlerKind::ShouldReconnect,
-            socket: Some(i),
-            reconnects: vec![Point {
-                span: span(holder),
-                what: format!(
-                    "the imported `{}.shouldReconnect` always returns true",
-                    m.text(holder)
-                ),
-                guards: Vec::new(),
-            }],
-            stops: Vec::new(),
-            surfaces: Vec::new(),
-            silent: Vec::new(),
-            checks: Vec::new(),
-            truncated: false,
-        });
+        out.push(CloseHandler::always_reconnects(
+            span(holder),
+            HandlerKind::ShouldReconnect,
+            i,
+            span(holder),
+            format!(
+                "the imported `{}.shouldReconnect` always returns true",
+                m.text(holder)
+            ),
+        ));
     }
 }
 

@@ -98,6 +98,8 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             ));
         }
     }
+    // Reported once per socket: the first unchecked read.
+    let mut reported = std::collections::HashSet::new();
     for o in &model.outside_opens {
         let Some(token) = tokens(&o.open, cfg)
             .into_iter()
@@ -105,18 +107,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
         else {
             continue;
         };
-        // Reported once per socket: the first unchecked read.
-        if model
-            .outside_opens
-            .iter()
-            .take_while(|x| !std::ptr::eq(*x, o))
-            .any(|x| {
-                x.open.span == o.open.span
-                    && tokens(&x.open, cfg)
-                        .iter()
-                        .any(|t| !guarded(&x.open, t, cfg))
-            })
-        {
+        if !reported.insert(o.open.span) {
             continue;
         }
         report_outside(model, cx, o, token);
