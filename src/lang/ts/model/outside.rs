@@ -365,7 +365,6 @@ fn exits_within(s: Node<'_>, depth: u32) -> bool {
                 .last();
             last.is_some_and(|l| exits_within(l, depth + 1))
         }
-        "expression_statement" => false,
         _ => false,
     }
 }
