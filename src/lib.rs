@@ -396,6 +396,11 @@ fn run_in_pool(settings: &Settings) -> Report {
             min_idle_s,
             unset: enabled(proxy_rules.ws302),
             upgrade: enabled(proxy_rules.ws307),
+            min_lifetime_s: if enabled(proxy_rules.ws308) {
+                settings.config.proxy.lifetime_min_s as f64
+            } else {
+                0.0
+            },
         };
         // Listed in the configuration, the websocket paths are what a file
         // list takes for the rest of the project: nothing more is read for

@@ -35,6 +35,7 @@ static RULES: &[&Rule] = &[
     &proxy::ws305_proxy_config_syntax::RULE,
     &proxy::ws306_proxy_include_not_followed::RULE,
     &proxy::ws307_proxy_upgrade_not_forwarded::RULE,
+    &proxy::ws308_lb_connection_lifetime::RULE,
 ];
 
 /// Every rule, sorted by code.

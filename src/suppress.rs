@@ -71,10 +71,7 @@ pub fn scan(file: &Source, lang: Lang) -> Option<FileSuppressions> {
         if lang == Lang::Apache && !standalone {
             continue;
         }
-        if !lang.is_hash_commented() && leader.as_str() == "#" {
-            continue;
-        }
-        if lang.is_hash_commented() && leader.as_str() != "#" {
+        if !lang.takes_comment(leader.as_str()) {
             continue;
         }
         let file_level = m.get(2).is_some();
@@ -127,7 +124,9 @@ pub fn scan(file: &Source, lang: Lang) -> Option<FileSuppressions> {
 }
 
 fn is_comment(trimmed: &str, lang: Lang) -> bool {
-    if lang.is_hash_commented() {
+    if lang == Lang::Terraform {
+        trimmed.starts_with('#') || trimmed.starts_with("//") || trimmed.starts_with("/*")
+    } else if lang.is_hash_commented() {
         trimmed.starts_with('#')
     } else {
         trimmed.starts_with("//")

@@ -3,9 +3,11 @@
 
 pub mod apache;
 pub mod haproxy;
+pub mod kubernetes;
 pub mod nginx;
 pub mod python;
 pub mod template;
+pub mod terraform;
 pub mod ts;
 
 use std::path::Path;
@@ -27,10 +29,21 @@ pub enum Lang {
     Nginx,
     /// HAProxy configuration.
     Haproxy,
+    /// Kubernetes manifests (`*.yaml`, `*.yml`, Helm templates).
+    Kubernetes,
+    /// Terraform (`*.tf`).
+    Terraform,
 }
 
-/// The configuration languages of the proxies wslint reads.
-pub const PROXY_LANGS: &[Lang] = &[Lang::Apache, Lang::Nginx, Lang::Haproxy];
+/// The configuration languages of the proxies and load balancers wslint
+/// reads.
+pub const PROXY_LANGS: &[Lang] = &[
+    Lang::Apache,
+    Lang::Nginx,
+    Lang::Haproxy,
+    Lang::Kubernetes,
+    Lang::Terraform,
+];
 
 impl Lang {
     pub fn as_str(self) -> &'static str {
@@ -41,6 +54,8 @@ impl Lang {
             Lang::Apache => "apache",
             Lang::Nginx => "nginx",
             Lang::Haproxy => "haproxy",
+            Lang::Kubernetes => "kubernetes",
+            Lang::Terraform => "terraform",
         }
     }
 
@@ -53,15 +68,27 @@ impl Lang {
             Lang::Apache => "Apache httpd",
             Lang::Nginx => "nginx",
             Lang::Haproxy => "HAProxy",
+            Lang::Kubernetes => "Kubernetes manifest",
+            Lang::Terraform => "Terraform",
         }
     }
 
-    /// The comment leaders a suppression may follow.
+    /// Whether comments start with `#` (and only `#`).
     pub fn is_hash_commented(self) -> bool {
         matches!(
             self,
-            Lang::Python | Lang::Apache | Lang::Nginx | Lang::Haproxy
+            Lang::Python | Lang::Apache | Lang::Nginx | Lang::Haproxy | Lang::Kubernetes
         )
+    }
+
+    /// Whether a comment may start with `leader` (`#`, `//`, `/*`).
+    pub fn takes_comment(self, leader: &str) -> bool {
+        match self {
+            // HCL has all three.
+            Lang::Terraform => true,
+            l if l.is_hash_commented() => leader == "#",
+            _ => leader != "#",
+        }
     }
 
     pub fn is_proxy(self) -> bool {
@@ -201,14 +228,20 @@ pub fn detect(path: &Path) -> Option<Detected> {
     // A name that is not UTF-8 is still a name: its extension decides.
     let full = path.file_name()?.to_string_lossy();
     let (name, templated) = strip_template(&full);
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     if !templated {
-        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         match ext.as_deref() {
             Some("ts" | "mts" | "cts") => return Some(Detected::Known(Lang::TypeScript)),
             Some("tsx" | "jsx" | "js" | "mjs" | "cjs") => return Some(Detected::Known(Lang::Tsx)),
             Some("py" | "pyi") => return Some(Detected::Known(Lang::Python)),
+            Some("tf") => return Some(Detected::Known(Lang::Terraform)),
             _ => {}
         }
+    }
+    // Manifests, templated ones too (`ingress.yaml.j2`); Helm's templates
+    // keep the `.yaml` name.
+    if matches!(ext.as_deref(), Some("yaml" | "yml")) {
+        return Some(Detected::Known(Lang::Kubernetes));
     }
     if let Some(d) = config_by_name(path, name, templated) {
         return Some(d);
@@ -304,6 +337,28 @@ const CONFIG_WORDS: &[&str] = &[
     "wslint-ignore",
 ];
 
+/// Kubernetes manifests: what routes a websocket through an ingress or a
+/// load balancer, or sets its timeout (the kinds, the annotation prefixes,
+/// the controller ConfigMap's key).
+const KUBERNETES_WORDS: &[&str] = &[
+    "ingress",
+    "backendconfig",
+    "backend-config",
+    "proxy-read-timeout",
+    "load-balancer-attributes",
+    "wslint-ignore",
+];
+/// Terraform: the load balancer resources whose timeouts bound a websocket.
+const TERRAFORM_WORDS: &[&str] = &[
+    "google_compute_backend_service",
+    "google_compute_region_backend_service",
+    "google_compute_url_map",
+    "google_compute_region_url_map",
+    "aws_lb",
+    "aws_alb",
+    "wslint-ignore",
+];
+
 /// A module that only includes routers declared elsewhere gives their
 /// routes their prefixes (WS203). Python names, so case-sensitive.
 static ROUTER_WORDS: LazyLock<[memchr::memmem::Finder<'static>; 2]> = LazyLock::new(|| {
@@ -318,8 +373,8 @@ static ROUTER_WORDS: LazyLock<[memchr::memmem::Finder<'static>; 2]> = LazyLock::
 /// the lowercase words takes half the time of a case-insensitive regex,
 /// whose case variants make a literal set large enough to need the slower
 /// "fat" Teddy searcher (BENCHMARKS.md). The same ASCII-only semantics.
-static FOLDED: LazyLock<[regex::bytes::Regex; 3]> = LazyLock::new(|| {
-    [CLIENT_WORDS, SERVER_WORDS, CONFIG_WORDS].map(|words| {
+static FOLDED: LazyLock<[regex::bytes::Regex; 5]> = LazyLock::new(|| {
+    WORD_LISTS.map(|words| {
         let alternation: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
         regex::bytes::RegexBuilder::new(&alternation.join("|"))
             .unicode(false)
@@ -347,8 +402,8 @@ fn find_folded(words: &regex::bytes::Regex, bytes: &[u8]) -> bool {
     })
 }
 
-static AUTOMATA: LazyLock<[AhoCorasick; 3]> = LazyLock::new(|| {
-    [CLIENT_WORDS, SERVER_WORDS, CONFIG_WORDS].map(|words| {
+static AUTOMATA: LazyLock<[AhoCorasick; 5]> = LazyLock::new(|| {
+    WORD_LISTS.map(|words| {
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(words)
@@ -361,8 +416,19 @@ fn slot(lang: Lang) -> usize {
         Lang::TypeScript | Lang::Tsx => 0,
         Lang::Python => 1,
         Lang::Apache | Lang::Nginx | Lang::Haproxy => 2,
+        Lang::Kubernetes => 3,
+        Lang::Terraform => 4,
     }
 }
+
+/// The word lists, by [`slot`].
+const WORD_LISTS: [&[&str]; 5] = [
+    CLIENT_WORDS,
+    SERVER_WORDS,
+    CONFIG_WORDS,
+    KUBERNETES_WORDS,
+    TERRAFORM_WORDS,
+];
 
 /// Whether a file of `lang` with these bytes can hold anything a rule reads:
 /// a socket, a websocket endpoint, a proxy directive or a suppression.

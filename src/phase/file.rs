@@ -236,8 +236,11 @@ pub fn check(
         result.diagnostics.push(invalid_utf8(&source, at));
     }
     match lang {
-        Lang::Apache | Lang::Nginx | Lang::Haproxy => {
+        Lang::Apache | Lang::Nginx | Lang::Haproxy | Lang::Kubernetes | Lang::Terraform => {
             result.proxy = crate::phase::proxy::parse(lang, source);
+            if let Some(p) = &result.proxy {
+                result.diagnostics.extend(p.skipped());
+            }
         }
         Lang::TypeScript | Lang::Tsx => {
             // Imported values resolve through the project.

@@ -13,7 +13,9 @@ use rayon::prelude::*;
 use crate::diagnostic::Diagnostic;
 use crate::lang::apache::ApacheFile;
 use crate::lang::haproxy::HaproxyFile;
+use crate::lang::kubernetes::KubeFile;
 use crate::lang::nginx::NginxFile;
+use crate::lang::terraform::TfFile;
 use crate::lang::{self, Lang};
 use crate::project::Project;
 use crate::proxy::ProxyModel;
@@ -22,6 +24,7 @@ use crate::proxy::loader::Loader;
 use crate::proxy::wspaths::LazyWsPaths;
 use crate::rule::{self, Check};
 use crate::rules::engine::ws002_io_error::RULE as WS002;
+use crate::rules::engine::ws003_file_skipped::RULE as WS003;
 use crate::source::Source;
 use crate::{ReadOutcome, Settings, read_file};
 
@@ -31,6 +34,8 @@ pub enum ProxyFile {
     Apache(Arc<ApacheFile>),
     Nginx(Arc<NginxFile>),
     Haproxy(Arc<HaproxyFile>),
+    Kubernetes(Arc<KubeFile>),
+    Terraform(Arc<TfFile>),
 }
 
 impl ProxyFile {
@@ -39,7 +44,27 @@ impl ProxyFile {
             ProxyFile::Apache(_) => Lang::Apache,
             ProxyFile::Nginx(_) => Lang::Nginx,
             ProxyFile::Haproxy(_) => Lang::Haproxy,
+            ProxyFile::Kubernetes(_) => Lang::Kubernetes,
+            ProxyFile::Terraform(_) => Lang::Terraform,
         }
+    }
+
+    /// WS003 for the parts of the file that could matter but cannot be
+    /// read (a manifest document that does not parse).
+    pub fn skipped(&self) -> Vec<Diagnostic> {
+        let (source, skipped) = match self {
+            ProxyFile::Kubernetes(f) => (&f.source, &f.skipped),
+            ProxyFile::Terraform(f) => (&f.source, &f.skipped),
+            _ => return Vec::new(),
+        };
+        skipped
+            .iter()
+            .map(|(span, why)| {
+                let mut d = WS003.new_diagnostic(source, *span, format!("not checked: {why}"));
+                d.help("fix the syntax, or exclude the file with `files.exclude` if it is generated");
+                d
+            })
+            .collect()
     }
 }
 
@@ -49,6 +74,8 @@ pub struct ProxyFiles {
     pub apache: Vec<(PathBuf, Arc<ApacheFile>)>,
     pub nginx: Vec<(PathBuf, Arc<NginxFile>)>,
     pub haproxy: Vec<(PathBuf, Arc<HaproxyFile>)>,
+    pub kubernetes: Vec<(PathBuf, Arc<KubeFile>)>,
+    pub terraform: Vec<(PathBuf, Arc<TfFile>)>,
 }
 
 impl ProxyFiles {
@@ -57,17 +84,25 @@ impl ProxyFiles {
             ProxyFile::Apache(f) => self.apache.push((abs, f)),
             ProxyFile::Nginx(f) => self.nginx.push((abs, f)),
             ProxyFile::Haproxy(f) => self.haproxy.push((abs, f)),
+            ProxyFile::Kubernetes(f) => self.kubernetes.push((abs, f)),
+            ProxyFile::Terraform(f) => self.terraform.push((abs, f)),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.apache.is_empty() && self.nginx.is_empty() && self.haproxy.is_empty()
+        self.apache.is_empty()
+            && self.nginx.is_empty()
+            && self.haproxy.is_empty()
+            && self.kubernetes.is_empty()
+            && self.terraform.is_empty()
     }
 
     fn extend(&mut self, other: ProxyFiles) {
         self.apache.extend(other.apache);
         self.nginx.extend(other.nginx);
         self.haproxy.extend(other.haproxy);
+        self.kubernetes.extend(other.kubernetes);
+        self.terraform.extend(other.terraform);
     }
 }
 
@@ -86,6 +121,12 @@ pub fn parse(lang: Lang, source: Source) -> Option<ProxyFile> {
         )))),
         Lang::Nginx => Some(ProxyFile::Nginx(Arc::new(lang::nginx::parse(source)))),
         Lang::Haproxy => Some(ProxyFile::Haproxy(Arc::new(lang::haproxy::parse(source)))),
+        Lang::Kubernetes => Some(ProxyFile::Kubernetes(Arc::new(lang::kubernetes::parse(
+            source,
+        )))),
+        Lang::Terraform => Some(ProxyFile::Terraform(Arc::new(lang::terraform::parse(
+            source,
+        )))),
         _ => None,
     }
 }
@@ -163,6 +204,19 @@ pub fn run(
                 .iter()
                 .map(|(_, f)| lang::haproxy::hops::to_proxy(f, paths)),
         );
+    }
+    if !files.kubernetes.is_empty() {
+        models.extend(lang::kubernetes::hops::to_proxy(&files.kubernetes, paths));
+    }
+    if !files.terraform.is_empty() {
+        let loader = Loader::new(files.terraform.iter().cloned(), &read, lang::terraform::parse);
+        models.extend(lang::terraform::hops::to_proxy(
+            &files.terraform,
+            &loader,
+            paths,
+        ));
+        extra.extend(loader.take_extra());
+        failures.extend(loader.take_failures());
     }
 
     for model in &models {

@@ -44,6 +44,14 @@ pub enum Product {
     Apache,
     Nginx,
     Haproxy,
+    /// The ingress-nginx controller, configured by Kubernetes manifests.
+    IngressNginx,
+    /// An AWS Application Load Balancer (Load Balancer Controller
+    /// annotations, or Terraform's `aws_lb`).
+    AwsAlb,
+    /// A GCP external Application Load Balancer's backend services (GKE
+    /// `BackendConfig`, Terraform's `google_compute_backend_service`).
+    GcpLb,
 }
 
 impl Product {
@@ -52,8 +60,21 @@ impl Product {
             Product::Apache => "Apache",
             Product::Nginx => "nginx",
             Product::Haproxy => "HAProxy",
+            Product::IngressNginx => "ingress-nginx",
+            Product::AwsAlb => "AWS ALB",
+            Product::GcpLb => "GCP load balancer",
         }
     }
+}
+
+/// What a route's timeout bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// Time without traffic: a heartbeat keeps the socket open (WS301-WS303).
+    Idle,
+    /// The whole life of the connection, whatever the traffic: GCP's
+    /// backend-service timeout for websockets (WS308).
+    Lifetime,
 }
 
 /// One proxy a websocket crosses: a `<VirtualHost>`, an nginx `server`, an
@@ -150,6 +171,8 @@ pub struct WsRoute {
     /// "frontend `www` -> backend `ws`".
     pub label: String,
     pub carries: Carries,
+    /// The route's timeout: an idle limit, or (GCP) a lifetime.
+    pub limit: Limit,
     pub idle: Idle,
     /// Some setting the route inherits may be in a file that was not read:
     /// a default is then not known to be the default.

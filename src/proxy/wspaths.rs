@@ -243,6 +243,8 @@ pub struct Stakes {
     pub unset: bool,
     /// Routes that cannot upgrade are reported (WS307).
     pub upgrade: bool,
+    /// Connection lifetimes below this many seconds are reported (WS308).
+    pub min_lifetime_s: f64,
 }
 
 impl Stakes {
@@ -251,10 +253,15 @@ impl Stakes {
         min_idle_s: f64::INFINITY,
         unset: true,
         upgrade: true,
+        min_lifetime_s: f64::INFINITY,
     };
 
     /// Whether `route` would be reported if it carried websockets.
     pub fn matter(&self, route: &super::WsRoute, cannot_upgrade: bool) -> bool {
+        if route.limit == super::Limit::Lifetime {
+            // A default lifetime (GCP's 30 s) is reported like a set one.
+            return route.idle.seconds.is_some_and(|s| s < self.min_lifetime_s);
+        }
         (self.upgrade && cannot_upgrade)
             || (self.unset && route.idle.is_default() && !route.incomplete)
             || route.idle.seconds.is_some_and(|s| s < self.min_idle_s)

@@ -774,6 +774,7 @@ impl<'t> Builder<'t> {
                 loc: route_loc.clone(),
                 label: label.clone(),
                 carries,
+                limit: crate::proxy::Limit::Idle,
                 idle: Idle {
                     source,
                     seconds,

@@ -8,6 +8,7 @@ pub mod ws304_proxy_directive_context;
 pub mod ws305_proxy_config_syntax;
 pub mod ws306_proxy_include_not_followed;
 pub mod ws307_proxy_upgrade_not_forwarded;
+pub mod ws308_lb_connection_lifetime;
 
 use crate::diagnostic::Diagnostic;
 use crate::rule::Rule;
@@ -18,6 +19,7 @@ pub struct ProxyRules {
     pub ws302: &'static Rule,
     pub ws303: &'static Rule,
     pub ws307: &'static Rule,
+    pub ws308: &'static Rule,
 }
 
 pub static RULES: ProxyRules = ProxyRules {
@@ -25,8 +27,9 @@ pub static RULES: ProxyRules = ProxyRules {
     ws302: &ws302_proxy_idle_timeout_unset::RULE,
     ws303: &ws303_proxy_timeout_heartbeat_ratio::RULE,
     ws307: &ws307_proxy_upgrade_not_forwarded::RULE,
+    ws308: &ws308_lb_connection_lifetime::RULE,
 };
-use crate::proxy::{Carries, ProxyModel, Setting, WsRoute};
+use crate::proxy::{Carries, Limit, ProxyModel, Setting, WsRoute};
 
 /// The idle timeout a websocket route needs: the fixed minimum, or more
 /// when the project's heartbeat asks for it (`heartbeat_ratio` x the
@@ -54,7 +57,7 @@ pub(crate) struct TooShort<'m> {
 /// value.
 pub(crate) fn too_short(model: &ProxyModel, too_short: impl Fn(f64) -> bool) -> Vec<TooShort<'_>> {
     let mut groups: Vec<TooShort<'_>> = Vec::new();
-    for route in &model.routes {
+    for route in model.routes.iter().filter(|r| r.limit == Limit::Idle) {
         let Some(seconds) = route.idle.seconds else {
             continue;
         };
@@ -173,6 +176,9 @@ pub(crate) fn route_text(model: &ProxyModel, route: &WsRoute) -> String {
         crate::proxy::Product::Nginx => format!("{} of {hop}", route.label),
         crate::proxy::Product::Haproxy if route.label.is_empty() => hop.clone(),
         crate::proxy::Product::Haproxy => format!("{hop} (reached from {})", route.label),
+        crate::proxy::Product::IngressNginx
+        | crate::proxy::Product::AwsAlb
+        | crate::proxy::Product::GcpLb => format!("route {} of {hop}", route.label),
     }
 }
 

@@ -1,7 +1,7 @@
 //! WS302: a hop whose websocket routes take their idle timeout from the
 //! product's default: nothing sets it anywhere they inherit from.
 
-use crate::proxy::{ProxyModel, WsRoute, seconds_text};
+use crate::proxy::{Limit, ProxyModel, WsRoute, seconds_text};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 
 use super::needed_seconds;
@@ -22,7 +22,10 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
     // One report per hop.
     let mut hops: Vec<usize> = Vec::new();
     for route in &model.routes {
-        if route.idle.is_default() && !route.incomplete && !hops.contains(&route.hop) {
+        if route.limit == Limit::Idle
+            && route.idle.is_default()
+            && !route.incomplete
+            && !hops.contains(&route.hop) {
             hops.push(route.hop);
         }
     }
@@ -30,7 +33,7 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
         let routes: Vec<&WsRoute> = model
             .routes
             .iter()
-            .filter(|r| r.hop == hop_i && r.idle.is_default() && !r.incomplete)
+            .filter(|r| r.hop == hop_i && r.limit == Limit::Idle && r.idle.is_default() && !r.incomplete)
             .collect();
         let hop = &model.hops[hop_i];
         let first = routes[0];

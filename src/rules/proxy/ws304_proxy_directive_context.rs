@@ -87,6 +87,19 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
                 d.label(&at.file, at.span, "section opened here");
                 d.help("move it to `defaults`, or to the frontend, backend or listen section it is meant for");
             }
+            (MisplacedKind::Section { section, at }, product) => {
+                let d = cx.report(
+                    &m.loc.file,
+                    m.loc.span,
+                    format!(
+                        "`{}` has no effect in `{section}`: {} does not read it there",
+                        m.directive,
+                        product.name()
+                    ),
+                );
+                d.label(&at.file, at.span, "declared here");
+                d.help("move it to the resource that configures the route");
+            }
             (MisplacedKind::Refused { why }, _) => {
                 let d = cx.report(
                     &m.loc.file,

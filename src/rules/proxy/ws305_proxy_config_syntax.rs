@@ -17,15 +17,21 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(model: &ProxyModel, cx: &mut Ctx) {
-    let test = match model.product {
-        Product::Apache => "`apachectl configtest`",
-        Product::Nginx => "`nginx -t`",
-        Product::Haproxy => "`haproxy -c -f FILE`",
+    let help = match model.product {
+        Product::Apache => passes("`apachectl configtest`"),
+        Product::Nginx => passes("`nginx -t`"),
+        Product::Haproxy => passes("`haproxy -c -f FILE`"),
+        Product::IngressNginx | Product::AwsAlb | Product::GcpLb => format!(
+            "write the value as {} reads it; until then the rules read the route as the product does, on its default",
+            model.product.name()
+        ),
     };
     for (loc, message) in &model.syntax {
         let d = cx.report(&loc.file, loc.span, message.clone());
-        d.help(format!(
-            "fix it so that {test} passes; the rules below it read the file as the proxy would"
-        ));
+        d.help(help.clone());
     }
+}
+
+fn passes(test: &str) -> String {
+    format!("fix it so that {test} passes; the rules below it read the file as the proxy would")
 }
