@@ -48,11 +48,13 @@ fn file_name(lang: &str) -> Option<&'static str> {
         "jsx" => "example.jsx",
         "python" | "py" => "example.py",
         "toml" => "wslint.toml",
+        "yaml" => "k8s/app.yaml",
+        "hcl" | "terraform" => "infra/main.tf",
         _ => return None,
     })
 }
 
-const PRODUCTS: [&str; 3] = ["apache", "nginx", "haproxy"];
+const PRODUCTS: [&str; 5] = ["apache", "nginx", "haproxy", "yaml", "hcl"];
 
 /// The cases a section's blocks make: a proxy doc shows one configuration
 /// per product, each checked on its own with the section's other files (a
