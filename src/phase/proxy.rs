@@ -61,7 +61,9 @@ impl ProxyFile {
             .iter()
             .map(|(span, why)| {
                 let mut d = WS003.new_diagnostic(source, *span, format!("not checked: {why}"));
-                d.help("fix the syntax, or exclude the file with `files.exclude` if it is generated");
+                d.help(
+                    "fix the syntax, or exclude the file with `files.exclude` if it is generated",
+                );
                 d
             })
             .collect()
@@ -209,7 +211,11 @@ pub fn run(
         models.extend(lang::kubernetes::hops::to_proxy(&files.kubernetes, paths));
     }
     if !files.terraform.is_empty() {
-        let loader = Loader::new(files.terraform.iter().cloned(), &read, lang::terraform::parse);
+        let loader = Loader::new(
+            files.terraform.iter().cloned(),
+            &read,
+            lang::terraform::parse,
+        );
         models.extend(lang::terraform::hops::to_proxy(
             &files.terraform,
             &loader,

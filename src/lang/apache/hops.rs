@@ -161,7 +161,7 @@ fn ws_route(model: &ApacheModel, route: &Route, carries: Carries) -> WsRoute {
         loc: route.loc.clone(),
         label: format!("`{}`", route.describe()),
         carries,
-                limit: crate::proxy::Limit::Idle,
+        limit: crate::proxy::Limit::Idle,
         idle: Idle {
             source,
             seconds: eff.seconds.map(|n| n as f64),

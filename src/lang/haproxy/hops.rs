@@ -726,7 +726,7 @@ fn assess(
         loc: route_loc,
         label,
         carries,
-                limit: crate::proxy::Limit::Idle,
+        limit: crate::proxy::Limit::Idle,
         idle: Idle {
             source: IdleSource::Set(setting),
             seconds: t.seconds,

@@ -25,7 +25,8 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
         if route.limit == Limit::Idle
             && route.idle.is_default()
             && !route.incomplete
-            && !hops.contains(&route.hop) {
+            && !hops.contains(&route.hop)
+        {
             hops.push(route.hop);
         }
     }
@@ -33,7 +34,9 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
         let routes: Vec<&WsRoute> = model
             .routes
             .iter()
-            .filter(|r| r.hop == hop_i && r.limit == Limit::Idle && r.idle.is_default() && !r.incomplete)
+            .filter(|r| {
+                r.hop == hop_i && r.limit == Limit::Idle && r.idle.is_default() && !r.incomplete
+            })
             .collect();
         let hop = &model.hops[hop_i];
         let first = routes[0];

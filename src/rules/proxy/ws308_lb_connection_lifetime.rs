@@ -29,10 +29,21 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
         if seconds >= min as f64 {
             continue;
         }
-        let same = groups.iter_mut().find(|(first, _)| match (first.idle.setting(), route.idle.setting()) {
-            (Some(a), Some(b)) => a.loc.same(&b.loc),
-            (None, None) => first.hop == route.hop && first.idle.via.first().map(|v| &v.0).zip(route.idle.via.first().map(|v| &v.0)).is_some_and(|(a, b)| a.same(b)),
-            _ => false,
+        let same = groups.iter_mut().find(|(first, _)| {
+            match (first.idle.setting(), route.idle.setting()) {
+                (Some(a), Some(b)) => a.loc.same(&b.loc),
+                (None, None) => {
+                    first.hop == route.hop
+                        && first
+                            .idle
+                            .via
+                            .first()
+                            .map(|v| &v.0)
+                            .zip(route.idle.via.first().map(|v| &v.0))
+                            .is_some_and(|(a, b)| a.same(b))
+                }
+                _ => false,
+            }
         });
         match same {
             Some((_, routes)) => {
