@@ -289,6 +289,10 @@ fn nesting_depth(text: &str, max: usize) -> Option<usize> {
         /// A quoted string.
         Str,
     }
+    // The string frames themselves are no levels: `"${"${1}"}"` is two.
+    fn levels(stack: &[Frame]) -> usize {
+        stack.iter().filter(|f| **f != Frame::Str).count()
+    }
     let b = text.as_bytes();
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
@@ -306,7 +310,7 @@ fn nesting_depth(text: &str, max: usize) -> Option<usize> {
                     if i > 0 && b[i - 1] == c {
                     } else {
                         stack.push(Frame::Interp);
-                        if stack.len() > max {
+                        if levels(&stack) > max {
                             return Some(i);
                         }
                         i += 1;
@@ -337,7 +341,7 @@ fn nesting_depth(text: &str, max: usize) -> Option<usize> {
             }
             b'(' | b'[' | b'{' => {
                 stack.push(Frame::Open);
-                if stack.iter().filter(|f| **f != Frame::Str).count() > max {
+                if levels(&stack) > max {
                     return Some(i);
                 }
             }
