@@ -145,6 +145,21 @@ impl Resource<'_> {
     }
 }
 
+fn resources_in<'m>(
+    files: &'m [Arc<TfFile>],
+    types: &'m [&str],
+) -> impl Iterator<Item = Resource<'m>> + 'm {
+    files.iter().flat_map(move |file| {
+        file.body
+            .blocks
+            .iter()
+            .filter(move |b| {
+                b.ident == "resource" && b.label(0).is_some_and(|t| types.contains(&t))
+            })
+            .map(move |block| Resource { file, block })
+    })
+}
+
 /// Where a value ends up, and how it got there.
 struct Resolved {
     value: Value,
@@ -161,15 +176,7 @@ struct Resolved {
 
 impl<'l> Module<'_, 'l> {
     fn resources<'m>(&'m self, types: &'m [&str]) -> impl Iterator<Item = Resource<'m>> + 'm {
-        self.files.iter().flat_map(move |file| {
-            file.body
-                .blocks
-                .iter()
-                .filter(move |b| {
-                    b.ident == "resource" && b.label(0).is_some_and(|t| types.contains(&t))
-                })
-                .map(move |block| Resource { file, block })
-        })
+        resources_in(&self.files, types)
     }
 
     fn siblings(&self, from: &Loc) -> &[Arc<TfFile>] {
@@ -594,6 +601,7 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
         .resources(GCP_URL_MAPS)
         .map(|r| read_url_map(m, &r))
         .collect();
+    let sibling_maps: OnceCell<Vec<UrlMap>> = OnceCell::new();
     let mut out = ProxyModel::new(Product::GcpLb);
     for (hop, b) in backends.iter().enumerate() {
         out.hops.push(Hop {
@@ -657,7 +665,24 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
         let Some(first) = ws.paths.first() else {
             continue;
         };
-        if mine.is_empty() {
+        // A url map in a file the run did not check (a partial run) may
+        // route it: the module's other files are read before deciding that
+        // none does.
+        let unrouted = mine.is_empty() && {
+            let maps = sibling_maps.get_or_init(|| {
+                resources_in(m.siblings(&b.head()), GCP_URL_MAPS)
+                    .map(|r| read_url_map(m, &r))
+                    .collect()
+            });
+            !maps
+                .iter()
+                .any(|u| u.routes.iter().any(|r| r.service == key))
+        };
+        let maps: Vec<&UrlMap> = maps
+            .iter()
+            .chain(sibling_maps.get().into_iter().flatten())
+            .collect();
+        if unrouted {
             // No url map of the module routes to it: every path.
             out.routes.push(route(
                 Carries::Path(first.clone()),
@@ -1037,6 +1062,40 @@ resource "google_compute_backend_service" "unknown" {
                 "GCP backend service `google_compute_backend_service.classic`",
             ]
         );
+        let _ = std::fs::remove_dir_all(d);
+    }
+
+    #[test]
+    fn a_url_map_outside_the_run_still_routes() {
+        let d = tmp("partial");
+        let files = module_files(
+            &d,
+            &[(
+                "backends.tf",
+                "resource \"google_compute_backend_service\" \"api\" {}\n",
+            )],
+        );
+        std::fs::write(
+            d.join("urlmap.tf"),
+            r#"
+resource "google_compute_url_map" "m" {
+  path_matcher {
+    name            = "p"
+    default_service = google_compute_backend_service.api.id
+    path_rule {
+      paths   = ["/ws/*"]
+      service = google_compute_backend_service.live.id
+    }
+  }
+}
+"#,
+        )
+        .unwrap();
+        let models = run(&files, &["/ws/*"]);
+        assert!(models[0].routes.is_empty(), "`/ws/*` goes elsewhere");
+        let models = run(&files, &["/chat"]);
+        assert_eq!(models[0].routes.len(), 1);
+        assert!(models[0].routes[0].label.contains("path matcher's default"));
         let _ = std::fs::remove_dir_all(d);
     }
 }
