@@ -137,6 +137,7 @@ impl Rule {
             primary_label: None,
             labels: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 }
