@@ -340,7 +340,7 @@ const CONFIG_WORDS: &[&str] = &[
 /// Kubernetes manifests: what routes a websocket through an ingress or a
 /// load balancer, or sets its timeout (the kinds, the annotation prefixes,
 /// the controller ConfigMap's key).
-const KUBERNETES_WORDS: &[&str] = &[
+pub const KUBERNETES_WORDS: &[&str] = &[
     "ingress",
     "backendconfig",
     "backend-config",

@@ -10,8 +10,8 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{Candidate, DetectedOrd};
 use crate::lang::{self, Lang};
 use crate::phase::proxy::ProxyFile;
+use crate::project::wspaths::ClientFacts;
 use crate::project::{self, Project};
-use crate::proxy::WsPath;
 use crate::rule::{self, Check};
 use crate::rules::engine::ws002_io_error::RULE as WS002;
 use crate::rules::engine::ws003_file_skipped::RULE as WS003;
@@ -28,10 +28,8 @@ pub struct FileResult {
     pub no_kind: bool,
     /// Checking it panicked (the diagnostic says so).
     pub panicked: bool,
-    /// The heartbeat of a client module, for WS303.
-    pub heartbeat: Option<rule::HeartbeatFact>,
-    /// The paths of a client module's socket URLs.
-    pub socket_paths: Vec<WsPath>,
+    /// A client module's heartbeat (WS303) and socket URL paths.
+    pub client: Option<ClientFacts>,
     pub diagnostics: Vec<Diagnostic>,
     pub suppressions: Option<FileSuppressions>,
     /// A proxy configuration file, for the proxy phase.
@@ -256,8 +254,7 @@ pub fn check(
                         _ => None,
                     },
                 );
-                result.heartbeat = project::heartbeat::module_heartbeat(&model);
-                result.socket_paths = project::wspaths::client_paths(&model);
+                result.client = ClientFacts::of(&model);
             }
         }
         Lang::Python => {
