@@ -323,6 +323,7 @@ const CLIENT_WORDS: &[&str] = &[
     "graphql-ws",
     "supabase-js",
     "realtime-js",
+    "supabase/ssr",
     "centrifuge",
 ];
 /// `websocket`, and python-socketio / python-engineio servers (`import

@@ -255,7 +255,7 @@ pub fn check(
             // Imported values resolve through the project.
             let abs = candidate.abs.clone();
             if let Some(model) = project::ts::build(project, checked, &abs, &source, lang)
-                && !lang::ts::libs::in_library_package(&abs, &settings.root)
+                && !lang::ts::libs::in_library_package(&abs)
             {
                 run_rules(
                     settings,
@@ -297,11 +297,15 @@ pub fn check(
 /// project root (folders above the root, whatever their names, do not
 /// count: a project may well live in `~/vendor/app`).
 fn dependency_copy(candidate: &Candidate, settings: &Settings) -> bool {
-    let rel = candidate
+    use lang::ts::libs::is_dependency_path;
+    // Below the root, and in a path given relative to where wslint runs
+    // (`node_modules/x/index.js`, whose folder is the root when no
+    // version control marks one).
+    candidate
         .abs
         .strip_prefix(&settings.root)
-        .unwrap_or(&candidate.path);
-    lang::ts::libs::is_dependency_path(rel)
+        .is_ok_and(is_dependency_path)
+        || (candidate.path.is_relative() && is_dependency_path(&candidate.path))
 }
 
 thread_local! {

@@ -66,6 +66,10 @@ fn server_of(m: &Module<'_>, callee: Node<'_>) -> Option<&'static str> {
 /// The servers a module starts.
 pub(crate) fn servers(m: &Module<'_>, root: Node<'_>) -> Vec<SocketIoServer> {
     let src = m.src;
+    // A test's server lives for the test.
+    if crate::lang::ts::is_test_path(&m.source.path) {
+        return Vec::new();
+    }
     let mut calls: Vec<Node<'_>> = Vec::new();
     walk(
         root,

@@ -65,7 +65,8 @@ pub fn call_site(module: &str, imported: &str, member: Option<&str>) -> Option<L
         ("graphql-ws", "createClient", None) | ("graphql-ws", "*", Some("createClient")) => {
             site(SocketKind::GraphqlWs, 0)
         }
-        ("@supabase/supabase-js", "createClient", None) => Some(LibSite {
+        ("@supabase/supabase-js", "createClient", None)
+        | ("@supabase/ssr", "createBrowserClient", None) => Some(LibSite {
             kind: SocketKind::Supabase,
             options: 2,
             under: Some("realtime"),
@@ -260,10 +261,9 @@ const LIBRARY_PACKAGES: &[&str] = &[
     "react-use-websocket",
 ];
 
-/// Whether the nearest `package.json` above `file` (up to `root`, at most
-/// a few folders up) names one of the libraries: the file is that
-/// library's own source.
-pub fn in_library_package(file: &std::path::Path, root: &std::path::Path) -> bool {
+/// Whether the nearest `package.json` above `file` (at most eight folders
+/// up) names one of the libraries: the file is that library's own source.
+pub fn in_library_package(file: &std::path::Path) -> bool {
     for dir in file.ancestors().skip(1).take(8) {
         let manifest = dir.join("package.json");
         if let Ok(text) = std::fs::read_to_string(&manifest) {
@@ -272,7 +272,7 @@ pub fn in_library_package(file: &std::path::Path, root: &std::path::Path) -> boo
                 .and_then(|v| v.get("name").and_then(|n| n.as_str()).map(str::to_string));
             return name.is_some_and(|n| LIBRARY_PACKAGES.contains(&n.as_str()));
         }
-        if dir == root {
+        if dir.join(".git").exists() {
             break;
         }
     }

@@ -241,14 +241,17 @@ impl<'t> Module<'_, '_, 't> {
         if !self.ix.is_constant(b) {
             return None;
         }
+        // `require("x")`, and `await import("x")`.
         let required = |v: Node<'_>| {
             let v = unwrap(v);
-            (v.kind() == "call_expression" && self.ix.call_name(v) == Some("require"))
-                .then(|| {
-                    let arg = v.f("arguments")?.named_child(0)?;
-                    super::index::string_content(arg, self.ix.src)
-                })
-                .flatten()
+            (v.kind() == "call_expression"
+                && (self.ix.call_name(v) == Some("require")
+                    || v.f("function").is_some_and(|f| f.kind() == "import")))
+            .then(|| {
+                let arg = v.f("arguments")?.named_child(0)?;
+                super::index::string_content(arg, self.ix.src)
+            })
+            .flatten()
         };
         match (&b.destructured, b.value) {
             (Some((src, keys)), _) if keys.len() == 1 => {

@@ -191,7 +191,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             reports.push((
                 set.name_span,
                 format!(
-                    "the client reconnects after {}: {} do not include them",
+                    "the client reconnects after {}: {} leave them out",
                     code_list(&missing),
                     b.what
                 ),

@@ -57,7 +57,9 @@ pub(super) fn call_sites<'t>(m: &mut Module<'_, '_, 't>) {
             // Supabase's client is a realtime site only when the
             // application configures realtime.
             match options.map(|o| option(m, o, key, 0)) {
-                Some(Opt::Found(_, v)) => options = Some(v),
+                // `realtime: { transport: ws }` only gives a Node script the
+                // socket class, and says nothing of using realtime.
+                Some(Opt::Found(_, v)) if !only_transport(m, v) => options = Some(v),
                 _ => continue,
             }
         }
@@ -78,6 +80,25 @@ pub(super) fn call_sites<'t>(m: &mut Module<'_, '_, 't>) {
             options,
         });
     }
+}
+
+/// Whether an options object sets nothing but `transport`.
+fn only_transport(m: &Module<'_, '_, '_>, v: Node<'_>) -> bool {
+    let Some(o) = options_object(m, v) else {
+        return false;
+    };
+    let mut c = o.walk();
+    let keys: Vec<&str> = o
+        .named_children(&mut c)
+        .filter(|p| p.kind() != "comment")
+        .map(|p| {
+            p.f("key").map_or_else(
+                || m.text(p),
+                |k| crate::lang::ts::index::key_text(k, m.ix.src),
+            )
+        })
+        .collect();
+    !keys.is_empty() && keys.iter().all(|k| *k == "transport")
 }
 
 /// The handlers the libraries take, added to the module's registrations.
