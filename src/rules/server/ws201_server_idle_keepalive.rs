@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     aliases: &[],
     family: Family::Server,
     severity: Severity::Error,
-    summary: "a receive loop with no timeout of at most `server.keepalive_max_s` (20 s), or whose timeout sends no keepalive on the websocket",
+    summary: "a receive loop with no timeout of at most `server.keepalive_max_s` (20 s), or whose timeout sends no keepalive on the websocket; a socket.io server whose ping interval is above it",
     doc: include_str!("../../../rules/WS201-server-idle-keepalive.md"),
     check: Check::Servers {
         python: check,
