@@ -854,6 +854,27 @@ mod tests {
     }
 
     #[test]
+    fn library_sites_connect_to_their_paths() {
+        let m = model(
+            "s.ts",
+            "import { io } from \"socket.io-client\";\nimport { Socket } from \"phoenix\";\nexport const a = io(\"https://api.example.com/chat\");\nexport const b = io({ path: \"/rt/\" });\nexport const c = new Socket(\"/socket\", {});\n",
+        );
+        let paths: Vec<(SocketKind, String)> = m
+            .sockets
+            .iter()
+            .map(|s| (s.kind, s.url_path.clone().map(|p| p.0).unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                (SocketKind::SocketIo, "/socket.io/".to_string()),
+                (SocketKind::SocketIo, "/rt/".to_string()),
+                (SocketKind::Phoenix, "/socket/websocket".to_string()),
+            ]
+        );
+    }
+
+    #[test]
     fn deep_and_broken_input() {
         let n = 20_000;
         let handler = |inner: String| {

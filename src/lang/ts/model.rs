@@ -542,11 +542,7 @@ pub(super) fn build(
             expr: span(s.node),
             kind: s.kind,
             binding: s.binding.clone(),
-            url_path: s
-                .node
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0))
-                .and_then(|arg| super::url::socket_path(arg, &own).map(|(p, a)| (p, span(arg), a))),
+            url_path: library::url_path(&m, s, &own),
             factory_for: factory_for(ix, s.node),
         })
         .collect();

@@ -82,6 +82,49 @@ pub(super) fn call_sites<'t>(m: &mut Module<'_, '_, 't>) {
     }
 }
 
+/// The path a site's socket connects to, as far as it resolves, with the
+/// argument it comes from and whether it is anchored: the URL argument of
+/// a plain socket; socket.io's `path` option (default `/socket.io/`, the
+/// namespace in the URL is no path); phoenix's endpoint plus `/websocket`;
+/// none for the libraries whose URL is elsewhere (graphql-ws, Supabase).
+pub(super) fn url_path(
+    m: &Module<'_, '_, '_>,
+    s: &SiteRec<'_>,
+    own: &crate::lang::ts::scope::ModuleScope<'_, '_>,
+) -> Option<(String, crate::source::Span, bool)> {
+    let first = s.node.f("arguments").and_then(|a| a.named_child(0));
+    let from =
+        |arg: Node<'_>| crate::lang::ts::url::socket_path(arg, own).map(|(p, a)| (p, span(arg), a));
+    match s.kind {
+        SocketKind::SocketIo => {
+            // socket.io-client 4.8.4 `build/cjs/index.js`:
+            // `url(uri, opts.path || "/socket.io")`.
+            let at = s.options.map_or(s.head, span);
+            let path = match s.options.map(|o| option(m, o, "path", 0)) {
+                Some(Opt::Found(_, v)) => match own.value(v).value {
+                    Value::Str(p) => p,
+                    _ => return None,
+                },
+                Some(Opt::Unknown(_)) => return None,
+                _ => "/socket.io".to_string(),
+            };
+            let path = format!("{}/", path.trim_end_matches('/'));
+            Some((path, at, true))
+        }
+        // phoenix 1.8.17: `${endPoint}/${TRANSPORTS.websocket}`.
+        SocketKind::Phoenix => {
+            let (p, at, anchored) = from(first?)?;
+            Some((
+                format!("{}/websocket", p.trim_end_matches('/')),
+                at,
+                anchored,
+            ))
+        }
+        SocketKind::GraphqlWs | SocketKind::Supabase => None,
+        _ => from(first?),
+    }
+}
+
 /// Whether an options object sets nothing but `transport`.
 fn only_transport(m: &Module<'_, '_, '_>, v: Node<'_>) -> bool {
     let Some(o) = options_object(m, v) else {
