@@ -1417,6 +1417,19 @@ fn library_reconnects(
         if !matches!(s.kind, SocketKind::Reconnecting | SocketKind::Phoenix) {
             continue;
         }
+        // phoenix_live_view's LiveSocket: its socket's close listeners are
+        // reached through `liveSocket.getSocket()`, which is not read;
+        // only its heartbeat is checked (WS103's doc).
+        if s.kind == SocketKind::Phoenix
+            && s.node
+                .f("constructor")
+                .map(unwrap)
+                .filter(|c| c.kind() == "identifier")
+                .and_then(|c| m.imported(c))
+                .is_some_and(|(module, _)| module == "phoenix_live_view")
+        {
+            continue;
+        }
         if let Some(o) = s.options
             && let Opt::Found(p, v) = option(m, o, "maxRetries", 0)
             && p.kind() == "pair"
