@@ -233,6 +233,15 @@ pub fn check(
     if let Some(at) = invalid {
         result.diagnostics.push(invalid_utf8(&source, at));
     }
+    // A copy of someone else's code (`node_modules/`, `vendor/`): a
+    // library's own source is not a call site of it, and a dependency is
+    // not the project's to fix. Named on the command line, it is read
+    // and reported clean.
+    if matches!(lang, Lang::TypeScript | Lang::Tsx | Lang::Python)
+        && dependency_copy(candidate, settings)
+    {
+        return result;
+    }
     match lang {
         Lang::Apache | Lang::Nginx | Lang::Haproxy | Lang::Kubernetes | Lang::Terraform => {
             result.proxy = crate::phase::proxy::parse(lang, source);
@@ -243,14 +252,16 @@ pub fn check(
         Lang::TypeScript | Lang::Tsx => {
             // Imported values resolve through the project.
             let abs = candidate.abs.clone();
-            if let Some(model) = project::ts::build(project, checked, &abs, &source, lang) {
+            if let Some(model) = project::ts::build(project, checked, &abs, &source, lang)
+                && !lang::ts::libs::in_library_package(&abs)
+            {
                 run_rules(
                     settings,
                     &rule::NO_FACTS,
                     &model,
                     &mut result.diagnostics,
                     |c| match c {
-                        Check::Client(f) => Some(f),
+                        Check::Client(f) | Check::Servers { javascript: f, .. } => Some(f),
                         _ => None,
                     },
                 );
@@ -266,7 +277,7 @@ pub fn check(
                     &model,
                     &mut result.diagnostics,
                     |c| match c {
-                        Check::Server(f) => Some(f),
+                        Check::Server(f) | Check::Servers { python: f, .. } => Some(f),
                         _ => None,
                     },
                 );
@@ -277,6 +288,21 @@ pub fn check(
         }
     }
     result
+}
+
+/// Whether a module lies in a dependency's or vendored folder below the
+/// project root (folders above the root, whatever their names, do not
+/// count: a project may well live in `~/vendor/app`).
+fn dependency_copy(candidate: &Candidate, settings: &Settings) -> bool {
+    use lang::ts::libs::is_dependency_path;
+    // Below the root, and in a path given relative to where wslint runs
+    // (`node_modules/x/index.js`, whose folder is the root when no
+    // version control marks one).
+    candidate
+        .abs
+        .strip_prefix(&settings.root)
+        .is_ok_and(is_dependency_path)
+        || (candidate.path.is_relative() && is_dependency_path(&candidate.path))
 }
 
 thread_local! {
