@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{json_in, tree};
+use common::{found, json_in, tree};
 
 const CLIENT: &str = "const HEARTBEAT_MS = 25_000;\nconst TERMINAL = new Set([1000, 4001, 4003, 4004, 4403]);\nexport function open(url: string, onTerminal: (c: number) => void) {\n  const ws = new WebSocket(url);\n  const t = setInterval(() => ws.send(\"ping\"), HEARTBEAT_MS);\n  ws.onclose = (e) => {\n    clearInterval(t);\n    if (TERMINAL.has(e.code)) {\n      if (e.code !== 1000) onTerminal(e.code);\n      return;\n    }\n    setTimeout(() => open(url, onTerminal), 1000);\n  };\n}\n";
 
@@ -36,7 +36,7 @@ fn a_file_list_reads_the_heartbeat_from_the_rest_of_the_project() {
     // heartbeat comes from web/src/socket.ts, which is not checked.
     let (items, out) = json_in(t.path(), &["deploy/apache2/sites-enabled/jobs.conf"]);
     assert_eq!(
-        common::found(&items),
+        found(&items),
         vec![(
             "deploy/apache2/sites-enabled/jobs.conf".into(),
             "WS303".into()
@@ -67,10 +67,7 @@ fn a_file_list_reads_the_including_configuration() {
         "<VirtualHost *:80>\n    ProxyPass /ws/ ws://127.0.0.1:8001/ws/\n</VirtualHost>\n",
     )]);
     let (items, _) = json_in(alone.path(), &["status.conf"]);
-    assert_eq!(
-        common::found(&items),
-        vec![("status.conf".into(), "WS302".into())]
-    );
+    assert_eq!(found(&items), vec![("status.conf".into(), "WS302".into())]);
 }
 
 #[test]
@@ -86,7 +83,7 @@ fn only_the_checked_files_are_reported_on() {
     // The whole project: both files' findings.
     let (items, _) = json_in(t.path(), &[]);
     assert_eq!(
-        common::found(&items),
+        found(&items),
         vec![
             ("apache2.conf".into(), "WS301".into()),
             ("sites/app.conf".into(), "WS304".into())
@@ -95,14 +92,11 @@ fn only_the_checked_files_are_reported_on() {
     // One file: only its findings, though the other is read for context.
     let (items, _) = json_in(t.path(), &["sites/app.conf"]);
     assert_eq!(
-        common::found(&items),
+        found(&items),
         vec![("sites/app.conf".into(), "WS304".into())]
     );
     let (items, _) = json_in(t.path(), &["apache2.conf"]);
-    assert_eq!(
-        common::found(&items),
-        vec![("apache2.conf".into(), "WS301".into())]
-    );
+    assert_eq!(found(&items), vec![("apache2.conf".into(), "WS301".into())]);
 }
 
 #[test]
@@ -111,7 +105,7 @@ fn the_whole_project_needs_no_second_walk() {
     let t = project();
     let (items, _) = json_in(t.path(), &[]);
     assert_eq!(
-        common::found(&items),
+        found(&items),
         vec![(
             "deploy/apache2/sites-enabled/jobs.conf".into(),
             "WS303".into()
@@ -128,12 +122,12 @@ fn a_file_list_finds_the_websocket_paths_of_the_project() {
         let dir = common::repo().join("fixtures/nginx").join(case);
         let (whole, _) = json_in(&dir, &[]);
         let (listed, _) = json_in(&dir, &["deploy/site.conf"]);
-        let proxy: Vec<_> = common::found(&whole)
+        let proxy: Vec<_> = found(&whole)
             .into_iter()
             .filter(|(p, _)| p == "deploy/site.conf")
             .collect();
         assert!(!proxy.is_empty(), "{case}: {whole:?}");
-        assert_eq!(common::found(&listed), proxy, "{case}");
+        assert_eq!(found(&listed), proxy, "{case}");
     }
     // The same kind of location, reached by the endpoint's path, with the
     // server's upgrade headers inherited and a long timeout: nothing to
@@ -158,7 +152,7 @@ fn a_file_list_finds_the_websocket_paths_of_the_project() {
     .unwrap();
     let (items, _) = json_in(t.path(), &["deploy/site.conf"]);
     assert_eq!(
-        common::found(&items),
+        found(&items),
         vec![("deploy/site.conf".into(), "WS307".into())]
     );
     // Listed in the configuration, the websocket paths are the project's
@@ -173,7 +167,40 @@ fn a_file_list_finds_the_websocket_paths_of_the_project() {
     assert!(items.is_empty(), "{items:?}");
     let (items, _) = json_in(t.path(), &[]);
     assert_eq!(
-        common::found(&items),
+        found(&items),
         vec![("deploy/site.conf".into(), "WS307".into())]
+    );
+}
+
+/// A pre-commit run naming one manifest reads the manifests beside it: the
+/// Service and BackendConfig that give a GKE Ingress its 3600 s timeout
+/// live in another file. Their own findings are not reported.
+#[test]
+fn a_file_list_reads_the_manifests_beside_it() {
+    const INGRESS: &str = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: app\n  annotations:\n    kubernetes.io/ingress.class: gce\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /ws/*\n            pathType: ImplementationSpecific\n            backend:\n              service:\n                name: api\n                port:\n                  number: 8000\n";
+    const SERVICE: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  annotations:\n    cloud.google.com/backend-config: '{\"default\": \"ws\"}'\nspec:\n  ports:\n    - port: 8000\n---\napiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n  name: ws\nspec:\n  timeoutSec: 3600\n";
+    let t = tree(&[
+        ("wslint.toml", ""),
+        ("k8s/base/ingress.yaml", INGRESS),
+        ("k8s/base/service.yaml", SERVICE),
+        // Another app's short-lived ingress, not named: not reported.
+        (
+            "k8s/other/ingress.yaml",
+            &INGRESS
+                .replace("name: app", "name: other")
+                .replace("name: api", "name: other-api"),
+        ),
+    ]);
+    let (items, _) = json_in(t.path(), &["k8s/base/ingress.yaml"]);
+    assert!(items.is_empty(), "{items:?}");
+    // On its own, the Ingress's Service is unknown: GCP's 30 s default.
+    let alone = tree(&[("ingress.yaml", INGRESS)]);
+    let (items, _) = json_in(alone.path(), &["ingress.yaml"]);
+    assert_eq!(found(&items), vec![("ingress.yaml".into(), "WS308".into())]);
+    // The whole project: only the other app's ingress.
+    let (items, _) = json_in(t.path(), &[]);
+    assert_eq!(
+        found(&items),
+        vec![("k8s/other/ingress.yaml".into(), "WS308".into())]
     );
 }
