@@ -204,6 +204,29 @@ pub struct Misplaced {
     pub loc: Loc,
     pub directive: String,
     pub kind: MisplacedKind,
+    /// Where the product would read the directive instead, when that is
+    /// one place that does not set it already: WS304's fix moves the
+    /// directive's line there.
+    pub move_to: Option<MoveTo>,
+}
+
+/// A place a misplaced directive's line can be moved to.
+#[derive(Clone, Debug)]
+pub struct MoveTo {
+    /// The line that opens a section or block.
+    pub at: Loc,
+    /// `false`: on the line above `at`, at its indentation (the scope that
+    /// encloses the section the directive sits in: an Apache
+    /// `<VirtualHost>`, an nginx `location`); `true`: into the block `at`
+    /// opens, after its opening line (an HAProxy backend).
+    pub into: bool,
+    /// How the fix's message names the place: "the enclosing `location
+    /// /ws/`", "backend `ws`".
+    pub to: String,
+    /// The block the directive then sits in (an nginx `location`, an
+    /// HAProxy backend), when it is a hop's or a route's: WS302 then adds
+    /// no directive of its own there, which would make two.
+    pub lands_in: Option<Loc>,
 }
 
 #[derive(Clone, Debug)]

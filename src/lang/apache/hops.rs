@@ -10,8 +10,8 @@ use super::{ApacheModel, Level, Route, RouteKind};
 use crate::proxy::wspaths::LazyWsPaths;
 use crate::proxy::wspaths::Origin;
 use crate::proxy::{
-    Carries, Hop, Idle, IdleSource, Misplaced, MisplacedKind, NotUpgraded, Product, ProxyModel,
-    Setting, Unfollowed, WsPath, WsRoute,
+    Carries, Hop, Idle, IdleSource, Misplaced, MisplacedKind, MoveTo, NotUpgraded, Product,
+    ProxyModel, Setting, Unfollowed, WsPath, WsRoute,
 };
 
 /// The proxy model of one tree. `paths` are asked for only when the tree
@@ -59,6 +59,7 @@ pub fn to_proxy(model: &ApacheModel, paths: &LazyWsPaths<'_>) -> ProxyModel {
         out.routes.push(r);
     }
     for m in &model.misplaced {
+        let mut move_to = None;
         let kind = if m
             .directive
             .eq_ignore_ascii_case("ProxyWebsocketIdleTimeout")
@@ -67,6 +68,14 @@ pub fn to_proxy(model: &ApacheModel, paths: &LazyWsPaths<'_>) -> ProxyModel {
         } else if m.htaccess {
             MisplacedKind::Htaccess
         } else if let Some((section, at)) = &m.container {
+            // httpd takes it in the scope around the section; placed after
+            // a value set earlier there, it wins, as httpd reads them.
+            move_to = Some(MoveTo {
+                at: at.clone(),
+                into: false,
+                to: format!("the enclosing scope of `{section}`"),
+                lands_in: None,
+            });
             MisplacedKind::Section {
                 section: section.clone(),
                 at: at.clone(),
@@ -79,6 +88,7 @@ pub fn to_proxy(model: &ApacheModel, paths: &LazyWsPaths<'_>) -> ProxyModel {
             loc: m.loc.clone(),
             directive: m.directive.clone(),
             kind,
+            move_to,
         });
     }
     out.syntax = model.syntax.clone();

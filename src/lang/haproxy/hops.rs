@@ -17,8 +17,8 @@ use super::time;
 use crate::proxy::WsPath;
 use crate::proxy::wspaths::{LazyWsPaths, names_websocket};
 use crate::proxy::{
-    Carries, Hop, Idle, IdleSource, Loc, Misplaced, MisplacedKind, Product, ProxyModel, Setting,
-    WsRoute,
+    Carries, Hop, Idle, IdleSource, Loc, Misplaced, MisplacedKind, MoveTo, Product, ProxyModel,
+    Setting, WsRoute,
 };
 
 /// A timeout value of a proxy, where it is written.
@@ -752,6 +752,43 @@ fn assess(
     })
 }
 
+/// Where a backend-side `timeout <what>` written in frontend `f` takes
+/// effect: HAProxy looks `timeout tunnel`, `server`, `connect` and `queue`
+/// up from the backend a connection goes to (the frontend's own value is
+/// ignored, with a warning), so the one backend the frontend sends all its
+/// traffic to (every `use_backend` and its `default_backend` name the same
+/// backend of the file), when that backend does not set it itself. Not
+/// `defaults`: it would reach every proxy declared after it, and the
+/// frontend's `defaults` need not be its backend's. A frontend with several
+/// backends (or a dynamic `use_backend %[...]`) does not say which of them
+/// the value was meant for.
+fn only_backend(m: &Model<'_>, f: usize, what: &str) -> Option<MoveTo> {
+    let mut names: Vec<&str> = m.rules(f).iter().map(|r| r.backend).collect();
+    names.extend(m.default_backend(f));
+    let mut target: Option<usize> = None;
+    for name in names {
+        let b = *m.proxies_by_name.get(name)?;
+        if target.is_some_and(|t| t != b) {
+            return None;
+        }
+        target = Some(b);
+    }
+    let b = target.filter(|&b| b != f)?;
+    let section = &m.file.sections[b];
+    let sets = section.lines.iter().any(|l| {
+        l.keyword() == "timeout" && l.word(1).is_some_and(|w| w.eq_ignore_ascii_case(what))
+    });
+    if sets {
+        return None;
+    }
+    Some(MoveTo {
+        at: loc(m.file, &section.head),
+        into: true,
+        to: m.section_name(b),
+        lands_in: Some(loc(m.file, &section.head)),
+    })
+}
+
 /// WS304 and WS305 of the file: timeouts in sections that do not apply
 /// them, values HAProxy refuses, unknown `from` sections.
 fn check_sections(m: &mut Model<'_>) {
@@ -820,6 +857,9 @@ fn check_sections(m: &mut Model<'_>) {
                 _ => None,
             };
             if let Some(why) = ignored {
+                let move_to = (frontend_only && kw == "timeout")
+                    .then(|| only_backend(m, i, &what))
+                    .flatten();
                 m.out.misplaced.push(Misplaced {
                     product: Product::Haproxy,
                     loc: loc(file, l),
@@ -827,6 +867,7 @@ fn check_sections(m: &mut Model<'_>) {
                     kind: MisplacedKind::Ignored {
                         why: why.to_string(),
                     },
+                    move_to,
                 });
             } else if s.kind == "global" {
                 m.out.misplaced.push(Misplaced {
@@ -837,6 +878,8 @@ fn check_sections(m: &mut Model<'_>) {
                         section: "global".to_string(),
                         at: loc(file, &s.head),
                     },
+                    // Which proxies it was meant for is not said anywhere.
+                    move_to: None,
                 });
             }
         }

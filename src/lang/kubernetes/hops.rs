@@ -284,6 +284,7 @@ impl<'o> Run<'o> {
                     loc: f.loc.clone(),
                     directive: key.clone(),
                     kind: MisplacedKind::Ignored { why },
+                    move_to: None,
                 });
             }
         }
@@ -298,6 +299,7 @@ impl<'o> Run<'o> {
                 kind: MisplacedKind::Ignored {
                     why: "ingress-nginx reads its annotations from Ingress objects, not from the Service".to_string(),
                 },
+                move_to: None,
             });
         }
     }

@@ -11,6 +11,7 @@
 //! value makes the value unknown, never guessed. `${VAR}` (envsubst,
 //! Flux) makes a value unknown too.
 
+pub mod edit;
 pub mod hops;
 pub mod resources;
 pub mod yaml;

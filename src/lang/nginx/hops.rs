@@ -23,7 +23,7 @@ use super::duration;
 use super::tree::{Block, Ctx, Dir, Tree};
 use crate::proxy::wspaths::{LazyWsPaths, Origin, names_websocket};
 use crate::proxy::{
-    Carries, Hop, Idle, IdleSource, Loc, Misplaced, MisplacedKind, NotUpgraded, Product,
+    Carries, Hop, Idle, IdleSource, Loc, Misplaced, MisplacedKind, MoveTo, NotUpgraded, Product,
     ProxyModel, Setting, Unfollowed, WsPath, WsRoute,
 };
 
@@ -335,7 +335,52 @@ fn descendants(tree: &Tree, b: usize) -> Vec<usize> {
     out
 }
 
+/// `location /ws/`, `if ($http_upgrade)`, `upstream {}`: a block's
+/// opening directive as messages show it.
+fn head_text(h: &Dir) -> String {
+    let hn = h.node();
+    let args: Vec<&str> = hn.args.iter().map(|w| w.text.as_str()).collect();
+    if args.is_empty() {
+        format!("{} {{}}", hn.name.text)
+    } else {
+        format!("{} {}", hn.name.text, args.join(" "))
+    }
+}
+
 impl<'t> Builder<'t> {
+    /// Where `directive`, misplaced in block `i`, takes effect instead: the
+    /// line above an `if` (or `limit_except`), in the `location` or
+    /// `server` around it, when that level does not set it already (nginx
+    /// refuses a duplicate) and reads no unread include that might. Not
+    /// `proxy_set_header` (a level with one of its own inherits none from
+    /// above, so adding one changes every header), and not out of
+    /// `upstream` or `map`, whose enclosing level is `http`: every server's,
+    /// where the value was never meant to go.
+    fn move_out_of(&self, i: usize, directive: &str) -> Option<MoveTo> {
+        let block = &self.tree.blocks[i];
+        if !matches!(block.ctx, Ctx::If | Ctx::LimitExcept) || directive == "proxy_set_header" {
+            return None;
+        }
+        let head = block.head.as_ref()?;
+        let parent = &self.tree.blocks[block.parent?];
+        if !matches!(parent.ctx, Ctx::Server | Ctx::Location)
+            || parent.get(directive).is_some()
+            || !parent.unfollowed.is_empty()
+        {
+            return None;
+        }
+        let to = match &parent.head {
+            Some(h) => format!("the enclosing `{}`", head_text(h)),
+            None => format!("the enclosing `{}`", parent.ctx.name()),
+        };
+        Some(MoveTo {
+            at: head.loc(),
+            into: false,
+            to,
+            lands_in: parent.head.as_ref().map(Dir::loc),
+        })
+    }
+
     fn check_level(&mut self, i: usize) {
         let block = &self.tree.blocks[i];
         let mut seen: HashMap<&str, &Dir> = HashMap::new();
@@ -367,15 +412,7 @@ impl<'t> Builder<'t> {
             };
             if !allowed && HTTP_LEVEL.contains(&name) {
                 let section = match &block.head {
-                    Some(h) => {
-                        let hn = h.node();
-                        let args: Vec<&str> = hn.args.iter().map(|w| w.text.as_str()).collect();
-                        if args.is_empty() {
-                            format!("{} {{}}", hn.name.text)
-                        } else {
-                            format!("{} {}", hn.name.text, args.join(" "))
-                        }
-                    }
+                    Some(h) => head_text(h),
                     None => block.ctx.name().to_string(),
                 };
                 let block_name = block.name().unwrap_or("map").to_string();
@@ -388,10 +425,12 @@ impl<'t> Builder<'t> {
                 let refused = (block.ctx == Ctx::Other).then(|| {
                     "it is no directive of nginx's `stream` and `mail` modules (there the idle limit is `proxy_timeout`), and `nginx -t` fails with \"unknown directive\"".to_string()
                 });
+                let move_to = self.move_out_of(i, name);
                 self.out.misplaced.push(Misplaced {
                     product: Product::Nginx,
                     loc: d.loc(),
                     directive: n.name.text.clone(),
+                    move_to,
                     kind: match (why, &block.head) {
                         _ if refused.is_some() => MisplacedKind::Refused {
                             why: refused.unwrap_or_default(),

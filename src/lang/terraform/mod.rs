@@ -1,6 +1,7 @@
 //! Terraform: the HCL parser ([`parse`]) and a module's load balancers on
 //! the proxy model ([`hops`]).
 
+pub mod edit;
 pub mod hops;
 pub mod parse;
 

@@ -10,18 +10,18 @@
 //!   variable or an expression gets no fix).
 //! - [`add_timeout`] (WS302, unsafe): the directive added to the hop, in
 //!   the block the product reads it in.
-//! - [`move_out`] (WS304, unsafe): the directive moved out of the section
-//!   httpd refuses it in, to just above that section (where a later
-//!   directive of the same name wins, as httpd reads them). nginx gets no
-//!   such fix: its enclosing block may set the directive already, and a
-//!   duplicate is an error there.
+//! - [`move_line`] (WS304, unsafe): the directive moved to where the
+//!   product reads it, as its model says ([`MoveTo`]): above the section
+//!   httpd refuses it in (where a later directive of the same name wins,
+//!   as httpd reads them), above the nginx `if` into its `location`, into
+//!   the one backend an HAProxy frontend sends its traffic to.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use crate::diagnostic::Edit;
-use crate::proxy::{Hop, Loc, Product, Setting, WsRoute};
+use crate::proxy::{Hop, Loc, MoveTo, Product, Setting, WsRoute};
 use crate::source::{Source, Span};
 
 static APACHE_PARAM: LazyLock<Regex> =
@@ -153,11 +153,66 @@ fn insert_after_opening(block: &Loc, text: &str) -> Option<Edit> {
     })
 }
 
+/// Whether a load balancer's hop is declared in Terraform (else in a
+/// Kubernetes manifest).
+fn in_terraform(hop: &Hop) -> bool {
+    crate::lang::of_file(&hop.loc.file.path, &hop.loc.file.text)
+        == Some(crate::lang::Lang::Terraform)
+}
+
+fn edit(file: &Source, (span, replacement): (Span, String)) -> Edit {
+    Edit {
+        file: file.clone(),
+        span,
+        replacement,
+    }
+}
+
+const NGINX_READ: &str = "nginx.ingress.kubernetes.io/proxy-read-timeout";
+const ALB_ATTRS: &str = "alb.ingress.kubernetes.io/load-balancer-attributes";
+const ALB_GROUP: &str = "alb.ingress.kubernetes.io/group.name";
+/// The longest idle timeout an ALB takes (1-4000 s, AWS's
+/// `idle_timeout.timeout_seconds`).
+const ALB_MAX_IDLE_S: u64 = 4000;
+const ANNOTATIONS: [&str; 2] = ["metadata", "annotations"];
+
+/// The Kubernetes ALB hop's attribute added: appended to the Ingress's
+/// `load-balancer-attributes` when it has some (none of them the idle
+/// timeout, or the route would not be on the default), else the
+/// annotation added. An IngressGroup's attributes may be on any of its
+/// Ingresses: no fix for a group.
+fn alb_attribute(hop: &Hop, seconds: u64) -> Option<(Edit, String)> {
+    if seconds > ALB_MAX_IDLE_S {
+        return None;
+    }
+    let file = &hop.loc.file;
+    let at = hop.loc.span.start;
+    let attribute = format!("idle_timeout.timeout_seconds={seconds}");
+    let mut group = ANNOTATIONS.to_vec();
+    group.push(ALB_GROUP);
+    if crate::lang::kubernetes::edit::scalar_at(file, at, &group).is_some() {
+        return None;
+    }
+    let mut attrs = ANNOTATIONS.to_vec();
+    attrs.push(ALB_ATTRS);
+    if let Some(change) =
+        crate::lang::kubernetes::edit::append_to_scalar(file, at, &attrs, &format!(",{attribute}"))
+    {
+        return Some((edit(file, change), attribute.clone()));
+    }
+    let change =
+        crate::lang::kubernetes::edit::add_entry(file, at, &ANNOTATIONS, ALB_ATTRS, &attribute)?;
+    Some((edit(file, change), format!("{ALB_ATTRS}: {attribute}")))
+}
+
 /// The directive that gives `route` of `hop` an idle timeout of `seconds`,
 /// added where the product reads it for that route: Apache `ProxyTimeout`
 /// in the `<VirtualHost>`, nginx `proxy_read_timeout` in the route's
-/// `location`, HAProxy `timeout tunnel` in the backend. `None` for the
-/// other products and for hops that are not such a block (a main server).
+/// `location`, HAProxy `timeout tunnel` in the backend, ingress-nginx's
+/// `proxy-read-timeout` annotation on the Ingress, the ALB's
+/// `idle_timeout.timeout_seconds` attribute (an Ingress annotation, or
+/// Terraform's `idle_timeout` in the `aws_lb`). `None` for hops that are
+/// not such a block (a main server) or where the place is not certain.
 pub(crate) fn add_timeout(
     product: Product,
     hop: &Hop,
@@ -191,16 +246,82 @@ pub(crate) fn add_timeout(
             let directive = format!("timeout tunnel {seconds}s");
             Some((insert_after_opening(&hop.loc, &directive)?, directive))
         }
-        _ => None,
+        Product::IngressNginx => {
+            let value = format!("\"{seconds}\"");
+            let change = crate::lang::kubernetes::edit::add_entry(
+                &hop.loc.file,
+                hop.loc.span.start,
+                &ANNOTATIONS,
+                NGINX_READ,
+                &value,
+            )?;
+            Some((
+                edit(&hop.loc.file, change),
+                format!("{NGINX_READ}: {value}"),
+            ))
+        }
+        Product::AwsAlb if in_terraform(hop) && seconds <= ALB_MAX_IDLE_S => {
+            let change = crate::lang::terraform::edit::add_attribute(
+                &hop.loc.file,
+                hop.loc.span,
+                "idle_timeout",
+                seconds,
+            )?;
+            Some((
+                edit(&hop.loc.file, change),
+                format!("idle_timeout = {seconds}"),
+            ))
+        }
+        Product::AwsAlb => alb_attribute(hop, seconds),
+        Product::GcpLb | Product::Apache => None,
     }
 }
 
-/// The edits that move the directive at `directive` (one whole line) out
-/// of the section opened at `section`, to the line above that section, at
-/// its indentation.
-pub(crate) fn move_out(directive: &Loc, section: &Loc) -> Option<Vec<Edit>> {
+/// The lifetime a GCP backend service's websocket `route` is on the
+/// default for, set to `seconds`: `timeout_sec` added to Terraform's
+/// backend service, `timeoutSec` to the `spec` of the BackendConfig the
+/// route's Service names (one of the places its value reaches it
+/// through), with the fix's message. `None` when there is no such
+/// BackendConfig (a Service that names none would need one created and
+/// annotated).
+pub(crate) fn add_lifetime(hop: &Hop, route: &WsRoute, seconds: u64) -> Option<(Edit, String)> {
+    if in_terraform(hop) {
+        let change = crate::lang::terraform::edit::add_attribute(
+            &hop.loc.file,
+            hop.loc.span,
+            "timeout_sec",
+            seconds,
+        )?;
+        return Some((
+            edit(&hop.loc.file, change),
+            format!("add `timeout_sec = {seconds}` to {}", hop.name),
+        ));
+    }
+    route.idle.via.iter().find_map(|(loc, _)| {
+        let at = loc.span.start;
+        let kind = crate::lang::kubernetes::edit::scalar_at(&loc.file, at, &["kind"])?;
+        (kind == "BackendConfig").then_some(())?;
+        let name = crate::lang::kubernetes::edit::scalar_at(&loc.file, at, &["metadata", "name"])?;
+        let change = crate::lang::kubernetes::edit::add_entry(
+            &loc.file,
+            at,
+            &["spec"],
+            "timeoutSec",
+            &seconds.to_string(),
+        )?;
+        Some((
+            edit(&loc.file, change),
+            format!("add `timeoutSec: {seconds}` to the `spec` of BackendConfig `{name}`"),
+        ))
+    })
+}
+
+/// The edits that move the directive at `directive` (one whole line) to
+/// `to`: the line above the section `to.at` opens, at its indentation, or
+/// into the block it opens, after its opening line.
+pub(crate) fn move_line(directive: &Loc, to: &MoveTo) -> Option<Vec<Edit>> {
     let file = &directive.file;
-    if file.path != section.file.path {
+    if file.path != to.at.file.path {
         return None;
     }
     let d_line = file.line_col(directive.span.start).line;
@@ -219,17 +340,25 @@ pub(crate) fn move_out(directive: &Loc, section: &Loc) -> Option<Vec<Edit>> {
     if !code(rest).is_empty() {
         return None;
     }
-    let (s_start, s_text) = line_at(file, section.span.start);
-    if s_start >= d_start {
-        return None;
-    }
-    let moved = format!("{}{}{}", indent(s_text), d_text.trim(), eol(file));
-    Some(vec![
+    let insert = if to.into {
+        insert_after_opening(&to.at, d_text.trim())?
+    } else {
+        let (s_start, s_text) = line_at(file, to.at.span.start);
+        if s_start >= d_start {
+            return None;
+        }
         Edit {
             file: file.clone(),
             span: Span::new(s_start, s_start),
-            replacement: moved,
-        },
+            replacement: format!("{}{}{}", indent(s_text), d_text.trim(), eol(file)),
+        }
+    };
+    // The line it leaves must not be the one it goes after.
+    if (d_start..d_end).contains(&insert.span.start) && insert.span.start != d_start {
+        return None;
+    }
+    Some(vec![
+        insert,
         Edit {
             file: file.clone(),
             span: Span::new(d_start, d_end),

@@ -77,9 +77,23 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
             first.idle.fix_for(needed)
         ));
         // Unsafe: it changes the timeout the deployed server had from its
-        // own files or packaging.
+        // own files or packaging. Not where WS304's fix moves a timeout
+        // in: two would be a duplicate.
+        let moved_in = |directive: &str| {
+            model.misplaced.iter().any(|m| {
+                let same = directive
+                    .to_ascii_lowercase()
+                    .starts_with(&format!("{} ", m.directive.to_ascii_lowercase()));
+                same && m
+                    .move_to
+                    .as_ref()
+                    .and_then(|t| t.lands_in.as_ref())
+                    .is_some_and(|l| l.same(&first.loc) || l.same(&hop.loc))
+            })
+        };
         if let Some((edit, directive)) =
             super::fixes::add_timeout(model.product, hop, first, needed)
+            && !moved_in(&directive)
         {
             d.fix(
                 crate::diagnostic::Applicability::Unsafe,

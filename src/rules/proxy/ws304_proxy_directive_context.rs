@@ -59,12 +59,7 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
                 );
                 d.label(&at.file, at.span, "per-directory section opened here");
                 d.help(apache_fix(canonical));
-                move_fix(
-                    d,
-                    &m.loc,
-                    at,
-                    &format!("the enclosing scope of `{section}`"),
-                );
+                move_fix(d, m);
             }
             (MisplacedKind::Section { section, at }, Product::Nginx) => {
                 let d = cx.report(
@@ -80,6 +75,7 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
                     "move it to the enclosing `location`, `server` or `http` block: `{}` is taken only there",
                     m.directive
                 ));
+                move_fix(d, m);
             }
             (MisplacedKind::Section { section, at }, Product::Haproxy) => {
                 let d = cx.report(
@@ -126,23 +122,28 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
                     }
                     _ => "move it to the section whose side of the connection it governs",
                 });
+                move_fix(d, m);
             }
         }
     }
 }
 
-/// Unsafe: the value then applies to everything the enclosing block serves,
-/// not only what the section matched.
-fn move_fix(
-    d: &mut crate::diagnostic::Diagnostic,
-    directive: &crate::proxy::Loc,
-    section: &crate::proxy::Loc,
-    to: &str,
-) {
-    if let Some(edits) = super::fixes::move_out(directive, section) {
+/// Unsafe: the value then applies to everything the place it moves to
+/// serves (the whole `<VirtualHost>` or `location`, every frontend of the
+/// backend), not only what the section matched.
+fn move_fix(d: &mut crate::diagnostic::Diagnostic, m: &crate::proxy::Misplaced) {
+    let Some(to) = &m.move_to else {
+        return;
+    };
+    if let Some(edits) = super::fixes::move_line(&m.loc, to) {
+        let how = if to.into {
+            "into"
+        } else {
+            "above the section, into"
+        };
         d.fix(
             crate::diagnostic::Applicability::Unsafe,
-            format!("move it above the section, into {to}"),
+            format!("move it {how} {}", to.to),
             edits,
         );
     }

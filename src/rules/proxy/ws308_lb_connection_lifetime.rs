@@ -84,6 +84,10 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
                 d.help(format!(
                     "this timeout is the longest a websocket may stay open, not an idle limit: no heartbeat keeps it alive, and every client reconnects each {seconds}; {fix}"
                 ));
+                if let Some(edit) = super::fixes::set_seconds(model.product, setting, min) {
+                    let to = edit.replacement.clone();
+                    unsafe_fix(d, format!("set {} to `{to}`", setting.what), edit);
+                }
             }
             IdleSource::Default { what } => {
                 let d = cx.report(
@@ -103,7 +107,25 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
                 d.help(format!(
                     "the backend-service timeout is the longest a websocket may stay open, not an idle limit: no heartbeat keeps it alive; {fix}"
                 ));
+                if let Some((edit, message)) = super::fixes::add_lifetime(hop, first, min) {
+                    unsafe_fix(d, message, edit);
+                }
             }
         }
     }
+}
+
+/// Unsafe: a backend service's timeout is also how long GCP waits for the
+/// response to any HTTP request it serves, so raising it to an hour
+/// changes more than the websockets' lifetime.
+fn unsafe_fix(
+    d: &mut crate::diagnostic::Diagnostic,
+    message: String,
+    edit: crate::diagnostic::Edit,
+) {
+    d.fix(
+        crate::diagnostic::Applicability::Unsafe,
+        message,
+        vec![edit],
+    );
 }
