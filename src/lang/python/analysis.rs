@@ -11,9 +11,10 @@ use super::flow::{Flow, accepts_by_name};
 use super::routes::Found;
 use super::symbols::{Callee, FnId, Module};
 use super::{
-    Close, Code, Endpoint, EndpointKind, Heartbeat, Keepalive, PreAccept, Receive, ReceiveLoop,
-    Step, Timeout, TimeoutKind, TimeoutValue,
+    AcceptFirst, Close, Code, Endpoint, EndpointKind, Heartbeat, Keepalive, PreAccept, Receive,
+    ReceiveLoop, Step, Timeout, TimeoutKind, TimeoutValue,
 };
+use crate::source::Span;
 
 /// How many calls deep an endpoint is followed.
 const MAX_CALL_DEPTH: usize = 8;
@@ -740,6 +741,19 @@ impl<'a, 't> Analysis<'a, 't> {
         let mut out = Vec::new();
         for (f, step) in entries {
             let summary = flow.summary(f, hidden);
+            // The endpoint's own function can accept earlier: before each
+            // close it runs, or the call in it that reaches one.
+            let accept_first = match (&step, accept) {
+                (None, Some(a)) => {
+                    let anchors: Vec<Span> = summary
+                        .events
+                        .iter()
+                        .map(|ev| ev.via.first().map_or(ev.span, |s| s.span))
+                        .collect();
+                    self.accept_first(f, a, &anchors)
+                }
+                _ => None,
+            };
             for ev in &summary.events {
                 let mut via: Vec<Step> = step.iter().cloned().collect();
                 via.extend(ev.via.iter().cloned());
@@ -750,9 +764,101 @@ impl<'a, 't> Analysis<'a, 't> {
                     endpoint: ei,
                     via,
                     accept,
+                    accept_first: accept_first.clone(),
                 });
             }
         }
         out
+    }
+
+    /// The move of `f`'s accept (at `accept`) to the line above the first
+    /// of its statements holding an anchor, when that is certain: the
+    /// accept is a statement of `f`'s body of its own, `await
+    /// <parameter>.accept()` (with no arguments but literals, which mean
+    /// the same anywhere), on a line of its own; every anchor is in a
+    /// statement of that body before it (not in a nested function), and
+    /// that statement starts its line at the same indentation.
+    fn accept_first(&self, f: FnId, accept: Span, anchors: &[Span]) -> Option<AcceptFirst> {
+        let info = &self.m.functions[f];
+        let body = info.body()?;
+        let src = self.m.src;
+        // The statement of the body holding `span`.
+        let top = |span: Span| -> Option<tree_sitter::Node<'t>> {
+            let mut n = info.node.descendant_for_byte_range(span.start, span.end)?;
+            loop {
+                let p = n.parent()?;
+                if p.id() == body.id() {
+                    return Some(n);
+                }
+                if matches!(
+                    p.kind(),
+                    "function_definition" | "lambda" | "class_definition"
+                ) {
+                    return None;
+                }
+                n = p;
+            }
+        };
+        let stmt = top(accept)?;
+        let call = stmt
+            .named_child(0)
+            .filter(|a| a.kind() == "await" && stmt.named_child_count() == 1)?
+            .named_child(0)
+            .filter(|c| c.kind() == "call")?;
+        let func = call.child_by_field_name("function")?;
+        let receiver = func.child_by_field_name("object")?;
+        let literal_args = call.child_by_field_name("arguments").is_some_and(|args| {
+            let mut cursor = args.walk();
+            args.named_children(&mut cursor).all(|a| {
+                a.kind() == "keyword_argument"
+                    && a.child_by_field_name("value")
+                        .is_some_and(|v| matches!(v.kind(), "string" | "none" | "integer"))
+            })
+        });
+        let receiver_name = &src[receiver.byte_range()];
+        if func.kind() != "attribute"
+            || receiver.kind() != "identifier"
+            || !info.params.iter().any(|p| p.name == receiver_name)
+            || !literal_args
+        {
+            return None;
+        }
+        let first = anchors
+            .iter()
+            .map(|a| top(*a))
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .min_by_key(|n| n.start_byte())?;
+        if first.start_byte() >= stmt.start_byte() {
+            return None;
+        }
+        let line_start = |at: usize| src[..at].rfind('\n').map_or(0, |i| i + 1);
+        let (a_line, f_line) = (
+            line_start(stmt.start_byte()),
+            line_start(first.start_byte()),
+        );
+        let a_indent = &src[a_line..stmt.start_byte()];
+        let f_indent = &src[f_line..first.start_byte()];
+        let a_end = src[stmt.end_byte()..]
+            .find('\n')
+            .map_or(src.len(), |i| stmt.end_byte() + i);
+        let rest = src[stmt.end_byte()..a_end].trim();
+        if a_indent != f_indent
+            || !a_indent.chars().all(|c| c == ' ' || c == '\t')
+            || !(rest.is_empty() || rest.starts_with('#'))
+        {
+            return None;
+        }
+        let eol = if src[..a_end].ends_with('\r') {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        let moved = src[stmt.start_byte()..a_end].trim_end_matches('\r');
+        Some(AcceptFirst {
+            insert_at: f_line,
+            line: format!("{f_indent}{moved}{eol}"),
+            remove: Span::new(a_line, (a_end + 1).min(src.len())),
+        })
     }
 }

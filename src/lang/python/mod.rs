@@ -329,6 +329,19 @@ pub struct PreAccept {
     pub via: Vec<Step>,
     /// The endpoint's own `accept()`, if it has one.
     pub accept: Option<Span>,
+    /// How the accept can move up to run before this close (WS205's fix).
+    pub accept_first: Option<AcceptFirst>,
+}
+
+/// `await websocket.accept()` moved up in the endpoint's function, to the
+/// line above the first of its statements that can close before it: the
+/// line to insert at `insert_at`, and the line it leaves. Every early
+/// close of the function gets the same move.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AcceptFirst {
+    pub insert_at: usize,
+    pub line: String,
+    pub remove: Span,
 }
 
 /// A socket.io / Engine.IO server the module starts, with its ping

@@ -391,6 +391,20 @@ pub struct Effect {
     pub deps: Deps,
     pub opens: Vec<Open>,
     pub truncated: bool,
+    /// The callback, when it is written inline (`() => { ... }`,
+    /// `function () { ... }`): where a guard can go (WS105's fix).
+    pub body: Option<EffectBody>,
+}
+
+/// The body of an effect's inline callback.
+#[derive(Clone, Debug)]
+pub struct EffectBody {
+    /// The `{ ... }` block, or an expression-bodied arrow's expression.
+    pub span: Span,
+    pub block: bool,
+    /// The block's statements (comments left out), each with the names it
+    /// declares (`const token = ...`, `let { token } = ...`).
+    pub statements: Vec<(Span, Vec<String>)>,
 }
 
 /// A socket opened by an effect (directly or through functions it calls).

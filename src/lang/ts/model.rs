@@ -17,8 +17,8 @@ use super::names;
 use super::scope::{ImportResolver, ModuleScope, NoImports, property};
 use super::{
     Bound, ClientModel, CloseCall, CloseHandler, CodeCheck, CodeSet, DefinedElsewhere, Deps,
-    Effect, Export, Handle, HandlerKind, Heartbeat, HeartbeatKind, Import, IntervalFacts, NameRef,
-    Open, Point, SetRole, SocketKind, SocketSite, TerminalEvent, Via,
+    Effect, EffectBody, Export, Handle, HandlerKind, Heartbeat, HeartbeatKind, Import,
+    IntervalFacts, NameRef, Open, Point, SetRole, SocketKind, SocketSite, TerminalEvent, Via,
 };
 
 mod library;
@@ -2642,14 +2642,62 @@ fn effects(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<Effect> {
             continue;
         }
         let head = c.node.f("function").map_or(span(c.node), span);
+        let callback = ix.functions[f].node;
+        let inline = args.named_child(0).is_some_and(|a| a.id() == callback.id());
         out.push(Effect {
             span: head,
             deps,
             opens: v.opens,
             truncated,
+            body: inline.then(|| effect_body(m, callback)).flatten(),
         });
     }
     out
+}
+
+/// An inline effect callback's body, with its statements and the names
+/// each declares.
+fn effect_body(m: &Module<'_, '_, '_>, callback: Node<'_>) -> Option<EffectBody> {
+    let body = callback.f("body")?;
+    if body.kind() != "statement_block" {
+        return Some(EffectBody {
+            span: span(body),
+            block: false,
+            statements: Vec::new(),
+        });
+    }
+    let mut statements = Vec::new();
+    let mut cursor = body.walk();
+    for stmt in body.named_children(&mut cursor) {
+        if stmt.kind() == "comment" {
+            continue;
+        }
+        let mut names = Vec::new();
+        if matches!(stmt.kind(), "lexical_declaration" | "variable_declaration") {
+            let mut c = stmt.walk();
+            for d in stmt.named_children(&mut c) {
+                if d.kind() != "variable_declarator" {
+                    continue;
+                }
+                let Some(name) = d.f("name") else { continue };
+                visit_bounded(name, 64, |x| {
+                    if matches!(
+                        x.kind(),
+                        "identifier" | "shorthand_property_identifier_pattern"
+                    ) {
+                        names.push(m.text(x).to_string());
+                    }
+                    true
+                });
+            }
+        }
+        statements.push((span(stmt), names));
+    }
+    Some(EffectBody {
+        span: span(body),
+        block: true,
+        statements,
+    })
 }
 
 fn close_calls(m: &Module<'_, '_, '_>) -> Vec<CloseCall> {

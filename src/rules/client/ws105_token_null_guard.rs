@@ -75,10 +75,11 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             continue;
         }
         for open in &e.opens {
-            let Some(token) = tokens(open, cfg)
+            let unguarded: Vec<&NameRef> = tokens(open, cfg)
                 .into_iter()
-                .find(|t| !guarded(open, t, cfg))
-            else {
+                .filter(|t| !guarded(open, t, cfg))
+                .collect();
+            let Some(&token) = unguarded.first() else {
                 continue;
             };
             let d = cx.report(
@@ -96,6 +97,22 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 "a null token is rejected with 4001, which a terminal-code client never retries, so the socket stays down after the token arrives; return early while it is missing: `if (!{}) return;` at the top of the effect",
                 token.path
             ));
+            // Unsafe: the socket then opens later (once the token is
+            // there), and the effect returns no cleanup until it does.
+            if let Some((edits, guard)) =
+                super::fixes::guard_effect(&model.source, e, open, &unguarded)
+            {
+                let deps = if edits.len() > 1 {
+                    " and run the effect again when the token changes"
+                } else {
+                    ""
+                };
+                d.fix(
+                    crate::diagnostic::Applicability::Unsafe,
+                    format!("return early while the token is missing: `{guard}`{deps}"),
+                    edits,
+                );
+            }
         }
     }
     // Reported once per socket: the first unchecked read.

@@ -5,6 +5,7 @@ use crate::lang::ts::{Bound, ClientModel, Deps};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 use crate::source::Span;
 
+use super::fixes::covers;
 use super::ws105_token_null_guard::tokens;
 
 pub static RULE: Rule = Rule {
@@ -17,12 +18,6 @@ pub static RULE: Rule = Rule {
     doc: include_str!("../../../rules/WS106-token-effect-deps.md"),
     check: Check::Client(check),
 };
-
-/// Whether a dependency list covers `path` (`auth` covers `auth.token`).
-fn covers(list: &[String], path: &str) -> bool {
-    list.iter()
-        .any(|d| d == path || path.starts_with(&format!("{d}.")))
-}
 
 fn with(list: &[String], add: &str) -> String {
     let mut items: Vec<&str> = list.iter().map(String::as_str).collect();

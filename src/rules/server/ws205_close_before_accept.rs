@@ -1,8 +1,10 @@
 //! WS205: `websocket.close(code=...)` or `raise WebSocketException(...)` on
 //! a path before `websocket.accept()`.
 
+use crate::diagnostic::{Applicability, Edit};
 use crate::lang::python::{CloseKind, ServerModel};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
+use crate::source::Span;
 
 use super::{describe_code, label_steps};
 
@@ -49,5 +51,26 @@ fn check(model: &ServerModel, cx: &mut Ctx) {
         d.help(format!(
             "call `await websocket.accept()` first, then close with {code}: a client that stops reconnecting on {code} reconnects forever on 1006"
         ));
+        // Unsafe: the client now sees the connection open before it is
+        // closed, and what runs between the old and the new place of the
+        // accept runs on an accepted connection.
+        if let Some(m) = &p.accept_first {
+            d.fix(
+                Applicability::Unsafe,
+                "move the accept up, before the first statement that can close before it",
+                vec![
+                    Edit {
+                        file: file.clone(),
+                        span: Span::new(m.insert_at, m.insert_at),
+                        replacement: m.line.clone(),
+                    },
+                    Edit {
+                        file: file.clone(),
+                        span: m.remove,
+                        replacement: String::new(),
+                    },
+                ],
+            );
+        }
     }
 }
