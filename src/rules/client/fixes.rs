@@ -163,9 +163,10 @@ fn indent_unit(text: &str) -> String {
     " ".repeat(n.min(8))
 }
 
-/// The guard at the top of the effect's body: on a line of its own above
-/// the first statement, at its indentation (before it on a one-line
-/// body); an expression body becomes a block that returns it.
+/// The guard at the top of the effect's body: on a line of its own right
+/// after the `{`, at the first statement's indentation (before the
+/// statement on a one-line body); an expression body becomes a block
+/// that returns it.
 fn top_of(file: &Source, body: &EffectBody, guard: &str) -> Option<Edit> {
     let text: &str = &file.text;
     if !body.block {
@@ -191,11 +192,13 @@ fn top_of(file: &Source, body: &EffectBody, guard: &str) -> Option<Edit> {
     let (first, _) = body.statements.first()?;
     let (line, alone) = line_of(text, first.start);
     let (open_line, _) = line_of(text, body.span.start);
+    // Above any comment that leads the body, on the line after the `{`.
+    let after_open = text[body.span.start..].find('\n')? + body.span.start + 1;
     let (at, replacement) = if line == open_line {
         (first.start, format!("{guard} "))
-    } else if alone {
+    } else if alone && after_open <= line {
         (
-            line,
+            after_open,
             format!("{}{guard}{}", &text[line..first.start], eol(file)),
         )
     } else {
