@@ -17,7 +17,7 @@ use crate::lang::Lang;
 use crate::registry;
 use crate::rules::engine::ws001_unused_suppression::RULE as WS001;
 use crate::settings::RuleSelection;
-use crate::source::{Source, Span};
+use crate::source::{Source, SourceFile, Span};
 
 #[derive(Clone, Debug)]
 pub struct Suppression {
@@ -48,14 +48,29 @@ static WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[A-Za-z0-9_-]+").expect("static regex"));
 
 /// Finds the suppressions in a file. Cheap when there are none.
+///
+/// In a Vue or Svelte component only the comments of its `<script>` blocks
+/// count, and the HTML comments at the top of the file (before any
+/// element), which can hold a file-level `<!-- wslint-ignore-file CODES:
+/// reason -->`: they are read on the component's suppression view (the
+/// file's lines, the rest blanked), at the file's own offsets.
 pub fn scan(file: &Source, lang: Lang) -> Option<FileSuppressions> {
     let text: &str = &file.text;
     memchr::memmem::find(text.as_bytes(), b"wslint-ignore")?;
+    let view;
+    let lines: &SourceFile = match crate::lang::sfc::Framework::of(lang) {
+        Some(fw) => {
+            let component = crate::lang::sfc::Component::read(text, fw);
+            view = SourceFile::new(file.path.clone(), component.suppression_view(text));
+            &view
+        }
+        None => file,
+    };
     let mut items = Vec::new();
     let mut in_header = true;
-    for line_no in 1..=file.line_count() {
-        let line = file.line_text(line_no).unwrap_or("");
-        let line_start = file.line_start(line_no).unwrap_or(0);
+    for line_no in 1..=lines.line_count() {
+        let line = lines.line_text(line_no).unwrap_or("");
+        let line_start = lines.line_start(line_no).unwrap_or(0);
         let trimmed = line.trim_start();
         let is_comment_line = is_comment(trimmed, lang);
         let Some(m) = COMMENT.captures(line) else {
@@ -98,7 +113,7 @@ pub fn scan(file: &Source, lang: Lang) -> Option<FileSuppressions> {
         let lines = if file_level {
             Vec::new()
         } else if standalone {
-            next_code_line(file, line_no, lang).into_iter().collect()
+            next_code_line(lines, line_no, lang).into_iter().collect()
         } else {
             vec![line_no]
         };
@@ -137,7 +152,7 @@ fn is_comment(trimmed: &str, lang: Lang) -> bool {
 }
 
 /// The first line after `line_no` that is neither blank nor a comment.
-fn next_code_line(file: &Source, line_no: usize, lang: Lang) -> Option<usize> {
+fn next_code_line(file: &SourceFile, line_no: usize, lang: Lang) -> Option<usize> {
     (line_no + 1..=file.line_count()).find(|&l| {
         let t = file.line_text(l).unwrap_or("").trim_start();
         !t.is_empty() && !is_comment(t, lang)

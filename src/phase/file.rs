@@ -242,8 +242,9 @@ pub fn check(
                 result.diagnostics.extend(p.skipped());
             }
         }
-        Lang::TypeScript | Lang::Tsx => {
-            // Imported values resolve through the project.
+        Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
+            // Imported values resolve through the project; a component's
+            // `<script>` blocks are its module.
             let abs = candidate.abs.clone();
             if let Some(model) = project::ts::build(project, checked, &abs, &source, lang) {
                 run_rules(

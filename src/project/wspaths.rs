@@ -78,7 +78,10 @@ pub struct ClientFacts {
 /// URLs.
 pub fn scan_clients(project: &Project, checked: &HashSet<PathBuf>) -> Vec<ClientFacts> {
     project
-        .scan(&[Lang::TypeScript, Lang::Tsx], &["websocket"])
+        .scan(
+            &[Lang::TypeScript, Lang::Tsx, Lang::Vue, Lang::Svelte],
+            &["websocket"],
+        )
         .into_par_iter()
         .filter(|p| !checked.contains(p))
         .filter_map(|p| {
@@ -87,7 +90,7 @@ pub fn scan_clients(project: &Project, checked: &HashSet<PathBuf>) -> Vec<Client
                 _ => return None,
             };
             let source = project.read(&p)?;
-            if lang::looks_minified(&source.text) {
+            if !lang.is_component() && lang::looks_minified(&source.text) {
                 return None;
             }
             let model = lang::ts::build(&source, lang)?;

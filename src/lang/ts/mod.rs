@@ -8,6 +8,7 @@
 //! exported constants. Rules apply the configuration to it.
 
 mod flow;
+pub mod hooks;
 pub(crate) mod index;
 mod model;
 pub mod names;
@@ -19,6 +20,7 @@ use std::cell::RefCell;
 use tree_sitter::{Parser, Tree};
 
 use crate::lang::Lang;
+use crate::lang::sfc::{Component, Framework};
 use crate::source::{Source, Span};
 use crate::values::{Origin, Resolved};
 
@@ -299,6 +301,9 @@ pub enum Deps {
     Unknown,
     /// The array's span and its entries as written (`?.` read as `.`).
     List(Span, Vec<String>),
+    /// A Vue or Svelte hook, which takes no dependency array: a mount hook
+    /// runs once, `watchEffect` and `$effect` track what they read.
+    Framework,
 }
 
 #[derive(Clone, Debug)]
@@ -540,8 +545,18 @@ thread_local! {
     static PARSERS: RefCell<(Option<Parser>, Option<Parser>)> = const { RefCell::new((None, None)) };
 }
 
-/// Parses with this thread's parser for `lang`'s grammar.
+/// Parses with this thread's parser for `lang`'s grammar. A Vue or Svelte
+/// component is parsed as its scripts' view (`lang::sfc`): the tree's
+/// offsets are `text`'s, and nothing outside the `<script>` blocks is in it.
 pub fn parse(text: &str, lang: Lang) -> Option<Tree> {
+    if let Some(fw) = Framework::of(lang) {
+        let component = Component::read(text, fw);
+        return parse_grammar(&component.view(text), component.grammar());
+    }
+    parse_grammar(text, lang)
+}
+
+fn parse_grammar(text: &str, lang: Lang) -> Option<Tree> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let (slot, language) = match lang {

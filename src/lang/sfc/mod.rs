@@ -1,0 +1,159 @@
+//! Single-file components: the `<script>` blocks of Vue (`.vue`) and Svelte
+//! (`.svelte`) files, read as one TypeScript/JavaScript module.
+//!
+//! A component's scripts are found as the frameworks' own compilers find
+//! them ([`markup`]): the `<script>` elements at the root of the file (Vue:
+//! `<script>` and `<script setup>`; Svelte: the instance `<script>` and the
+//! module one, `<script module>` or `<script context="module">`), not a
+//! `<script>` nested in the markup (`<svelte:head>`, `{#if}`), with the
+//! content of each running to the first `</script` (as it does for both
+//! compilers and for browsers, so a `</script>` inside a string ends the
+//! block there too).
+//!
+//! The client front end (`lang::ts`) then parses the **view** of the file:
+//! the same bytes with everything that is not script content replaced by
+//! spaces (line breaks kept). Every byte offset, line and column of the view
+//! is the file's own, so the model, its spans, diagnostics, labels and
+//! snippets point into the `.vue`/`.svelte` file as written, multi-byte
+//! markup before a script included, with no mapping back. Templates and
+//! styles are not parsed.
+
+pub mod markup;
+
+use std::ops::Range;
+
+use crate::lang::Lang;
+
+/// The framework a component file is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Framework {
+    Vue,
+    Svelte,
+}
+
+impl Framework {
+    pub fn of(lang: Lang) -> Option<Framework> {
+        match lang {
+            Lang::Vue => Some(Framework::Vue),
+            Lang::Svelte => Some(Framework::Svelte),
+            _ => None,
+        }
+    }
+}
+
+/// What a block's `lang` attribute says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScriptLang {
+    /// No `lang`, `js`, `javascript`, `jsx`.
+    JavaScript,
+    /// `ts`, `typescript`.
+    TypeScript,
+    /// `tsx`.
+    Tsx,
+}
+
+/// One `<script>` block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// Its content: from after the opening tag to `</script` (or the end of
+    /// the file when nothing closes it).
+    pub content: Range<usize>,
+    pub lang: ScriptLang,
+    /// Its top level runs once per component instance (Vue's `<script
+    /// setup>`, Svelte's instance script), not once per page (Vue's plain
+    /// `<script>`, Svelte's module script).
+    pub instance: bool,
+    /// No `</script` closes it.
+    pub unterminated: bool,
+}
+
+/// The script blocks of a component, in file order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Component {
+    pub blocks: Vec<Block>,
+    /// HTML comments before the first element (`<!-- wslint-ignore-file
+    /// WS101: reason -->`), for suppressions.
+    pub header_comments: Vec<Range<usize>>,
+}
+
+impl Component {
+    /// The scripts of the component file `text`.
+    pub fn read(text: &str, framework: Framework) -> Component {
+        markup::scan(text.as_bytes(), framework)
+    }
+
+    /// The grammar the view is parsed with: TSX when a block is `tsx`,
+    /// else TypeScript when a block is TypeScript (JavaScript is read as
+    /// TypeScript beside it), else TSX, which reads JavaScript and JSX as
+    /// `.js` files are read.
+    pub fn grammar(&self) -> Lang {
+        let has = |l: ScriptLang| self.blocks.iter().any(|b| b.lang == l);
+        if !has(ScriptLang::Tsx) && has(ScriptLang::TypeScript) {
+            Lang::TypeScript
+        } else {
+            Lang::Tsx
+        }
+    }
+
+    /// The byte ranges whose top level runs once per component instance.
+    pub fn instance_ranges(&self) -> Vec<Range<usize>> {
+        self.blocks
+            .iter()
+            .filter(|b| b.instance)
+            .map(|b| b.content.clone())
+            .collect()
+    }
+
+    /// `text` with everything outside the script blocks blanked (spaces,
+    /// line breaks kept): the text the front end parses, byte for byte at
+    /// the file's offsets. A `;` stands where each block closes, so that two
+    /// blocks never run into one statement.
+    pub fn view(&self, text: &str) -> String {
+        let mut out = blanked(text);
+        for b in &self.blocks {
+            if let Some(code) = text.get(b.content.clone()) {
+                out[b.content.clone()].copy_from_slice(code.as_bytes());
+            }
+            if !b.unterminated && b.content.end < out.len() {
+                out[b.content.end] = b';';
+            }
+        }
+        into_string(out)
+    }
+
+    /// [`Component::view`] for the suppression scanner: the header's HTML
+    /// comments are kept, as `/*  ... */` block comments, so that a
+    /// `<!-- wslint-ignore-file WS101: reason -->` at the top of the file
+    /// reads as a file-level suppression.
+    pub fn suppression_view(&self, text: &str) -> String {
+        let mut out = self.view(text).into_bytes();
+        for c in &self.header_comments {
+            let Some(comment) = text.get(c.clone()) else {
+                continue;
+            };
+            let b = comment.as_bytes();
+            out[c.clone()].copy_from_slice(b);
+            // `<!--` -> `/*  `, `-->` -> ` */`: the same lengths.
+            out[c.start..c.start + 4].copy_from_slice(b"/*  ");
+            if b.len() >= 7 && b.ends_with(b"-->") {
+                out[c.end - 3..c.end].copy_from_slice(b" */");
+            }
+        }
+        into_string(out)
+    }
+}
+
+/// Spaces for every byte of `text` but line breaks.
+fn blanked(text: &str) -> Vec<u8> {
+    text.bytes()
+        .map(|c| if c == b'\n' || c == b'\r' { c } else { b' ' })
+        .collect()
+}
+
+/// Only whole ranges of valid text (script contents start after `>` and end
+/// before `<`; comments start with `<` and end with `>`) are copied into a
+/// buffer of ASCII, so it stays UTF-8; should that ever fail, lossy
+/// decoding keeps the run going.
+fn into_string(b: Vec<u8>) -> String {
+    String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}

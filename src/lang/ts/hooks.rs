@@ -1,0 +1,157 @@
+//! Framework hooks that run a function later: React's effects, and the
+//! Vue and Svelte lifecycle hooks that play their roles (in components and
+//! in the composables and stores of `.ts`/`.js` modules alike).
+//!
+//! | role | React | Vue | Svelte |
+//! |---|---|---|---|
+//! | runs when the component mounts | `useEffect`, `useLayoutEffect` | `onMounted`, `onBeforeMount`; options `mounted()`, `created()` | `onMount`; `$effect`, `$effect.pre` |
+//! | runs again when what it reads changes | (its dependency array) | `watchEffect`, `watchPostEffect`, `watchSyncEffect`; `watch(source, callback)` | `$effect`, `$effect.pre` |
+//! | cleanup | the function the effect returns | `onBeforeUnmount`, `onUnmounted`, `onScopeDispose`; options `beforeUnmount()`, `unmounted()`, Vue 2's `beforeDestroy()`, `destroyed()` | `onDestroy`; the function `onMount` or `$effect` returns |
+//!
+//! Vue's `onMounted` ignores what its callback returns, and `watchEffect`
+//! hands its cleanup to an `onCleanup` parameter; Svelte's `onMount` and
+//! `$effect` run the function theirs return (svelte 5.x
+//! `src/internal/client/reactivity/effects.js`, `teardown`; Vue 3.5
+//! `runtime-core/src/apiLifecycle.ts` calls the hook for its side effects
+//! only).
+
+use tree_sitter::Node;
+
+use super::index::{Index, NodeExt, unwrap};
+
+/// What kind of effect a call registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EffectKind {
+    /// `useEffect`/`useLayoutEffect`: runs again when its dependency array
+    /// changes.
+    React,
+    /// Runs once when the component mounts (`onMounted`, `onMount`).
+    Mount,
+    /// Tracks what it reads and runs again when that changes
+    /// (`watchEffect`, `$effect`) or when its source does (`watch`).
+    Tracked,
+}
+
+/// The name of a call's callee as hooks are told apart: the identifier
+/// (`onMounted`), the property of a member call (`React.useEffect`), and
+/// `$effect.pre` whole.
+pub fn callee<'t>(ix: &Index<'t>, call: Node<'t>) -> Option<&'t str> {
+    let f = unwrap(call.f("function")?);
+    match f.kind() {
+        "identifier" => Some(ix.text(f)),
+        "member_expression" => {
+            let object = f.f("object").map(|o| ix.text(o));
+            if object == Some("$effect") {
+                return Some(ix.text(f));
+            }
+            f.f("property").map(|p| ix.text(p))
+        }
+        _ => None,
+    }
+}
+
+/// The effect `name` registers, and the index of its callback argument.
+pub fn effect(name: &str) -> Option<(EffectKind, u32)> {
+    Some(match name {
+        "useEffect" | "useLayoutEffect" => (EffectKind::React, 0),
+        "onMounted" | "onBeforeMount" | "onMount" => (EffectKind::Mount, 0),
+        "watchEffect" | "watchPostEffect" | "watchSyncEffect" | "$effect" | "$effect.pre" => {
+            (EffectKind::Tracked, 0)
+        }
+        "watch" => (EffectKind::Tracked, 1),
+        _ => return None,
+    })
+}
+
+/// Whether the callback of `name` returns its cleanup.
+pub fn returns_cleanup(name: &str) -> bool {
+    matches!(
+        name,
+        "useEffect" | "useLayoutEffect" | "onMount" | "$effect" | "$effect.pre"
+    )
+}
+
+/// Whether `name` registers a function that runs when the component (or
+/// the effect scope) goes away.
+pub fn is_teardown_call(name: &str) -> bool {
+    matches!(
+        name,
+        "onBeforeUnmount" | "onUnmounted" | "onScopeDispose" | "onDestroy"
+    )
+}
+
+/// Whether a method of that name is a component's teardown: Vue's options
+/// (`beforeUnmount`, `unmounted`, Vue 2's `beforeDestroy`, `destroyed`,
+/// also in class components), React's `componentWillUnmount`, Angular's
+/// `ngOnDestroy`, custom elements' `disconnectedCallback`.
+pub fn is_teardown_method(name: &str) -> bool {
+    matches!(
+        name,
+        "beforeUnmount"
+            | "unmounted"
+            | "beforeDestroy"
+            | "destroyed"
+            | "componentWillUnmount"
+            | "ngOnDestroy"
+            | "disconnectedCallback"
+    )
+}
+
+/// Whether calling `name` keeps the function it is given for later (a hook)
+/// rather than running it on the spot.
+pub fn registers(name: &str) -> bool {
+    effect(name).is_some()
+        || is_teardown_call(name)
+        || matches!(name, "useCallback" | "useMemo" | "useState" | "useRef")
+}
+
+/// Vue's and Svelte's hooks are called by their own name (`onMounted(...)`,
+/// `$effect.pre(...)`); a method of that name on some object
+/// (`fs.watch(...)`, `this.onDestroy(...)`) is not one. React's are
+/// called on its namespace too (`React.useEffect`).
+fn hook_callee<'t>(ix: &Index<'t>, call: Node<'t>) -> Option<&'t str> {
+    let name = callee(ix, call)?;
+    let member = call
+        .f("function")
+        .is_some_and(|f| unwrap(f).kind() == "member_expression");
+    (!member || name.starts_with("use") || name == "$effect.pre").then_some(name)
+}
+
+/// The effect a call registers: its hook's name and kind, and its callback.
+pub fn effect_call<'t>(
+    ix: &Index<'t>,
+    call: Node<'t>,
+    in_fn: Option<super::index::FnId>,
+) -> Option<(&'t str, EffectKind, super::index::FnId)> {
+    let name = hook_callee(ix, call)?;
+    let (kind, arg) = effect(name)?;
+    let args = call.f("arguments")?;
+    let cb = ix.resolve_fn_ref(args.named_child(arg)?, in_fn)?;
+    Some((name, kind, cb))
+}
+
+/// The function a teardown hook call registers (`onBeforeUnmount(stop)`).
+pub fn teardown_call<'t>(
+    ix: &Index<'t>,
+    call: Node<'t>,
+    in_fn: Option<super::index::FnId>,
+) -> Option<super::index::FnId> {
+    if !is_teardown_call(hook_callee(ix, call)?) {
+        return None;
+    }
+    ix.resolve_fn_ref(call.f("arguments")?.named_child(0)?, in_fn)
+}
+
+/// The name of a function written as a method of an object literal
+/// (`beforeUnmount() { ... }`, `destroyed: function () { ... }`), as Vue's
+/// options API declares lifecycle hooks.
+pub fn object_method_name<'t>(ix: &Index<'t>, f: Node<'t>) -> Option<&'t str> {
+    let parent = f.parent()?;
+    match (f.kind(), parent.kind()) {
+        ("method_definition", "object") => f.f("name").map(|n| ix.text(n)),
+        (_, "pair") if parent.f("value").is_some_and(|v| v.id() == f.id()) => {
+            parent.f("key").map(|k| ix.text(k))
+        }
+        _ => None,
+    }
+}
