@@ -49,19 +49,28 @@ static WORD: LazyLock<Regex> =
 
 /// Finds the suppressions in a file. Cheap when there are none.
 ///
-/// In a Vue or Svelte component only the comments of its `<script>` blocks
-/// count, and the HTML comments at the top of the file (before any
-/// element), which can hold a file-level `<!-- wslint-ignore-file CODES:
-/// reason -->`: they are read on the component's suppression view (the
-/// file's lines, the rest blanked), at the file's own offsets.
+/// In a Vue or Svelte component the comments of its `<script>` blocks
+/// count, read on the component's suppression view (the file's lines with
+/// everything else blanked, at the file's own offsets), and so do HTML
+/// comments of the markup: `<!-- wslint-ignore-file CODES: reason -->`
+/// (on one line) silences the whole file when no script code comes before
+/// it, and is misplaced (WS001) after it; a line-level `<!-- wslint-ignore
+/// ... -->` in the markup applies to its own line, where nothing is
+/// checked, so it is reported as suppressing nothing.
 pub fn scan(file: &Source, lang: Lang) -> Option<FileSuppressions> {
     let text: &str = &file.text;
     memchr::memmem::find(text.as_bytes(), b"wslint-ignore")?;
     let view;
+    let mut markup_lines = Vec::new();
     let lines: &SourceFile = match crate::lang::sfc::Framework::of(lang) {
         Some(fw) => {
             let component = crate::lang::sfc::Component::read(text, fw);
             view = SourceFile::new(file.path.clone(), component.suppression_view(text));
+            markup_lines = component
+                .suppression_comments
+                .iter()
+                .map(|c| view.line_col(c.start).line)
+                .collect();
             &view
         }
         None => file,
@@ -80,8 +89,10 @@ pub fn scan(file: &Source, lang: Lang) -> Option<FileSuppressions> {
             continue;
         };
         let leader = m.get(1).expect("group 1");
-        let standalone =
-            line[..leader.start()].trim().is_empty() || line[..leader.start()].trim() == "{";
+        // An HTML comment of a component's markup stands for its own line.
+        let markup = markup_lines.contains(&line_no);
+        let standalone = !markup
+            && (line[..leader.start()].trim().is_empty() || line[..leader.start()].trim() == "{");
         // httpd only knows whole-line comments.
         if lang == Lang::Apache && !standalone {
             continue;
@@ -118,7 +129,7 @@ pub fn scan(file: &Source, lang: Lang) -> Option<FileSuppressions> {
             vec![line_no]
         };
         let misplaced = file_level && !in_header;
-        if !standalone {
+        if !standalone && !markup {
             in_header = false;
         }
         let used = vec![false; codes.len()];

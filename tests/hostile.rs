@@ -583,3 +583,118 @@ fn nginx_includes_that_loop_or_explode() {
         "{got:?}"
     );
 }
+
+/// A Vue component whose `<script setup>` holds [`BAD_CLIENT`]'s socket:
+/// WS101 on the line of `setInterval` (the script starts on line 2).
+fn component(before: &str, after: &str) -> String {
+    format!("{before}<script setup lang=\"ts\">\n{BAD_CLIENT}</script>\n{after}")
+}
+
+#[test]
+fn broken_and_huge_components() {
+    let n = 100_000;
+    // 100,000 nested elements (and as many stray closing tags), Svelte
+    // blocks, and an expression that never ends: linear, no stack.
+    let nested = component(
+        &format!(
+            "<template>{}{}</template>{}\n",
+            "<div>".repeat(n),
+            "</div>".repeat(n),
+            "</span>".repeat(n)
+        ),
+        &format!("<template>{}</template>", "<div>".repeat(n)),
+    );
+    let svelte = format!(
+        "{}{}<script>new WebSocket(u)</script>{}\n<script lang=\"ts\">\n{BAD_CLIENT}</script>\n",
+        "<div>".repeat(n),
+        "{#if a}".repeat(n),
+        "{/if}</div>".repeat(n)
+    );
+    let unending = format!(
+        "<p>{{`${{{}\n<script>\n{BAD_CLIENT}</script>\n",
+        "{`${".repeat(n)
+    );
+    // About 5 MB of markup before the script.
+    let huge = component(&"<p>websocket ünïcødé</p>\n".repeat(180_000), "");
+    assert!(huge.len() > 5_000_000 && huge.len() < 5 * 1024 * 1024);
+    // Invalid UTF-8 in the template: reported, and the script's positions
+    // are the file's (each invalid byte becomes a 3-byte U+FFFD).
+    let mut latin1 = b"<template><p>caf\xe9 \xff</p></template>\n".to_vec();
+    latin1.extend_from_slice(component("", "").as_bytes());
+    // `</script>` in a string ends the block, as for Vue, Svelte and
+    // browsers: the rest of the script is markup, and what is before it is
+    // still read.
+    let in_string = "<script>\nconst ws = new WebSocket(u);\nconst t = setInterval(() => ws.send(\"</script>\"), 30_000);\n</script>\n";
+    let t = tree(&[
+        ("nested.vue", &nested),
+        ("nested.svelte", &svelte),
+        ("unending.svelte", &unending),
+        ("huge.vue", &huge),
+        ("string.vue", in_string),
+        (
+            "open.vue",
+            "<template>websocket</template>\n<script setup lang=\"ts\"\n",
+        ),
+        ("unclosed.svelte", &format!("<script>\n{BAD_CLIENT}")),
+        ("z.ts", BAD_CLIENT),
+    ]);
+    std::fs::write(t.path().join("latin1.vue"), latin1).unwrap();
+    let (items, out) = timed(t.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let at: Vec<(String, String, u64, u64)> = items
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let ws101 = |f: &str, line: u64| (f.to_string(), "WS101".to_string(), line, 48);
+    for (f, line) in [
+        ("nested.vue", 5),
+        ("nested.svelte", 5),
+        ("huge.vue", 180_004),
+        ("latin1.vue", 5),
+        ("unclosed.svelte", 4),
+        ("z.ts", 3),
+    ] {
+        assert!(at.contains(&ws101(f, line)), "{f}: {at:?}");
+    }
+    // The nested `<script>` of the Svelte markup is not the component's.
+    assert!(
+        !at.iter().any(|a| a.0 == "nested.svelte" && a.1 == "WS102"),
+        "{at:?}"
+    );
+    // An expression that never ends swallows the rest of the markup.
+    assert!(!at.iter().any(|a| a.0 == "unending.svelte"), "{at:?}");
+    // The block ends inside the string: the socket is read, the interval
+    // call is cut short (its delay is not there) and not reported.
+    assert!(
+        at.contains(&("string.vue".into(), "WS102".into(), 2, 12)),
+        "{at:?}"
+    );
+    let invalid = items
+        .iter()
+        .find(|d| d["path"] == "latin1.vue" && d["code"] == "WS002")
+        .unwrap();
+    assert!(
+        invalid["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid UTF-8 at byte 16")
+    );
+    let open = items
+        .iter()
+        .find(|d| d["path"] == "open.vue")
+        .expect("the unterminated tag is reported");
+    assert_eq!(open["code"], "WS003");
+    assert!(
+        open["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 2 never ends")
+    );
+}

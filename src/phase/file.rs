@@ -198,6 +198,22 @@ pub fn read(candidate: &Candidate, settings: &Settings, preloaded: Option<&[u8]>
             }
         }
     };
+    if let Some(fw) = lang::sfc::Framework::of(lang)
+        && let Some(at) = lang::sfc::Component::read(&source.text, fw).unterminated_tag
+    {
+        let line = source.line_col(at).line;
+        return Stage::Done(FileResult {
+            diagnostics: vec![skipped(
+                &candidate.path,
+                format!(
+                    "not checked: the `<script` tag at line {line} never ends (no `>`), so its script cannot be read; {} refuses the file too",
+                    fw.name()
+                ),
+                "close the tag (`<script setup lang=\"ts\">`)",
+            )],
+            ..FileResult::default()
+        });
+    }
     if matches!(lang, Lang::TypeScript | Lang::Tsx) && lang::looks_minified(&source.text) {
         return Stage::Done(FileResult {
             diagnostics: vec![minified_warning(&candidate.path, &source)],

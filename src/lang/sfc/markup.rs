@@ -42,8 +42,6 @@ struct Scanner<'a> {
     counts: HashMap<Vec<u8>, u32>,
     /// Open Svelte `{#...}` blocks.
     blocks_open: usize,
-    /// An element has been seen (the header of comments is over).
-    seen_element: bool,
     out: Component,
 }
 
@@ -61,7 +59,6 @@ pub fn scan(b: &[u8], fw: Framework) -> Component {
         open: Vec::new(),
         counts: HashMap::new(),
         blocks_open: 0,
-        seen_element: false,
         out: Component::default(),
     };
     s.run();
@@ -125,8 +122,8 @@ impl Scanner<'_> {
         let at = self.i;
         if self.starts(at, b"<!--") {
             let end = find(self.b, at + 4, b"-->").map_or(self.b.len(), |p| p + 3);
-            if !self.seen_element {
-                self.out.header_comments.push(at..end);
+            if memchr::memmem::find(&self.b[at..end], b"wslint-ignore").is_some() {
+                self.out.suppression_comments.push(at..end);
             }
             self.i = end;
             return;
@@ -183,10 +180,12 @@ impl Scanner<'_> {
         let name_end = self.name_end(name_start);
         let name = self.b[name_start..name_end].to_ascii_lowercase();
         let root = self.at_root();
-        self.seen_element = true;
         let wanted = root && (name == b"script" || name == b"template");
         let Some((attrs, self_closing)) = self.attributes(name_end, wanted) else {
             // The tag never ends: nothing after it is markup.
+            if root && name == b"script" {
+                self.out.unterminated_tag = Some(self.i);
+            }
             self.i = self.b.len();
             return;
         };
@@ -500,6 +499,10 @@ mod tests {
     fn broken_markup_ends_without_a_block_or_at_the_end() {
         assert!(scripts("<template><div></template><script", Framework::Vue).is_empty());
         assert_eq!(
+            scan(b"<p></p>\n<script lang=\"ts\"", Framework::Svelte).unterminated_tag,
+            Some(8)
+        );
+        assert_eq!(
             scripts("<script setup>\nconst a = 1", Framework::Vue),
             [("\nconst a = 1".into(), JavaScript, true, true)]
         );
@@ -537,11 +540,11 @@ mod tests {
     }
 
     #[test]
-    fn header_comments() {
+    fn suppression_comments() {
         let c = scan(
-            b"<!-- wslint-ignore-file WS102: demo -->\n<!-- b -->\n<template><!-- c --></template>",
+            b"<!-- wslint-ignore-file WS102: demo -->\n<!-- b -->\n<template><!-- wslint-ignore WS101 --></template>",
             Framework::Vue,
         );
-        assert_eq!(c.header_comments, [0..39, 40..50]);
+        assert_eq!(c.suppression_comments, [0..39, 61..89]);
     }
 }

@@ -32,6 +32,13 @@ pub enum Framework {
 }
 
 impl Framework {
+    pub fn name(self) -> &'static str {
+        match self {
+            Framework::Vue => "Vue",
+            Framework::Svelte => "Svelte",
+        }
+    }
+
     pub fn of(lang: Lang) -> Option<Framework> {
         match lang {
             Lang::Vue => Some(Framework::Vue),
@@ -71,9 +78,12 @@ pub struct Block {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Component {
     pub blocks: Vec<Block>,
-    /// HTML comments before the first element (`<!-- wslint-ignore-file
-    /// WS101: reason -->`), for suppressions.
-    pub header_comments: Vec<Range<usize>>,
+    /// HTML comments of the markup that mention `wslint-ignore`
+    /// (`<!-- wslint-ignore-file WS101: reason -->`), for suppressions.
+    pub suppression_comments: Vec<Range<usize>>,
+    /// A root `<script` tag that never ends (no `>`): its block, and
+    /// whatever follows, cannot be read.
+    pub unterminated_tag: Option<usize>,
 }
 
 impl Component {
@@ -104,6 +114,23 @@ impl Component {
             .collect()
     }
 
+    /// The byte ranges of the view the front end parses: each block's
+    /// content with the `;` that stands where it closes. Ordered and
+    /// disjoint; empty when there is no block.
+    pub fn parse_ranges(&self) -> Vec<Range<usize>> {
+        self.blocks
+            .iter()
+            .map(|b| {
+                let end = if b.unterminated {
+                    b.content.end
+                } else {
+                    b.content.end + 1
+                };
+                b.content.start..end
+            })
+            .collect()
+    }
+
     /// `text` with everything outside the script blocks blanked (spaces,
     /// line breaks kept): the text the front end parses, byte for byte at
     /// the file's offsets. A `;` stands where each block closes, so that two
@@ -121,13 +148,14 @@ impl Component {
         into_string(out)
     }
 
-    /// [`Component::view`] for the suppression scanner: the header's HTML
-    /// comments are kept, as `/*  ... */` block comments, so that a
-    /// `<!-- wslint-ignore-file WS101: reason -->` at the top of the file
-    /// reads as a file-level suppression.
+    /// [`Component::view`] for the suppression scanner: the markup's HTML
+    /// comments that mention `wslint-ignore` are kept, as `/*  ... */`
+    /// block comments, so that `<!-- wslint-ignore-file WS101: reason -->`
+    /// reads as a suppression comment (the scanner decides what it
+    /// suppresses, see `suppress::scan`).
     pub fn suppression_view(&self, text: &str) -> String {
         let mut out = self.view(text).into_bytes();
-        for c in &self.header_comments {
+        for c in &self.suppression_comments {
             let Some(comment) = text.get(c.clone()) else {
                 continue;
             };

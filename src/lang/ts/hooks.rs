@@ -155,3 +155,18 @@ pub fn object_method_name<'t>(ix: &Index<'t>, f: Node<'t>) -> Option<&'t str> {
         _ => None,
     }
 }
+
+/// The props type of Vue's `defineProps<T>()` (also inside
+/// `withDefaults(defineProps<T>(), { ... })`), for the members
+/// `props.token` reads: a required member typed without null is there.
+pub fn vue_props_type<'t>(ix: &Index<'t>, value: Node<'t>) -> Option<Node<'t>> {
+    let call = unwrap(value);
+    if call.kind() != "call_expression" {
+        return None;
+    }
+    match callee(ix, call)? {
+        "defineProps" => call.f("type_arguments")?.named_child(0),
+        "withDefaults" => vue_props_type(ix, call.f("arguments")?.named_child(0)?),
+        _ => None,
+    }
+}

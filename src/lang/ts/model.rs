@@ -2411,9 +2411,19 @@ fn name_ref<'t>(
     let Some(first) = parts.first() else {
         return;
     };
-    let name = parts.last().cloned().unwrap_or_default();
+    // What the value is called: Vue's refs are read through `.value`
+    // (`token.value`), Svelte's stores with a `$` (`$token`).
+    let mut name = parts.last().cloned().unwrap_or_default();
+    if name == "value" && parts.len() >= 2 {
+        name = parts[parts.len() - 2].clone();
+    }
+    let name = name.trim_start_matches('$').to_string();
     let path = parts.join(".");
-    let binding = m.ix.lookup(first, x.start_byte());
+    // `$token` reads the store `token` (a Svelte auto-subscription).
+    let binding = m.ix.lookup(first, x.start_byte()).or_else(|| {
+        let store = first.strip_prefix('$')?;
+        m.ix.lookup(store, x.start_byte())
+    });
     let bound = match binding {
         None => Bound::Global,
         Some(b) if b.kind == BindKind::Import => Bound::Module,
@@ -2429,27 +2439,30 @@ fn name_ref<'t>(
             }
         }
     };
-    // Declared with a type that excludes null: its own annotation, or the
-    // member's in the type of the parameter it is destructured from.
-    let non_null = parts.len() == 1
-        && binding.is_some_and(|b| {
-            let own_optional = b
-                .name_node
-                .parent()
-                .is_some_and(|p| p.kind() == "optional_parameter");
-            let declared = match (b.ty, &b.member_of) {
-                (Some(t), _) => Some((t, own_optional)),
-                (None, Some((t, keys))) => m.ix.member_type(*t, keys),
-                _ => None,
-            };
-            declared.is_some_and(|(t, optional)| {
-                let t = m.text(t);
-                !optional
-                    && !["null", "undefined", "any", "unknown"]
-                        .iter()
-                        .any(|w| t.contains(w))
-            })
-        });
+    // Declared with a type that excludes null: its own annotation, the
+    // member's in the type of the parameter it is destructured from, or a
+    // Vue prop's in `defineProps<T>()` (`props.token`).
+    let vue_prop = match (parts.as_slice(), binding) {
+        ([_, member], Some(b)) => b
+            .value
+            .and_then(|v| hooks::vue_props_type(m.ix, v))
+            .and_then(|t| m.ix.member_type(t, &[member.as_str()])),
+        _ => None,
+    };
+    let non_null = vue_prop.is_some_and(|(t, optional)| !optional && !nullable(m.text(t)))
+        || parts.len() == 1
+            && binding.is_some_and(|b| {
+                let own_optional = b
+                    .name_node
+                    .parent()
+                    .is_some_and(|p| p.kind() == "optional_parameter");
+                let declared = match (b.ty, &b.member_of) {
+                    (Some(t), _) => Some((t, own_optional)),
+                    (None, Some((t, keys))) => m.ix.member_type(*t, keys),
+                    _ => None,
+                };
+                declared.is_some_and(|(t, optional)| !optional && !nullable(m.text(t)))
+            });
     out.push(NameRef {
         name,
         path,
@@ -2467,6 +2480,13 @@ fn name_ref<'t>(
     {
         name_refs(m, v, effect, out, depth + 1);
     }
+}
+
+/// Whether a type as written may hold no value.
+fn nullable(t: &str) -> bool {
+    ["null", "undefined", "any", "unknown"]
+        .iter()
+        .any(|w| t.contains(w))
 }
 
 /// Names and paths a condition reads (and what local constants in it are

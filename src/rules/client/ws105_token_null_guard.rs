@@ -117,6 +117,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
 fn report_outside(model: &ClientModel, cx: &mut Ctx, o: &OutsideOpen, token: &NameRef) {
     let when = match &o.moment {
         Moment::ModuleLoad => "when the module loads".to_string(),
+        Moment::ComponentSetup => "when the component is created".to_string(),
         Moment::ClassField => "when the object is created (a class field)".to_string(),
         Moment::Constructor => "when the object is constructed".to_string(),
         Moment::StoreAction(n) => format!("when the store action `{n}` runs"),
