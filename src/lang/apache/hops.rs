@@ -93,10 +93,30 @@ pub fn to_proxy(model: &ApacheModel, paths: &LazyWsPaths<'_>) -> ProxyModel {
                 .stakes
                 .matter(&ws_route(model, r, Carries::Config), true)
         });
-    if at_stake {
+    if at_stake || paths.stakes.serves {
         not_upgraded(model, paths, &mut out);
     }
+    if paths.stakes.serves {
+        fill_serves(model, paths, &mut out);
+    }
     out
+}
+
+/// [`WsRoute::serves`] of every websocket route: the route httpd selects
+/// for each websocket path of the project, in each hop.
+fn fill_serves(model: &ApacheModel, paths: &LazyWsPaths<'_>, out: &mut ProxyModel) {
+    let mut scopes: Vec<Option<usize>> = vec![None];
+    scopes.extend((0..model.vhosts.len()).map(Some));
+    for scope in scopes {
+        for path in &paths.get().paths {
+            let Some(route) = path.samples.iter().find_map(|s| select(model, scope, s)) else {
+                continue;
+            };
+            for r in out.routes.iter_mut().filter(|r| r.loc.same(&route.loc)) {
+                r.add_serves(path);
+            }
+        }
+    }
 }
 
 fn hop_of(route: &Route) -> usize {
@@ -176,6 +196,7 @@ fn ws_route(model: &ApacheModel, route: &Route, carries: Carries) -> WsRoute {
             .filter(|(_, u)| u.vhost.is_none() || u.vhost == route.vhost)
             .map(|(i, _)| i)
             .collect(),
+        serves: Vec::new(),
     }
 }
 

@@ -688,15 +688,26 @@ impl<'t> Builder<'t> {
                 candidates = paths.stakes.matter(&a.route, a.not_upgraded.is_some());
             }
         }
+        // The location each websocket path of the project reaches, when
+        // that is worth knowing.
+        let reached: Vec<(&WsPath, usize)> = if candidates || paths.stakes.serves {
+            paths
+                .get()
+                .paths
+                .iter()
+                .filter_map(|path| {
+                    let l = path
+                        .samples
+                        .iter()
+                        .find_map(|s| select(self.tree, &self.matches, server, s))?;
+                    Some((path, l))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         if candidates {
-            for path in &paths.get().paths {
-                let Some(l) = path
-                    .samples
-                    .iter()
-                    .find_map(|s| select(self.tree, &self.matches, server, s))
-                else {
-                    continue;
-                };
+            for &(path, l) in &reached {
                 if self.proxies(l).is_none() || carried.iter().any(|(c, _)| *c == l) {
                     continue;
                 }
@@ -707,6 +718,19 @@ impl<'t> Builder<'t> {
         for (l, carries) in carried {
             let a = self.route(hop, l, carries, snippet);
             self.record(a);
+        }
+        if paths.stakes.serves {
+            for (path, l) in reached {
+                let Some(head) = self.tree.blocks[l].head.as_ref() else {
+                    continue;
+                };
+                let at = head.loc();
+                for r in self.out.routes.iter_mut() {
+                    if r.hop == hop && r.loc.same(&at) {
+                        r.add_serves(path);
+                    }
+                }
+            }
         }
     }
 
@@ -783,6 +807,7 @@ impl<'t> Builder<'t> {
                 },
                 incomplete,
                 unknown_from,
+                serves: Vec::new(),
             },
             not_upgraded,
             upgrade_unknown,
