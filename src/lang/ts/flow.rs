@@ -1559,9 +1559,15 @@ impl<'t> Index<'t> {
                     return None;
                 }
                 let prop = self.text(n.f("property")?);
-                let class = self
+                let Some(class) = self
                     .this_class(in_fn)
-                    .or_else(|| self.class_at(n.start_byte()))?;
+                    .or_else(|| self.class_at(n.start_byte()))
+                else {
+                    // A method of an object literal (Vue's options API
+                    // included): `this.connect` is its sibling.
+                    let m = super::hooks::this_method(self, n, prop)?;
+                    return self.fn_of_node.get(&m.id()).copied();
+                };
                 let m = self.classes[class].methods.get(prop)?;
                 self.fn_of_node.get(&m.id()).copied()
             }

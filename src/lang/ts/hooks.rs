@@ -170,3 +170,59 @@ pub fn vue_props_type<'t>(ix: &Index<'t>, value: Node<'t>) -> Option<Node<'t>> {
         _ => None,
     }
 }
+
+/// The method `this.name` calls from a method of an object literal: a
+/// function of that object (`{ connect() {...}, retry() { this.connect()
+/// } }`, `this` being the object the method is called on), or, in a Vue
+/// options object, one of its `methods` from any of its hooks or methods
+/// (Vue binds `this` to the component, which holds them all). `at` is the
+/// `this.name` expression; arrow functions on the way keep the `this`
+/// around them.
+pub fn this_method<'t>(ix: &Index<'t>, at: Node<'t>, name: &str) -> Option<Node<'t>> {
+    let mut n = at.parent();
+    let mut steps = 0;
+    // The function whose `this` it is.
+    let f = loop {
+        let x = n?;
+        steps += 1;
+        if steps > 256 || x.kind() == "class_body" {
+            return None;
+        }
+        if super::index::is_function(x.kind()) && x.kind() != "arrow_function" {
+            break x;
+        }
+        n = x.parent();
+    };
+    let parent = f.parent()?;
+    let holder = match parent.kind() {
+        "object" => parent,
+        "pair" => parent.parent()?,
+        _ => return None,
+    };
+    // Vue: a function of `methods: { ... }` (or `computed`, `watch`) runs
+    // with the component as `this`, which holds the options object's
+    // methods.
+    let options = holder
+        .parent()
+        .filter(|p| p.kind() == "pair")
+        .filter(|p| {
+            p.f("key")
+                .is_some_and(|k| matches!(ix.text(k), "methods" | "computed" | "watch"))
+        })
+        .and_then(|p| p.parent())
+        .unwrap_or(holder);
+    let in_methods = super::scope::property(options, "methods", ix.src)
+        .and_then(|p| p.f("value"))
+        .map(unwrap)
+        .filter(|o| o.kind() == "object")
+        .and_then(|o| super::scope::property(o, name, ix.src));
+    let p = in_methods.or_else(|| super::scope::property(options, name, ix.src))?;
+    match p.kind() {
+        "method_definition" => Some(p),
+        "pair" => p
+            .f("value")
+            .map(unwrap)
+            .filter(|v| super::index::is_function(v.kind())),
+        _ => None,
+    }
+}
