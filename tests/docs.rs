@@ -46,6 +46,8 @@ fn file_name(lang: &str) -> Option<&'static str> {
         "tsx" => "example.tsx",
         "js" | "javascript" => "example.js",
         "jsx" => "example.jsx",
+        "vue" => "Example.vue",
+        "svelte" => "Example.svelte",
         "python" | "py" => "example.py",
         "toml" => "wslint.toml",
         "yaml" => "k8s/app.yaml",
@@ -138,6 +140,35 @@ fn examples_fire_and_their_fixes_do_not() {
         }
     }
     assert!(checked + 2 >= registry::all().len());
+}
+
+/// The component examples of the docs that show them (`## In components:
+/// example` fires, `## In components: use instead` does not), as `.vue`
+/// and `.svelte` files.
+#[test]
+fn component_examples_fire_and_their_fixes_do_not() {
+    let mut shown = Vec::new();
+    for rule in registry::all() {
+        if rule.doc_section("In components: example").is_none() {
+            continue;
+        }
+        shown.push(rule.code);
+        let bad = blocks(rule, "In components: example");
+        assert_eq!(
+            fires(rule, &bad),
+            Some(true),
+            "{}: its component example does not fire:\n{bad:?}",
+            rule.code
+        );
+        let good = blocks(rule, "In components: use instead");
+        assert_eq!(
+            fires(rule, &good),
+            Some(false),
+            "{}: its component fix fires:\n{good:?}",
+            rule.code
+        );
+    }
+    assert_eq!(shown, ["WS105", "WS107"]);
 }
 
 #[test]

@@ -17,6 +17,16 @@
 //!   `/` or `>`, whatever the script holds (a `</script>` in a string ends
 //!   it, for both compilers and for browsers).
 //!
+//! Sources: `@vue/compiler-sfc` 3.5.13 `dist/compiler-sfc.cjs.js`, `parse`
+//! (the blocks are `ast.children` of the root; one `<script>` and one
+//! `<script setup>`), and `@vue/compiler-core` 3.5.13
+//! `dist/compiler-core.cjs.js`, `stateInRCDATA` / `isEndOfTagSection` (the
+//! closing sequence, then `/`, `>` or whitespace); svelte 5.28.2
+//! `src/compiler/phases/1-parse/state/element.js`
+//! (`is_top_level_script_or_style`: `script` whose parent is the `Root`)
+//! and `read/script.js` (`regex_closing_script_tag`, `/<\/script\s*>/`;
+//! the `module` attribute or `context="module"`).
+//!
 //! Nothing recurses: elements and expressions nest on heap stacks, and a
 //! closing tag with no open element of its name is ignored, so nesting of
 //! any depth costs linear time and no stack. Unterminated constructs run to

@@ -8,12 +8,13 @@
 //! | runs again when what it reads changes | (its dependency array) | `watchEffect`, `watchPostEffect`, `watchSyncEffect`; `watch(source, callback)` | `$effect`, `$effect.pre` |
 //! | cleanup | the function the effect returns | `onBeforeUnmount`, `onUnmounted`, `onScopeDispose`; options `beforeUnmount()`, `unmounted()`, Vue 2's `beforeDestroy()`, `destroyed()` | `onDestroy`; the function `onMount` or `$effect` returns |
 //!
-//! Vue's `onMounted` ignores what its callback returns, and `watchEffect`
+//! Vue's `onMounted` ignores what its callback returns (`@vue/runtime-core`
+//! 3.5.13, `dist/runtime-core.cjs.js`: `injectHook` wraps the hook, and the
+//! mount queue and `invokeArrayFns` drop its result), and `watchEffect`
 //! hands its cleanup to an `onCleanup` parameter; Svelte's `onMount` and
-//! `$effect` run the function theirs return (svelte 5.x
-//! `src/internal/client/reactivity/effects.js`, `teardown`; Vue 3.5
-//! `runtime-core/src/apiLifecycle.ts` calls the hook for its side effects
-//! only).
+//! `$effect` run the function theirs return (svelte 5.28.2,
+//! `src/index-client.js`: `onMount` returns the callback's cleanup to
+//! `user_effect`, and `onDestroy(fn)` is `onMount(() => () => fn())`).
 
 use tree_sitter::Node;
 
