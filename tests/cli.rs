@@ -770,13 +770,19 @@ fn a_config_given_by_name_sets_values_not_the_project() {
 fn component_positions_are_the_files() {
     let vue = "<!-- Живой чат · 実時間 · 💬 -->\n<template>\n  <p :title=\"`☃ ${n}`\">{{ n }} — ✓</p>\n</template>\n<script lang=\"ts\">\nexport const HEARTBEAT_MS = 30_000;\n</script>\n<script setup lang=\"ts\">\nconst ws = new WebSocket(\"/ws/ünï\"); const n = 1;\nconst t = setInterval(() => ws.send(\"☃☃\"), HEARTBEAT_MS);\nws.onclose = () => clearInterval(t);\n</script>\n";
     let svelte = "<p>{\"<script>\"} — ☃</p>\n<script>\n  const ws = new WebSocket(\"/ws\");\n  const t = setInterval(() => ws.send(\"ping\"), 25_000);\n  ws.onclose = () => clearInterval(t);\n</script>\n";
+    // The frameworks' build output is not walked.
+    let built = "const ws = new WebSocket(u);\nsetInterval(() => ws.send(\"p\"), 30_000);\n";
     let t = tree(&[
         ("Chat.vue", vue),
         ("crlf/Chat.vue", &vue.replace('\n', "\r\n")),
         ("Feed.svelte", svelte),
+        (".output/server/chunks/app.mjs", built),
+        (".nuxt/dist/client/Chat.js", built),
+        (".svelte-kit/output/client/feed.js", built),
     ]);
     let (items, out) = json_in(t.path(), &["--select", "WS101"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(items.len(), 3, "{items:?}");
     let at = |path: &str| {
         items
             .iter()

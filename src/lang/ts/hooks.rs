@@ -6,7 +6,7 @@
 //! |---|---|---|---|
 //! | runs when the component mounts | `useEffect`, `useLayoutEffect` | `onMounted`, `onBeforeMount`; options `mounted()`, `created()` | `onMount`; `$effect`, `$effect.pre` |
 //! | runs again when what it reads changes | (its dependency array) | `watchEffect`, `watchPostEffect`, `watchSyncEffect`; `watch(source, callback)` | `$effect`, `$effect.pre` |
-//! | cleanup | the function the effect returns | `onBeforeUnmount`, `onUnmounted`, `onScopeDispose`; options `beforeUnmount()`, `unmounted()`, Vue 2's `beforeDestroy()`, `destroyed()` | `onDestroy`; the function `onMount` or `$effect` returns |
+//! | cleanup | the function the effect returns | `onBeforeUnmount`, `onUnmounted`, `onScopeDispose`, `onWatcherCleanup`, `watchEffect`'s `onCleanup`; options `beforeUnmount()`, `unmounted()`, Vue 2's `beforeDestroy()`, `destroyed()` | `onDestroy`; the function `onMount` or `$effect` returns |
 //!
 //! Vue's `onMounted` ignores what its callback returns (`@vue/runtime-core`
 //! 3.5.13, `dist/runtime-core.cjs.js`: `injectHook` wraps the hook, and the
@@ -73,11 +73,18 @@ pub fn returns_cleanup(name: &str) -> bool {
 }
 
 /// Whether `name` registers a function that runs when the component (or
-/// the effect scope) goes away.
+/// the effect scope, or the watcher's run) goes away: also Vue's
+/// `onWatcherCleanup` and the `onCleanup` a `watchEffect` callback is
+/// handed (so named by Vue's documentation).
 pub fn is_teardown_call(name: &str) -> bool {
     matches!(
         name,
-        "onBeforeUnmount" | "onUnmounted" | "onScopeDispose" | "onDestroy"
+        "onBeforeUnmount"
+            | "onUnmounted"
+            | "onScopeDispose"
+            | "onDestroy"
+            | "onWatcherCleanup"
+            | "onCleanup"
     )
 }
 

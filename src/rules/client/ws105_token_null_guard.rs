@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     aliases: &[],
     family: Family::Client,
     severity: Severity::Error,
-    summary: "a React effect that opens a socket with an access token and no early return on a missing token",
+    summary: "an effect (React's, or a Vue or Svelte hook) that opens a socket with an access token and no early return on a missing token",
     doc: include_str!("../../../rules/WS105-token-null-guard.md"),
     check: Check::Client(check),
 };
