@@ -296,12 +296,24 @@ fn other_conf(rng: &mut Rng) -> (String, String) {
     }
 }
 
+/// Writes `n` Vue and Svelte components into the apps of the tree, with a
+/// random stream of their own; returns how many.
+fn components(out: &Path, n: usize, apps: u64, seed: u64) -> usize {
+    let mut rng = Rng(seed ^ 0x5F0C_0A11_5FC0_FFEE);
+    for i in 0..n {
+        let app = rng.below(apps);
+        let (path, text) = component_file(&mut rng, app, i);
+        write(&out.join(path), &text);
+    }
+    n
+}
+
 /// A Vue (two in three) or Svelte single-file component of a web app: a
 /// template or markup of a few dozen lines, a script with state, fetches and
 /// lifecycle hooks, a style; one in a hundred opens a socket (good: 20 s
 /// heartbeat cleared on close, terminal set; bad: 30 s, cleared on unmount
-/// only). Returns (path, text, kind: 0 socket client, 5 other client code).
-fn component_file(rng: &mut Rng, app: u64, n: usize) -> (String, String, usize) {
+/// only). Returns (path, text); paths end in `{n}`.
+fn component_file(rng: &mut Rng, app: u64, n: usize) -> (String, String) {
     let noun = rng.pick(NOUNS);
     let comp = format!("{}{}", capitalize(noun), capitalize(rng.pick(VERBS)));
     let vue = rng.below(3) < 2;
@@ -378,7 +390,7 @@ fn component_file(rng: &mut Rng, app: u64, n: usize) -> (String, String, usize) 
             ),
         )
     };
-    (path, text, if socket { 0 } else { 5 })
+    (path, text)
 }
 
 /// A minified bundle of `bytes` bytes on one line; with `socket`, it
@@ -466,6 +478,11 @@ fn main() {
         written += 1;
     }
     let apps = (files / 2_000).max(1);
+    // ~6 %: Vue and Svelte components, from a generator of their own (the
+    // rest of the tree is what it would be without them, minus its tail).
+    let components = components(&out, files / 16, apps as u64, seed);
+    written += components;
+    counts[5] += components;
     while written < files {
         let app = rng.below(apps as u64);
         let roll = rng.below(1000);
@@ -540,9 +557,6 @@ fn main() {
                 py_module(&mut rng),
                 4,
             )
-        } else if roll < 460 {
-            // ~6 %: Vue and Svelte components.
-            component_file(&mut rng, app, written)
         } else if roll < 700 {
             (
                 format!(

@@ -4,7 +4,7 @@
 //!
 //! | role | React | Vue | Svelte |
 //! |---|---|---|---|
-//! | runs when the component mounts | `useEffect`, `useLayoutEffect` | `onMounted`, `onBeforeMount`; options `mounted()`, `created()` | `onMount`; `$effect`, `$effect.pre` |
+//! | runs when the component mounts | `useEffect`, `useLayoutEffect` | `onMounted`, `onBeforeMount` | `onMount`; `$effect`, `$effect.pre` |
 //! | runs again when what it reads changes | (its dependency array) | `watchEffect`, `watchPostEffect`, `watchSyncEffect`; `watch(source, callback)` | `$effect`, `$effect.pre` |
 //! | cleanup | the function the effect returns | `onBeforeUnmount`, `onUnmounted`, `onScopeDispose`, `onWatcherCleanup`, `watchEffect`'s `onCleanup`; options `beforeUnmount()`, `unmounted()`, Vue 2's `beforeDestroy()`, `destroyed()` | `onDestroy`; the function `onMount` or `$effect` returns |
 //!
