@@ -253,9 +253,7 @@ pub fn check(
     // library's own source is not a call site of it, and a dependency is
     // not the project's to fix. Named on the command line, it is read
     // and reported clean.
-    if matches!(lang, Lang::TypeScript | Lang::Tsx | Lang::Python)
-        && dependency_copy(candidate, settings)
-    {
+    if (lang.is_client() || lang == Lang::Python) && dependency_copy(candidate, settings) {
         return result;
     }
     match lang {
