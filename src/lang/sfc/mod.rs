@@ -189,3 +189,49 @@ fn blanked(text: &str) -> Vec<u8> {
 fn into_string(b: Vec<u8>) -> String {
     String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_view_keeps_offsets_and_separates_blocks() {
+        let text = "<!-- wslint-ignore-file WS102: x -->\n<p>é☃</p><script>a = 1</script><script setup lang=\"ts\">b()</script>\r\n<style>p{}</style>";
+        let c = Component::read(text, Framework::Vue);
+        let view = c.view(text);
+        assert_eq!(view.len(), text.len());
+        // Markup is blanked byte for byte, line breaks kept; each block is
+        // followed by a `;` where its closing tag starts.
+        let a = text.find("a = 1").unwrap();
+        let b = text.find("b()").unwrap();
+        assert_eq!(&view[a..a + 6], "a = 1;");
+        assert_eq!(&view[b..b + 4], "b();");
+        assert_eq!(view.matches('\n').count(), text.matches('\n').count());
+        assert_eq!(view.matches('\r').count(), 1);
+        assert!(view[..a].trim().is_empty());
+        assert_eq!(c.parse_ranges(), [a..a + 6, b..b + 4]);
+        assert_eq!(c.grammar(), Lang::TypeScript);
+        assert_eq!(c.instance_ranges(), [b..b + 3]);
+        // The suppression view keeps the markup's suppression comments.
+        let s = c.suppression_view(text);
+        assert!(
+            s.starts_with("/*   wslint-ignore-file WS102: x  */\n"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn grammars() {
+        let g = |t: &str| Component::read(t, Framework::Svelte).grammar();
+        assert_eq!(g("<script>a</script>"), Lang::Tsx);
+        assert_eq!(
+            g("<script lang=\"typescript\">a</script>"),
+            Lang::TypeScript
+        );
+        assert_eq!(
+            g("<script lang=\"ts\">a</script><script lang=\"tsx\">b</script>"),
+            Lang::Tsx
+        );
+        assert_eq!(g(""), Lang::Tsx);
+    }
+}
