@@ -211,7 +211,7 @@ mod tests {
         assert!(view[..a].trim().is_empty());
         assert_eq!(c.parse_ranges(), [a..a + 6, b..b + 4]);
         assert_eq!(c.grammar(), Lang::TypeScript);
-        assert_eq!(c.instance_ranges(), [b..b + 3]);
+        assert_eq!(c.instance_ranges(), vec![b..b + 3]);
         // The suppression view keeps the markup's suppression comments.
         let s = c.suppression_view(text);
         assert!(
