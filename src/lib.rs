@@ -14,6 +14,7 @@
 pub mod diagnostic;
 pub mod discover;
 pub mod lang;
+pub mod overlay;
 pub mod paths;
 pub mod phase;
 pub mod project;
@@ -23,6 +24,7 @@ pub mod registry;
 pub mod render;
 pub mod rule;
 pub mod rules;
+pub mod server;
 pub mod settings;
 pub mod source;
 pub mod suppress;
@@ -83,6 +85,9 @@ pub struct Settings {
     pub respect_gitignore: bool,
     pub force_exclude: bool,
     pub jobs: usize,
+    /// What is read in place of the disk (the editor's open documents);
+    /// empty on the command line.
+    pub overlay: overlay::Overlay,
 }
 
 impl Settings {
@@ -129,6 +134,7 @@ impl Settings {
             respect_gitignore: !opts.no_gitignore,
             force_exclude: opts.force_exclude,
             jobs,
+            overlay: overlay::Overlay::default(),
         })
     }
 }
@@ -296,6 +302,7 @@ fn run_in_pool(settings: &Settings) -> Report {
             exclude_root: settings.exclude_root.clone(),
             threads: settings.jobs,
             max_size: settings.config.files.max_size,
+            overlay: settings.overlay.clone(),
         },
     );
 
@@ -506,6 +513,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         respect_gitignore: false,
         force_exclude: false,
         jobs: 1,
+        overlay: overlay::Overlay::default(),
     };
     let project = project::Project::new(
         &root,
@@ -516,6 +524,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
             exclude_root: root.clone(),
             threads: 1,
             max_size,
+            overlay: overlay::Overlay::default(),
         },
     );
     let candidate = Candidate {

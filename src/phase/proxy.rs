@@ -26,7 +26,7 @@ use crate::rule::{self, Check};
 use crate::rules::engine::ws002_io_error::RULE as WS002;
 use crate::rules::engine::ws003_file_skipped::RULE as WS003;
 use crate::source::Source;
-use crate::{ReadOutcome, Settings, read_file};
+use crate::{ReadOutcome, Settings};
 
 /// A parsed configuration file of one product.
 #[derive(Clone)]
@@ -155,7 +155,7 @@ pub fn run(
     }
     let env = include_env(settings);
     let read = |abs: &Path| -> Result<Source, String> {
-        match read_file(
+        match settings.overlay.read_file(
             abs,
             &project.display(abs),
             None,
