@@ -13,6 +13,7 @@
 
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod lang;
 pub mod overlay;
 pub mod paths;

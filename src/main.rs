@@ -132,6 +132,16 @@ struct CheckArgs {
     /// When to colour the human format.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+
+    /// Insert a `wslint-ignore` comment (with REASON, if given) for every current finding, then report what is left: adopting wslint on an existing codebase.
+    #[arg(
+        long,
+        value_name = "REASON",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ""
+    )]
+    add_ignore: Option<String>,
 }
 
 /// An extra report: `--report FORMAT=FILE`.
@@ -234,6 +244,43 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// `--add-ignore`: writes the comments, says what it did and what it left
+/// on stderr, and gives the report of the check that follows.
+fn add_ignore(settings: &Settings, reason: &str) -> wslint::Report {
+    let reason = Some(reason).filter(|r| !r.trim().is_empty());
+    let outcome = wslint::fix::add_ignores(settings, reason);
+    let mut note = String::new();
+    for (d, why) in &outcome.left {
+        let at = d.start();
+        note.push_str(&format!(
+            "{}:{}:{}: {} left as it is: {why}\n",
+            d.file.path.display(),
+            at.line,
+            at.column,
+            d.code
+        ));
+    }
+    for (path, why) in &outcome.failed {
+        note.push_str(&format!("error: cannot write {}: {why}\n", path.display()));
+    }
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    note.push_str(&format!(
+        "Added {} for {} in {}.\n",
+        plural(outcome.comments, "suppression comment"),
+        plural(outcome.findings, "finding"),
+        plural(outcome.files, "file")
+    ));
+    eprint!("{note}");
+    let mut report = outcome.report;
+    report.errors.extend(
+        outcome
+            .failed
+            .iter()
+            .map(|(p, why)| format!("cannot write {}: {why}", p.display())),
+    );
+    report
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     let select = match args.select.as_deref().map(Selector::parse_list).transpose() {
         Ok(s) => s,
@@ -270,7 +317,10 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = wslint::run(&settings);
+    let report = match &args.add_ignore {
+        Some(reason) => add_ignore(&settings, reason),
+        None => wslint::run(&settings),
+    };
     for e in &report.errors {
         eprintln!("error: {e}");
     }
