@@ -598,3 +598,96 @@ fn shutdown_and_exit_follow_the_protocol() {
     let mut c = Client::initialized(&root, &[], Value::Null);
     assert_eq!(c.wait_exit().code(), Some(1));
 }
+
+/// `text` with LSP text edits applied (positions in UTF-16 code units).
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |pos: &Value| -> usize {
+        let line = pos["line"].as_u64().unwrap() as usize;
+        let character = pos["character"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (i, ch) in text[start..].char_indices() {
+            if units >= character || ch == '\n' {
+                return start + i;
+            }
+            units += ch.len_utf16();
+        }
+        text.len()
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (start, end, new) in spans {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+fn code_actions(c: &mut Client, u: &str, line: u64, only: Option<&str>) -> Vec<Value> {
+    let mut context = json!({"diagnostics": []});
+    if let Some(kind) = only {
+        context["only"] = json!([kind]);
+    }
+    let id = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": u},
+            "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
+            "context": context
+        }),
+    );
+    let r = c.response(id);
+    r["result"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| panic!("{r}"))
+}
+
+#[test]
+fn the_ignore_action_inserts_a_comment_that_silences_the_finding() {
+    let (_t, root) = project(&[]);
+    let file = root.join("socket.ts");
+    let text = hook("30_000");
+    std::fs::write(&file, &text).unwrap();
+    let u = uri(&file);
+    let mut c = Client::initialized(&root, &[], Value::Null);
+    c.open(&u, "typescript", 1, &text);
+    c.diagnostics_at(&u, 1);
+    let (line, _) = utf16_position(&text, "HEARTBEAT_MS);");
+
+    // Nothing for kinds it does not offer; nothing away from a finding.
+    assert!(code_actions(&mut c, &u, line, Some("refactor")).is_empty());
+    assert!(code_actions(&mut c, &u, 2, None).is_empty());
+
+    let actions = code_actions(&mut c, &u, line, Some("quickfix"));
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Ignore WS101"))
+        .unwrap_or_else(|| panic!("{actions:?}"));
+    assert_eq!(ignore["kind"], "quickfix");
+    assert_eq!(ignore["isPreferred"], false);
+    assert_eq!(ignore["diagnostics"][0]["code"], "WS101");
+    let change = &ignore["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["uri"], u.as_str());
+    assert_eq!(change["textDocument"]["version"], 1);
+    let fixed = apply_edits(&text, change["edits"].as_array().unwrap());
+    assert!(fixed.contains("// wslint-ignore WS101"), "{fixed}");
+
+    c.change(&u, 2, &fixed);
+    let d = c.diagnostics_at(&u, 2);
+    assert_eq!(
+        codes(&d),
+        Vec::<String>::new(),
+        "silenced, and the comment is used: {d}"
+    );
+    c.shutdown();
+}

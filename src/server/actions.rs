@@ -20,7 +20,7 @@ pub struct EditTarget<'a> {
     pub version_of: &'a dyn Fn(&lsp::Uri) -> Option<i32>,
 }
 
-/// The quick fixes for the findings in the asked range: each fix (an
+/// The quick fixes for the findings on the asked lines: each fix (an
 /// unsafe one says so and is never preferred), then for each finding the
 /// comment that silences it there.
 pub fn code_actions(
@@ -37,9 +37,17 @@ pub fn code_actions(
     {
         return Vec::new();
     }
+    // By line: the cursor anywhere on a reported line offers its actions,
+    // as the editor shows the finding on the line.
+    let lines = |r: &lsp::Range| {
+        lsp::Range::new(
+            lsp::Position::new(r.start.line, 0),
+            lsp::Position::new(r.end.line, u32::MAX),
+        )
+    };
     let hits: Vec<&Finding> = findings
         .iter()
-        .filter(|f| convert::overlaps(&f.lsp.range, &params.range))
+        .filter(|f| convert::overlaps(&lines(&f.lsp.range), &lines(&params.range)))
         .collect();
     let mut actions = Vec::new();
     for f in &hits {
@@ -58,7 +66,7 @@ pub fn code_actions(
         }
     }
     for f in &hits {
-        if let Some(edit) = ignore_edit(&f.diagnostic) {
+        if let Ok(edit) = crate::suppress::ignore_edit(&f.diagnostic, None) {
             let title = format!(
                 "Ignore {} here (add a `wslint-ignore` comment)",
                 f.diagnostic.code
@@ -72,11 +80,6 @@ pub fn code_actions(
         }
     }
     actions
-}
-
-/// The comment that silences a finding where it is.
-fn ignore_edit(_d: &crate::diagnostic::Diagnostic) -> Option<Edit> {
-    None
 }
 
 fn action(
