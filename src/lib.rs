@@ -50,7 +50,7 @@ use settings::{Config, ConfigError, RuleSelection};
 use suppress::FileSuppressions;
 
 pub use phase::file::install_panic_hook;
-pub use read::{BytesError, ReadOutcome, decode, read_bytes, read_file};
+pub use read::{BytesError, Overlay, ReadOutcome, decode, read_bytes, read_file};
 
 /// What the command line asks for.
 #[derive(Clone, Debug, Default)]
@@ -86,9 +86,9 @@ pub struct Settings {
     pub respect_gitignore: bool,
     pub force_exclude: bool,
     pub jobs: usize,
-    /// What is read in place of the disk (the editor's open documents);
-    /// empty on the command line.
-    pub overlay: overlay::Overlay,
+    /// Texts read instead of files on disk: the fix engine's edited texts
+    /// between rounds, the editor's open documents (`wslint server`).
+    pub overlay: Overlay,
 }
 
 impl Settings {
@@ -135,7 +135,7 @@ impl Settings {
             respect_gitignore: !opts.no_gitignore,
             force_exclude: opts.force_exclude,
             jobs,
-            overlay: overlay::Overlay::default(),
+            overlay: Overlay::default(),
         })
     }
 }
@@ -514,7 +514,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         respect_gitignore: false,
         force_exclude: false,
         jobs: 1,
-        overlay: overlay::Overlay::default(),
+        overlay: Overlay::default(),
     };
     let project = project::Project::new(
         &root,
@@ -525,7 +525,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
             exclude_root: root.clone(),
             threads: 1,
             max_size,
-            overlay: overlay::Overlay::default(),
+            overlay: Overlay::default(),
         },
     );
     let candidate = Candidate {

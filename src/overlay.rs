@@ -1,15 +1,16 @@
-//! What a check reads instead of the disk: the unsaved text of the files
-//! open in an editor (`wslint server`), whether the check is still wanted,
-//! and which files it read.
+//! What a run reads instead of the disk: texts that stand in for files
+//! (the fix engine's edited texts between its rounds; the unsaved text of
+//! the files open in an editor, for `wslint server`), and, for the editor,
+//! whether the check is still wanted and which files it read.
 //!
 //! Every read of a file the checked files depend on (the checked file
 //! itself, an imported module, a client heartbeat found by a project scan,
-//! an included proxy file) asks the run's [`Overlay`] first: an open
-//! document's text stands for the file on disk, so an unsaved constant in
-//! another buffer counts. A command-line run has the empty overlay, which
+//! an included proxy file) asks the run's [`Overlay`] first: a text it
+//! holds stands for the file on disk, so an unsaved constant in another
+//! buffer counts. A plain command-line run has the empty overlay, which
 //! costs one branch per read.
 //!
-//! The same place answers the editor's two other needs, since every read
+//! The editor's overlay answers its two other needs, since every read
 //! passes through it: a check that a newer edit made stale is cancelled
 //! (its remaining reads fail at once, and the server drops its result), and
 //! the files a check read are recorded, so that the server knows which open
@@ -24,8 +25,8 @@ use std::sync::{Arc, Mutex};
 use crate::lang::Lang;
 use crate::read::{self, BytesError, ReadOutcome};
 
-/// Open documents' text by canonical absolute path, a cancellation flag
-/// and a log of the paths read. Cheap to clone (shared).
+/// Texts by canonical absolute path, and for an editor's check a
+/// cancellation flag and a log of the paths read. Cheap to clone (shared).
 #[derive(Clone, Default)]
 pub struct Overlay {
     inner: Option<Arc<Inner>>,
@@ -33,8 +34,8 @@ pub struct Overlay {
 
 struct Inner {
     docs: Arc<HashMap<PathBuf, Arc<str>>>,
-    cancel: Arc<AtomicBool>,
-    read: Mutex<HashSet<PathBuf>>,
+    cancel: Option<Arc<AtomicBool>>,
+    read: Option<Mutex<HashSet<PathBuf>>>,
 }
 
 impl std::fmt::Debug for Overlay {
@@ -54,29 +55,52 @@ pub const CANCELLED: &str = "the check was cancelled";
 pub struct Cancelled;
 
 impl Overlay {
-    /// `docs` (keyed by canonical absolute path) read in place of the disk;
-    /// once `cancel` is set, every further read fails.
-    pub fn new(docs: Arc<HashMap<PathBuf, Arc<str>>>, cancel: Arc<AtomicBool>) -> Self {
+    /// `texts` (keyed by canonical absolute path) read in place of the disk.
+    pub fn new(texts: HashMap<PathBuf, Arc<str>>) -> Self {
+        if texts.is_empty() {
+            return Overlay::default();
+        }
+        Overlay {
+            inner: Some(Arc::new(Inner {
+                docs: Arc::new(texts),
+                cancel: None,
+                read: None,
+            })),
+        }
+    }
+
+    /// An editor's check: `docs` (keyed by canonical absolute path) read in
+    /// place of the disk, every read recorded, and once `cancel` is set,
+    /// every further read fails.
+    pub fn editor(docs: Arc<HashMap<PathBuf, Arc<str>>>, cancel: Arc<AtomicBool>) -> Self {
         Overlay {
             inner: Some(Arc::new(Inner {
                 docs,
-                cancel,
-                read: Mutex::new(HashSet::new()),
+                cancel: Some(cancel),
+                read: Some(Mutex::new(HashSet::new())),
             })),
         }
+    }
+
+    /// The text standing in for the file at canonical path `abs` (not
+    /// recorded as read).
+    pub fn get(&self, abs: &Path) -> Option<&str> {
+        self.inner.as_ref()?.docs.get(abs).map(|t| &**t)
     }
 
     /// Whether the check reading through this overlay was cancelled.
     pub fn cancelled(&self) -> bool {
         self.inner
             .as_ref()
-            .is_some_and(|i| i.cancel.load(Ordering::Relaxed))
+            .and_then(|i| i.cancel.as_ref())
+            .is_some_and(|c| c.load(Ordering::Relaxed))
     }
 
-    /// The paths read so far (canonical, as the readers asked for them).
+    /// The paths read so far (canonical, as the readers asked for them);
+    /// recorded by an editor's overlay only.
     pub fn paths_read(&self) -> HashSet<PathBuf> {
-        match &self.inner {
-            Some(i) => i.read.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+        match self.inner.as_ref().and_then(|i| i.read.as_ref()) {
+            Some(read) => read.lock().unwrap_or_else(|p| p.into_inner()).clone(),
             None => HashSet::new(),
         }
     }
@@ -87,13 +111,14 @@ impl Overlay {
         let Some(i) = &self.inner else {
             return Ok(None);
         };
-        if i.cancel.load(Ordering::Relaxed) {
+        if i.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(Cancelled);
         }
-        i.read
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(abs.to_path_buf());
+        if let Some(read) = &i.read {
+            read.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(abs.to_path_buf());
+        }
         Ok(i.docs.get(abs).cloned())
     }
 
@@ -150,7 +175,7 @@ mod tests {
         std::fs::write(&closed, "closed").unwrap();
         let docs = HashMap::from([(open.clone(), Arc::from("unsaved"))]);
         let cancel = Arc::new(AtomicBool::new(false));
-        let o = Overlay::new(Arc::new(docs), cancel.clone());
+        let o = Overlay::editor(Arc::new(docs), cancel.clone());
         assert_eq!(&*o.read_bytes(&open, 100).ok().unwrap(), b"unsaved");
         assert_eq!(&*o.read_bytes(&closed, 100).ok().unwrap(), b"closed");
         assert!(matches!(
@@ -170,6 +195,17 @@ mod tests {
         assert!(
             matches!(o.read_file(&closed, &closed, None, 100), ReadOutcome::Failed(m) if m == CANCELLED)
         );
+    }
+
+    #[test]
+    fn texts_alone_stand_for_the_disk_without_a_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().canonicalize().unwrap().join("a");
+        std::fs::write(&f, "disk").unwrap();
+        let o = Overlay::new(HashMap::from([(f.clone(), Arc::from("edited"))]));
+        assert_eq!(o.get(&f), Some("edited"));
+        assert_eq!(&*o.read_bytes(&f, 100).ok().unwrap(), b"edited");
+        assert!(o.paths_read().is_empty() && !o.cancelled());
     }
 
     #[test]

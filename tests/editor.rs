@@ -162,26 +162,54 @@ export function useJobsSocket(url: string): WebSocket {
 }
 "#;
 
-#[test]
-fn neovim_applies_the_ignore_action_and_saves() {
-    if nvim().is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "nvim is not installed; .ci/run installs Debian's neovim package, and CI must run this test"
-        );
-        eprintln!(
-            "skipped: nvim is not installed here (Debian package `neovim`; .ci/run installs it)"
-        );
-        return;
+/// Whether Neovim can run here; where it cannot, says so (and fails
+/// under CI, which must run these tests).
+fn have_nvim() -> bool {
+    if nvim().is_some() {
+        return true;
     }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "nvim is not installed; .ci/run installs Debian's neovim package, and CI must run this test"
+    );
+    eprintln!("skipped: nvim is not installed here (Debian package `neovim`; .ci/run installs it)");
+    false
+}
+
+/// A project folder with `file` holding `text`: the folder of the test,
+/// and the file's path.
+fn project_with(file: &str, text: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path().canonicalize().unwrap();
     let project = dir.join("project");
-    std::fs::create_dir_all(project.join("src")).unwrap();
+    let path = project.join(file);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(project.join("wslint.toml"), "").unwrap();
-    let file = project.join("src/useJobsSocket.ts");
-    std::fs::write(&file, HOOK).unwrap();
+    std::fs::write(&path, text).unwrap();
+    (t, dir, path)
+}
 
+/// `wslint check` on the saved file finds nothing.
+fn clean_on_the_command_line(file: &Path) {
+    let check = Command::new(env!("CARGO_BIN_EXE_wslint"))
+        .arg("check")
+        .arg(file)
+        .current_dir(file.parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+#[test]
+fn neovim_applies_the_ignore_action_and_saves() {
+    if !have_nvim() {
+        return;
+    }
+    let (_t, dir, file) = project_with("src/useJobsSocket.ts", HOOK);
     let report = drive(&dir, &file, "Ignore WS101");
     eprintln!("neovim: {report}");
     assert!(report.contains("WS101 -> []"), "{report}");
@@ -191,16 +219,34 @@ fn neovim_applies_the_ignore_action_and_saves() {
         "    // wslint-ignore WS101\n    timer = setInterval(",
     );
     assert_eq!(saved, expected);
-    // And the command line agrees: the saved file is clean.
-    let check = Command::new(env!("CARGO_BIN_EXE_wslint"))
-        .arg("check")
-        .arg(&file)
-        .current_dir(&project)
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
+    clean_on_the_command_line(&file);
+}
+
+const NGINX: &str = "server {
+    listen 443 ssl;
+    location /ws/ {
+        proxy_pass http://127.0.0.1:8000;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection \"upgrade\";
+        proxy_read_timeout 30s;
+    }
+}
+";
+
+#[test]
+fn neovim_applies_a_fix_and_saves() {
+    if !have_nvim() {
+        return;
+    }
+    let (_t, dir, file) = project_with("deploy/nginx/site.conf", NGINX);
+    let report = drive(&dir, &file, "Fix WS301");
+    eprintln!("neovim: {report}");
+    assert!(report.contains("WS301 -> []"), "{report}");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        saved,
+        NGINX.replace("proxy_read_timeout 30s;", "proxy_read_timeout 60s;")
     );
+    clean_on_the_command_line(&file);
 }

@@ -691,3 +691,80 @@ fn the_ignore_action_inserts_a_comment_that_silences_the_finding() {
     );
     c.shutdown();
 }
+
+const NGINX_SHORT: &str = "server {
+    listen 443 ssl;
+    location /ws/ {
+        proxy_pass http://127.0.0.1:8000;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection \"upgrade\";
+        proxy_read_timeout 30s;
+    }
+}
+";
+
+#[test]
+fn fix_actions_apply_safe_fixes_preferred_and_mark_unsafe_ones() {
+    let (_t, root) = project(&[]);
+    let file = root.join("nginx/site.conf");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, NGINX_SHORT).unwrap();
+    let u = uri(&file);
+    let mut c = Client::initialized(&root, &[], Value::Null);
+    c.open(&u, "nginx", 1, NGINX_SHORT);
+    let d = c.diagnostics_at(&u, 1);
+    assert_eq!(codes(&d), ["WS301"], "{d}");
+    let line = d["diagnostics"][0]["range"]["start"]["line"]
+        .as_u64()
+        .unwrap();
+
+    let actions = code_actions(&mut c, &u, line, None);
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(titles[0].starts_with("Fix WS301: "), "{titles:?}");
+    assert!(
+        titles.iter().any(|t| t.starts_with("Ignore WS301")),
+        "{titles:?}"
+    );
+    let fix = &actions[0];
+    assert_eq!(
+        fix["isPreferred"], true,
+        "a safe fix is the preferred action"
+    );
+    let edits = fix["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .unwrap();
+    let fixed = apply_edits(NGINX_SHORT, edits);
+    assert!(fixed.contains("proxy_read_timeout 60s;"), "{fixed}");
+    c.change(&u, 2, &fixed);
+    assert_eq!(codes(&c.diagnostics_at(&u, 2)), Vec::<String>::new());
+
+    // No read timeout on the hop: the fix adds one, which changes what
+    // the proxy does beyond the finding.
+    let unset = NGINX_SHORT.replace("        proxy_read_timeout 30s;\n", "");
+    c.change(&u, 3, &unset);
+    let d = c.diagnostics_at(&u, 3);
+    assert_eq!(codes(&d), ["WS302"], "{d}");
+    let line = d["diagnostics"][0]["range"]["start"]["line"]
+        .as_u64()
+        .unwrap();
+    let actions = code_actions(&mut c, &u, line, Some("quickfix"));
+    let fix = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Fix WS302"))
+        .unwrap_or_else(|| panic!("{actions:?}"));
+    assert!(
+        fix["title"].as_str().unwrap().contains("(unsafe"),
+        "an unsafe fix says so: {fix}"
+    );
+    assert_eq!(fix["isPreferred"], false);
+    let edits = fix["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .unwrap();
+    c.change(&u, 4, &apply_edits(&unset, edits));
+    assert_eq!(codes(&c.diagnostics_at(&u, 4)), Vec::<String>::new());
+    c.shutdown();
+}

@@ -49,6 +49,18 @@ impl ProxyFile {
         }
     }
 
+    /// How many syntax errors its parser found (sections or documents it
+    /// could not read included).
+    pub fn syntax_errors(&self) -> usize {
+        match self {
+            ProxyFile::Apache(f) => f.errors.len(),
+            ProxyFile::Nginx(f) => f.errors.len(),
+            ProxyFile::Haproxy(f) => f.errors.len(),
+            ProxyFile::Kubernetes(f) => f.skipped.len(),
+            ProxyFile::Terraform(f) => f.skipped.len(),
+        }
+    }
+
     /// WS003 for the parts of the file that could matter but cannot be
     /// read (a manifest document that does not parse).
     pub fn skipped(&self) -> Vec<Diagnostic> {

@@ -37,8 +37,8 @@ pub struct WalkOptions {
     pub threads: usize,
     /// `files.max_size`: larger files are not read for facts either.
     pub max_size: u64,
-    /// Read in place of the disk (an editor's open documents).
-    pub overlay: crate::overlay::Overlay,
+    /// Texts read instead of files on disk (see [`crate::overlay`]).
+    pub overlay: crate::Overlay,
 }
 
 /// What one run knows about the project around the files it checks.

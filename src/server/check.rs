@@ -159,7 +159,7 @@ fn check(job: &Job) -> Outcome {
         Ok(s) => s,
         Err(e) => return Outcome::Config(e),
     };
-    let overlay = Overlay::new(job.docs.clone(), job.cancel.clone());
+    let overlay = Overlay::editor(job.docs.clone(), job.cancel.clone());
     settings.overlay = overlay.clone();
     let report = crate::run(&settings);
     if overlay.cancelled() {
