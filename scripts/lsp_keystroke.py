@@ -11,6 +11,10 @@ until the last version's diagnostics (the stale checks are cancelled).
 
     scripts/lsp_keystroke.py                       # builds the release binary
     scripts/lsp_keystroke.py --wslint target/release/wslint --keystrokes 200
+    # instructions per keystroke, whatever the load: the difference of two
+    # sessions under callgrind, divided by the difference in keystrokes
+    scripts/lsp_keystroke.py --no-burst --keystrokes 1 --wrap 'valgrind --tool=callgrind --trace-children=no'
+    scripts/lsp_keystroke.py --no-burst --keystrokes 21 --wrap 'valgrind --tool=callgrind --trace-children=no'
 
 Prints the median, 90th percentile and maximum; BENCHMARKS.md has the
 numbers. Standard library only.
@@ -146,9 +150,9 @@ export function useJobsSocket(url: string, token: string | null) {
 
 
 class Server:
-    def __init__(self, exe, cwd):
+    def __init__(self, exe, cwd, wrap=()):
         self.p = subprocess.Popen(
-            [exe, "server"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            [*wrap, exe, "server"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
         self.q = queue.Queue()
         self.next = 0
@@ -195,6 +199,9 @@ def main():
     ap.add_argument("--wslint", help="the binary (default: build target/release/wslint)")
     ap.add_argument("--keystrokes", type=int, default=100)
     ap.add_argument("--lines", type=int, default=500)
+    ap.add_argument("--no-burst", action="store_true", help="skip the burst")
+    ap.add_argument("--wrap", default="", help="run the server under this command "
+                    "(e.g. 'valgrind --tool=callgrind' to count instructions)")
     args = ap.parse_args()
     exe = args.wslint
     if not exe:
@@ -213,7 +220,7 @@ def main():
         with open(path, "w") as f:
             f.write(text)
         uri = "file://" + path
-        s = Server(exe, root)
+        s = Server(exe, root, args.wrap.split())
         s.request("initialize", {"processId": None, "rootUri": "file://" + root, "capabilities": {}})
         s.wait(lambda m: m.get("id") == 1)
         s.notify("initialized", {})
@@ -250,13 +257,14 @@ def main():
 
         # A burst: 20 keystrokes with no wait; the last one's diagnostics.
         t0 = time.perf_counter()
-        for i in range(20):
+        for i in range(0 if args.no_burst else 20):
             typed += "x"
             version += 1
             s.notify("textDocument/didChange", {
                 "textDocument": {"uri": uri, "version": version},
                 "contentChanges": [{"text": text[:anchor] + typed + text[anchor:]}]})
-        at, _ = s.wait(published(version))
+        if not args.no_burst:
+            at, _ = s.wait(published(version))
         burst = (at - t0) * 1000
 
         s.request("shutdown", None)
@@ -265,11 +273,12 @@ def main():
         s.p.wait(timeout=10)
 
     times.sort()
-    p90 = times[int(len(times) * 0.9) - 1]
+    p90 = times[max(0, int(len(times) * 0.9) - 1)]
     print(f"file: {args.lines} lines, findings {codes}")
     print(f"keystroke -> diagnostics, {len(times)} keystrokes: "
           f"median {statistics.median(times):.1f} ms, p90 {p90:.1f} ms, max {times[-1]:.1f} ms")
-    print(f"burst of 20 keystrokes -> diagnostics of the last: {burst:.1f} ms")
+    if not args.no_burst:
+        print(f"burst of 20 keystrokes -> diagnostics of the last: {burst:.1f} ms")
 
 
 if __name__ == "__main__":
