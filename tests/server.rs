@@ -768,3 +768,56 @@ fn fix_actions_apply_safe_fixes_preferred_and_mark_unsafe_ones() {
     assert_eq!(codes(&c.diagnostics_at(&u, 4)), Vec::<String>::new());
     c.shutdown();
 }
+
+#[test]
+fn a_proxy_file_is_checked_again_when_the_client_heartbeat_changes_in_another_buffer() {
+    let client = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/projects/ws303-fires/web/src/jobsSocket.ts"),
+    )
+    .unwrap();
+    let vhost = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/projects/ws303-fires/deploy/apache2/jobs.conf"),
+    )
+    .unwrap();
+    // On disk, the client module does not open its socket yet.
+    let (_t, root) = project(&[
+        (
+            "web/src/jobsSocket.ts",
+            "export const HEARTBEAT_MS = 25_000;\n",
+        ),
+        ("deploy/apache2/jobs.conf", &vhost),
+    ]);
+    std::fs::write(
+        root.join("wslint.toml"),
+        "[client]\nheartbeat_max_ms = 30000\n",
+    )
+    .unwrap();
+    let proxy = uri(&root.join("deploy/apache2/jobs.conf"));
+    let socket = uri(&root.join("web/src/jobsSocket.ts"));
+    let mut c = Client::initialized(&root, &[], Value::Null);
+    // No heartbeat in the project: nothing for WS303 to compare with.
+    c.open(&proxy, "apache", 1, &vhost);
+    assert_eq!(codes(&c.diagnostics_at(&proxy, 1)), Vec::<String>::new());
+
+    // The client module written in the editor, unsaved, with a 25 s
+    // heartbeat: the vhost's 60 s is not 3 x 25 s. The vhost is checked
+    // again without being touched.
+    c.open(&socket, "typescript", 1, &client);
+    c.wait_for("the vhost checked again, with WS303", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == proxy.as_str()
+            && m["params"]["diagnostics"][0]["code"] == "WS303"
+    });
+
+    // Edited to a 15 s heartbeat: 60 s is enough.
+    c.change(&socket, 2, &client.replace("25_000", "15_000"));
+    let d = c.wait_for("the vhost checked again, clean", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == proxy.as_str()
+            && m["params"]["diagnostics"].as_array().unwrap().is_empty()
+    });
+    assert_eq!(d["params"]["version"], 1);
+    c.shutdown();
+}
