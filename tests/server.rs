@@ -821,3 +821,14 @@ fn a_proxy_file_is_checked_again_when_the_client_heartbeat_changes_in_another_bu
     assert_eq!(d["params"]["version"], 1);
     c.shutdown();
 }
+
+#[test]
+fn a_buffer_not_saved_yet_is_checked_on_its_own() {
+    let (_t, root) = project(&[]);
+    let u = uri(&root.join("src/new.ts"));
+    let mut c = Client::initialized(&root, &[], Value::Null);
+    c.open(&u, "typescript", 1, &hook("30_000"));
+    let d = c.diagnostics_at(&u, 1);
+    assert_eq!(codes(&d), ["WS101"], "not an I/O error: {d}");
+    c.shutdown();
+}

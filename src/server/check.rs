@@ -161,7 +161,22 @@ fn check(job: &Job) -> Outcome {
     };
     let overlay = Overlay::editor(job.docs.clone(), job.cancel.clone());
     settings.overlay = overlay.clone();
-    let report = crate::run(&settings);
+    let report = match job.docs.get(&job.abs) {
+        // A buffer not saved yet has no file for the walk to find: it is
+        // checked on its own, without the project's facts, until saved.
+        Some(text) if !job.abs.exists() => {
+            let mut report = crate::check_in_memory(
+                &job.abs.to_string_lossy(),
+                text.as_bytes(),
+                settings.config.clone(),
+            );
+            report
+                .diagnostics
+                .retain(|d| settings.selection.is_enabled(d.code));
+            report
+        }
+        _ => crate::run(&settings),
+    };
     if overlay.cancelled() {
         return Outcome::Cancelled;
     }
