@@ -325,3 +325,119 @@ fn a_fix_that_would_break_parsing_is_refused() {
     // The findings are still reported, with their fixes.
     assert_eq!(stdout(&out).matches("WS301").count(), 2, "{}", stdout(&out));
 }
+
+/// The client and server fixtures whose findings have fixes, with a
+/// constant and a close-code set that another module imports.
+fn code_tree() -> tempfile::TempDir {
+    let mut files: Vec<(String, String)> = [
+        "client/ws101-bad-hook-const.ts",
+        "client/ws101-bad-default-param.js",
+        "client/ws103-bad-set-missing-code.ts",
+        "client/ws106-bad-deps-missing.tsx",
+        "client/ws106-bad-usecallback-deps.tsx",
+        "client/ws109-bad-close-codes.ts",
+        "server/bad-slow-heartbeat-task.py",
+    ]
+    .iter()
+    .map(|f| (format!("src/{}", f.rsplit('/').next().unwrap()), fixture(f)))
+    .collect();
+    files.push((
+        "src/config.ts".into(),
+        "export const HEARTBEAT_MS = 30 * 1000;\nexport const TERMINAL_CLOSE_CODES = new Set([1000, 4001]);\n".into(),
+    ));
+    files.push((
+        "src/socket.ts".into(),
+        "import { HEARTBEAT_MS, TERMINAL_CLOSE_CODES } from './config';\n\
+         export function open(url: string) {\n\
+         \x20 const ws = new WebSocket(url);\n\
+         \x20 const timer = setInterval(() => ws.send('ping'), HEARTBEAT_MS);\n\
+         \x20 ws.onclose = (event) => {\n\
+         \x20   clearInterval(timer);\n\
+         \x20   if (TERMINAL_CLOSE_CODES.has(event.code)) return;\n\
+         \x20   setTimeout(() => open(url), 1000);\n\
+         \x20 };\n\
+         }\n"
+        .into(),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    tree(&refs)
+}
+
+#[test]
+fn client_and_server_fixes_mend_their_findings_once() {
+    let t = code_tree();
+    let (items, _) = json_in(t.path(), &["."]);
+    let fixable: Vec<(String, String)> = items
+        .iter()
+        .filter(|d| !d["fix"].is_null())
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["fix"]["applicability"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (code, applicability) in [
+        ("WS101", "safe"),
+        ("WS103", "safe"),
+        ("WS106", "safe"),
+        ("WS109", "unsafe"),
+        ("WS201", "safe"),
+    ] {
+        assert!(
+            fixable.contains(&(code.to_string(), applicability.to_string())),
+            "{code} has no {applicability} fix: {fixable:?}"
+        );
+    }
+    // The imported constant and set are fixed where they are defined.
+    let ws101 = items
+        .iter()
+        .find(|d| d["code"] == "WS101" && d["path"] == "src/socket.ts")
+        .unwrap();
+    assert_eq!(ws101["fix"]["edits"][0]["path"], "src/config.ts");
+    assert_eq!(ws101["fix"]["edits"][0]["replacement"], "20 * 1000");
+
+    let untouched = snapshot_tree(t.path());
+    let out = run_in(t.path(), &["check", "--diff", "--unsafe-fixes", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(snapshot_tree(t.path()), untouched);
+    insta::assert_snapshot!("diff_client_server", stdout(&out));
+
+    // Safe fixes only: WS109's stays.
+    let before: Vec<(String, String)> = common::found(&items);
+    run_in(t.path(), &["check", "--fix", "."]);
+    let after_safe = codes_in(t.path());
+    assert!(
+        after_safe.iter().any(|(_, c)| c == "WS109"),
+        "{after_safe:?}"
+    );
+    let out = run_in(t.path(), &["check", "--fix", "--unsafe-fixes", "."]);
+    let after = codes_in(t.path());
+    for (path, code) in &after {
+        assert!(
+            before.contains(&(path.clone(), code.clone())),
+            "--fix made a new finding: {path} {code}\n{}",
+            stderr(&out)
+        );
+    }
+    for code in ["WS101", "WS103", "WS106", "WS109", "WS201"] {
+        let left: Vec<_> = after.iter().filter(|(_, c)| c == code).collect();
+        let fixable_left: Vec<_> = items
+            .iter()
+            .filter(|d| d["code"] == code && d["fix"].is_null())
+            .collect();
+        assert_eq!(left.len(), fixable_left.len(), "{code} left: {left:?}");
+    }
+    assert!(read(t.path(), "src/config.ts").contains("new Set([1000, 4001, 4003, 4004, 4403])"));
+    let fixed = snapshot_tree(t.path());
+    let out = run_in(t.path(), &["check", "--fix", "--unsafe-fixes", "."]);
+    assert!(
+        stderr(&out).contains("Fixed 0 findings"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot_tree(t.path()), fixed);
+}

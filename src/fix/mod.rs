@@ -8,6 +8,7 @@ pub mod apply;
 pub mod diff;
 pub mod engine;
 pub mod ignore;
+pub mod literal;
 pub mod syntax;
 
 pub use engine::{FixOptions, FixOutcome, applies, fix};
