@@ -56,13 +56,24 @@ local ok, err = pcall(function()
     end
     on_choice(nil, nil)
   end
-  local tick = vim.api.nvim_buf_get_changedtick(buf)
+  -- The action may edit another file: Neovim loads it into a buffer.
+  local function ticks()
+    local sum = 0
+    for _, b in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(b) then
+        sum = sum + vim.api.nvim_buf_get_changedtick(b)
+      end
+    end
+    return sum
+  end
+  local tick = ticks()
   vim.lsp.buf.code_action()
   assert(vim.wait(15000, function() return #offered > 0 end, 10), 'no code action was offered')
   assert(chosen, 'no action titled "' .. want .. '..." among: ' .. table.concat(offered, ' | '))
-  assert(vim.wait(15000, function() return vim.api.nvim_buf_get_changedtick(buf) ~= tick end, 10),
-    'the action did not change the buffer')
-  vim.cmd('write')
+  assert(vim.wait(15000, function() return ticks() ~= tick end, 10),
+    'the action changed no buffer')
+  -- Every buffer the action edited (a fix may edit another file).
+  vim.cmd('wall')
   -- The diagnostics of the edited text: the finding is gone.
   assert(vim.wait(15000, function() return codes() ~= before end, 10),
     'the diagnostics stayed ' .. before .. ' after the action')
@@ -247,6 +258,35 @@ fn neovim_applies_a_fix_and_saves() {
     assert_eq!(
         saved,
         NGINX.replace("proxy_read_timeout 30s;", "proxy_read_timeout 60s;")
+    );
+    clean_on_the_command_line(&file);
+}
+
+const SOCKET: &str = r#"import { HEARTBEAT_MS } from "./constants";
+
+export function connect(url: string): WebSocket {
+  const ws = new WebSocket(url);
+  const ping = setInterval(() => ws.send("ping"), HEARTBEAT_MS);
+  ws.onclose = () => clearInterval(ping);
+  return ws;
+}
+"#;
+
+#[test]
+fn neovim_applies_a_fix_to_another_file_and_saves_it() {
+    if !have_nvim() {
+        return;
+    }
+    let (_t, dir, file) = project_with("src/socket.ts", SOCKET);
+    let constants = file.with_file_name("constants.ts");
+    std::fs::write(&constants, "export const HEARTBEAT_MS = 30_000;\n").unwrap();
+    let report = drive(&dir, &file, "Fix WS101");
+    eprintln!("neovim: {report}");
+    assert!(report.contains("WS101 -> []"), "{report}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), SOCKET);
+    assert_eq!(
+        std::fs::read_to_string(&constants).unwrap(),
+        "export const HEARTBEAT_MS = 20_000;\n"
     );
     clean_on_the_command_line(&file);
 }

@@ -832,3 +832,40 @@ fn a_buffer_not_saved_yet_is_checked_on_its_own() {
     assert_eq!(codes(&d), ["WS101"], "not an I/O error: {d}");
     c.shutdown();
 }
+
+#[test]
+fn a_fix_in_another_file_is_one_workspace_edit_naming_the_open_buffer() {
+    let constants = "export const HEARTBEAT_MS = 30_000;\n";
+    let (_t, root) = project(&[("src/constants.ts", constants), ("src/socket.ts", SOCKET)]);
+    let socket = uri(&root.join("src/socket.ts"));
+    let defining = uri(&root.join("src/constants.ts"));
+    let mut c = Client::initialized(&root, &[], Value::Null);
+    c.open(&defining, "typescript", 4, constants);
+    c.open(&socket, "typescript", 1, SOCKET);
+    let d = c.diagnostics_at(&socket, 1);
+    assert_eq!(codes(&d), ["WS101"], "{d}");
+    let line = d["diagnostics"][0]["range"]["start"]["line"]
+        .as_u64()
+        .unwrap();
+    let actions = code_actions(&mut c, &socket, line, None);
+    let fix = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Fix WS101"))
+        .unwrap_or_else(|| panic!("{actions:?}"));
+    let changes = fix["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{fix}");
+    // The value is set where it is defined: the other module, by the URI
+    // and version of its open buffer.
+    assert_eq!(changes[0]["textDocument"]["uri"], defining.as_str());
+    assert_eq!(changes[0]["textDocument"]["version"], 4);
+    let fixed = apply_edits(constants, changes[0]["edits"].as_array().unwrap());
+    assert_eq!(fixed, "export const HEARTBEAT_MS = 20_000;\n");
+    c.change(&defining, 5, &fixed);
+    let d = c.wait_for("the importer checked again, clean", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == socket.as_str()
+            && m["params"]["diagnostics"].as_array().unwrap().is_empty()
+    });
+    assert_eq!(d["params"]["version"], 1);
+    c.shutdown();
+}
