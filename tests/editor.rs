@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::sources::{NGINX_SHORT, SOCKET, hook};
+
 /// The Lua that drives Neovim: environment variables name the file, the
 /// title the chosen action starts with, and where to write the outcome.
 const DRIVER: &str = r#"
@@ -160,19 +163,6 @@ fn drive(dir: &Path, file: &Path, action: &str) -> String {
     report
 }
 
-const HOOK: &str = r#"const HEARTBEAT_MS = 30_000;
-
-export function useJobsSocket(url: string): WebSocket {
-  const ws = new WebSocket(url);
-  let timer: ReturnType<typeof setInterval> | undefined;
-  ws.onopen = () => {
-    timer = setInterval(() => ws.send("ping"), HEARTBEAT_MS);
-  };
-  ws.onclose = () => clearInterval(timer);
-  return ws;
-}
-"#;
-
 /// Whether Neovim can run here; where it cannot, says so (and fails
 /// under CI, which must run these tests).
 fn have_nvim() -> bool {
@@ -220,12 +210,13 @@ fn neovim_applies_the_ignore_action_and_saves() {
     if !have_nvim() {
         return;
     }
-    let (_t, dir, file) = project_with("src/useJobsSocket.ts", HOOK);
+    let text = hook("30_000");
+    let (_t, dir, file) = project_with("src/useJobsSocket.ts", &text);
     let report = drive(&dir, &file, "Ignore WS101");
     eprintln!("neovim: {report}");
     assert!(report.contains("WS101 -> []"), "{report}");
     let saved = std::fs::read_to_string(&file).unwrap();
-    let expected = HOOK.replace(
+    let expected = text.replace(
         "    timer = setInterval(",
         "    // wslint-ignore WS101\n    timer = setInterval(",
     );
@@ -233,44 +224,22 @@ fn neovim_applies_the_ignore_action_and_saves() {
     clean_on_the_command_line(&file);
 }
 
-const NGINX: &str = "server {
-    listen 443 ssl;
-    location /ws/ {
-        proxy_pass http://127.0.0.1:8000;
-        proxy_http_version 1.1;
-        proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection \"upgrade\";
-        proxy_read_timeout 30s;
-    }
-}
-";
-
 #[test]
 fn neovim_applies_a_fix_and_saves() {
     if !have_nvim() {
         return;
     }
-    let (_t, dir, file) = project_with("deploy/nginx/site.conf", NGINX);
+    let (_t, dir, file) = project_with("deploy/nginx/site.conf", NGINX_SHORT);
     let report = drive(&dir, &file, "Fix WS301");
     eprintln!("neovim: {report}");
     assert!(report.contains("WS301 -> []"), "{report}");
     let saved = std::fs::read_to_string(&file).unwrap();
     assert_eq!(
         saved,
-        NGINX.replace("proxy_read_timeout 30s;", "proxy_read_timeout 60s;")
+        NGINX_SHORT.replace("proxy_read_timeout 30s;", "proxy_read_timeout 60s;")
     );
     clean_on_the_command_line(&file);
 }
-
-const SOCKET: &str = r#"import { HEARTBEAT_MS } from "./constants";
-
-export function connect(url: string): WebSocket {
-  const ws = new WebSocket(url);
-  const ping = setInterval(() => ws.send("ping"), HEARTBEAT_MS);
-  ws.onclose = () => clearInterval(ping);
-  return ws;
-}
-"#;
 
 #[test]
 fn neovim_applies_a_fix_to_another_file_and_saves_it() {

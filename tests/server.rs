@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod common;
+use common::sources::{NGINX_SHORT, SOCKET, hook};
+
 const WAIT: Duration = Duration::from_secs(20);
 
 /// A client speaking to one `wslint server` process.
@@ -146,6 +149,16 @@ impl Client {
             .clone()
     }
 
+    /// The next publication of no diagnostics for `uri`.
+    fn clean(&mut self, uri: &str, what: &str) -> Value {
+        self.wait_for(what, |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["diagnostics"].as_array().unwrap().is_empty()
+        })["params"]
+            .clone()
+    }
+
     /// The next diagnostics published for `uri` at `version`.
     fn diagnostics_at(&mut self, uri: &str, version: i64) -> Value {
         self.wait_for(
@@ -245,6 +258,20 @@ fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
+/// A project with `socket.ts` (a 30 s heartbeat) open in a started server,
+/// its WS101 published: the folder guard, the root, the URI, the text.
+fn open_hook() -> (tempfile::TempDir, PathBuf, String, String, Client) {
+    let (t, root) = project(&[]);
+    let file = root.join("socket.ts");
+    let text = hook("30_000");
+    std::fs::write(&file, &text).unwrap();
+    let u = uri(&file);
+    let mut c = Client::initialized(&root, &[], Value::Null);
+    c.open(&u, "typescript", 1, &text);
+    assert_eq!(codes(&c.diagnostics_at(&u, 1)), ["WS101"]);
+    (t, root, u, text, c)
+}
+
 fn codes(params: &Value) -> Vec<String> {
     params["diagnostics"]
         .as_array()
@@ -252,25 +279,6 @@ fn codes(params: &Value) -> Vec<String> {
         .iter()
         .map(|d| d["code"].as_str().unwrap().to_string())
         .collect()
-}
-
-/// A client module with a heartbeat of `ms` (as written), and text that is
-/// not ASCII before the reported name on its line.
-fn hook(ms: &str) -> String {
-    format!(
-        r#"const HEARTBEAT_MS = {ms};
-
-export function connect(url: string): WebSocket {{
-  const ws = new WebSocket(url);
-  let timer: ReturnType<typeof setInterval> | undefined;
-  ws.onopen = () => {{
-    timer = setInterval(() => ws.send("😀 é"), HEARTBEAT_MS);
-  }};
-  ws.onclose = () => clearInterval(timer);
-  return ws;
-}}
-"#
-    )
 }
 
 /// Where `needle` starts in `text`: LSP's line and UTF-16 column.
@@ -331,16 +339,6 @@ fn diagnostics_on_open_change_and_save_are_of_the_unsaved_text_in_utf16() {
     c.shutdown();
 }
 
-const SOCKET: &str = r#"import { HEARTBEAT_MS } from "./constants";
-
-export function connect(url: string): WebSocket {
-  const ws = new WebSocket(url);
-  const ping = setInterval(() => ws.send("ping"), HEARTBEAT_MS);
-  ws.onclose = () => clearInterval(ping);
-  return ws;
-}
-"#;
-
 #[test]
 fn an_unsaved_constant_in_another_buffer_counts() {
     let (_t, root) = project(&[
@@ -386,25 +384,14 @@ fn an_unsaved_constant_in_another_buffer_counts() {
         "textDocument/didClose",
         json!({"textDocument": {"uri": constants}}),
     );
-    let d = c.wait_for("the importer checked against the disk", |m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == socket.as_str()
-            && m["params"]["diagnostics"].as_array().unwrap().is_empty()
-    });
-    assert_eq!(d["params"]["version"], 1);
+    let d = c.clean(&socket, "the importer checked against the disk");
+    assert_eq!(d["version"], 1);
     c.shutdown();
 }
 
 #[test]
 fn hover_shows_the_rule_doc_as_explain_prints_it() {
-    let (_t, root) = project(&[]);
-    let file = root.join("socket.ts");
-    let u = uri(&file);
-    let text = hook("30_000");
-    std::fs::write(&file, &text).unwrap();
-    let mut c = Client::initialized(&root, &[], Value::Null);
-    c.open(&u, "typescript", 1, &text);
-    c.diagnostics_at(&u, 1);
+    let (_t, _, u, text, mut c) = open_hook();
     let (line, col) = utf16_position(&text, "HEARTBEAT_MS);");
     let id = c.request(
         "textDocument/hover",
@@ -471,14 +458,7 @@ fn a_newer_change_cancels_the_stale_check_and_cancel_request_is_honoured() {
 
 #[test]
 fn configuration_changes_apply_without_a_restart() {
-    let (_t, root) = project(&[]);
-    let file = root.join("socket.ts");
-    let text = hook("30_000");
-    std::fs::write(&file, &text).unwrap();
-    let u = uri(&file);
-    let mut c = Client::initialized(&root, &[], Value::Null);
-    c.open(&u, "typescript", 1, &text);
-    assert_eq!(codes(&c.diagnostics_at(&u, 1)), ["WS101"]);
+    let (_t, root, u, _, mut c) = open_hook();
 
     // The configuration file changed on disk: the editor's file watcher
     // says so.
@@ -654,14 +634,7 @@ fn code_actions(c: &mut Client, u: &str, line: u64, only: Option<&str>) -> Vec<V
 
 #[test]
 fn the_ignore_action_inserts_a_comment_that_silences_the_finding() {
-    let (_t, root) = project(&[]);
-    let file = root.join("socket.ts");
-    let text = hook("30_000");
-    std::fs::write(&file, &text).unwrap();
-    let u = uri(&file);
-    let mut c = Client::initialized(&root, &[], Value::Null);
-    c.open(&u, "typescript", 1, &text);
-    c.diagnostics_at(&u, 1);
+    let (_t, _, u, text, mut c) = open_hook();
     let (line, _) = utf16_position(&text, "HEARTBEAT_MS);");
 
     // Nothing for kinds it does not offer; nothing away from a finding.
@@ -691,18 +664,6 @@ fn the_ignore_action_inserts_a_comment_that_silences_the_finding() {
     );
     c.shutdown();
 }
-
-const NGINX_SHORT: &str = "server {
-    listen 443 ssl;
-    location /ws/ {
-        proxy_pass http://127.0.0.1:8000;
-        proxy_http_version 1.1;
-        proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection \"upgrade\";
-        proxy_read_timeout 30s;
-    }
-}
-";
 
 #[test]
 fn fix_actions_apply_safe_fixes_preferred_and_mark_unsafe_ones() {
@@ -813,12 +774,8 @@ fn a_proxy_file_is_checked_again_when_the_client_heartbeat_changes_in_another_bu
 
     // Edited to a 15 s heartbeat: 60 s is enough.
     c.change(&socket, 2, &client.replace("25_000", "15_000"));
-    let d = c.wait_for("the vhost checked again, clean", |m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == proxy.as_str()
-            && m["params"]["diagnostics"].as_array().unwrap().is_empty()
-    });
-    assert_eq!(d["params"]["version"], 1);
+    let d = c.clean(&proxy, "the vhost checked again, clean");
+    assert_eq!(d["version"], 1);
     c.shutdown();
 }
 
@@ -861,11 +818,7 @@ fn a_fix_in_another_file_is_one_workspace_edit_naming_the_open_buffer() {
     let fixed = apply_edits(constants, changes[0]["edits"].as_array().unwrap());
     assert_eq!(fixed, "export const HEARTBEAT_MS = 20_000;\n");
     c.change(&defining, 5, &fixed);
-    let d = c.wait_for("the importer checked again, clean", |m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == socket.as_str()
-            && m["params"]["diagnostics"].as_array().unwrap().is_empty()
-    });
-    assert_eq!(d["params"]["version"], 1);
+    let d = c.clean(&socket, "the importer checked again, clean");
+    assert_eq!(d["version"], 1);
     c.shutdown();
 }
