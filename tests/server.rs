@@ -422,11 +422,11 @@ fn a_newer_change_cancels_the_stale_check_and_cancel_request_is_honoured() {
     let file = root.join("socket.ts");
     std::fs::write(&file, hook("20_000")).unwrap();
     let u = uri(&file);
-    // Each check waits 300 ms before it starts: the messages below arrive
+    // Each check waits 1 s before it starts: the messages below arrive
     // while the first one is still running.
     let mut c = Client::initialized(
         &root,
-        &[("WSLINT_DEBUG_CHECK_DELAY_MS", "300")],
+        &[("WSLINT_DEBUG_CHECK_DELAY_MS", "1000")],
         Value::Null,
     );
     c.open(&u, "typescript", 1, &hook("30_000"));
