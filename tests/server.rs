@@ -533,6 +533,9 @@ fn a_panic_in_a_check_is_logged_and_the_server_goes_on() {
                 .is_some_and(|s| s.contains("internal error") && s.contains("boom.ts"))
     });
     assert_eq!(log["params"]["type"], 1, "an error: {log}");
+    let boom = uri(&root.join("boom.ts"));
+    let d = c.diagnostics_at(&boom, 1);
+    assert_eq!(codes(&d), ["WS002"], "not an empty list: {d}");
 
     let crash = uri(&root.join("crash.ts"));
     c.open(&crash, "typescript", 1, &text);

@@ -233,7 +233,10 @@ impl Server {
                     }
                 }
             }
-            self.pump();
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.pump()));
+            if let Err(p) = caught {
+                self.log_panic("starting checks", p.as_ref());
+            }
         }
     }
 
@@ -645,6 +648,16 @@ impl Server {
                         "internal error while checking {shown}: {message} (a bug in wslint; please report it)"
                     ),
                 );
+                // As the pipeline reports a panic in a file: WS002 at its
+                // start, not an empty list that reads as "no problems".
+                let d = crate::phase::file::io_error(
+                    &done.abs,
+                    format!("internal error while checking this file: {message}"),
+                );
+                let lsp = convert::diagnostic(&d, &|p| convert::path_to_uri(p));
+                self.publish(uri, Some(done.version), vec![lsp]);
+                self.store(&done.abs, done.version, Vec::new());
+                return;
             }
         }
         let diagnostics = items.iter().map(|f| f.lsp.clone()).collect();
