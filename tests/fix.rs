@@ -43,7 +43,7 @@ fn add_ignore_silences_every_finding_once_in_each_syntax() {
         ("deploy/apache/site.conf", apache_crlf.clone()),
         (
             "deploy/k8s/ingress.yaml",
-            fixture("kubernetes/bad-nginx-read-timeout-30.yaml"),
+            fixture("kubernetes/bad-nginx-read-timeout-30/manifests.yaml"),
         ),
         ("deploy/tf/alb.tf", fixture("terraform/bad-alb-idle-30.tf")),
     ];
@@ -162,11 +162,11 @@ fn proxy_tree() -> tempfile::TempDir {
         ),
         (
             "deploy/k8s/ingress.yaml",
-            fixture("kubernetes/bad-nginx-read-timeout-30.yaml"),
+            fixture("kubernetes/bad-nginx-read-timeout-30/manifests.yaml"),
         ),
         (
             "deploy/k8s/alb.yaml",
-            fixture("kubernetes/bad-alb-idle-30.yaml"),
+            fixture("kubernetes/bad-alb-idle-30/manifests.yaml"),
         ),
         ("deploy/tf/alb.tf", fixture("terraform/bad-alb-idle-30.tf")),
     ];
