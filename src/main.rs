@@ -296,18 +296,6 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Writes the report to `--output`'s file, or standard output.
-fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), ExitCode> {
-    match output {
-        Some(path) => std::fs::write(path, text.as_bytes())
-            .map_err(|e| usage_error(&format!("cannot write {}: {e}", path.display()))),
-        None => {
-            print(text);
-            Ok(())
-        }
-    }
-}
-
 /// The settings of a run from the command line, or the exit code of a
 /// usage or configuration error (said on stderr).
 fn settings(options: Options, color: Color) -> Result<Settings, ExitCode> {
@@ -340,6 +328,47 @@ fn use_color(color: Color, output: Option<&PathBuf>) -> bool {
             output.is_none()
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none()
+        }
+    }
+}
+
+fn routes(args: RoutesArgs) -> ExitCode {
+    let options = Options {
+        paths: args.paths.clone(),
+        config: args.config.clone(),
+        no_gitignore: args.no_gitignore,
+        jobs: args.jobs,
+        ..Options::default()
+    };
+    let settings = match settings(options, args.color) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let (report, chains) = wslint::routes(&settings);
+    for e in &report.errors {
+        eprintln!("error: {e}");
+    }
+    let chains = chains.unwrap_or_default();
+    let text = match args.format {
+        RoutesFormat::Human => render::routes::human(&chains, use_color(args.color, None)),
+        RoutesFormat::Json => render::routes::json(&chains),
+    };
+    print(&text);
+    if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+/// Writes the report to `--output`'s file, or standard output.
+fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), ExitCode> {
+    match output {
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .map_err(|e| usage_error(&format!("cannot write {}: {e}", path.display()))),
+        None => {
+            print(text);
+            Ok(())
         }
     }
 }
@@ -446,35 +475,6 @@ fn add_ignore(settings: &Settings, reason: &str) -> wslint::Report {
             .map(|(p, why)| format!("cannot write {}: {why}", p.display())),
     );
     report
-}
-
-fn routes(args: RoutesArgs) -> ExitCode {
-    let options = Options {
-        paths: args.paths.clone(),
-        config: args.config.clone(),
-        no_gitignore: args.no_gitignore,
-        jobs: args.jobs,
-        ..Options::default()
-    };
-    let settings = match settings(options, args.color) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let (report, chains) = wslint::routes(&settings);
-    for e in &report.errors {
-        eprintln!("error: {e}");
-    }
-    let chains = chains.unwrap_or_default();
-    let text = match args.format {
-        RoutesFormat::Human => render::routes::human(&chains, use_color(args.color, None)),
-        RoutesFormat::Json => render::routes::json(&chains),
-    };
-    print(&text);
-    if report.errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    }
 }
 
 fn check(args: CheckArgs) -> ExitCode {

@@ -36,7 +36,7 @@ fn a_file_list_reads_the_heartbeat_from_the_rest_of_the_project() {
     // heartbeat comes from web/src/socket.ts, which is not checked.
     let (items, out) = json_in(t.path(), &["deploy/apache2/sites-enabled/jobs.conf"]);
     assert_eq!(
-        common::found(&items),
+        found(&items),
         vec![(
             "deploy/apache2/sites-enabled/jobs.conf".into(),
             "WS303".into()
@@ -67,10 +67,7 @@ fn a_file_list_reads_the_including_configuration() {
         "<VirtualHost *:80>\n    ProxyPass /ws/ ws://127.0.0.1:8001/ws/\n</VirtualHost>\n",
     )]);
     let (items, _) = json_in(alone.path(), &["status.conf"]);
-    assert_eq!(
-        common::found(&items),
-        vec![("status.conf".into(), "WS302".into())]
-    );
+    assert_eq!(found(&items), vec![("status.conf".into(), "WS302".into())]);
 }
 
 #[test]
@@ -86,7 +83,7 @@ fn only_the_checked_files_are_reported_on() {
     // The whole project: both files' findings.
     let (items, _) = json_in(t.path(), &[]);
     assert_eq!(
-        common::found(&items),
+        found(&items),
         vec![
             ("apache2.conf".into(), "WS301".into()),
             ("sites/app.conf".into(), "WS304".into())
@@ -95,14 +92,11 @@ fn only_the_checked_files_are_reported_on() {
     // One file: only its findings, though the other is read for context.
     let (items, _) = json_in(t.path(), &["sites/app.conf"]);
     assert_eq!(
-        common::found(&items),
+        found(&items),
         vec![("sites/app.conf".into(), "WS304".into())]
     );
     let (items, _) = json_in(t.path(), &["apache2.conf"]);
-    assert_eq!(
-        common::found(&items),
-        vec![("apache2.conf".into(), "WS301".into())]
-    );
+    assert_eq!(found(&items), vec![("apache2.conf".into(), "WS301".into())]);
 }
 
 #[test]
@@ -111,7 +105,7 @@ fn the_whole_project_needs_no_second_walk() {
     let t = project();
     let (items, _) = json_in(t.path(), &[]);
     assert_eq!(
-        common::found(&items),
+        found(&items),
         vec![(
             "deploy/apache2/sites-enabled/jobs.conf".into(),
             "WS303".into()
@@ -128,12 +122,12 @@ fn a_file_list_finds_the_websocket_paths_of_the_project() {
         let dir = common::repo().join("fixtures/nginx").join(case);
         let (whole, _) = json_in(&dir, &[]);
         let (listed, _) = json_in(&dir, &["deploy/site.conf"]);
-        let proxy: Vec<_> = common::found(&whole)
+        let proxy: Vec<_> = found(&whole)
             .into_iter()
             .filter(|(p, _)| p == "deploy/site.conf")
             .collect();
         assert!(!proxy.is_empty(), "{case}: {whole:?}");
-        assert_eq!(common::found(&listed), proxy, "{case}");
+        assert_eq!(found(&listed), proxy, "{case}");
     }
     // The same kind of location, reached by the endpoint's path, with the
     // server's upgrade headers inherited and a long timeout: nothing to
@@ -158,7 +152,7 @@ fn a_file_list_finds_the_websocket_paths_of_the_project() {
     .unwrap();
     let (items, _) = json_in(t.path(), &["deploy/site.conf"]);
     assert_eq!(
-        common::found(&items),
+        found(&items),
         vec![("deploy/site.conf".into(), "WS307".into())]
     );
     // Listed in the configuration, the websocket paths are the project's
@@ -173,7 +167,7 @@ fn a_file_list_finds_the_websocket_paths_of_the_project() {
     assert!(items.is_empty(), "{items:?}");
     let (items, _) = json_in(t.path(), &[]);
     assert_eq!(
-        common::found(&items),
+        found(&items),
         vec![("deploy/site.conf".into(), "WS307".into())]
     );
 }

@@ -104,9 +104,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             Err(e) => return Err(e),
         }
     };
+    // No fsync: the rename is what makes the write atomic for readers, and
+    // syncing each of a few hundred fixed files costs more than the check.
     let written = file
         .write_all(bytes)
-        .and_then(|()| file.sync_all())
         .and_then(|()| std::fs::set_permissions(&tmp, permissions))
         .and_then(|()| std::fs::rename(&tmp, &target));
     if written.is_err() {

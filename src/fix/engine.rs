@@ -81,6 +81,7 @@ struct Text {
 
 /// Fixes what it can; see the module doc.
 pub fn fix(settings: &Settings, opts: FixOptions) -> FixOutcome {
+    CANONICAL.with_borrow_mut(HashMap::clear);
     let mut texts: BTreeMap<PathBuf, Text> = BTreeMap::new();
     let mut out = FixOutcome::default();
     // Fixes refused once are not tried again: (code, path, line, message).
@@ -224,8 +225,20 @@ fn settings_with(settings: &Settings, texts: &BTreeMap<PathBuf, Text>) -> Settin
     }
 }
 
+thread_local! {
+    /// Canonical paths already asked for in this run of [`fix`]: each
+    /// costs a `readlink` per path component, and every round asks again
+    /// for the files of every fix.
+    static CANONICAL: std::cell::RefCell<HashMap<PathBuf, PathBuf>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
 fn canonical(p: &Path) -> PathBuf {
-    discover::canonical(p)
+    CANONICAL.with_borrow_mut(|seen| {
+        seen.entry(p.to_path_buf())
+            .or_insert_with(|| discover::canonical(p))
+            .clone()
+    })
 }
 
 /// The canonical paths of the files a fix edits.

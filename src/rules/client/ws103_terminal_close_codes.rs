@@ -202,7 +202,6 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 format!("{WHY}; {}", b.fix),
                 labels,
                 None,
-                // The library's own set: nothing of the project's to edit.
                 None,
             ));
             continue;
