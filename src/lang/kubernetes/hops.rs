@@ -41,6 +41,15 @@ const BACKEND_CONFIG: [&str; 2] = [
     "cloud.google.com/backend-config",
     "beta.cloud.google.com/backend-config",
 ];
+/// Ingress annotations only GKE's controller reads ("Ingress-GCE
+/// Supported Annotations", `kubernetes/ingress-gce` docs): an Ingress
+/// that carries one is meant for GCE.
+const GCE_INGRESS_ANNOTATIONS: [&str; 3] = [
+    "kubernetes.io/ingress.global-static-ip-name",
+    "kubernetes.io/ingress.regional-static-ip-name",
+    "kubernetes.io/ingress.allow-http",
+];
+const GCE_INGRESS_PREFIXES: [&str; 2] = ["networking.gke.io/", "ingress.gcp.kubernetes.io/"];
 
 /// The controller that serves an Ingress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -127,8 +136,9 @@ pub fn to_proxy(files: &[(PathBuf, Arc<KubeFile>)], paths: &LazyWsPaths<'_>) -> 
 
 /// Which controller serves `ing`: its class (through an IngressClass of
 /// the run when there is one), else the annotations it carries, else the
-/// run's default IngressClass, else GKE's when a Service it routes to
-/// names a BackendConfig.
+/// run's default IngressClass, else GKE's when it carries an annotation
+/// only GKE reads or a Service it routes to names a BackendConfig (GKE's
+/// controller serves an Ingress with no class).
 fn controller(objects: &Objects, ing: &Ingress) -> Option<Controller> {
     if let Some(class) = ing.class.as_ref().and_then(|c| c.value.as_deref()) {
         let by_class = objects
@@ -171,6 +181,13 @@ fn controller(objects: &Objects, ing: &Ingress) -> Option<Controller> {
     {
         return Some(c);
     }
+    let gke_only = meta.annotations.iter().any(|(k, _)| {
+        GCE_INGRESS_ANNOTATIONS.contains(&k.as_str())
+            || GCE_INGRESS_PREFIXES.iter().any(|p| k.starts_with(p))
+    });
+    if gke_only {
+        return Some(Controller::Gce);
+    }
     let backends = ing
         .rules
         .iter()
@@ -188,12 +205,15 @@ fn controller(objects: &Objects, ing: &Ingress) -> Option<Controller> {
     None
 }
 
+/// The Service a backend names: by its name, or, when the name is
+/// templated, the Service templated with the same expression (in a chart,
+/// `{{ .Values.ws.name }}` renders the same in both).
 fn service<'o>(objects: &'o Objects, from: &Meta, b: &Backend) -> Option<&'o Service> {
-    let name = b.service.as_deref()?;
+    let (name, template) = (b.service.as_deref(), b.service_template.as_deref());
     objects
         .services
         .iter()
-        .find(|s| s.meta.name.as_deref() == Some(name) && s.meta.same_namespace(from))
+        .find(|s| s.meta.is_named(name, template) && s.meta.same_namespace(from))
 }
 
 /// "Service `ws:8000`".
@@ -201,7 +221,11 @@ fn backend_text(b: Option<&Backend>) -> String {
     let Some(b) = b else {
         return "no backend".to_string();
     };
-    let name = b.service.as_deref().unwrap_or("(templated)");
+    let name = b
+        .service
+        .as_deref()
+        .or(b.service_template.as_deref())
+        .unwrap_or("(templated)");
     match &b.port {
         Some(PortRef::Number(n)) => format!("Service `{name}:{n}`"),
         Some(PortRef::Name(n)) => format!("Service `{name}:{n}`"),
@@ -264,14 +288,25 @@ impl<'o> Run<'o> {
             };
             let served = c.product().name();
             for (key, f) in &ing.meta.annotations {
-                let foreign = match c {
-                    Controller::Nginx => key == ALB_ATTRS,
-                    Controller::Alb | Controller::Gce => key == NGINX_READ,
-                };
+                let backend_config = BACKEND_CONFIG.contains(&key.as_str());
+                let foreign = backend_config
+                    || match c {
+                        Controller::Nginx => key == ALB_ATTRS,
+                        Controller::Alb | Controller::Gce => key == NGINX_READ,
+                    };
                 if !foreign {
                     continue;
                 }
                 let why = match c {
+                    // GKE: "associate a BackendConfig with a Service" by this
+                    // annotation on the Service; ingress-gce reads it from
+                    // Services only.
+                    Controller::Gce if backend_config => format!(
+                        "this Ingress is served by the {served}, which reads `{key}` from the Service each path goes to, never from the Ingress: the BackendConfig named here is not applied"
+                    ),
+                    _ if backend_config => format!(
+                        "`{key}` is GKE's, read from Services; this Ingress is served by {served}, which ignores it"
+                    ),
                     Controller::Gce => format!(
                         "this Ingress is served by the {served}, which reads the websocket's timeout from the BackendConfig of each Service (`spec.timeoutSec`), not from another controller's annotations"
                     ),
@@ -418,6 +453,9 @@ impl<'o> Run<'o> {
                 }
             }
         }
+        // A default where a template inserts annotations is not known to
+        // be the default: the chart's values may set the timeout there.
+        let incomplete = idle.is_default() && self.annotations_inserted(cand.ingress);
         WsRoute {
             hop: self.hop_of[cand.ingress],
             loc: cand.loc.clone(),
@@ -425,9 +463,38 @@ impl<'o> Run<'o> {
             carries,
             limit,
             idle,
-            incomplete: false,
+            incomplete,
             unknown_from: Vec::new(),
         }
+    }
+
+    /// Whether a template inserts annotations into the Ingress, or into
+    /// any Ingress of its ALB's IngressGroup.
+    fn annotations_inserted(&self, i: usize) -> bool {
+        let ing = &self.objects.ingresses[i];
+        if ing.meta.annotations_inserted {
+            return true;
+        }
+        let Some(group) = ing
+            .meta
+            .annotation(ALB_GROUP)
+            .and_then(|f| f.value.as_deref())
+        else {
+            return false;
+        };
+        self.objects
+            .ingresses
+            .iter()
+            .zip(&self.controllers)
+            .any(|(other, c)| {
+                *c == Some(Controller::Alb)
+                    && other.meta.annotations_inserted
+                    && other
+                        .meta
+                        .annotation(ALB_GROUP)
+                        .and_then(|f| f.value.as_deref())
+                        == Some(group)
+            })
     }
 }
 
@@ -726,8 +793,11 @@ fn gce_lifetime(objects: &Objects, cand: &Candidate<'_>) -> (Idle, Limit, Syntax
         let fix = format!(
             "give Service `{name}` a BackendConfig with `spec.timeoutSec: {{s}}` (annotation `cloud.google.com/backend-config`)"
         );
-        // A templated Service name, or one in no file of the run:
-        // unknown, not the default.
+        // A templated Service name no Service of the run is templated
+        // with: unknown, not the default. A Service named as written that
+        // no checked file declares has no `backend-config` (the prefilter
+        // keeps every file that names one), or is declared outside the
+        // repository: the default.
         let mut idle = default(fix, Vec::new());
         if b.service.is_none() {
             idle.seconds = None;
@@ -744,10 +814,12 @@ fn gce_lifetime(objects: &Objects, cand: &Candidate<'_>) -> (Idle, Limit, Syntax
             format!("Service {svc_name} names no BackendConfig for this port"),
         )];
         let mut idle = default(fix, via);
-        // An annotation wslint cannot read: unknown.
-        if BACKEND_CONFIG
-            .iter()
-            .any(|k| svc.meta.annotation(k).is_some())
+        // An annotation wslint cannot read, or annotations a template
+        // inserts: unknown.
+        if svc.meta.annotations_inserted
+            || BACKEND_CONFIG
+                .iter()
+                .any(|k| svc.meta.annotation(k).is_some())
         {
             idle.seconds = None;
         }
