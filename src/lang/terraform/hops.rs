@@ -398,6 +398,65 @@ fn is_http_lb(m: &Module<'_, '_>, res: &Resource<'_>) -> bool {
     http && scheme_ok
 }
 
+/// Network endpoint group resources; a serverless one points at Cloud Run,
+/// App Engine or Cloud Functions.
+const GCP_NEGS: &[&str] = &[
+    "google_compute_region_network_endpoint_group",
+    "google_compute_network_endpoint_group",
+    "google_compute_global_network_endpoint_group",
+];
+
+/// Whether a backend service's backends are serverless NEGs. GCP refuses
+/// `timeout_sec` on such a service ("Timeout sec is not supported for a
+/// backend service with Serverless network endpoint groups"), and the
+/// request timeout of the Cloud Run service (or App Engine, Cloud
+/// Functions) bounds a websocket instead, which is not read: the service
+/// is no hop.
+fn is_serverless(m: &Module<'_, '_>, res: &Resource<'_>) -> bool {
+    let backends = res.block.blocks("backend").chain(
+        res.block
+            .blocks("dynamic")
+            .filter(|d| d.label(0) == Some("backend"))
+            .flat_map(|d| d.blocks("content")),
+    );
+    backends.filter_map(|b| b.attr("group")).any(|group| {
+        let Value::Ref { ty, name } = m.resolve(res, group).value else {
+            return false;
+        };
+        if !GCP_NEGS.contains(&ty.as_str()) {
+            return false;
+        }
+        let here = res.head();
+        let found = resources_in(&m.files, GCP_NEGS)
+            .find(|r| r.ty() == ty && r.name() == name)
+            .map(|r| (r.file.clone(), r.block.clone()))
+            .or_else(|| {
+                resources_in(m.siblings(&here), GCP_NEGS)
+                    .find(|r| r.ty() == ty && r.name() == name)
+                    .map(|r| (r.file.clone(), r.block.clone()))
+            });
+        let Some((file, neg)) = found else {
+            return false;
+        };
+        let neg = Resource {
+            file: &file,
+            block: &neg,
+        };
+        let kind = m
+            .value(&neg, "network_endpoint_type")
+            .and_then(|v| v.str().map(str::to_ascii_uppercase));
+        kind.as_deref() == Some("SERVERLESS")
+            || [
+                "cloud_run",
+                "app_engine",
+                "cloud_function",
+                "serverless_deployment",
+            ]
+            .iter()
+            .any(|b| neg.block.blocks(b).next().is_some())
+    })
+}
+
 /// Whether a GCP path rule pattern takes `path`: `/ws/*` is a prefix (it
 /// takes `/ws/` and below), anything else is exact. Returns the length
 /// the longest-match order compares.
@@ -458,8 +517,25 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
     let b = res.block;
     let mut routes = Vec::new();
     let mut readable = Vec::new();
-    let has_matchers =
-        b.blocks("host_rule").next().is_some() || b.blocks("path_matcher").next().is_some();
+    let dynamic = |ident: &'static str| {
+        b.blocks("dynamic")
+            .filter(move |d| d.label(0) == Some(ident))
+    };
+    let has_matchers = b.blocks("host_rule").next().is_some()
+        || b.blocks("path_matcher").next().is_some()
+        || dynamic("host_rule").next().is_some()
+        || dynamic("path_matcher").next().is_some();
+    // Path matchers made by `dynamic` blocks: the services they name are
+    // routed, but which paths reach them is not read.
+    for d in dynamic("path_matcher") {
+        for s in service_refs(m, res, d) {
+            routes.push(UrlRoute {
+                service: s,
+                kind: UrlRouteKind::Other,
+                loc: res.loc(d.head),
+            });
+        }
+    }
     if let Some(s) = service_of(m, res, b.attr("default_service")) {
         routes.push(UrlRoute {
             service: s,
@@ -570,29 +646,30 @@ impl UrlMap {
     }
 }
 
-/// "`/ws/*` -> google_compute_backend_service.ws".
-fn route_label(r: &UrlRoute, pattern: Option<&str>, address: &str, map: &str) -> String {
+/// How a route through a url map is named; the backend service is the
+/// hop's name: "`/ws/*` in google_compute_url_map.main".
+fn route_label(r: &UrlRoute, pattern: Option<&str>, map: &str) -> String {
     match &r.kind {
         UrlRouteKind::Rule { paths, .. } => {
             let shown = pattern
                 .map(str::to_string)
                 .or_else(|| paths.first().cloned())
                 .unwrap_or_default();
-            format!("`{shown}` -> {address}")
+            format!("`{shown}` in {map}")
         }
         UrlRouteKind::MatcherDefault { .. } => match pattern {
-            Some(p) => format!("`{p}` (a path matcher's default of {map}) -> {address}"),
-            None => format!("a path matcher's default of {map} -> {address}"),
+            Some(p) => format!("`{p}` (a path matcher's default in {map})"),
+            None => format!("a path matcher's default in {map}"),
         },
-        UrlRouteKind::MapDefault => format!("every path ({map}'s default) -> {address}"),
-        UrlRouteKind::Other => format!("{map} -> {address}"),
+        UrlRouteKind::MapDefault => format!("every path ({map}'s default service)"),
+        UrlRouteKind::Other => map.to_string(),
     }
 }
 
 fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
     let backends: Vec<Resource<'_>> = m
         .resources(GCP_BACKENDS)
-        .filter(|r| is_http_lb(m, r))
+        .filter(|r| is_http_lb(m, r) && !is_serverless(m, r))
         .collect();
     if backends.is_empty() {
         return None;
@@ -642,14 +719,14 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
         if let Some((u, r, p)) = named_rule {
             out.routes.push(route(
                 Carries::Named,
-                route_label(r, Some(&p), &address, &u.address),
+                route_label(r, Some(&p), &u.address),
                 vec![(r.loc.clone(), format!("sends `{p}` to {address}"))],
             ));
             continue;
         }
         if b.names_websocket() {
             let label = match mine.first() {
-                Some((u, r)) => route_label(r, None, &address, &u.address),
+                Some((u, r)) => route_label(r, None, &u.address),
                 None => "every path".to_string(),
             };
             out.routes.push(route(Carries::Named, label, Vec::new()));
@@ -704,7 +781,7 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
         if let Some((p, u, r)) = reached {
             out.routes.push(route(
                 Carries::Path(p.clone()),
-                route_label(r, Some(&p.pattern), &address, &u.address),
+                route_label(r, Some(&p.pattern), &u.address),
                 vec![(r.loc.clone(), format!("sends `{}` to {address}", p.pattern))],
             ));
         }
@@ -925,10 +1002,7 @@ resource "google_compute_url_map" "m" {
             carried,
             vec!["GCP backend service `google_compute_backend_service.live`"]
         );
-        assert_eq!(
-            m.routes[0].label,
-            "`/live/*` -> google_compute_backend_service.live"
-        );
+        assert_eq!(m.routes[0].label, "`/live/*` in google_compute_url_map.m");
         // A websocket path only the matcher's default takes.
         let models = run(&files, &["/chat"]);
         let m = &models[0];
