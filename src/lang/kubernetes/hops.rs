@@ -99,6 +99,9 @@ struct Candidate<'o> {
 struct Run<'o> {
     objects: &'o Objects,
     controllers: Vec<Option<Controller>>,
+    /// Each ALB IngressGroup, by name, read once (a group may hold
+    /// thousands of Ingresses).
+    alb_groups: HashMap<String, AlbGroup>,
     /// The hop of each Ingress in its product's model.
     hop_of: Vec<usize>,
     models: HashMap<Controller, ProxyModel>,
@@ -117,6 +120,7 @@ pub fn to_proxy(files: &[(PathBuf, Arc<KubeFile>)], paths: &LazyWsPaths<'_>) -> 
     let mut run = Run {
         objects: &objects,
         controllers: Vec::new(),
+        alb_groups: HashMap::new(),
         hop_of: Vec::new(),
         models: HashMap::new(),
     };
@@ -125,6 +129,17 @@ pub fn to_proxy(files: &[(PathBuf, Arc<KubeFile>)], paths: &LazyWsPaths<'_>) -> 
         .iter()
         .map(|i| controller(&objects, i))
         .collect();
+    for (i, ing) in objects.ingresses.iter().enumerate() {
+        if run.controllers[i] == Some(Controller::Alb)
+            && let Some(g) = ing.meta.annotation(ALB_GROUP).and_then(|f| f.value.clone())
+        {
+            let group = run.alb_groups.entry(g).or_default();
+            if group.decider.is_none() && sets_alb_idle(ing) {
+                group.decider = Some(i);
+            }
+            group.inserted |= ing.meta.annotations_inserted;
+        }
+    }
     run.hops();
     run.misplaced();
     run.routes(paths);
@@ -442,7 +457,7 @@ impl<'o> Run<'o> {
         let c = self.controllers[cand.ingress].expect("controller");
         let (idle, limit, syntax) = match c {
             Controller::Nginx => nginx_idle(self.objects, cand),
-            Controller::Alb => alb_idle(self.objects, cand, &self.controllers),
+            Controller::Alb => alb_idle(self.objects, cand, self.alb_decider(cand.ingress)),
             Controller::Gce => gce_lifetime(self.objects, cand),
         };
         if report {
@@ -468,34 +483,56 @@ impl<'o> Run<'o> {
         }
     }
 
+    /// The ALB IngressGroup of Ingress `i`, if it has one.
+    fn alb_group(&self, i: usize) -> Option<&AlbGroup> {
+        let ing = &self.objects.ingresses[i];
+        if self.controllers[i] != Some(Controller::Alb) {
+            return None;
+        }
+        let g = ing.meta.annotation(ALB_GROUP)?.value.as_deref()?;
+        self.alb_groups.get(g)
+    }
+
+    /// The Ingress whose attributes decide the idle timeout of Ingress
+    /// `i`'s ALB: the first of its IngressGroup that sets it, or itself.
+    fn alb_decider(&self, i: usize) -> Option<usize> {
+        match self.alb_group(i) {
+            Some(g) => g.decider,
+            None => sets_alb_idle(&self.objects.ingresses[i]).then_some(i),
+        }
+    }
+
     /// Whether a template inserts annotations into the Ingress, or into
     /// any Ingress of its ALB's IngressGroup.
     fn annotations_inserted(&self, i: usize) -> bool {
-        let ing = &self.objects.ingresses[i];
-        if ing.meta.annotations_inserted {
-            return true;
-        }
-        let Some(group) = ing
-            .meta
-            .annotation(ALB_GROUP)
-            .and_then(|f| f.value.as_deref())
-        else {
-            return false;
-        };
-        self.objects
-            .ingresses
-            .iter()
-            .zip(&self.controllers)
-            .any(|(other, c)| {
-                *c == Some(Controller::Alb)
-                    && other.meta.annotations_inserted
-                    && other
-                        .meta
-                        .annotation(ALB_GROUP)
-                        .and_then(|f| f.value.as_deref())
-                        == Some(group)
-            })
+        self.objects.ingresses[i].meta.annotations_inserted
+            || self.alb_group(i).is_some_and(|g| g.inserted)
     }
+}
+
+/// What wslint needs of an ALB IngressGroup.
+#[derive(Default)]
+struct AlbGroup {
+    /// The first Ingress of the group that sets the idle timeout.
+    decider: Option<usize>,
+    /// A template inserts annotations into one of its Ingresses.
+    inserted: bool,
+}
+
+/// The `idle_timeout.timeout_seconds` entry of an attributes value.
+fn idle_entry(attributes: &str) -> Option<&str> {
+    attributes.split(',').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k.trim() == "idle_timeout.timeout_seconds").then(|| v.trim())
+    })
+}
+
+/// Whether an Ingress's `load-balancer-attributes` decides its ALB's idle
+/// timeout: a template value, or one with an `idle_timeout` entry.
+fn sets_alb_idle(ing: &Ingress) -> bool {
+    ing.meta
+        .annotation(ALB_ATTRS)
+        .is_some_and(|f| f.value.as_deref().is_none_or(|v| idle_entry(v).is_some()))
 }
 
 type Syntax = Vec<(Loc, String)>;
@@ -633,105 +670,83 @@ fn nginx_idle(objects: &Objects, cand: &Candidate<'_>) -> (Idle, Limit, Syntax) 
 fn alb_idle(
     objects: &Objects,
     cand: &Candidate<'_>,
-    controllers: &[Option<Controller>],
+    decider: Option<usize>,
 ) -> (Idle, Limit, Syntax) {
     let ing = &objects.ingresses[cand.ingress];
     let group = ing.meta.annotation(ALB_GROUP).and_then(|f| f.value.clone());
-    let members: Vec<&Ingress> = match &group {
-        None => vec![ing],
-        Some(g) => objects
-            .ingresses
-            .iter()
-            .zip(controllers)
-            .filter(|(i, c)| {
-                **c == Some(Controller::Alb)
-                    && i.meta
-                        .annotation(ALB_GROUP)
-                        .and_then(|f| f.value.as_deref())
-                        == Some(g.as_str())
-            })
-            .map(|(i, _)| i)
-            .collect(),
-    };
     let mut syntax = Vec::new();
     let fix = format!(
         "set `{ALB_ATTRS}: idle_timeout.timeout_seconds={{s}}` on Ingress {}",
         ing.meta.display()
     );
-    for m in &members {
-        let Some(f) = m.meta.annotation(ALB_ATTRS) else {
-            continue;
-        };
-        let Some(v) = f.value.as_deref() else {
-            return (
-                Idle {
-                    source: IdleSource::Set(Setting {
-                        loc: f.loc.clone(),
-                        what: "`load-balancer-attributes` (a template value)".into(),
-                        seconds: None,
-                        note: None,
-                    }),
-                    seconds: None,
-                    fix,
-                    via: Vec::new(),
-                },
-                Limit::Idle,
-                syntax,
-            );
-        };
-        let Some(raw) = v.split(',').find_map(|kv| {
-            let (k, v) = kv.split_once('=')?;
-            (k.trim() == "idle_timeout.timeout_seconds").then(|| v.trim())
-        }) else {
-            continue;
-        };
-        let seconds = match atoi(raw) {
-            Some(n) if (1..=4000).contains(&n) => Some(n as f64),
-            _ => {
-                syntax.push((
-                    f.loc.clone(),
-                    format!(
-                        "`idle_timeout.timeout_seconds={raw}` is not an idle timeout the ALB accepts (whole seconds, 1 to 4000): the controller fails to apply it"
-                    ),
-                ));
-                None
-            }
-        };
-        let mut via = Vec::new();
-        if !std::ptr::eq(*m, ing) {
-            via.push((
-                ing.meta.loc.clone(),
-                format!(
-                    "shares its ALB with Ingress {} (IngressGroup `{}`)",
-                    m.meta.display(),
-                    group.as_deref().unwrap_or("")
-                ),
-            ));
-        }
+    let Some((m, f)) = decider
+        .map(|d| &objects.ingresses[d])
+        .and_then(|m| Some((m, m.meta.annotation(ALB_ATTRS)?)))
+    else {
         return (
             Idle {
-                source: IdleSource::Set(Setting {
-                    loc: f.loc.clone(),
-                    what: format!("`idle_timeout.timeout_seconds={raw}`"),
-                    seconds,
-                    note: None,
-                }),
-                seconds,
+                source: IdleSource::Default {
+                    what: "the ALB's default idle timeout".into(),
+                },
+                seconds: Some(60.0),
                 fix,
-                via,
+                via: Vec::new(),
             },
             Limit::Idle,
             syntax,
         );
+    };
+    let Some(raw) = f.value.as_deref().and_then(idle_entry) else {
+        return (
+            Idle {
+                source: IdleSource::Set(Setting {
+                    loc: f.loc.clone(),
+                    what: "`load-balancer-attributes` (a template value)".into(),
+                    seconds: None,
+                    note: None,
+                }),
+                seconds: None,
+                fix,
+                via: Vec::new(),
+            },
+            Limit::Idle,
+            syntax,
+        );
+    };
+    let seconds = match atoi(raw) {
+        Some(n) if (1..=4000).contains(&n) => Some(n as f64),
+        _ => {
+            syntax.push((
+                f.loc.clone(),
+                format!(
+                    "`idle_timeout.timeout_seconds={raw}` is not an idle timeout the ALB accepts (whole seconds, 1 to 4000): the controller fails to apply it"
+                ),
+            ));
+            None
+        }
+    };
+    let mut via = Vec::new();
+    if !std::ptr::eq(m, ing) {
+        via.push((
+            ing.meta.loc.clone(),
+            format!(
+                "shares its ALB with Ingress {} (IngressGroup `{}`)",
+                m.meta.display(),
+                group.as_deref().unwrap_or("")
+            ),
+        ));
     }
     (
         Idle {
-            source: IdleSource::Default {
-                what: "the ALB's default idle timeout".into(),
-            },
-            seconds: Some(60.0),
+            source: IdleSource::Set(Setting {
+                loc: f.loc.clone(),
+                what: format!("`idle_timeout.timeout_seconds={raw}`"),
+                seconds,
+                note: None,
+            }),
+            seconds,
             fix,
-            via: Vec::new(),
+            via,
         },
         Limit::Idle,
         syntax,
