@@ -475,6 +475,19 @@ struct UrlRoute {
     kind: UrlRouteKind,
     /// Where it is written (the `paths` of a rule, the `default_service`).
     loc: Loc,
+    /// A `timeout` of its own in the route's `route_action` (or the
+    /// matcher's or map's `default_route_action`), which overrides the
+    /// backend service's `timeout_sec` for it ("This value can be
+    /// overridden in the PathMatcher configuration of the UrlMap", Compute
+    /// API `BackendService.timeoutSec`): its lifetime is not read.
+    overridden: bool,
+}
+
+/// Whether a block's `action` block (`route_action`,
+/// `default_route_action`) sets a `timeout`.
+fn sets_timeout(b: &Block, action: &str) -> bool {
+    b.blocks(action)
+        .any(|a| a.blocks("timeout").next().is_some() || a.attr("timeout").is_some())
 }
 
 #[derive(Clone)]
@@ -533,6 +546,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                 service: s,
                 kind: UrlRouteKind::Other,
                 loc: res.loc(d.head),
+                overridden: false,
             });
         }
     }
@@ -545,6 +559,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                 UrlRouteKind::MapDefault
             },
             loc: res.loc(b.attr("default_service").expect("read above").span),
+            overridden: sets_timeout(b, "default_route_action"),
         });
     }
     for (mi, pm) in b.blocks("path_matcher").enumerate() {
@@ -554,6 +569,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                 service: s,
                 kind: UrlRouteKind::MatcherDefault { matcher: mi },
                 loc: res.loc(pm.attr("default_service").expect("read above").span),
+                overridden: sets_timeout(pm, "default_route_action"),
             });
         }
         for rule in pm.blocks("path_rule") {
@@ -572,6 +588,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                 service: s,
                 kind: UrlRouteKind::Rule { matcher: mi, paths },
                 loc: res.loc(paths_attr.map_or(rule.head, |a| a.span)),
+                overridden: sets_timeout(rule, "route_action"),
             });
         }
         // Services named in route rules are routed, matching unknown.
@@ -581,6 +598,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                     service: s,
                     kind: UrlRouteKind::Other,
                     loc: res.loc(rr.head),
+                    overridden: false,
                 });
             }
         }
@@ -709,13 +727,21 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
             }
         };
         // A path rule whose path names a websocket.
-        let named_rule = mine.iter().find_map(|(u, r)| match &r.kind {
-            UrlRouteKind::Rule { paths, .. } => paths
-                .iter()
-                .find(|p| names_websocket(p))
-                .map(|p| (u, r, p.clone())),
-            _ => None,
-        });
+        let named_rules: Vec<_> = mine
+            .iter()
+            .filter_map(|(u, r)| match &r.kind {
+                UrlRouteKind::Rule { paths, .. } => paths
+                    .iter()
+                    .find(|p| names_websocket(p))
+                    .map(|p| (u, r, p.clone())),
+                _ => None,
+            })
+            .collect();
+        let named_rule = named_rules.iter().find(|(_, r, _)| !r.overridden);
+        if named_rule.is_none() && !named_rules.is_empty() {
+            // Its websocket paths all set a timeout of their own.
+            continue;
+        }
         if let Some((u, r, p)) = named_rule {
             out.routes.push(route(
                 Carries::Named,
@@ -778,7 +804,9 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
                 })
             })
         });
-        if let Some((p, u, r)) = reached {
+        if let Some((p, u, r)) = reached
+            && !r.overridden
+        {
             out.routes.push(route(
                 Carries::Path(p.clone()),
                 route_label(r, Some(&p.pattern), &u.address),
