@@ -745,7 +745,7 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
         if let Some((u, r, p)) = named_rule {
             out.routes.push(route(
                 Carries::Named,
-                route_label(r, Some(&p), &u.address),
+                route_label(r, Some(p), &u.address),
                 vec![(r.loc.clone(), format!("sends `{p}` to {address}"))],
             ));
             continue;
