@@ -835,7 +835,23 @@ fn aws(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
             name: format!("AWS ALB `{}`", lb.address()),
             loc: lb.head(),
         });
-        let idle = m.timeout(&lb, "idle_timeout", (ALB_DEFAULT_S, ALB_DEFAULT));
+        let mut idle = m.timeout(&lb, "idle_timeout", (ALB_DEFAULT_S, ALB_DEFAULT));
+        // "The valid range is 1-4000 seconds" (ELBv2 load balancer
+        // attribute `idle_timeout.timeout_seconds`): AWS refuses anything
+        // else, and the ALB keeps the value it had.
+        if let (Some(s), IdleSource::Set(setting)) = (idle.seconds, &mut idle.source)
+            && !(s.fract() == 0.0 && (1.0..=4000.0).contains(&s))
+        {
+            out.syntax.push((
+                setting.loc.clone(),
+                format!(
+                    "{} is not an idle timeout AWS accepts for an ALB (whole seconds, 1 to 4000): the apply fails",
+                    setting.what
+                ),
+            ));
+            setting.seconds = None;
+            idle.seconds = None;
+        }
         let mut route = WsRoute {
             hop,
             loc: lb.head(),
