@@ -479,15 +479,17 @@ struct UrlRoute {
     /// matcher's or map's `default_route_action`), which overrides the
     /// backend service's `timeout_sec` for it ("This value can be
     /// overridden in the PathMatcher configuration of the UrlMap", Compute
-    /// API `BackendService.timeoutSec`): its lifetime is not read.
-    overridden: bool,
+    /// API `BackendService.timeoutSec`): where, as its lifetime is not
+    /// read.
+    overridden: Option<Loc>,
 }
 
-/// Whether a block's `action` block (`route_action`,
-/// `default_route_action`) sets a `timeout`.
-fn sets_timeout(b: &Block, action: &str) -> bool {
+/// The `action` block (`route_action`, `default_route_action`) of a block
+/// that sets a `timeout`, where it is.
+fn sets_timeout(res: &Resource<'_>, b: &Block, action: &str) -> Option<Loc> {
     b.blocks(action)
-        .any(|a| a.blocks("timeout").next().is_some() || a.attr("timeout").is_some())
+        .find(|a| a.blocks("timeout").next().is_some() || a.attr("timeout").is_some())
+        .map(|a| res.loc(a.head))
 }
 
 #[derive(Clone)]
@@ -546,7 +548,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                 service: s,
                 kind: UrlRouteKind::Other,
                 loc: res.loc(d.head),
-                overridden: false,
+                overridden: None,
             });
         }
     }
@@ -559,7 +561,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                 UrlRouteKind::MapDefault
             },
             loc: res.loc(b.attr("default_service").expect("read above").span),
-            overridden: sets_timeout(b, "default_route_action"),
+            overridden: sets_timeout(res, b, "default_route_action"),
         });
     }
     for (mi, pm) in b.blocks("path_matcher").enumerate() {
@@ -569,7 +571,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                 service: s,
                 kind: UrlRouteKind::MatcherDefault { matcher: mi },
                 loc: res.loc(pm.attr("default_service").expect("read above").span),
-                overridden: sets_timeout(pm, "default_route_action"),
+                overridden: sets_timeout(res, pm, "default_route_action"),
             });
         }
         for rule in pm.blocks("path_rule") {
@@ -588,7 +590,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                 service: s,
                 kind: UrlRouteKind::Rule { matcher: mi, paths },
                 loc: res.loc(paths_attr.map_or(rule.head, |a| a.span)),
-                overridden: sets_timeout(rule, "route_action"),
+                overridden: sets_timeout(res, rule, "route_action"),
             });
         }
         // Services named in route rules are routed, matching unknown.
@@ -598,7 +600,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                     service: s,
                     kind: UrlRouteKind::Other,
                     loc: res.loc(rr.head),
-                    overridden: false,
+                    overridden: None,
                 });
             }
         }
@@ -687,7 +689,7 @@ fn route_label(r: &UrlRoute, pattern: Option<&str>, map: &str) -> String {
 fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
     let backends: Vec<Resource<'_>> = m
         .resources(GCP_BACKENDS)
-        .filter(|r| is_http_lb(m, r) && !is_serverless(m, r))
+        .filter(|r| is_http_lb(m, r))
         .collect();
     if backends.is_empty() {
         return None;
@@ -706,47 +708,72 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
         });
         let key = (b.ty().to_string(), b.name().to_string());
         let address = b.address();
-        let idle = m.timeout(b, "timeout_sec", (GCP_DEFAULT_S, GCP_DEFAULT));
+        let idle = if is_serverless(m, b) {
+            // Bounded by the serverless product's own request timeout.
+            Idle {
+                source: IdleSource::Default {
+                    what: "the request timeout of the serverless backend (Cloud Run's), not read"
+                        .into(),
+                },
+                seconds: None,
+                fix: String::new(),
+                via: Vec::new(),
+            }
+        } else {
+            m.timeout(b, "timeout_sec", (GCP_DEFAULT_S, GCP_DEFAULT))
+        };
         let mine: Vec<(&UrlMap, &UrlRoute)> = maps
             .iter()
             .flat_map(|u| u.routes.iter().map(move |r| (u, r)))
             .filter(|(_, r)| r.service == key)
             .collect();
+        // A route whose url-map rule sets a timeout of its own has that
+        // lifetime, which is not read.
+        let route_on =
+            |r: Option<&UrlRoute>, carries: Carries, label: String, extra: Vec<(Loc, String)>| {
+                let mut idle = idle.clone();
+                idle.via.extend(extra);
+                if let Some(at) = r.and_then(|r| r.overridden.as_ref()) {
+                    idle.source = IdleSource::Set(Setting {
+                        loc: at.clone(),
+                        what: "the `timeout` of this route's `route_action`".into(),
+                        seconds: None,
+                        note: None,
+                    });
+                    idle.seconds = None;
+                }
+                WsRoute {
+                    hop,
+                    loc: b.head(),
+                    label,
+                    carries,
+                    limit: Limit::Lifetime,
+                    idle,
+                    incomplete: false,
+                    unknown_from: Vec::new(),
+                    serves: Vec::new(),
+                }
+            };
         let route = |carries: Carries, label: String, extra: Vec<(Loc, String)>| {
-            let mut idle = idle.clone();
-            idle.via.extend(extra);
-            WsRoute {
-                hop,
-                loc: b.head(),
-                label,
-                carries,
-                limit: Limit::Lifetime,
-                idle,
-                incomplete: false,
-                unknown_from: Vec::new(),
-                serves: Vec::new(),
-            }
+            route_on(None, carries, label, extra)
         };
-        // A path rule whose path names a websocket.
-        let named_rules: Vec<_> = mine
+        // A path rule whose path names a websocket (one with a timeout of
+        // its own last).
+        let named_rule = mine
             .iter()
             .filter_map(|(u, r)| match &r.kind {
                 UrlRouteKind::Rule { paths, .. } => paths
                     .iter()
                     .find(|p| names_websocket(p))
-                    .map(|p| (u, r, p.clone())),
+                    .map(|p| (u, *r, p.clone())),
                 _ => None,
             })
-            .collect();
-        let named_rule = named_rules.iter().find(|(_, r, _)| !r.overridden);
-        if named_rule.is_none() && !named_rules.is_empty() {
-            // Its websocket paths all set a timeout of their own.
-            continue;
-        }
+            .min_by_key(|(_, r, _)| r.overridden.is_some());
         if let Some((u, r, p)) = named_rule {
-            out.routes.push(route(
+            out.routes.push(route_on(
+                Some(r),
                 Carries::Named,
-                route_label(r, Some(p), &u.address),
+                route_label(r, Some(&p), &u.address),
                 vec![(r.loc.clone(), format!("sends `{p}` to {address}"))],
             ));
             continue;
@@ -805,10 +832,9 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
                 })
             })
         });
-        if let Some((p, u, r)) = reached
-            && !r.overridden
-        {
-            out.routes.push(route(
+        if let Some((p, u, r)) = reached {
+            out.routes.push(route_on(
+                Some(r),
                 Carries::Path(p.clone()),
                 route_label(r, Some(&p.pattern), &u.address),
                 vec![(r.loc.clone(), format!("sends `{}` to {address}", p.pattern))],
@@ -1216,6 +1242,58 @@ resource "google_compute_backend_service" "unknown" {
                 "GCP backend service `google_compute_region_backend_service.ext_regional`",
                 "GCP backend service `google_compute_backend_service.classic`",
             ]
+        );
+        let _ = std::fs::remove_dir_all(d);
+    }
+
+    #[test]
+    fn serverless_backends_and_route_timeouts_are_routes_of_unknown_lifetime() {
+        let d = tmp("unknown");
+        let files = module_files(
+            &d,
+            &[(
+                "main.tf",
+                r#"
+resource "google_compute_region_network_endpoint_group" "run" {
+  network_endpoint_type = "SERVERLESS"
+}
+resource "google_compute_backend_service" "ws_run" {
+  backend {
+    group = google_compute_region_network_endpoint_group.run.id
+  }
+}
+resource "google_compute_backend_service" "live" {
+}
+resource "google_compute_url_map" "m" {
+  path_matcher {
+    name = "p"
+    path_rule {
+      paths   = ["/live/ws"]
+      service = google_compute_backend_service.live.id
+      route_action {
+        timeout {
+          seconds = 3600
+        }
+      }
+    }
+  }
+}
+"#,
+            )],
+        );
+        let models = run(&files, &[]);
+        let m = &models[0];
+        assert_eq!(m.routes.len(), 2, "both are websocket routes");
+        assert!(m.routes.iter().all(|r| r.idle.seconds.is_none()));
+        let live = m
+            .routes
+            .iter()
+            .find(|r| m.hops[r.hop].name.contains(".live"))
+            .unwrap();
+        let set = live.idle.setting().expect("set by the route_action");
+        assert_eq!(
+            &set.loc.file.text[set.loc.span.start..set.loc.span.end],
+            "route_action {"
         );
         let _ = std::fs::remove_dir_all(d);
     }
