@@ -13,6 +13,7 @@
 
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod lang;
 pub mod paths;
 pub mod phase;
@@ -47,7 +48,7 @@ use settings::{Config, ConfigError, RuleSelection};
 use suppress::FileSuppressions;
 
 pub use phase::file::install_panic_hook;
-pub use read::{BytesError, ReadOutcome, decode, read_bytes, read_file};
+pub use read::{BytesError, Overlay, ReadOutcome, decode, read_bytes, read_file};
 
 /// What the command line asks for.
 #[derive(Clone, Debug, Default)]
@@ -83,6 +84,8 @@ pub struct Settings {
     pub respect_gitignore: bool,
     pub force_exclude: bool,
     pub jobs: usize,
+    /// Texts read instead of files on disk (the fix engine's rounds).
+    pub overlay: Overlay,
 }
 
 impl Settings {
@@ -129,6 +132,7 @@ impl Settings {
             respect_gitignore: !opts.no_gitignore,
             force_exclude: opts.force_exclude,
             jobs,
+            overlay: Overlay::default(),
         })
     }
 }
@@ -291,7 +295,8 @@ fn run_in_pool(settings: &Settings, routes: bool) -> (Report, Option<phase::prox
             skip_nested_projects: false,
         },
         &|c| {
-            guarded(&c.path, || phase::file::read(c, settings, None)).unwrap_or_else(|d| {
+            let preloaded = settings.overlay.get(&c.abs).map(str::as_bytes);
+            guarded(&c.path, || phase::file::read(c, settings, preloaded)).unwrap_or_else(|d| {
                 phase::file::Stage::Done(FileResult {
                     diagnostics: vec![*d],
                     panicked: true,
@@ -309,6 +314,7 @@ fn run_in_pool(settings: &Settings, routes: bool) -> (Report, Option<phase::prox
             exclude_root: settings.exclude_root.clone(),
             threads: settings.jobs,
             max_size: settings.config.files.max_size,
+            overlay: settings.overlay.clone(),
         },
     );
 
@@ -454,6 +460,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         respect_gitignore: false,
         force_exclude: false,
         jobs: 1,
+        overlay: Overlay::default(),
     };
     let project = project::Project::new(
         &root,
@@ -464,6 +471,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
             exclude_root: root.clone(),
             threads: 1,
             max_size,
+            overlay: Overlay::default(),
         },
     );
     let candidate = Candidate {

@@ -135,6 +135,28 @@ struct CheckArgs {
     /// When to colour the human format.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+
+    /// Apply the safe fixes of the findings, check again, and report what remains.
+    #[arg(long, conflicts_with = "add_ignore")]
+    fix: bool,
+
+    /// With `--fix` or `--diff`, apply unsafe fixes too (they change behaviour beyond the finding: review them).
+    #[arg(long)]
+    unsafe_fixes: bool,
+
+    /// Print a unified diff of what `--fix` would change and write nothing (exit 1 when there is a diff).
+    #[arg(long, conflicts_with = "add_ignore")]
+    diff: bool,
+
+    /// Insert a `wslint-ignore` comment (with REASON, if given) for every current finding, then report what is left: adopting wslint on an existing codebase.
+    #[arg(
+        long,
+        value_name = "REASON",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ""
+    )]
+    add_ignore: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -324,6 +346,122 @@ fn routes(args: RoutesArgs) -> ExitCode {
     }
 }
 
+/// Writes the report to `--output`'s file, or standard output.
+fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), ExitCode> {
+    match output {
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .map_err(|e| usage_error(&format!("cannot write {}: {e}", path.display()))),
+        None => {
+            print(text);
+            Ok(())
+        }
+    }
+}
+
+/// `error: cannot write PATH: why` lines.
+fn write_failures(failed: &[(PathBuf, String)]) -> String {
+    failed
+        .iter()
+        .map(|(path, why)| format!("error: cannot write {}: {why}\n", path.display()))
+        .collect()
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `--fix` (`write`) and `--diff`: the fix engine's rounds, with what it
+/// did, refused and could not write said on stderr.
+fn fix(settings: &Settings, unsafe_fixes: bool, write: bool) -> wslint::fix::FixOutcome {
+    let mut outcome = wslint::fix::fix(
+        settings,
+        wslint::fix::FixOptions {
+            unsafe_fixes,
+            write,
+        },
+    );
+    let mut note = String::new();
+    for r in &outcome.refused {
+        note.push_str(&format!(
+            "{}:{}: {} not fixed: {}\n",
+            r.path.display(),
+            r.line,
+            r.code,
+            r.why
+        ));
+    }
+    note.push_str(&write_failures(&outcome.failed));
+    let files = plural(outcome.changed.len(), "file");
+    let findings = plural(outcome.applied, "finding");
+    note.push_str(&if write {
+        format!("Fixed {findings} in {files}.\n")
+    } else {
+        format!("Would fix {findings} in {files}.\n")
+    });
+    eprint!("{note}");
+    outcome.report.errors.extend(
+        outcome
+            .failed
+            .iter()
+            .map(|(p, why)| format!("cannot write {}: {why}", p.display())),
+    );
+    outcome
+}
+
+/// `--diff`: the diff on stdout (or `--output`); exit 1 when there is one.
+fn diff(settings: &Settings, args: &CheckArgs) -> ExitCode {
+    let outcome = fix(settings, args.unsafe_fixes, false);
+    for e in &outcome.report.errors {
+        eprintln!("error: {e}");
+    }
+    let text = wslint::fix::diff::unified(&outcome.changed);
+    if let Err(code) = emit(args.output.as_deref(), &text) {
+        return code;
+    }
+    if !outcome.report.errors.is_empty() {
+        ExitCode::from(2)
+    } else if text.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `--add-ignore`: writes the comments, says what it did and what it left
+/// on stderr, and gives the report of the check that follows.
+fn add_ignore(settings: &Settings, reason: &str) -> wslint::Report {
+    let reason = Some(reason).filter(|r| !r.trim().is_empty());
+    let outcome = wslint::fix::add_ignores(settings, reason);
+    let mut note = String::new();
+    for (d, why) in &outcome.left {
+        let at = d.start();
+        note.push_str(&format!(
+            "{}:{}:{}: {} left as it is: {why}\n",
+            d.file.path.display(),
+            at.line,
+            at.column,
+            d.code
+        ));
+    }
+    note.push_str(&write_failures(&outcome.failed));
+    note.push_str(&format!(
+        "Added {} for {} in {}.\n",
+        plural(outcome.comments, "suppression comment"),
+        plural(outcome.findings, "finding"),
+        plural(outcome.files, "file")
+    ));
+    eprint!("{note}");
+    let mut report = outcome.report;
+    report.errors.extend(
+        outcome
+            .failed
+            .iter()
+            .map(|(p, why)| format!("cannot write {}: {why}", p.display())),
+    );
+    report
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     let select = match args.select.as_deref().map(Selector::parse_list).transpose() {
         Ok(s) => s,
@@ -346,7 +484,14 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let report = wslint::run(&settings);
+    if args.diff {
+        return diff(&settings, &args);
+    }
+    let report = match &args.add_ignore {
+        Some(reason) => add_ignore(&settings, reason),
+        None if args.fix => fix(&settings, args.unsafe_fixes, true).report,
+        None => wslint::run(&settings),
+    };
     for e in &report.errors {
         eprintln!("error: {e}");
     }
@@ -359,15 +504,8 @@ fn check(args: CheckArgs) -> ExitCode {
             quiet: args.quiet,
         },
     );
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text.as_bytes()) {
-                return usage_error(&format!("cannot write {}: {e}", path.display()));
-            }
-        }
-        None => {
-            print(&text);
-        }
+    if let Err(code) = emit(args.output.as_deref(), &text) {
+        return code;
     }
     for extra in &args.report {
         let text = render::render(

@@ -37,6 +37,8 @@ pub struct WalkOptions {
     pub threads: usize,
     /// `files.max_size`: larger files are not read for facts either.
     pub max_size: u64,
+    /// Texts read instead of files on disk.
+    pub overlay: crate::Overlay,
 }
 
 /// What one run knows about the project around the files it checks.
@@ -178,7 +180,11 @@ impl Project {
     /// FIFOs, BOM dropped, invalid UTF-8 replaced). `None` when it cannot
     /// be read or is binary: its facts are then unknown.
     pub fn read(&self, abs: &Path) -> Option<Source> {
-        match crate::read_file(abs, &self.display(abs), None, self.walk.max_size) {
+        match self
+            .walk
+            .overlay
+            .read_file(abs, &self.display(abs), None, self.walk.max_size)
+        {
             crate::ReadOutcome::Text { source, .. } => Some(source),
             _ => None,
         }
