@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs one cargo-fuzz target for a while, with a seed corpus made from the
 # fixtures. Usage: scripts/fuzz.sh TARGET [SECONDS]
-#   TARGET: apache | nginx | haproxy | typescript | component | python | config
+#   TARGET: apache | nginx | haproxy | kubernetes | terraform | typescript | component | python | config
 # cargo-fuzz needs nightly features; on a stable toolchain RUSTC_BOOTSTRAP=1
 # enables them. Crashes land in fuzz/artifacts/TARGET/; turn each into a
 # regression fixture (fixtures/ or tests/hostile.rs) before fixing it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: scripts/fuzz.sh apache|nginx|haproxy|typescript|component|python|config [SECONDS]}
+target=${1:?usage: scripts/fuzz.sh apache|nginx|haproxy|kubernetes|terraform|typescript|component|python|config [SECONDS]}
 seconds=${2:-300}
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz
 seeds="target/fuzz-seeds/$target"
@@ -17,6 +17,8 @@ case $target in
   apache) pattern='\.(conf|vhost)$|\.htaccess$' ;;
   nginx) pattern='fixtures/(nginx|demo)/.*\.(conf|j2|erb|template)$' ;;
   haproxy) pattern='fixtures/haproxy/.*\.cfg$' ;;
+  kubernetes) pattern='fixtures/kubernetes/.*\.ya?ml$' ;;
+  terraform) pattern='fixtures/terraform/.*\.tf$' ;;
   typescript) pattern='\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$' ;;
   component) pattern='\.(vue|svelte)$' ;;
   python) pattern='\.pyi?$' ;;

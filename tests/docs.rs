@@ -218,14 +218,19 @@ fn readme_rule_table_matches_the_registry() {
 
 #[test]
 fn proxy_docs_show_every_product_they_apply_to() {
+    // `yaml` is Kubernetes manifests (ingress-nginx, the AWS Load Balancer
+    // Controller, GKE), `hcl` Terraform (`aws_lb`, GCP backend services).
+    // WS306 and WS307 do not apply to them: no include to miss, no upgrade
+    // header to forget (their docs say why).
     let products: &[(&str, &[&str])] = &[
-        ("WS301", &["apache", "nginx", "haproxy"]),
-        ("WS302", &["apache", "nginx"]),
-        ("WS303", &["apache", "nginx", "haproxy"]),
-        ("WS304", &["apache", "nginx", "haproxy"]),
-        ("WS305", &["apache", "nginx", "haproxy"]),
+        ("WS301", &["apache", "nginx", "haproxy", "yaml", "hcl"]),
+        ("WS302", &["apache", "nginx", "yaml", "hcl"]),
+        ("WS303", &["apache", "nginx", "haproxy", "yaml", "hcl"]),
+        ("WS304", &["apache", "nginx", "haproxy", "yaml"]),
+        ("WS305", &["apache", "nginx", "haproxy", "yaml", "hcl"]),
         ("WS306", &["apache", "nginx"]),
         ("WS307", &["apache", "nginx"]),
+        ("WS308", &["yaml", "hcl"]),
     ];
     for (code, want) in products {
         let rule = registry::by_code(code).unwrap();
@@ -243,7 +248,9 @@ fn proxy_docs_show_every_product_they_apply_to() {
             let name = match *p {
                 "apache" => "Apache",
                 "nginx" => "nginx",
-                _ => "HAProxy",
+                "haproxy" => "HAProxy",
+                "yaml" => "Kubernetes",
+                _ => "Terraform",
             };
             assert!(
                 what.contains(name),
