@@ -684,6 +684,8 @@ fn broken_and_huge_components() {
             .as_str()
             .unwrap()
             .contains("line 2 never ends")
+    );
+}
 
 /// An ingress-nginx Ingress whose websocket route has a 30 s read timeout
 /// (WS301 on the annotation, line 7 of the document).
