@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod fix;
 pub mod lang;
+pub mod overlay;
 pub mod paths;
 pub mod phase;
 pub mod project;
@@ -25,6 +26,7 @@ pub mod render;
 pub mod routes;
 pub mod rule;
 pub mod rules;
+pub mod server;
 pub mod settings;
 pub mod source;
 pub mod suppress;
@@ -84,7 +86,8 @@ pub struct Settings {
     pub respect_gitignore: bool,
     pub force_exclude: bool,
     pub jobs: usize,
-    /// Texts read instead of files on disk (the fix engine's rounds).
+    /// Texts read instead of files on disk: the fix engine's edited texts
+    /// between rounds, the editor's open documents (`wslint server`).
     pub overlay: Overlay,
 }
 
@@ -240,7 +243,7 @@ fn gather(candidates: &[Candidate], results: Vec<FileResult>) -> Gathered {
         if r.checked && known(Lang::Python) {
             g.python_checked.insert(candidate.abs.clone());
         }
-        if r.checked && (known(Lang::TypeScript) || known(Lang::Tsx)) {
+        if r.checked && matches!(candidate.detected, DetectedOrd::Known(l) if l.is_client()) {
             g.client_checked.insert(candidate.abs.clone());
         }
         if let Some(model) = r.server {
@@ -295,8 +298,7 @@ fn run_in_pool(settings: &Settings, routes: bool) -> (Report, Option<phase::prox
             skip_nested_projects: false,
         },
         &|c| {
-            let preloaded = settings.overlay.get(&c.abs).map(str::as_bytes);
-            guarded(&c.path, || phase::file::read(c, settings, preloaded)).unwrap_or_else(|d| {
+            guarded(&c.path, || phase::file::read(c, settings, None)).unwrap_or_else(|d| {
                 phase::file::Stage::Done(FileResult {
                     diagnostics: vec![*d],
                     panicked: true,

@@ -54,6 +54,8 @@ enum Command {
         /// A rule code (WS301) or name (proxy-idle-timeout; former names too).
         rule: String,
     },
+    /// Run the language server on standard input and output (LSP), for editors.
+    Server,
     /// Show every websocket route of the project: the hops a connection
     /// crosses (load balancer, ingress, proxy, endpoint), each hop's idle
     /// timeout or lifetime and where it comes from, the heartbeats of both
@@ -232,6 +234,7 @@ fn main() -> ExitCode {
         Some(Command::Rules) => rules(),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Completions { shell }) => completions(shell),
+        Some(Command::Server) => server(),
         Some(Command::Check(args)) => check(args),
         Some(Command::Routes(args)) => routes(args),
         None => check(cli.check),
@@ -242,6 +245,18 @@ fn completions(shell: clap_complete::Shell) -> ExitCode {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "wslint", &mut script);
     print(&String::from_utf8_lossy(&script))
+}
+
+fn server() -> ExitCode {
+    match wslint::server::serve_stdio() {
+        Ok(true) => ExitCode::SUCCESS,
+        // `exit` without `shutdown`, or the editor closed the pipe.
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: wslint server: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn rules() -> ExitCode {

@@ -2,9 +2,8 @@
 //! device, a size cap, the prefilter on the bytes, binary detection, BOM
 //! and UTF-16 handling, invalid UTF-8 reported and read lossily.
 
-use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::discover;
@@ -32,37 +31,8 @@ pub enum ReadOutcome {
     Failed(String),
 }
 
-/// Texts that stand in for files' contents on disk during one run, by
-/// canonical absolute path: the fix engine re-checks its edited texts
-/// through it between rounds, without writing them. Empty by default.
-#[derive(Clone, Debug, Default)]
-pub struct Overlay(Option<Arc<HashMap<PathBuf, Arc<str>>>>);
-
-impl Overlay {
-    pub fn new(texts: HashMap<PathBuf, Arc<str>>) -> Overlay {
-        Overlay((!texts.is_empty()).then(|| Arc::new(texts)))
-    }
-
-    /// The text standing in for the file at canonical path `abs`.
-    pub fn get(&self, abs: &Path) -> Option<&str> {
-        self.0.as_ref()?.get(abs).map(|t| &**t)
-    }
-
-    /// [`read_file`], with the text of the overlay when it has one for
-    /// `abs` (the file's canonical path).
-    pub fn read_file(
-        &self,
-        abs: &Path,
-        display: &Path,
-        filter: Option<Lang>,
-        max_size: u64,
-    ) -> ReadOutcome {
-        match self.get(abs) {
-            Some(text) => decode(text.as_bytes(), display, filter),
-            None => read_file(abs, display, filter, max_size),
-        }
-    }
-}
+/// Texts that stand in for files on disk: one mechanism, in its own module.
+pub use crate::overlay::Overlay;
 
 pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>, max_size: u64) -> ReadOutcome {
     match read_bytes(path, max_size) {

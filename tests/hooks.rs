@@ -28,7 +28,7 @@ use yaml_rust2::{Yaml, YamlLoader};
 /// The pre-commit version the hooks are tested with.
 const PRE_COMMIT: &str = "4.7.0";
 const LEGACY: &str = "deploy/apache2/sites-enabled/legacy.conf";
-const WS301_MESSAGE: &str = "WS301 proxy-idle-timeout: `ProxyTimeout 30` gives websocket route";
+const WS301_MESSAGE: &str = "WS301 [*] proxy-idle-timeout: `ProxyTimeout 30` gives websocket route";
 
 /// `pre-commit`, installed on first use into target/tmp/pre-commit-venv.
 fn pre_commit() -> &'static Path {
@@ -313,6 +313,9 @@ fn hooks_manifest_ids_entries_and_file_patterns() {
         "web/src/Socket.JSX",
         "web/a.mjs",
         "web/a.cjs",
+        "web/src/components/LiveChat.vue",
+        "web/src/routes/+page.svelte",
+        "web/src/lib/Ticker.SVELTE",
         "api/app/main.py",
         "api/app/stubs.pyi",
         "httpd.conf",
@@ -348,6 +351,7 @@ fn hooks_manifest_ids_entries_and_file_patterns() {
         "README.md",
         "web/package.json",
         "web/src/styles.css",
+        "web/src/App.vue.orig",
         "api/requirements.txt",
         "deploy/nginx/nginx.config",
         "docs/sites-available.md",

@@ -126,6 +126,17 @@ pub fn read(candidate: &Candidate, settings: &Settings, preloaded: Option<&[u8]>
         d => Some(d.filter_lang()),
     };
     let max_size = settings.config.files.max_size;
+    // An editor's unsaved text stands for the file on disk.
+    let open = match settings.overlay.text(&candidate.abs) {
+        Ok(open) => open,
+        Err(_) => {
+            return Stage::Done(FileResult {
+                diagnostics: vec![io_error(&candidate.path, crate::overlay::CANCELLED.into())],
+                ..FileResult::default()
+            });
+        }
+    };
+    let preloaded = preloaded.or(open.as_deref().map(str::as_bytes));
     let outcome = match preloaded {
         Some(bytes) if bytes.len() as u64 > max_size => ReadOutcome::TooLarge(bytes.len() as u64),
         Some(bytes) => decode(bytes, &candidate.path, filter),
@@ -196,6 +207,22 @@ pub fn read(candidate: &Candidate, settings: &Settings, preloaded: Option<&[u8]>
             }
         }
     };
+    if let Some(fw) = lang::sfc::Framework::of(lang)
+        && let Some(at) = lang::sfc::Component::read(&source.text, fw).unterminated_tag
+    {
+        let line = source.line_col(at).line;
+        return Stage::Done(FileResult {
+            diagnostics: vec![skipped(
+                &candidate.path,
+                format!(
+                    "not checked: the `<script` tag at line {line} never ends (no `>`), so its script cannot be read; {} refuses the file too",
+                    fw.name()
+                ),
+                "close the tag (`<script setup lang=\"ts\">`)",
+            )],
+            ..FileResult::default()
+        });
+    }
     if matches!(lang, Lang::TypeScript | Lang::Tsx) && lang::looks_minified(&source.text) {
         return Stage::Done(FileResult {
             diagnostics: vec![minified_warning(&candidate.path, &source)],
@@ -237,9 +264,7 @@ pub fn check(
     // library's own source is not a call site of it, and a dependency is
     // not the project's to fix. Named on the command line, it is read
     // and reported clean.
-    if matches!(lang, Lang::TypeScript | Lang::Tsx | Lang::Python)
-        && dependency_copy(candidate, settings)
-    {
+    if (lang.is_client() || lang == Lang::Python) && dependency_copy(candidate, settings) {
         return result;
     }
     match lang {
@@ -249,8 +274,9 @@ pub fn check(
                 result.diagnostics.extend(p.skipped());
             }
         }
-        Lang::TypeScript | Lang::Tsx => {
-            // Imported values resolve through the project.
+        Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
+            // Imported values resolve through the project; a component's
+            // `<script>` blocks are its module.
             let abs = candidate.abs.clone();
             if let Some(model) = project::ts::build(project, checked, &abs, &source, lang)
                 && !lang::ts::libs::in_library_package(&abs)
@@ -323,15 +349,20 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// What a panic said.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
 /// Runs `f`; a panic becomes a WS002 diagnostic on `path` asking for a bug
 /// report, and the run goes on with the other files.
 pub fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
+        let message = panic_message(payload.as_ref());
         let at = PANIC_AT
             .with(|p| p.borrow_mut().take())
             .map(|at| format!(" at {at}"))
