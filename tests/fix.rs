@@ -582,8 +582,37 @@ fn ws105_guards_the_effect_in_its_own_style() {
             "web/useInbox.ts",
             &fixture("client/ws105-bad-local-storage.ts").replace('\n', "\r\n"),
         ),
+        // Vue's watchEffect and Svelte 5's $effect run again when the token
+        // they read changes: the guard is all they need.
+        (
+            "web/Inbox.vue",
+            "<script setup lang=\"ts\">\n\
+             import { ref, watchEffect } from \"vue\";\n\
+             \n\
+             const token = ref<string | null>(null);\n\
+             \n\
+             watchEffect((onCleanup) => {\n\
+             \x20 const ws = new WebSocket(`/ws/inbox?token=${token.value}`);\n\
+             \x20 onCleanup(() => ws.close());\n\
+             });\n\
+             </script>\n\
+             \n\
+             <template><p>inbox</p></template>\n",
+        ),
+        (
+            "web/Room.svelte",
+            &fixture("components/ws105-bad-effect-token.svelte"),
+        ),
     ]);
     let t = unsafe_fix_case("diff_ws105", &refs(&files), "WS105");
+    assert!(
+        read(t.path(), "web/Inbox.vue")
+            .contains("watchEffect((onCleanup) => {\n  if (!token.value) return;\n  const ws")
+    );
+    assert!(
+        read(t.path(), "web/Room.svelte")
+            .contains("  $effect(() => {\n    if (!accessToken) return;\n    const ws")
+    );
     let doc = read(t.path(), "web/useDoc.tsx");
     assert!(
         doc.contains("  useEffect(() => {\n    if (!accessToken) return;\n    // one socket"),
@@ -623,6 +652,16 @@ fn ws105_offers_no_guard_where_its_place_is_not_certain() {
                  \x20 }, deps);\n\
                  }\n"
                 .to_string(),
+            ),
+            // Mount hooks run once: a guard there would keep the socket
+            // down once the token arrives.
+            (
+                "d.vue",
+                fixture("components/ws105-bad-onmounted-token-ref.vue"),
+            ),
+            (
+                "e.svelte",
+                fixture("components/ws105-bad-store-token.svelte"),
             ),
             // The callback is a function of the component, not inline.
             (

@@ -410,6 +410,11 @@ pub struct EffectBody {
     /// The block's statements (comments left out), each with the names it
     /// declares (`const token = ...`, `let { token } = ...`).
     pub statements: Vec<(Span, Vec<String>)>,
+    /// Whether the effect runs again when what a guard in it reads
+    /// changes: React's (once its dependency array lists it), Vue's
+    /// `watchEffect` and Svelte's `$effect` (they track what they read);
+    /// not a mount hook (`onMounted`, `onMount`), nor `watch(source, ...)`.
+    pub reruns: bool,
 }
 
 /// A socket opened by an effect (directly or through functions it calls).

@@ -2669,7 +2669,7 @@ fn effects(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<Effect> {
     for c in &ix.calls {
         // React's effects, and the Vue and Svelte hooks that play their
         // role (`onMounted`, `onMount`, `watchEffect`, `$effect`).
-        let Some((_, kind, f)) = hooks::effect_call(ix, c.node, c.func) else {
+        let Some((name, kind, f)) = hooks::effect_call(ix, c.node, c.func) else {
             continue;
         };
         let deps = match kind {
@@ -2690,13 +2690,22 @@ fn effects(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<Effect> {
         }
         let head = c.node.f("function").map_or(span(c.node), span);
         let callback = ix.functions[f].node;
-        let inline = args.named_child(0).is_some_and(|a| a.id() == callback.id());
+        let arg = hooks::effect(name).map_or(0, |(_, arg)| arg);
+        let inline = c
+            .node
+            .f("arguments")
+            .and_then(|a| a.named_child(arg))
+            .is_some_and(|a| a.id() == callback.id());
+        // Runs again when what a guard in it reads changes: React's
+        // (through its dependency array), `watchEffect`'s and `$effect`'s
+        // (they track it); not a mount hook, nor `watch(source, ...)`.
+        let reruns = kind == EffectKind::React || (kind == EffectKind::Tracked && arg == 0);
         out.push(Effect {
             span: head,
             deps,
             opens: v.opens,
             truncated,
-            body: inline.then(|| effect_body(m, callback)).flatten(),
+            body: inline.then(|| effect_body(m, callback, reruns)).flatten(),
         });
     }
     out
@@ -2704,13 +2713,14 @@ fn effects(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<Effect> {
 
 /// An inline effect callback's body, with its statements and the names
 /// each declares.
-fn effect_body(m: &Module<'_, '_, '_>, callback: Node<'_>) -> Option<EffectBody> {
+fn effect_body(m: &Module<'_, '_, '_>, callback: Node<'_>, reruns: bool) -> Option<EffectBody> {
     let body = callback.f("body")?;
     if body.kind() != "statement_block" {
         return Some(EffectBody {
             span: span(body),
             block: false,
             statements: Vec::new(),
+            reruns,
         });
     }
     let mut statements = Vec::new();
@@ -2744,6 +2754,7 @@ fn effect_body(m: &Module<'_, '_, '_>, callback: Node<'_>) -> Option<EffectBody>
         span: span(body),
         block: true,
         statements,
+        reruns,
     })
 }
 

@@ -46,18 +46,22 @@ pub(crate) fn append_to_array(
 
 /// WS105's guard, `if (!token) return;`, where the token it reads is
 /// there and the socket is not opened yet: at the top of the effect for a
-/// token of the component (a prop, a state value, a hook's result), with
-/// the token added to the dependency array when the array lacks it (the
-/// effect must run again once it arrives, or the guard keeps the socket
-/// down); right after the statement of the effect that declares a local
-/// token (`const token = localStorage.getItem(...)`). The token is written
-/// as it is read at the socket (`auth?.accessToken`). `None` where no
-/// such place is certain: a callback that is not written inline, a
-/// dependency array that is not a literal, a token read from storage
-/// inline, a declaration nested in other code, an expression body over
-/// several lines. Returns the edits and the guard.
+/// token of the component (a prop, a state value, a hook's result; in a
+/// Vue or Svelte component, its script's `ref`, `$props()` or `$store`),
+/// when the effect runs again once the token changes (React's, with the
+/// token added to the dependency array when the array lacks it; Vue's
+/// `watchEffect`, Svelte's `$effect`), or the guard would keep the socket
+/// down for good; right after the statement of the effect that declares a
+/// local token (`const token = localStorage.getItem(...)`). The token is
+/// written as it is read at the socket (`auth?.accessToken`,
+/// `token.value`, `$token`). `None` where no such place is certain: a
+/// callback that is not written inline, a dependency array that is not a
+/// literal, a mount hook, a token read from storage inline, a declaration
+/// nested in other code, an expression body over several lines. Returns
+/// the edits and the guard.
 pub(crate) fn guard_effect(
     file: &Source,
+    component: bool,
     effect: &Effect,
     open: &Open,
     unguarded: &[&NameRef],
@@ -69,7 +73,12 @@ pub(crate) fn guard_effect(
         };
         let guard = format!("if (!{expr}) return{}", semicolon(file));
         match t.bound {
-            Bound::Component => {
+            // A token that arrives later must run the effect again, or the
+            // guard keeps the socket down for good. A component's script
+            // top level is the component's own state (`ref`, `$props()`,
+            // a `$store`).
+            Bound::Module if !component => {}
+            Bound::Component | Bound::Module if body.reruns => {
                 let mut edits = vec![top_of(file, body, &guard)?];
                 match &effect.deps {
                     Deps::List(span, list) if !covers(list, &t.path) => {
@@ -80,11 +89,12 @@ pub(crate) fn guard_effect(
                             false,
                         )?);
                     }
-                    Deps::List(..) | Deps::Missing => {}
+                    Deps::List(..) | Deps::Missing | Deps::Framework => {}
                     Deps::Unknown => return None,
                 }
                 return Some((edits, guard));
             }
+            Bound::Component | Bound::Module => return None,
             Bound::Local if !expr.contains('.') => {
                 let decl = body
                     .statements

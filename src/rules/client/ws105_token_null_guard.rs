@@ -99,9 +99,13 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             ));
             // Unsafe: the socket then opens later (once the token is
             // there), and the effect returns no cleanup until it does.
-            if let Some((edits, guard)) =
-                super::fixes::guard_effect(&model.source, e, open, &unguarded)
-            {
+            if let Some((edits, guard)) = super::fixes::guard_effect(
+                &model.source,
+                crate::lang::sfc::Framework::of(model.lang).is_some(),
+                e,
+                open,
+                &unguarded,
+            ) {
                 let deps = if edits.len() > 1 {
                     " and run the effect again when the token changes"
                 } else {
