@@ -11,6 +11,7 @@
 //!       -> finish (suppress, sort) -> render
 //! ```
 
+pub mod cache;
 pub mod diagnostic;
 pub mod discover;
 pub mod lang;
@@ -63,6 +64,13 @@ pub struct Options {
     pub force_exclude: bool,
     /// Worker threads; `None` = one per core.
     pub jobs: Option<usize>,
+    /// Use the cache of earlier runs (`cache.dir`, else `.wslint_cache` at
+    /// the project root). Off unless asked for: the command line asks for
+    /// it (`--no-cache` does not); a caller that checks text that is not
+    /// on disk (an editor's unsaved buffers) must leave it off.
+    pub cache: bool,
+    /// Debugging and benchmarks: stop after the parse of each file.
+    pub parse_only: bool,
 }
 
 /// Everything a run needs, resolved.
@@ -83,6 +91,10 @@ pub struct Settings {
     pub respect_gitignore: bool,
     pub force_exclude: bool,
     pub jobs: usize,
+    /// The cache folder, when the run uses one ([`cache`]).
+    pub cache: Option<PathBuf>,
+    /// Stop after the parse of each file (`--parse-only`).
+    pub parse_only: bool,
 }
 
 impl Settings {
@@ -115,6 +127,14 @@ impl Settings {
         };
         let selection =
             RuleSelection::new(&loaded.config.rules, opts.select.as_deref(), &opts.ignore);
+        let cache = opts.cache.then(|| {
+            loaded
+                .config
+                .cache
+                .dir
+                .clone()
+                .unwrap_or_else(|| root.join(cache::DEFAULT_DIR))
+        });
         let jobs = opts
             .jobs
             .filter(|&j| j > 0)
@@ -129,6 +149,8 @@ impl Settings {
             respect_gitignore: !opts.no_gitignore,
             force_exclude: opts.force_exclude,
             jobs,
+            cache,
+            parse_only: opts.parse_only,
         })
     }
 }
@@ -150,6 +172,9 @@ pub struct Report {
     pub errors: Vec<String>,
     /// Modules read only because a checked module imports from them.
     pub dependencies_read: usize,
+    /// Notes for the person running wslint (stderr): the cache could not
+    /// be used, and why.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -182,8 +207,48 @@ pub(crate) fn run_rules<M>(
     }
 }
 
-/// Runs every enabled rule over the given paths.
+/// Runs every enabled rule over the given paths; with a cache folder, an
+/// earlier run's report when nothing it read has changed ([`cache`]).
 pub fn run(settings: &Settings) -> Report {
+    // A run asked to panic (tests of the panic guard) keeps nothing.
+    let Some(dir) = settings
+        .cache
+        .as_ref()
+        .filter(|_| std::env::var_os("WSLINT_DEBUG_PANIC_ON").is_none())
+    else {
+        return run_uncached(settings, None);
+    };
+    let mut cache = match cache::Cache::open(settings, dir) {
+        Ok(c) => c,
+        Err(note) => {
+            let mut report = run_uncached(settings, None);
+            report.notes.push(note);
+            return report;
+        }
+    };
+    if let Some(mut report) = cache.lookup() {
+        report.notes.append(&mut cache.notes);
+        return report;
+    }
+    let recording = cache::Recording::start();
+    if let Some(p) = &settings.config_path {
+        cache::touch(p);
+    }
+    cache::touch_global_ignores();
+    let files = cache.files(settings);
+    let mut report = run_uncached(settings, Some(&files));
+    let touched = recording.take();
+    drop(recording);
+    // A run that hit an internal error is not kept: the next one tries
+    // again.
+    if report.errors.is_empty() {
+        cache.store(touched, &report);
+    }
+    report.notes.append(&mut cache.notes);
+    report
+}
+
+fn run_uncached(settings: &Settings, files: Option<&cache::files::FileCache>) -> Report {
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs)
         .build()
@@ -196,7 +261,7 @@ pub fn run(settings: &Settings) -> Report {
             };
         }
     };
-    pool.install(|| run_in_pool(settings))
+    pool.install(|| run_in_pool(settings, files))
 }
 
 /// What the per-file phase leaves for the project-wide phases.
@@ -254,7 +319,7 @@ fn gather(candidates: &[Candidate], results: Vec<FileResult>) -> Gathered {
     g
 }
 
-fn run_in_pool(settings: &Settings) -> Report {
+fn run_in_pool(settings: &Settings, files: Option<&cache::files::FileCache>) -> Report {
     let exclude =
         match settings::exclude_matcher(&settings.exclude_root, &settings.config.files.exclude) {
             Ok(m) => m,
@@ -307,7 +372,7 @@ fn run_in_pool(settings: &Settings) -> Report {
         .zip(walk.visited.into_par_iter())
         .map(|(c, stage)| {
             guarded(&c.path, || {
-                phase::file::check(c, settings, &project, &checked, stage)
+                phase::file::check(c, settings, &project, &checked, stage, files)
             })
             .unwrap_or_else(|d| FileResult {
                 diagnostics: vec![*d],
@@ -323,6 +388,15 @@ fn run_in_pool(settings: &Settings) -> Report {
             .map(|e| io_error(&e.path, e.message.clone())),
     );
     g.files_of_no_kind += walk.no_kind.len();
+    if settings.parse_only {
+        return Report {
+            diagnostics: phase::finish::finish(g.diagnostics, g.suppressions, &settings.selection),
+            files_checked: g.files_checked,
+            files_of_no_kind: g.files_of_no_kind,
+            errors: g.errors,
+            ..Report::default()
+        };
+    }
 
     // Server routes across modules.
     let mut facts_read = 0;
@@ -480,6 +554,7 @@ fn run_in_pool(settings: &Settings) -> Report {
         files_of_no_kind: g.files_of_no_kind,
         errors: g.errors,
         dependencies_read: project.modules_read() + facts_read,
+        notes: Vec::new(),
     }
 }
 
@@ -506,6 +581,8 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         respect_gitignore: false,
         force_exclude: false,
         jobs: 1,
+        cache: None,
+        parse_only: false,
     };
     let project = project::Project::new(
         &root,
@@ -566,6 +643,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         files_of_no_kind: usize::from(r.no_kind),
         errors: Vec::new(),
         dependencies_read: 0,
+        notes: Vec::new(),
     }
 }
 

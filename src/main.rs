@@ -123,6 +123,16 @@ struct CheckArgs {
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
 
+    /// Do not read or write the cache of earlier runs (.wslint_cache/ at
+    /// the project root, or `cache.dir`).
+    #[arg(long)]
+    no_cache: bool,
+
+    /// Debugging: read, prefilter and parse the files, then stop (no model,
+    /// no rule, no cache): the parse floor the benchmark compares with.
+    #[arg(long, hide = true)]
+    parse_only: bool,
+
     /// Print findings only, without the closing summary.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -243,6 +253,8 @@ fn check(args: CheckArgs) -> ExitCode {
         no_gitignore: args.no_gitignore,
         force_exclude: args.force_exclude,
         jobs: args.jobs,
+        cache: !args.no_cache && !args.parse_only,
+        parse_only: args.parse_only,
     };
     let stderr_color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let settings = match Settings::from_options(&options) {
@@ -256,6 +268,9 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     };
     let report = wslint::run(&settings);
+    for n in &report.notes {
+        eprintln!("note: {n}");
+    }
     for e in &report.errors {
         eprintln!("error: {e}");
     }

@@ -112,7 +112,13 @@ impl<'a> CheckedFiles<'a> {
     /// absolute) is among the files the run checks. Only candidates with
     /// the same file name are compared (discovery does not follow links).
     pub fn contains(&self, path: &Path) -> bool {
-        let Ok(target) = std::fs::canonicalize(path) else {
+        let answer = self.lookup(path);
+        crate::cache::touch::checked_answer(path, answer);
+        answer
+    }
+
+    fn lookup(&self, path: &Path) -> bool {
+        let Ok(target) = crate::cache::canonicalize(path) else {
             return false;
         };
         let Some(name) = target.file_name() else {
@@ -202,7 +208,7 @@ impl<'p> ProjectImports<'p> {
     fn target(&self, specifier: &str) -> Option<PathBuf> {
         let p = self.project.resolver.ts(&self.from, specifier)?;
         ts_lang(&p)?;
-        Some(std::fs::canonicalize(&p).unwrap_or(p))
+        Some(crate::cache::canonicalize(&p).unwrap_or(p))
     }
 
     /// The value of `path` under `name` exported by the module at `target`.
