@@ -174,6 +174,7 @@ impl Cache {
             )
         };
         let dir = top.join(version_dir());
+        let created = !top.exists();
         std::fs::create_dir_all(&dir).map_err(|e| fail("create", e))?;
         for (name, text) in [(".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)] {
             let p = top.join(name);
@@ -186,11 +187,22 @@ impl Cache {
             std::process::id(),
             TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
-        let file = std::fs::File::create(&temp).map_err(|e| fail("write", e))?;
-        let start = file
-            .metadata()
-            .map(|m| Sig::of(&m).mtime)
-            .map_err(|e| fail("stat", e))?;
+        let mut start = start_time(&temp).map_err(|e| fail("write", e))?;
+        // Creating the folder changed the one above it (the project root,
+        // usually): wait for the file system's clock to pass that change,
+        // or this first run could not keep its entry (it would look like a
+        // change in the same instant as the run). Once per cache folder, a
+        // few milliseconds at most.
+        if created && let Some(parent) = top.parent() {
+            let changed = Sig::now(parent).mtime;
+            for _ in 0..100 {
+                if start > changed {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                start = start_time(&temp).map_err(|e| fail("write", e))?;
+            }
+        }
         let mut notes = Vec::new();
         trace(&mut notes, || format!("open {}", dir.display()));
         Ok(Cache {
@@ -340,6 +352,13 @@ impl Drop for Cache {
         // Gone already when the entry was stored.
         let _ = std::fs::remove_file(&self.temp);
     }
+}
+
+/// Creates (or truncates) `temp` and gives its mtime: the file system's
+/// clock now.
+fn start_time(temp: &Path) -> std::io::Result<i128> {
+    let file = std::fs::File::create(temp)?;
+    Ok(Sig::of(&file.metadata()?).mtime)
 }
 
 /// Writes `bytes` to `path` through a temporary file in `dir` renamed into
