@@ -3,6 +3,7 @@
 
 pub mod apache;
 pub mod haproxy;
+pub mod kind;
 pub mod kubernetes;
 pub mod nginx;
 pub mod python;

@@ -1,6 +1,7 @@
 //! Small helpers over tree-sitter-python nodes: text, spans, calls and
 //! their arguments, dotted names. Nothing here knows about websockets.
 
+use crate::lang::kind::Kind;
 use tree_sitter::Node;
 
 use crate::source::Span;
@@ -21,7 +22,7 @@ pub(crate) fn span(n: Node<'_>) -> Span {
 
 /// `(x)` -> `x`, repeatedly.
 pub(crate) fn unparen(mut n: Node<'_>) -> Node<'_> {
-    while n.kind() == "parenthesized_expression" {
+    while n.k() == "parenthesized_expression" {
         match n.named_child(0) {
             Some(inner) => n = inner,
             None => break,
@@ -33,7 +34,7 @@ pub(crate) fn unparen(mut n: Node<'_>) -> Node<'_> {
 /// `await x` -> `x`, `(x)` -> `x`.
 pub(crate) fn unawait(n: Node<'_>) -> Node<'_> {
     let n = unparen(n);
-    if n.kind() == "await"
+    if n.k() == "await"
         && let Some(inner) = n.named_child(0)
     {
         return unparen(inner);
@@ -44,7 +45,7 @@ pub(crate) fn unawait(n: Node<'_>) -> Node<'_> {
 /// The parent, skipping parentheses.
 pub(crate) fn parent_unparen(n: Node<'_>) -> Option<Node<'_>> {
     let mut p = n.parent()?;
-    while p.kind() == "parenthesized_expression" {
+    while p.k() == "parenthesized_expression" {
         p = p.parent()?;
     }
     Some(p)
@@ -58,9 +59,9 @@ pub(crate) fn dotted(n: Node<'_>, src: &str) -> Option<String> {
 /// The last name of an identifier or attribute: `c` of `a.b.c`.
 pub(crate) fn last_name<'s>(n: Node<'_>, src: &'s str) -> Option<&'s str> {
     let n = unparen(n);
-    match n.kind() {
+    match n.k() {
         "identifier" => Some(text(n, src)),
-        "attribute" => n.child_by_field_name("attribute").map(|a| text(a, src)),
+        "attribute" => n.field("attribute").map(|a| text(a, src)),
         _ => None,
     }
 }
@@ -75,24 +76,21 @@ pub(crate) struct Call<'t> {
 
 impl<'t> Call<'t> {
     pub(crate) fn of(node: Node<'t>, src: &'t str) -> Option<Call<'t>> {
-        if node.kind() != "call" {
+        if node.k() != "call" {
             return None;
         }
-        let callee = node.child_by_field_name("function")?;
+        let callee = node.field("function")?;
         let mut args = Vec::new();
         let mut kwargs = Vec::new();
-        if let Some(list) = node.child_by_field_name("arguments")
-            && list.kind() == "argument_list"
+        if let Some(list) = node.field("arguments")
+            && list.k() == "argument_list"
         {
             let mut c = list.walk();
             for a in list.named_children(&mut c) {
-                match a.kind() {
+                match a.k() {
                     "comment" => {}
                     "keyword_argument" => {
-                        if let (Some(k), Some(v)) = (
-                            a.child_by_field_name("name"),
-                            a.child_by_field_name("value"),
-                        ) {
+                        if let (Some(k), Some(v)) = (a.field("name"), a.field("value")) {
                             kwargs.push((text(k, src), v));
                         }
                     }
@@ -114,7 +112,7 @@ impl<'t> Call<'t> {
             self.args
                 .get(pos)
                 .copied()
-                .filter(|a| !matches!(a.kind(), "list_splat" | "dictionary_splat"))
+                .filter(|a| !matches!(a.k(), "list_splat" | "dictionary_splat"))
         })
     }
 
@@ -133,15 +131,13 @@ impl<'t> Call<'t> {
     /// The callee's receiver: `websocket` of `websocket.close()`.
     pub(crate) fn receiver(&self) -> Option<Node<'t>> {
         let c = unparen(self.callee);
-        (c.kind() == "attribute")
-            .then(|| c.child_by_field_name("object"))
-            .flatten()
+        (c.k() == "attribute").then(|| c.field("object")).flatten()
     }
 }
 
 /// A plain string literal's content (no f-string, no escapes).
 pub(crate) fn string_literal(n: Node<'_>, src: &str) -> Option<String> {
-    if n.kind() != "string" {
+    if n.k() != "string" {
         return None;
     }
     match values::eval(n, src, &values::PYTHON, &NoScope, 0).value {
@@ -187,7 +183,7 @@ pub(crate) fn walk<'t>(
 /// stands: nested functions, classes and lambdas.
 pub(crate) fn is_scope(n: Node<'_>) -> bool {
     matches!(
-        n.kind(),
+        n.k(),
         "function_definition" | "class_definition" | "lambda" | "decorated_definition"
     )
 }
