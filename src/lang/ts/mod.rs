@@ -9,6 +9,7 @@
 
 mod flow;
 pub(crate) mod index;
+pub mod mention;
 mod model;
 pub mod names;
 pub(crate) mod scope;
