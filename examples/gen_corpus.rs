@@ -179,6 +179,66 @@ fn py_socket_endpoint(rng: &mut Rng, good: bool) -> String {
     )
 }
 
+/// A file of an application whose sockets a library opens: a socket.io
+/// client or server (Node), a python-socketio server, a phoenix socket;
+/// half of them with the library's default heartbeat, half with a 15 s one.
+/// Returns (path, text, kind: 0 client, 1 server).
+fn library_socket_file(rng: &mut Rng, app: u64, n: usize) -> (String, String, usize) {
+    let noun = rng.pick(NOUNS);
+    let good = rng.chance(500);
+    match rng.below(4) {
+        0 => {
+            let auth = if good {
+                "    if (!accessToken) return;\n"
+            } else {
+                ""
+            };
+            (
+                format!("apps/web-{app}/src/realtime/{noun}Socket{n}.tsx"),
+                format!(
+                    "import {{ useEffect }} from \"react\";\nimport {{ io }} from \"socket.io-client\";\nimport {{ toast }} from \"../lib/toast\";\n\nexport function use{}Feed(accessToken: string | null) {{\n  useEffect(() => {{\n{auth}    const socket = io(\"/{noun}s\", {{ auth: {{ token: accessToken }} }});\n    socket.on(\"connect_error\", (err) => {{\n      if (!socket.active) toast(err.message);\n    }});\n    socket.on(\"disconnect\", (reason) => {{\n      if (reason === \"io server disconnect\") toast(\"signed out\");\n    }});\n    return () => {{\n      socket.disconnect();\n    }};\n  }}, [accessToken]);\n}}\n",
+                    capitalize(noun)
+                ),
+                0,
+            )
+        }
+        1 => {
+            let ping = if good { ", pingInterval: 15_000" } else { "" };
+            (
+                format!("services/realtime-{app}/src/{noun}-{n}.ts"),
+                format!(
+                    "import {{ createServer }} from \"node:http\";\nimport {{ Server }} from \"socket.io\";\n\nconst httpServer = createServer();\nexport const io = new Server(httpServer, {{ cors: {{ origin: \"*\" }}{ping} }});\nio.on(\"connection\", (socket) => {{\n  socket.join(\"{noun}\");\n}});\nhttpServer.listen(3000);\n"
+                ),
+                1,
+            )
+        }
+        2 => {
+            let ping = if good { ", ping_interval=15" } else { "" };
+            (
+                format!("services/svc-{app}/app/sio_{noun}_{n}.py"),
+                format!(
+                    "import socketio\nfrom fastapi import FastAPI\n\nsio = socketio.AsyncServer(async_mode=\"asgi\", cors_allowed_origins=\"*\"{ping})\napp = FastAPI()\nasgi_app = socketio.ASGIApp(sio, other_asgi_app=app)\n\n\n@sio.event\nasync def {noun}(sid, data):\n    await sio.emit(\"{noun}\", data)\n"
+                ),
+                1,
+            )
+        }
+        _ => {
+            let hb = if good {
+                "heartbeatIntervalMs: 15_000, "
+            } else {
+                ""
+            };
+            (
+                format!("apps/web-{app}/assets/js/{noun}_socket_{n}.js"),
+                format!(
+                    "import {{ Socket }} from \"phoenix\";\n\nconst socket = new Socket(\"/socket\", {{ {hb}params: {{ token: window.userToken }} }});\nsocket.connect();\nexport const channel = socket.channel(\"{noun}:lobby\", {{}});\nchannel.join();\n"
+                ),
+                0,
+            )
+        }
+    }
+}
+
 fn apache_vhost(rng: &mut Rng, ws: bool) -> String {
     let host = rng.pick(NOUNS);
     let timeout = if rng.chance(500) { 30 } else { 120 };
@@ -784,8 +844,12 @@ fn main() {
                     1,
                 )
             }
+        } else if roll < 15 {
+            // ~0.5 %: sockets opened by client libraries (socket.io,
+            // phoenix) and socket.io servers (Node, python-socketio).
+            library_socket_file(&mut rng, app, written)
         } else if roll < 40 {
-            // ~3 %: server configuration, Apache, nginx and HAProxy, and
+            // ~2.5 %: server configuration, Apache, nginx and HAProxy, and
             // other programs' `.conf`/`.cfg` files.
             let which = rng.below(100);
             if which < 50 {

@@ -22,6 +22,7 @@ pub mod proxy;
 pub mod read;
 pub mod registry;
 pub mod render;
+pub mod routes;
 pub mod rule;
 pub mod rules;
 pub mod settings;
@@ -31,7 +32,6 @@ pub mod values;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -249,19 +249,37 @@ pub fn run(settings: &Settings) -> Report {
 }
 
 fn run_uncached(settings: &Settings, files: Option<&cache::files::FileCache>) -> Report {
+    in_pool(settings, false, files).0
+}
+
+/// Runs every enabled rule over the given paths, and models every route
+/// of every hop with the project's websocket paths it serves, for
+/// `wslint routes`: the report says which hops break the checklist.
+pub fn routes(settings: &Settings) -> (Report, Option<routes::Chains>) {
+    let (report, hops) = in_pool(settings, true, None);
+    let chains = hops.map(|h| routes::Chains::new(h, &report.diagnostics, &settings.config));
+    (report, chains)
+}
+
+fn in_pool(
+    settings: &Settings,
+    routes: bool,
+    files: Option<&cache::files::FileCache>,
+) -> (Report, Option<phase::proxy::Hops>) {
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs)
         .build()
     {
         Ok(p) => p,
         Err(e) => {
-            return Report {
+            let report = Report {
                 errors: vec![format!("cannot start worker threads: {e}")],
                 ..Report::default()
             };
+            return (report, None);
         }
     };
-    pool.install(|| run_in_pool(settings, files))
+    pool.install(|| run_in_pool(settings, routes, files))
 }
 
 /// What the per-file phase leaves for the project-wide phases.
@@ -273,8 +291,7 @@ struct Gathered {
     diagnostics: Vec<Diagnostic>,
     suppressions: BTreeMap<PathBuf, FileSuppressions>,
     proxy: ProxyFiles,
-    heartbeats: Vec<rule::HeartbeatFact>,
-    socket_paths: Vec<proxy::WsPath>,
+    clients: Vec<ClientFacts>,
     servers: Vec<project::python::ModelledModule>,
     /// Canonical paths of the checked Python and client modules.
     python_checked: HashSet<PathBuf>,
@@ -313,21 +330,25 @@ fn gather(candidates: &[Candidate], results: Vec<FileResult>) -> Gathered {
         if let Some(f) = r.proxy {
             g.proxy.push(candidate.abs.clone(), f);
         }
-        g.heartbeats.extend(r.heartbeat);
-        g.socket_paths.extend(r.socket_paths);
+        g.clients.extend(r.client);
     }
     g
 }
 
-fn run_in_pool(settings: &Settings, files: Option<&cache::files::FileCache>) -> Report {
+fn run_in_pool(
+    settings: &Settings,
+    routes: bool,
+    files: Option<&cache::files::FileCache>,
+) -> (Report, Option<phase::proxy::Hops>) {
     let exclude =
         match settings::exclude_matcher(&settings.exclude_root, &settings.config.files.exclude) {
             Ok(m) => m,
             Err(e) => {
-                return Report {
+                let report = Report {
                     errors: vec![e],
                     ..Report::default()
                 };
+                return (report, None);
             }
         };
     // Discover, and read each file as the walk finds it (the prefilter
@@ -389,13 +410,14 @@ fn run_in_pool(settings: &Settings, files: Option<&cache::files::FileCache>) -> 
     );
     g.files_of_no_kind += walk.no_kind.len();
     if settings.parse_only {
-        return Report {
+        let report = Report {
             diagnostics: phase::finish::finish(g.diagnostics, g.suppressions, &settings.selection),
             files_checked: g.files_checked,
             files_of_no_kind: g.files_of_no_kind,
             errors: g.errors,
             ..Report::default()
         };
+        return (report, None);
     }
 
     // Server routes across modules.
@@ -422,96 +444,30 @@ fn run_in_pool(settings: &Settings, files: Option<&cache::files::FileCache>) -> 
         }
     }
 
-    // Every hop. A run on part of the project (a pre-commit file list, one
-    // folder) reads the facts its proxy files depend on from the rest of
-    // it: the files that include them (read by the proxy phase), the
-    // client heartbeat a timeout must cover, and the project's websocket
-    // paths, each only when needed.
+    // Every hop.
     let mut extra = Vec::new();
-    if !g.proxy.is_empty() {
-        let clients: OnceLock<Vec<ClientFacts>> = OnceLock::new();
-        let project_clients = || {
-            clients.get_or_init(|| {
-                if project.covers_root() {
-                    Vec::new()
-                } else {
-                    project::wspaths::scan_clients(&project, &g.client_checked)
-                }
-            })
-        };
-        let mut heartbeats = g.heartbeats.clone();
-        if !project.covers_root()
-            && settings.config.client.heartbeat_ms.is_none()
-            && settings
-                .selection
-                .is_enabled(rules::proxy::ws303_proxy_timeout_heartbeat_ratio::RULE.code)
-        {
-            heartbeats.extend(project_clients().iter().filter_map(|c| c.heartbeat.clone()));
+    let mut hops = None;
+    let found = phase::proxy::Found {
+        files: std::mem::take(&mut g.proxy),
+        clients: &g.clients,
+        servers: &g.servers,
+        python_checked: &g.python_checked,
+        client_checked: &g.client_checked,
+    };
+    match guarded(&settings.root, || {
+        let mut out = Vec::new();
+        let outcome = phase::proxy::phase(settings, &project, found, routes, &mut out);
+        (out, outcome)
+    }) {
+        Ok((out, outcome)) => {
+            g.diagnostics.extend(out);
+            extra = outcome.extra;
+            hops = outcome.hops;
         }
-        let facts = rule::Facts {
-            heartbeat: project::heartbeat::longest(
-                heartbeats,
-                &settings.config,
-                settings.config_path.as_deref(),
-            ),
-        };
-        let enabled = |r: &rule::Rule| settings.selection.is_enabled(r.code);
-        let proxy_rules = &rules::proxy::RULES;
-        let mut min_idle_s = 0.0_f64;
-        if enabled(proxy_rules.ws301) {
-            min_idle_s = settings.config.proxy.idle_timeout_min_s as f64;
-        }
-        if enabled(proxy_rules.ws303)
-            && let Some(hb) = &facts.heartbeat
-        {
-            min_idle_s = min_idle_s.max(settings.config.proxy.heartbeat_ratio * hb.ms / 1000.0);
-        }
-        let stakes = proxy::wspaths::Stakes {
-            min_idle_s,
-            unset: enabled(proxy_rules.ws302),
-            upgrade: enabled(proxy_rules.ws307),
-            min_lifetime_s: if enabled(proxy_rules.ws308) {
-                settings.config.proxy.lifetime_min_s as f64
-            } else {
-                0.0
-            },
-        };
-        // Listed in the configuration, the websocket paths are what a file
-        // list takes for the rest of the project: nothing more is read for
-        // them (as with a pinned heartbeat).
-        let pinned = !settings.config.proxy.websocket_paths.is_empty();
-        let paths = LazyWsPaths::new(stakes, || {
-            let mut all = project::wspaths::config_paths(&settings.config);
-            all.extend(g.socket_paths.iter().cloned());
-            let mut servers = g.servers.clone();
-            if !pinned {
-                all.extend(
-                    project_clients()
-                        .iter()
-                        .flat_map(|c| c.paths.iter().cloned()),
-                );
-                if !project.covers_root() {
-                    servers.extend(project::wspaths::scan_servers(&project, &g.python_checked));
-                }
-            }
-            all.extend(project::wspaths::endpoint_paths(&project, servers));
-            WsPaths::new(all)
-        });
-        let files = std::mem::take(&mut g.proxy);
-        match guarded(&settings.root, || {
-            let mut out = Vec::new();
-            let read = phase::proxy::run(settings, &project, &facts, files, &paths, &mut out);
-            (out, read)
-        }) {
-            Ok((out, read)) => {
-                g.diagnostics.extend(out);
-                extra = read.extra;
-            }
-            Err(d) => {
-                g.errors
-                    .push("internal error while checking the proxy configuration".to_string());
-                g.diagnostics.push(*d);
-            }
+        Err(d) => {
+            g.errors
+                .push("internal error while checking the proxy configuration".to_string());
+            g.diagnostics.push(*d);
         }
     }
 
@@ -548,14 +504,15 @@ fn run_in_pool(settings: &Settings, files: Option<&cache::files::FileCache>) -> 
     }
 
     let diagnostics = phase::finish::finish(g.diagnostics, g.suppressions, &settings.selection);
-    Report {
+    let report = Report {
         diagnostics,
         files_checked: g.files_checked,
         files_of_no_kind: g.files_of_no_kind,
         errors: g.errors,
         dependencies_read: project.modules_read() + facts_read,
         notes: Vec::new(),
-    }
+    };
+    (report, hops)
 }
 
 /// Checks one file given as bytes, as [`run`] checks a file on disk: the
@@ -609,7 +566,14 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         suppressions.insert(s.file.path.clone(), s);
     }
     let facts = rule::Facts {
-        heartbeat: project::heartbeat::longest(r.heartbeat, &settings.config, None),
+        heartbeat: project::heartbeat::longest(
+            r.client
+                .iter()
+                .filter_map(|c| c.heartbeat.clone())
+                .collect::<Vec<_>>(),
+            &settings.config,
+            None,
+        ),
     };
     let file = root.join(&path);
     let mut modelled = Vec::new();
@@ -632,7 +596,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         let mut files = ProxyFiles::default();
         files.push(file, f);
         let mut known = project::wspaths::config_paths(&settings.config);
-        known.extend(r.socket_paths);
+        known.extend(r.client.into_iter().flat_map(|c| c.paths));
         known.extend(project::wspaths::endpoint_paths(&project, modelled));
         let paths = LazyWsPaths::known(WsPaths::new(known));
         phase::proxy::run(&settings, &project, &facts, files, &paths, &mut diagnostics);

@@ -54,6 +54,11 @@ enum Command {
         /// A rule code (WS301) or name (proxy-idle-timeout; former names too).
         rule: String,
     },
+    /// Show every websocket route of the project: the hops a connection
+    /// crosses (load balancer, ingress, proxy, endpoint), each hop's idle
+    /// timeout or lifetime and where it comes from, the heartbeats of both
+    /// sides, and the hops that break the checklist.
+    Routes(RoutesArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell to complete for.
@@ -142,6 +147,40 @@ struct CheckArgs {
     color: Color,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum RoutesFormat {
+    /// A tree per websocket path.
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
+struct RoutesArgs {
+    /// Files or directories of the project [default: .]
+    paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RoutesFormat::Human)]
+    format: RoutesFormat,
+
+    /// Read this configuration file instead of searching for one.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Do not honour .gitignore, .ignore and git's exclude files.
+    #[arg(long)]
+    no_gitignore: bool,
+
+    /// Worker threads [default: one per core].
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+
+    /// When to colour the human format.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
 /// An extra report: `--report FORMAT=FILE`.
 #[derive(Clone, Debug)]
 struct ExtraReport {
@@ -182,6 +221,7 @@ fn main() -> ExitCode {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Completions { shell }) => completions(shell),
         Some(Command::Check(args)) => check(args),
+        Some(Command::Routes(args)) => routes(args),
         None => check(cli.check),
     }
 }
@@ -229,6 +269,71 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// The settings of a run from the command line, or the exit code of a
+/// usage or configuration error (said on stderr).
+fn settings(options: Options, color: Color) -> Result<Settings, ExitCode> {
+    // A path that does not exist is a mistake on the command line, not a
+    // finding about a file.
+    for p in &options.paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return Err(usage_error(&format!(
+                "path `{}` does not exist",
+                p.display()
+            )));
+        }
+    }
+    let stderr_color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    Settings::from_options(&options).map_err(|e| {
+        eprint!(
+            "{}",
+            render::config_error(&e, stderr_color && color != Color::Never)
+        );
+        ExitCode::from(2)
+    })
+}
+
+/// Whether to colour output going to `output` (stdout when `None`).
+fn use_color(color: Color, output: Option<&PathBuf>) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    }
+}
+
+fn routes(args: RoutesArgs) -> ExitCode {
+    let options = Options {
+        paths: args.paths.clone(),
+        config: args.config.clone(),
+        no_gitignore: args.no_gitignore,
+        jobs: args.jobs,
+        ..Options::default()
+    };
+    let settings = match settings(options, args.color) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let (report, chains) = wslint::routes(&settings);
+    for e in &report.errors {
+        eprintln!("error: {e}");
+    }
+    let chains = chains.unwrap_or_default();
+    let text = match args.format {
+        RoutesFormat::Human => render::routes::human(&chains, use_color(args.color, None)),
+        RoutesFormat::Json => render::routes::json(&chains),
+    };
+    print(&text);
+    if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     let select = match args.select.as_deref().map(Selector::parse_list).transpose() {
         Ok(s) => s,
@@ -238,13 +343,6 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(s) => s.unwrap_or_default(),
         Err(e) => return usage_error(&format!("--ignore: {e}")),
     };
-    // A path that does not exist is a mistake on the command line, not a
-    // finding about a file.
-    for p in &args.paths {
-        if std::fs::symlink_metadata(p).is_err() {
-            return usage_error(&format!("path `{}` does not exist", p.display()));
-        }
-    }
     let options = Options {
         paths: args.paths.clone(),
         config: args.config.clone(),
@@ -256,16 +354,9 @@ fn check(args: CheckArgs) -> ExitCode {
         cache: !args.no_cache && !args.parse_only,
         parse_only: args.parse_only,
     };
-    let stderr_color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let settings = match Settings::from_options(&options) {
+    let settings = match settings(options, args.color) {
         Ok(s) => s,
-        Err(e) => {
-            eprint!(
-                "{}",
-                render::config_error(&e, stderr_color && args.color != Color::Never)
-            );
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let report = wslint::run(&settings);
     for n in &report.notes {
@@ -274,15 +365,7 @@ fn check(args: CheckArgs) -> ExitCode {
     for e in &report.errors {
         eprintln!("error: {e}");
     }
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
+    let color = use_color(args.color, args.output.as_ref());
     let text = render::render(
         args.format,
         &report,

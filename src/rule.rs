@@ -69,6 +69,13 @@ pub enum Check {
     Client(fn(&ClientModel, &mut Ctx)),
     /// Runs once per Python module.
     Server(fn(&ServerModel, &mut Ctx)),
+    /// A server rule that also reads JavaScript/TypeScript modules (a
+    /// socket.io server in Node): once per Python module and once per
+    /// TypeScript/JavaScript module.
+    Servers {
+        python: fn(&ServerModel, &mut Ctx),
+        javascript: fn(&ClientModel, &mut Ctx),
+    },
     /// Runs once per run, over every modelled Python module with its routes
     /// linked across modules (routers included from another module).
     ServerProject(fn(&ServerProject, &mut Ctx)),

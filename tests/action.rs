@@ -17,7 +17,7 @@ mod harness;
 
 use std::path::{Path, PathBuf};
 
-use common::ship::{copy_tree, find_named, release_target_dir, require, samples};
+use common::ship::{copy_tree, find_named, release_build_env, require, samples};
 use harness::{Action, Annotation, Cache, Outcome, Run, Runner};
 
 const LEGACY: &str = "deploy/apache2/sites-enabled/legacy.conf";
@@ -556,8 +556,9 @@ fn inputs_are_data_never_shell_code() {
 
 /// The one test that builds: a cache miss runs `cargo install --locked
 /// --path $GITHUB_ACTION_PATH` (into a target folder kept under target/, so
-/// the release build is made once and reused), saves the build, and the next
-/// job restores it instead of building.
+/// the release build is made once and reused; unoptimised, see
+/// `release_build_env`), saves the build, and the next job restores it
+/// instead of building.
 #[test]
 fn builds_from_source_on_a_miss_then_reuses_the_cached_build() {
     require(
@@ -571,13 +572,7 @@ fn builds_from_source_on_a_miss_then_reuses_the_cached_build() {
             prebuilt: None,
         };
         let mut job = Job::with_cache(root, &["clean", "failing"], cache);
-        job.runner.env = vec![
-            (
-                "CARGO_TARGET_DIR".into(),
-                release_target_dir().display().to_string(),
-            ),
-            ("CARGO_TERM_COLOR".into(), "never".into()),
-        ];
+        job.runner.env = release_build_env();
         job
     };
 

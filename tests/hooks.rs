@@ -6,7 +6,8 @@
 //! `try-repo` runs every hook of `.pre-commit-hooks.yaml`: `wslint` and
 //! `wslint-project` (`language: rust`: pre-commit runs `cargo install` of
 //! this checkout; `CARGO_TARGET_DIR` points at a folder under target/ so the
-//! release build is made once and then only wslint itself is recompiled),
+//! release build is made once, unoptimised, and then only wslint itself is
+//! recompiled),
 //! and `wslint-system`, which finds wslint on PATH: there, a wrapper around
 //! the wslint `cargo test` built, which logs how it is called.
 //!
@@ -20,7 +21,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use common::ship::{
-    copy_tree, path_without_wslint, persistent, release_target_dir, require, samples,
+    copy_tree, path_without_wslint, persistent, release_build_env, require, samples,
 };
 use yaml_rust2::{Yaml, YamlLoader};
 
@@ -194,8 +195,7 @@ impl Project {
             .envs(std::env::vars().filter(|(k, _)| !k.starts_with("GIT_") && k != "SKIP"))
             .env("PATH", path)
             .env("PRE_COMMIT_HOME", persistent("pre-commit-home"))
-            .env("CARGO_TARGET_DIR", release_target_dir())
-            .env("CARGO_TERM_COLOR", "never")
+            .envs(release_build_env())
             .output()
             .expect("pre-commit runs");
         Hooks::parse(out, &self.calls)

@@ -183,3 +183,36 @@ fn a_file_list_finds_the_websocket_paths_of_the_project() {
         vec![("deploy/site.conf".into(), "WS307".into())]
     );
 }
+
+/// A pre-commit run naming one manifest reads the manifests beside it: the
+/// Service and BackendConfig that give a GKE Ingress its 3600 s timeout
+/// live in another file. Their own findings are not reported.
+#[test]
+fn a_file_list_reads_the_manifests_beside_it() {
+    const INGRESS: &str = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: app\n  annotations:\n    kubernetes.io/ingress.class: gce\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /ws/*\n            pathType: ImplementationSpecific\n            backend:\n              service:\n                name: api\n                port:\n                  number: 8000\n";
+    const SERVICE: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  annotations:\n    cloud.google.com/backend-config: '{\"default\": \"ws\"}'\nspec:\n  ports:\n    - port: 8000\n---\napiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n  name: ws\nspec:\n  timeoutSec: 3600\n";
+    let t = tree(&[
+        ("wslint.toml", ""),
+        ("k8s/base/ingress.yaml", INGRESS),
+        ("k8s/base/service.yaml", SERVICE),
+        // Another app's short-lived ingress, not named: not reported.
+        (
+            "k8s/other/ingress.yaml",
+            &INGRESS
+                .replace("name: app", "name: other")
+                .replace("name: api", "name: other-api"),
+        ),
+    ]);
+    let (items, _) = json_in(t.path(), &["k8s/base/ingress.yaml"]);
+    assert!(items.is_empty(), "{items:?}");
+    // On its own, the Ingress's Service is unknown: GCP's 30 s default.
+    let alone = tree(&[("ingress.yaml", INGRESS)]);
+    let (items, _) = json_in(alone.path(), &["ingress.yaml"]);
+    assert_eq!(found(&items), vec![("ingress.yaml".into(), "WS308".into())]);
+    // The whole project: only the other app's ingress.
+    let (items, _) = json_in(t.path(), &[]);
+    assert_eq!(
+        found(&items),
+        vec![("k8s/other/ingress.yaml".into(), "WS308".into())]
+    );
+}

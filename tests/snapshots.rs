@@ -58,3 +58,26 @@ fn demo_findings() {
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!(common::stdout(&out));
 }
+
+/// `wslint routes` over the demo: every websocket path with the hops it
+/// crosses, for a person.
+#[test]
+fn demo_routes() {
+    let out = common::run_in(
+        &common::repo(),
+        &["routes", "fixtures/demo", "--color", "never"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    insta::assert_snapshot!(common::stdout(&out));
+}
+
+/// The same as one JSON document.
+#[test]
+fn demo_routes_json() {
+    let out = common::run_in(
+        &common::repo(),
+        &["routes", "fixtures/demo", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    insta::assert_snapshot!(common::stdout(&out));
+}

@@ -21,6 +21,7 @@ use super::touch::Frame;
 use crate::discover::Candidate;
 use crate::lang::Lang;
 use crate::project::ts::CheckedFiles;
+use crate::project::wspaths::ClientFacts;
 use crate::proxy::wspaths::Origin;
 use crate::proxy::{Loc, WsPath};
 use crate::rule::HeartbeatFact;
@@ -32,8 +33,8 @@ const MAGIC: &[u8; 8] = b"WSLFILE1";
 #[derive(Default)]
 pub struct Parts {
     pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
-    pub heartbeat: Option<HeartbeatFact>,
-    pub socket_paths: Vec<WsPath>,
+    /// A client module's heartbeat and socket paths.
+    pub client: Option<ClientFacts>,
 }
 
 /// The per-file entries of one run's cache.
@@ -141,8 +142,18 @@ impl FileCache {
                 origin,
                 at,
                 anchored,
+                // Only an endpoint's path has one; no entry holds those.
+                server: None,
             });
         }
+        let client = match d.u8()? {
+            0 => None,
+            1 => Some(ClientFacts {
+                heartbeat,
+                paths: socket_paths,
+            }),
+            _ => return None,
+        };
         if !d.is_empty() {
             return None;
         }
@@ -150,14 +161,18 @@ impl FileCache {
         super::touch::touch_all(deps.entries.iter().map(|(p, _)| p));
         Some(Parts {
             diagnostics,
-            heartbeat,
-            socket_paths,
+            client,
         })
     }
 
     /// Keeps what checking `source` gave, with what the check touched
     /// (`frame`); nothing when a dependency changed while the run went on.
     pub fn store(&self, c: &Candidate, lang: Lang, source: &Source, parts: &Parts, frame: Frame) {
+        let empty = ClientFacts::default();
+        let client = parts.client.as_ref().unwrap_or(&empty);
+        if client.paths.iter().any(|p| p.server.is_some()) {
+            return;
+        }
         let key = self.key(c, lang, source);
         let Frame {
             mut touched,
@@ -192,7 +207,7 @@ impl FileCache {
         let mut files = Files::default();
         let mut body = Enc::default();
         codec::encode_diagnostics(&parts.diagnostics, &mut files, &mut body);
-        match &parts.heartbeat {
+        match &client.heartbeat {
             None => body.u8(0),
             Some(h) => {
                 body.u8(1);
@@ -202,8 +217,8 @@ impl FileCache {
                 body.str(&h.name);
             }
         }
-        body.u64(parts.socket_paths.len() as u64);
-        for p in &parts.socket_paths {
+        body.u64(client.paths.len() as u64);
+        for p in &client.paths {
             body.str(&p.pattern);
             body.u64(p.samples.len() as u64);
             for s in &p.samples {
@@ -224,6 +239,7 @@ impl FileCache {
             }
             body.u8(u8::from(p.anchored));
         }
+        body.u8(u8::from(parts.client.is_some()));
         files.encode(self.max_size, Some(source), &mut e);
         e.buf.extend_from_slice(&body.buf);
         let sum = blake3::hash(&e.buf);

@@ -314,8 +314,22 @@ const CLIENT_WORDS: &[&str] = &[
     "close_code",
     "closecode",
     "wslint-ignore",
+    // Client libraries at their call sites, by the package a site imports
+    // (`socket.io-client`, and `socket.io` for its server), and socket.io's
+    // own event and reason for a socket imported from another module.
+    "socket.io",
+    "connect_error",
+    "io server disconnect",
+    "phoenix",
+    "graphql-ws",
+    "supabase-js",
+    "realtime-js",
+    "supabase/ssr",
+    "centrifuge",
 ];
-const SERVER_WORDS: &[&str] = &["websocket", "wslint-ignore"];
+/// `websocket`, and python-socketio / python-engineio servers (`import
+/// socketio`, `flask_socketio`, `engineio.AsyncServer`).
+const SERVER_WORDS: &[&str] = &["websocket", "socketio", "engineio", "wslint-ignore"];
 /// Configuration files of every proxy product: what could set an idle
 /// timeout, route a websocket, or pull in a file that does.
 const CONFIG_WORDS: &[&str] = &[
@@ -341,7 +355,7 @@ const CONFIG_WORDS: &[&str] = &[
 /// Kubernetes manifests: what routes a websocket through an ingress or a
 /// load balancer, or sets its timeout (the kinds, the annotation prefixes,
 /// the controller ConfigMap's key).
-const KUBERNETES_WORDS: &[&str] = &[
+pub const KUBERNETES_WORDS: &[&str] = &[
     "ingress",
     "backendconfig",
     "backend-config",

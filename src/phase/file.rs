@@ -12,8 +12,8 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{Candidate, DetectedOrd};
 use crate::lang::{self, Lang};
 use crate::phase::proxy::ProxyFile;
+use crate::project::wspaths::ClientFacts;
 use crate::project::{self, Project};
-use crate::proxy::WsPath;
 use crate::rule::{self, Check};
 use crate::rules::engine::ws002_io_error::RULE as WS002;
 use crate::rules::engine::ws003_file_skipped::RULE as WS003;
@@ -30,10 +30,8 @@ pub struct FileResult {
     pub no_kind: bool,
     /// Checking it panicked (the diagnostic says so).
     pub panicked: bool,
-    /// The heartbeat of a client module, for WS303.
-    pub heartbeat: Option<rule::HeartbeatFact>,
-    /// The paths of a client module's socket URLs.
-    pub socket_paths: Vec<WsPath>,
+    /// A client module's heartbeat (WS303) and socket URL paths.
+    pub client: Option<ClientFacts>,
     pub diagnostics: Vec<Diagnostic>,
     pub suppressions: Option<FileSuppressions>,
     /// A proxy configuration file, for the proxy phase.
@@ -242,6 +240,15 @@ pub fn check(
         parse_only(lang, source);
         return result;
     }
+    // A copy of someone else's code (`node_modules/`, `vendor/`): a
+    // library's own source is not a call site of it, and a dependency is
+    // not the project's to fix. Named on the command line, it is read
+    // and reported clean.
+    if matches!(lang, Lang::TypeScript | Lang::Tsx | Lang::Python)
+        && dependency_copy(candidate, settings)
+    {
+        return result;
+    }
     match lang {
         Lang::Apache | Lang::Nginx | Lang::Haproxy | Lang::Kubernetes | Lang::Terraform => {
             result.proxy = crate::phase::proxy::parse(lang, source);
@@ -276,8 +283,7 @@ pub fn check(
                 }
             };
             result.diagnostics.extend(parts.diagnostics);
-            result.heartbeat = parts.heartbeat;
-            result.socket_paths = parts.socket_paths;
+            result.client = parts.client;
         }
     }
     result
@@ -305,7 +311,7 @@ fn check_module(
                 &model,
                 &mut parts.diagnostics,
                 |c| match c {
-                    Check::Server(f) => Some(f),
+                    Check::Server(f) | Check::Servers { python: f, .. } => Some(f),
                     _ => None,
                 },
             );
@@ -317,19 +323,20 @@ fn check_module(
     }
     // Imported values resolve through the project.
     let abs = candidate.abs.clone();
-    if let Some(model) = project::ts::build(project, checked, &abs, source, lang) {
+    if let Some(model) = project::ts::build(project, checked, &abs, source, lang)
+        && !lang::ts::libs::in_library_package(&abs)
+    {
         run_rules(
             settings,
             &rule::NO_FACTS,
             &model,
             &mut parts.diagnostics,
             |c| match c {
-                Check::Client(f) => Some(f),
+                Check::Client(f) | Check::Servers { javascript: f, .. } => Some(f),
                 _ => None,
             },
         );
-        parts.heartbeat = project::heartbeat::module_heartbeat(&model);
-        parts.socket_paths = project::wspaths::client_paths(&model);
+        parts.client = ClientFacts::of(&model);
     }
     parts
 }
@@ -348,6 +355,21 @@ fn parse_only(lang: Lang, source: Source) {
             std::hint::black_box(crate::phase::proxy::parse(lang, source));
         }
     }
+}
+
+/// Whether a module lies in a dependency's or vendored folder below the
+/// project root (folders above the root, whatever their names, do not
+/// count: a project may well live in `~/vendor/app`).
+fn dependency_copy(candidate: &Candidate, settings: &Settings) -> bool {
+    use lang::ts::libs::is_dependency_path;
+    // Below the root, and in a path given relative to where wslint runs
+    // (`node_modules/x/index.js`, whose folder is the root when no
+    // version control marks one).
+    candidate
+        .abs
+        .strip_prefix(&settings.root)
+        .is_ok_and(is_dependency_path)
+        || (candidate.path.is_relative() && is_dependency_path(&candidate.path))
 }
 
 thread_local! {

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -17,12 +17,15 @@ use crate::lang::kubernetes::KubeFile;
 use crate::lang::nginx::NginxFile;
 use crate::lang::terraform::TfFile;
 use crate::lang::{self, Lang};
-use crate::project::Project;
+use crate::project::python::ModelledModule;
+use crate::project::wspaths::ClientFacts;
+use crate::project::{self, Project};
 use crate::proxy::ProxyModel;
 use crate::proxy::include::IncludeEnv;
 use crate::proxy::loader::Loader;
-use crate::proxy::wspaths::LazyWsPaths;
+use crate::proxy::wspaths::{LazyWsPaths, Stakes, WsPaths};
 use crate::rule::{self, Check};
+use crate::rules;
 use crate::rules::engine::ws002_io_error::RULE as WS002;
 use crate::rules::engine::ws003_file_skipped::RULE as WS003;
 use crate::source::Source;
@@ -108,11 +111,154 @@ impl ProxyFiles {
     }
 }
 
-/// What the phase read beyond the run's files.
+/// What the phase read beyond the run's files, and what it modelled.
 #[derive(Default)]
 pub struct Read {
     /// Files read only through includes (their suppressions count).
     pub extra: Vec<Source>,
+    /// One model per configuration tree, whatever the product.
+    pub models: Vec<ProxyModel>,
+}
+
+/// What the per-file phase found that the proxy phase reads.
+pub struct Found<'a> {
+    pub files: ProxyFiles,
+    /// The client modules the run checked, with a heartbeat or socket URL.
+    pub clients: &'a [ClientFacts],
+    /// The Python modules the run modelled.
+    pub servers: &'a [ModelledModule],
+    /// Canonical paths of the checked Python and client modules.
+    pub python_checked: &'a HashSet<PathBuf>,
+    pub client_checked: &'a HashSet<PathBuf>,
+}
+
+/// Every hop of the project, as `wslint routes` shows them.
+pub struct Hops {
+    pub models: Vec<ProxyModel>,
+    /// The project's websocket paths (endpoint paths carry their server
+    /// side).
+    pub paths: WsPaths,
+    /// Every client module of the project with a heartbeat or socket URL.
+    pub clients: Vec<ClientFacts>,
+    /// The heartbeat WS303 compares timeouts with.
+    pub heartbeat: Option<rule::HeartbeatFact>,
+}
+
+/// What the phase leaves for the end of the run.
+#[derive(Default)]
+pub struct Outcome {
+    pub extra: Vec<Source>,
+    /// With `routes`: every hop, route and websocket path.
+    pub hops: Option<Hops>,
+}
+
+/// The proxy phase of a run: the facts the proxy rules need from the rest
+/// of the project (the longest client heartbeat, the project's websocket
+/// paths), each read only when needed, then every tree of every product.
+/// A run on part of the project (a pre-commit file list, one folder) reads
+/// them from the rest of it. With `routes`, every route is modelled with
+/// the paths it serves, and the hops are returned.
+pub fn phase(
+    settings: &Settings,
+    project: &Project,
+    found: Found<'_>,
+    routes: bool,
+    out: &mut Vec<Diagnostic>,
+) -> Outcome {
+    if found.files.is_empty() && !routes {
+        return Outcome::default();
+    }
+    let clients: OnceLock<Vec<ClientFacts>> = OnceLock::new();
+    let project_clients = || {
+        clients.get_or_init(|| {
+            if project.covers_root() {
+                Vec::new()
+            } else {
+                project::wspaths::scan_clients(project, found.client_checked)
+            }
+        })
+    };
+    let config = &settings.config;
+    let enabled = |r: &rule::Rule| settings.selection.is_enabled(r.code);
+    let proxy_rules = &rules::proxy::RULES;
+    let mut heartbeats: Vec<rule::HeartbeatFact> = found
+        .clients
+        .iter()
+        .filter_map(|c| c.heartbeat.clone())
+        .collect();
+    if !project.covers_root()
+        && config.client.heartbeat_ms.is_none()
+        && (routes || enabled(proxy_rules.ws303))
+    {
+        heartbeats.extend(project_clients().iter().filter_map(|c| c.heartbeat.clone()));
+    }
+    let facts = rule::Facts {
+        heartbeat: project::heartbeat::longest(heartbeats, config, settings.config_path.as_deref()),
+    };
+    let stakes = if routes {
+        Stakes::ROUTES
+    } else {
+        let mut min_idle_s = 0.0_f64;
+        if enabled(proxy_rules.ws301) {
+            min_idle_s = config.proxy.idle_timeout_min_s as f64;
+        }
+        if enabled(proxy_rules.ws303)
+            && let Some(hb) = &facts.heartbeat
+        {
+            min_idle_s = min_idle_s.max(config.proxy.heartbeat_ratio * hb.ms / 1000.0);
+        }
+        Stakes {
+            min_idle_s,
+            unset: enabled(proxy_rules.ws302),
+            upgrade: enabled(proxy_rules.ws307),
+            min_lifetime_s: if enabled(proxy_rules.ws308) {
+                config.proxy.lifetime_min_s as f64
+            } else {
+                0.0
+            },
+            serves: false,
+        }
+    };
+    // Listed in the configuration, the websocket paths are what a file
+    // list takes for the rest of the project: nothing more is read for
+    // them (as with a pinned heartbeat).
+    let pinned = !config.proxy.websocket_paths.is_empty();
+    let paths = LazyWsPaths::new(stakes, || {
+        let mut all = project::wspaths::config_paths(config);
+        all.extend(found.clients.iter().flat_map(|c| c.paths.iter().cloned()));
+        let mut servers = found.servers.to_vec();
+        if !pinned {
+            all.extend(
+                project_clients()
+                    .iter()
+                    .flat_map(|c| c.paths.iter().cloned()),
+            );
+            if !project.covers_root() {
+                servers.extend(project::wspaths::scan_servers(
+                    project,
+                    found.python_checked,
+                ));
+            }
+        }
+        all.extend(project::wspaths::endpoint_paths(project, servers));
+        WsPaths::new(all)
+    });
+    let read = run(settings, project, &facts, found.files, &paths, out);
+    let hops = routes.then(|| Hops {
+        models: read.models,
+        paths: paths.get().clone(),
+        clients: found
+            .clients
+            .iter()
+            .chain(project_clients())
+            .cloned()
+            .collect(),
+        heartbeat: facts.heartbeat.clone(),
+    });
+    Outcome {
+        extra: read.extra,
+        hops,
+    }
 }
 
 /// Parses a configuration file as `lang`.
@@ -240,7 +386,7 @@ pub fn run(
         d.help("fix the file or its permissions");
         out.push(d);
     }
-    Read { extra }
+    Read { extra, models }
 }
 
 /// Where includes may be read from: the checked paths, the project root
@@ -310,14 +456,17 @@ fn forest<F, M>(
     models
 }
 
-/// Configuration files of the project, outside the checked ones, that
-/// include others: the files that include a vhost or a `conf.d` server sit
-/// a folder or two above it (`apache2/apache2.conf` includes
-/// `apache2/sites-enabled/*.conf`, `nginx/nginx.conf` includes
-/// `nginx/conf.d/*.conf`).
+/// Configuration files of the project, outside the checked ones, that the
+/// checked ones are read with: the files that include a vhost or a
+/// `conf.d` server sit a folder or two above it (`apache2/apache2.conf`
+/// includes `apache2/sites-enabled/*.conf`, `nginx/nginx.conf` includes
+/// `nginx/conf.d/*.conf`), and the manifests beside an Ingress hold the
+/// Services, BackendConfigs, IngressClasses and controller ConfigMaps it
+/// is read with (`k8s/base/ingress.yaml` next to `k8s/base/service.yaml`).
 fn context(project: &Project, checked: &ProxyFiles) -> ProxyFiles {
     let mut known: HashSet<&PathBuf> = checked.apache.iter().map(|(p, _)| p).collect();
     known.extend(checked.nginx.iter().map(|(p, _)| p));
+    known.extend(checked.kubernetes.iter().map(|(p, _)| p));
     let dirs = |paths: Vec<&PathBuf>| -> Vec<PathBuf> {
         paths
             .into_iter()
@@ -325,24 +474,40 @@ fn context(project: &Project, checked: &ProxyFiles) -> ProxyFiles {
             .collect()
     };
     let mut out = ProxyFiles::default();
-    for (lang, paths) in [
+    for (lang, paths, words) in [
         (
             Lang::Apache,
             checked.apache.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            &["include"][..],
         ),
-        (Lang::Nginx, checked.nginx.iter().map(|(p, _)| p).collect()),
+        (
+            Lang::Nginx,
+            checked.nginx.iter().map(|(p, _)| p).collect(),
+            &["include"][..],
+        ),
+        (
+            Lang::Kubernetes,
+            checked.kubernetes.iter().map(|(p, _)| p).collect(),
+            lang::KUBERNETES_WORDS,
+        ),
     ] {
         if paths.is_empty() {
             continue;
         }
+        let langs: &[Lang] = if lang == Lang::Kubernetes {
+            &[Lang::Kubernetes]
+        } else {
+            lang::PROXY_LANGS
+        };
         let found: Vec<(PathBuf, ProxyFile)> = project
-            .scan_in(&dirs(paths), lang::PROXY_LANGS, &["include"])
+            .scan_in(&dirs(paths), langs, words)
             .into_par_iter()
             .filter(|p| !known.contains(p))
             .filter_map(|p| {
                 let source = project.read(&p)?;
-                let detected = lang::classify_config(&p, &source.text)?;
-                if detected != lang {
+                // Manifests are known by their name; configuration files by
+                // their content.
+                if lang != Lang::Kubernetes && lang::classify_config(&p, &source.text)? != lang {
                     return None;
                 }
                 Some((p, parse(lang, source)?))

@@ -23,7 +23,10 @@ pub fn module_heartbeat(model: &ClientModel) -> Option<HeartbeatFact> {
                 None if p.library_default => (
                     model.source.clone(),
                     p.site,
-                    "react-use-websocket's default".to_string(),
+                    format!(
+                        "{}'s default",
+                        p.library.and_then(|l| l.library()).unwrap_or("the library")
+                    ),
                 ),
                 None => (
                     model.source.clone(),

@@ -12,9 +12,10 @@ use rayon::prelude::*;
 
 use super::Project;
 use super::python::{self, ModelledModule};
+use crate::lang::python::{Keepalive as Keepalive_, ServerModel, TimeoutValue};
 use crate::lang::ts::ClientModel;
 use crate::lang::{self, Lang};
-use crate::proxy::wspaths::Origin;
+use crate::proxy::wspaths::{Keepalive, Origin, ServerSide};
 use crate::proxy::{Loc, WsPath};
 use crate::rule::HeartbeatFact;
 use crate::settings::Config;
@@ -53,24 +54,93 @@ pub fn endpoint_paths(project: &Project, modules: Vec<ModelledModule>) -> Vec<Ws
     let linked = python::link_routes(project, modules);
     let mut out = Vec::new();
     for m in &linked.modules {
-        for routes in &m.routes {
+        for (e, routes) in m.routes.iter().enumerate() {
+            let mut server = None;
             for r in routes.iter().filter(|r| r.complete) {
-                out.extend(WsPath::new(
+                if let Some(mut p) = WsPath::new(
                     &r.path,
                     Origin::Endpoint,
                     Some(Loc::new(&m.model.source, r.span)),
-                ));
+                ) {
+                    let side = server.get_or_insert_with(|| Arc::new(server_side(&m.model, e)));
+                    p.server = Some(side.clone());
+                    out.push(p);
+                }
             }
         }
     }
     out
 }
 
+/// How endpoint `e` of `model` keeps its websocket alive: a heartbeat
+/// task's period (the fastest), else the longest receive timeout, if every
+/// receive has one whose expiry sends something.
+fn server_side(model: &ServerModel, e: usize) -> ServerSide {
+    let at = |span, origin: &Option<crate::values::Origin>| match origin {
+        Some(o) => Loc::new(&o.file, o.span),
+        None => Loc::new(&model.source, span),
+    };
+    let heartbeat = model
+        .heartbeats
+        .iter()
+        .filter(|h| h.endpoint == e)
+        .filter_map(|h| match h.period {
+            TimeoutValue::Seconds(s) => Some(Keepalive {
+                seconds: s,
+                at: at(h.value_span, &h.origin),
+                what: format!("a task that sends every `{}` s", h.value_text),
+            }),
+            _ => None,
+        })
+        .min_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    let keepalive = heartbeat.or_else(|| {
+        let mut longest: Option<Keepalive> = None;
+        for r in model.receives.iter().filter(|r| r.endpoint == e) {
+            let t = r.timeout.as_ref()?;
+            let (TimeoutValue::Seconds(s), Keepalive_::Sends) = (&t.value, &r.keepalive) else {
+                return None;
+            };
+            if longest.as_ref().is_none_or(|k| *s > k.seconds) {
+                longest = Some(Keepalive {
+                    seconds: *s,
+                    at: at(t.value_span, &t.origin),
+                    what: format!("`{}` timeout `{}`", t.callee, t.value_text),
+                });
+            }
+        }
+        longest
+    });
+    let mut watch = Vec::new();
+    for r in model.receives.iter().filter(|r| r.endpoint == e) {
+        watch.push(Loc::new(&model.source, r.span));
+        if let Some(t) = &r.timeout {
+            watch.push(Loc::new(&model.source, t.value_span));
+            watch.extend(t.origin.as_ref().map(|o| Loc::new(&o.file, o.span)));
+        }
+    }
+    ServerSide {
+        function: model.endpoints[e].name.clone(),
+        keepalive,
+        watch,
+    }
+}
+
 /// What a client module of the project tells the proxy rules.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ClientFacts {
     pub heartbeat: Option<HeartbeatFact>,
     pub paths: Vec<WsPath>,
+}
+
+impl ClientFacts {
+    /// The module's heartbeat and socket paths; `None` when it has neither.
+    pub fn of(model: &ClientModel) -> Option<ClientFacts> {
+        let facts = ClientFacts {
+            heartbeat: super::heartbeat::module_heartbeat(model),
+            paths: client_paths(model),
+        };
+        (facts.heartbeat.is_some() || !facts.paths.is_empty()).then_some(facts)
+    }
 }
 
 /// The client modules of the project that this run does not check (it
@@ -91,10 +161,7 @@ pub fn scan_clients(project: &Project, checked: &HashSet<PathBuf>) -> Vec<Client
                 return None;
             }
             let model = lang::ts::build(&source, lang)?;
-            Some(ClientFacts {
-                heartbeat: super::heartbeat::module_heartbeat(&model),
-                paths: client_paths(&model),
-            })
+            ClientFacts::of(&model)
         })
         .collect()
 }

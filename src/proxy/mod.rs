@@ -180,6 +180,21 @@ pub struct WsRoute {
     /// The unread includes ([`ProxyModel::unfollowed`]) that may set its
     /// idle timeout.
     pub unknown_from: Vec<usize>,
+    /// The project's websocket paths (their patterns) that reach this route
+    /// as the product matches paths; filled only when [`Stakes::serves`]
+    /// asks for it (`wslint routes`).
+    ///
+    /// [`Stakes::serves`]: wspaths::Stakes::serves
+    pub serves: Vec<String>,
+}
+
+impl WsRoute {
+    /// Records that `path` reaches the route.
+    pub fn add_serves(&mut self, path: &WsPath) {
+        if !self.serves.contains(&path.pattern) {
+            self.serves.push(path.pattern.clone());
+        }
+    }
 }
 
 /// A timeout directive where the product refuses or ignores it (WS304).

@@ -24,6 +24,31 @@ pub enum Origin {
     Config,
 }
 
+/// How an endpoint keeps its websocket alive, as `wslint routes` shows it.
+#[derive(Clone, Debug)]
+pub struct ServerSide {
+    /// The endpoint's function.
+    pub function: String,
+    /// The longest time the endpoint can stay silent while the client is
+    /// idle, when it sends a keepalive at all: a heartbeat task's period,
+    /// else the longest receive timeout whose expiry sends something.
+    /// `None`: it sends nothing of its own on a timer (or it cannot be
+    /// told).
+    pub keepalive: Option<Keepalive>,
+    /// Where the server rules report on its keepalive: its receives, their
+    /// timeouts and the constants that set them.
+    pub watch: Vec<Loc>,
+}
+
+/// A server keepalive period and where it is set.
+#[derive(Clone, Debug)]
+pub struct Keepalive {
+    pub seconds: f64,
+    pub at: Loc,
+    /// "`wait_for(..., timeout=IDLE_TIMEOUT_S)`", "a heartbeat task".
+    pub what: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct WsPath {
     /// As written, prefixes applied: `/ws/jobs/{job_id}`, `/live/*`.
@@ -37,6 +62,8 @@ pub struct WsPath {
     /// does not know (`${WS_BASE}/jobs/${id}`) is taken to start there, but
     /// the base may carry a path of its own.
     pub anchored: bool,
+    /// The endpoint behind an [`Origin::Endpoint`] path.
+    pub server: Option<std::sync::Arc<ServerSide>>,
 }
 
 /// Values a path parameter is tried with: a number, a word, a UUID.
@@ -52,6 +79,7 @@ impl WsPath {
             origin,
             at,
             anchored: true,
+            server: None,
         })
     }
 
@@ -176,7 +204,7 @@ pub fn names_websocket(path: &str) -> bool {
 }
 
 /// A pattern with every parameter written `*`, for comparing shapes.
-fn shape(pattern: &str) -> String {
+pub(crate) fn shape(pattern: &str) -> String {
     pattern
         .split('/')
         .map(|seg| {
@@ -205,12 +233,15 @@ impl WsPaths {
             .filter(|p| p.origin == Origin::Endpoint)
             .map(|p| shape(&p.pattern))
             .collect();
+        // A client URL or configured path of the same shape as an
+        // endpoint's route (`/ws/jobs/*` of `/ws/jobs/{job_id}`) is that
+        // route.
         paths.retain(|p| {
-            p.anchored || {
+            p.origin == Origin::Endpoint || {
                 let tail = shape(&p.pattern);
-                !endpoints
-                    .iter()
-                    .any(|e| e.ends_with(&tail) && e.len() > tail.len())
+                !endpoints.iter().any(|e| {
+                    *e == tail || (!p.anchored && e.ends_with(&tail) && e.len() > tail.len())
+                })
             }
         });
         paths.sort_by(|a, b| {
@@ -245,6 +276,10 @@ pub struct Stakes {
     pub upgrade: bool,
     /// Connection lifetimes below this many seconds are reported (WS308).
     pub min_lifetime_s: f64,
+    /// Every route is wanted with the project paths it serves
+    /// ([`super::WsRoute::serves`]), whatever would be reported: the paths
+    /// are computed and each product matches them against every route.
+    pub serves: bool,
 }
 
 impl Stakes {
@@ -254,6 +289,13 @@ impl Stakes {
         unset: true,
         upgrade: true,
         min_lifetime_s: f64::INFINITY,
+        serves: false,
+    };
+
+    /// Everything, with the paths each route serves (`wslint routes`).
+    pub const ROUTES: Stakes = Stakes {
+        serves: true,
+        ..Stakes::ALL
     };
 
     /// Whether `route` would be reported if it carried websockets.
@@ -337,7 +379,8 @@ mod tests {
         let mut other = WsPath::new("/notifications", Origin::Client, None).unwrap();
         other.anchored = false;
         let anchored = WsPath::new("/jobs/*", Origin::Client, None).unwrap();
-        let paths = WsPaths::new(vec![endpoint, client, other]);
+        let same = WsPath::new("/ws/jobs/*", Origin::Client, None).unwrap();
+        let paths = WsPaths::new(vec![endpoint, client, other, same]);
         let patterns: Vec<&str> = paths.paths.iter().map(|p| p.pattern.as_str()).collect();
         assert_eq!(patterns, vec!["/notifications", "/ws/jobs/{job_id}"]);
         let endpoint = WsPath::new("/ws/jobs/{job_id}", Origin::Endpoint, None).unwrap();

@@ -4,6 +4,7 @@ mod concise;
 mod github;
 mod human;
 mod json;
+pub mod routes;
 mod sarif;
 
 use std::path::Path;

@@ -27,6 +27,27 @@ pub fn release_target_dir() -> PathBuf {
     persistent("ship-cargo-target")
 }
 
+/// The environment of a `cargo install` of this checkout made by a test:
+/// the shared target folder, and the release profile without optimisation.
+/// The tests check that the action and the hooks build and run wslint, not
+/// how fast it runs on their few sample files, and an unoptimised build from
+/// scratch takes a third of the time (CI starts with an empty target/).
+pub fn release_build_env() -> Vec<(String, String)> {
+    [
+        (
+            "CARGO_TARGET_DIR",
+            release_target_dir().display().to_string(),
+        ),
+        ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0".to_string()),
+        ("CARGO_PROFILE_RELEASE_DEBUG", "false".to_string()),
+        ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256".to_string()),
+        ("CARGO_TERM_COLOR", "never".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
 /// Copies the files under `from` into `to` (created as needed).
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");

@@ -8,6 +8,7 @@ use regex::Regex;
 
 use super::{ApacheModel, Level, Route, RouteKind};
 use crate::proxy::wspaths::LazyWsPaths;
+use crate::proxy::wspaths::Origin;
 use crate::proxy::{
     Carries, Hop, Idle, IdleSource, Misplaced, MisplacedKind, NotUpgraded, Product, ProxyModel,
     Setting, Unfollowed, WsPath, WsRoute,
@@ -93,10 +94,29 @@ pub fn to_proxy(model: &ApacheModel, paths: &LazyWsPaths<'_>) -> ProxyModel {
                 .stakes
                 .matter(&ws_route(model, r, Carries::Config), true)
         });
-    if at_stake {
+    if at_stake || paths.stakes.serves {
         not_upgraded(model, paths, &mut out);
     }
+    if paths.stakes.serves {
+        fill_serves(model, paths, &mut out);
+    }
     out
+}
+
+/// [`WsRoute::serves`] of every websocket route: the route httpd selects
+/// for each websocket path of the project, in each hop.
+fn fill_serves(model: &ApacheModel, paths: &LazyWsPaths<'_>, out: &mut ProxyModel) {
+    let mut scopes: Vec<Option<usize>> = vec![None];
+    scopes.extend((0..model.vhosts.len()).map(Some));
+    for scope in scopes {
+        for path in &paths.get().paths {
+            for route in reached_by(model, scope, path) {
+                for r in out.routes.iter_mut().filter(|r| r.loc.same(&route.loc)) {
+                    r.add_serves(path);
+                }
+            }
+        }
+    }
 }
 
 fn hop_of(route: &Route) -> usize {
@@ -176,6 +196,7 @@ fn ws_route(model: &ApacheModel, route: &Route, carries: Carries) -> WsRoute {
             .filter(|(_, u)| u.vhost.is_none() || u.vhost == route.vhost)
             .map(|(i, _)| i)
             .collect(),
+        serves: Vec::new(),
     }
 }
 
@@ -217,6 +238,50 @@ fn select<'m>(model: &'m ApacheModel, vhost: Option<usize>, path: &str) -> Optio
     candidates.into_iter().find(|r| serves(r, path))
 }
 
+/// The routes of a hop that a websocket path of the project reaches: the
+/// one httpd selects for it, and, for an endpoint's route (a path as the
+/// backend sees it), each prefix route whose target path replaces the
+/// route's prefix to give that path (`ProxyPass /api/ http://app/` sends
+/// `/api/ws/jobs` to `/ws/jobs`), when httpd selects that route for the
+/// path the browser asks for.
+fn reached_by<'m>(model: &'m ApacheModel, scope: Option<usize>, path: &WsPath) -> Vec<&'m Route> {
+    let mut out: Vec<&Route> = path
+        .samples
+        .iter()
+        .find_map(|s| select(model, scope, s))
+        .into_iter()
+        .collect();
+    if path.origin != Origin::Endpoint {
+        return out;
+    }
+    for route in model.routes.iter().chain(&model.other_routes) {
+        if route.regex || !(route.vhost == scope || route.vhost.is_none()) {
+            continue;
+        }
+        let (Some(prefix), Some(target_path)) = (&route.path, target_path(&route.target)) else {
+            continue;
+        };
+        let reaches = path.samples.iter().any(|s| {
+            s.strip_prefix(target_path).is_some_and(|rest| {
+                let browser = format!("{prefix}{rest}");
+                select(model, scope, &browser).is_some_and(|r| r.order == route.order)
+            })
+        });
+        if reaches && !out.iter().any(|r| r.order == route.order) {
+            out.push(route);
+        }
+    }
+    out
+}
+
+/// The path of a backend URL (`http://app:8000/api/` gives `/api/`);
+/// `None` when it has none (`http://app:8000`: httpd appends the rest of
+/// the request path to it as it is) or it is not a URL.
+fn target_path(target: &str) -> Option<&str> {
+    let (_, rest) = target.split_once("://")?;
+    rest.find('/').map(|i| &rest[i..])
+}
+
 /// WS307 for each `http://` route a websocket path of the project reaches
 /// without an upgrade, which then also counts as a websocket route.
 fn not_upgraded(model: &ApacheModel, paths: &LazyWsPaths<'_>, out: &mut ProxyModel) {
@@ -230,20 +295,18 @@ fn not_upgraded(model: &ApacheModel, paths: &LazyWsPaths<'_>, out: &mut ProxyMod
     let mut hits: Vec<(&Route, Vec<&WsPath>)> = Vec::new();
     for scope in scopes {
         for path in &paths.paths {
-            let Some(route) = path
-                .samples
-                .iter()
-                .find_map(|s| select(model, scope, s).filter(|r| r.kind == RouteKind::Http))
-            else {
-                continue;
-            };
-            match hits.iter_mut().find(|(r, _)| r.order == route.order) {
-                Some((_, ps)) => {
-                    if !ps.iter().any(|p| p.pattern == path.pattern) {
-                        ps.push(path);
-                    }
+            for route in reached_by(model, scope, path) {
+                if route.kind != RouteKind::Http {
+                    continue;
                 }
-                None => hits.push((route, vec![path])),
+                match hits.iter_mut().find(|(r, _)| r.order == route.order) {
+                    Some((_, ps)) => {
+                        if !ps.iter().any(|p| p.pattern == path.pattern) {
+                            ps.push(path);
+                        }
+                    }
+                    None => hits.push((route, vec![path])),
+                }
             }
         }
     }

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use super::parse::{HaproxyFile, Line, Section};
 use super::time;
+use crate::proxy::WsPath;
 use crate::proxy::wspaths::{LazyWsPaths, names_websocket};
 use crate::proxy::{
     Carries, Hop, Idle, IdleSource, Loc, Misplaced, MisplacedKind, Product, ProxyModel, Setting,
@@ -593,27 +594,7 @@ pub fn to_proxy(file: &HaproxyFile, paths: &LazyWsPaths<'_>) -> ProxyModel {
             let acls = m.acls(f);
             let rules = m.rules(f);
             for p in &ws.paths {
-                // The first rule some sample takes, else the default backend.
-                let mut chosen = p.samples.iter().find_map(|sample| {
-                    rules.iter().find_map(|r| {
-                        let hit = match &r.cond {
-                            None => Tri::True,
-                            Some((unless, c)) => {
-                                let v = eval(c, &acls, sample);
-                                if *unless { v.not() } else { v }
-                            }
-                        };
-                        (hit == Tri::True).then(|| m.proxies_by_name.get(r.backend).copied())?
-                    })
-                });
-                if chosen.is_none() {
-                    chosen = match m.default_backend(f) {
-                        Some(n) => m.proxies_by_name.get(n).copied(),
-                        None if file.sections[f].kind == "listen" => Some(f),
-                        None => None,
-                    };
-                }
-                if let Some(b) = chosen
+                if let Some(b) = chosen(&m, f, &acls, &rules, p)
                     && !carried.iter().any(|(ff, bb, _, _)| *ff == f && *bb == b)
                 {
                     carried.push((f, b, Carries::Path(p.clone()), None));
@@ -623,11 +604,43 @@ pub fn to_proxy(file: &HaproxyFile, paths: &LazyWsPaths<'_>) -> ProxyModel {
     }
     for (f, b, carries, line) in carried {
         let Some(&hop) = hop_of.get(&b) else { continue };
-        if let Some(r) = assess(&m, f, b, hop, carries, line) {
+        if let Some(mut r) = assess(&m, f, b, hop, carries, line) {
+            if paths.stakes.serves {
+                let acls = m.acls(f);
+                let rules = m.rules(f);
+                for p in &paths.get().paths {
+                    if chosen(&m, f, &acls, &rules, p) == Some(b) {
+                        r.add_serves(p);
+                    }
+                }
+            }
             m.out.routes.push(r);
         }
     }
     m.out
+}
+
+/// The backend frontend `f` sends websocket path `p` to: the first rule
+/// some sample of it takes, else the default backend (a `listen` serves
+/// what no rule sends elsewhere itself).
+fn chosen(m: &Model<'_>, f: usize, acls: &Acls, rules: &[Rule<'_>], p: &WsPath) -> Option<usize> {
+    let hit = p.samples.iter().find_map(|sample| {
+        rules.iter().find_map(|r| {
+            let hit = match &r.cond {
+                None => Tri::True,
+                Some((unless, c)) => {
+                    let v = eval(c, acls, sample);
+                    if *unless { v.not() } else { v }
+                }
+            };
+            (hit == Tri::True).then(|| m.proxies_by_name.get(r.backend).copied())?
+        })
+    });
+    hit.or_else(|| match m.default_backend(f) {
+        Some(n) => m.proxies_by_name.get(n).copied(),
+        None if m.file.sections[f].kind == "listen" => Some(f),
+        None => None,
+    })
 }
 
 /// The route from frontend `f` to backend `b` as a websocket route; `None`
@@ -735,6 +748,7 @@ fn assess(
         },
         incomplete: false,
         unknown_from: Vec::new(),
+        serves: Vec::new(),
     })
 }
 

@@ -390,8 +390,17 @@ impl<'o> Run<'o> {
             }
         }
         for (cand, carries) in carried {
-            let route = self.assess(&cand, carries, true);
+            let mut route = self.assess(&cand, carries, true);
             let c = self.controllers[cand.ingress].expect("controller");
+            if paths.stakes.serves {
+                let ing = &self.objects.ingresses[cand.ingress];
+                let all = self.candidates(cand.ingress);
+                for p in &paths.get().paths {
+                    if p.samples.iter().any(|s| serves(c, ing, &all, &cand, s)) {
+                        route.add_serves(p);
+                    }
+                }
+            }
             self.model(c).routes.push(route);
         }
         for m in self.models.values_mut() {
@@ -427,6 +436,7 @@ impl<'o> Run<'o> {
             idle,
             incomplete: false,
             unknown_from: Vec::new(),
+            serves: Vec::new(),
         }
     }
 }

@@ -21,7 +21,7 @@ use regex::Regex;
 
 use super::duration;
 use super::tree::{Block, Ctx, Dir, Tree};
-use crate::proxy::wspaths::{LazyWsPaths, names_websocket};
+use crate::proxy::wspaths::{LazyWsPaths, Origin, names_websocket};
 use crate::proxy::{
     Carries, Hop, Idle, IdleSource, Loc, Misplaced, MisplacedKind, NotUpgraded, Product,
     ProxyModel, Setting, Unfollowed, WsPath, WsRoute,
@@ -158,6 +158,21 @@ impl Match {
 /// order, unless the prefix that led there is `^~`. A regex location's own
 /// nested locations are searched in turn. Iterative: nesting depth costs
 /// no stack.
+/// The URI of a `proxy_pass` that has one (`http://app/` gives `/`,
+/// `http://app:8000/api/` gives `/api/`): nginx then replaces the part of
+/// the request path the location's prefix matched with it. `None` when the
+/// path is passed unchanged (`proxy_pass http://app;`) or cannot be told
+/// (a variable).
+fn proxy_pass_uri(d: &Dir) -> Option<String> {
+    let target = d.node().arg(0)?;
+    if target.contains('$') {
+        return None;
+    }
+    let rest = target.split_once("://").map_or(target, |(_, r)| r);
+    let slash = rest.find('/')?;
+    Some(rest[slash..].to_string())
+}
+
 fn select(tree: &Tree, matches: &HashMap<usize, Match>, server: usize, uri: &str) -> Option<usize> {
     let mut level = server;
     let mut found: Option<usize> = None;
@@ -496,6 +511,55 @@ impl<'t> Builder<'t> {
         v
     }
 
+    /// The locations of `server` a websocket path of the project reaches:
+    /// the one nginx selects for it, and, for an endpoint's route (a path
+    /// as the upstream sees it), each prefix location whose `proxy_pass`
+    /// URI replaces the location's prefix to give that path
+    /// (`location /api/ { proxy_pass http://app/; }` sends `/api/ws/jobs`
+    /// to `/ws/jobs`), when nginx selects that location for the path the
+    /// browser asks for.
+    fn reached_by<'p>(
+        &self,
+        server: usize,
+        locations: &[usize],
+        path: &'p WsPath,
+    ) -> Vec<(&'p WsPath, usize)> {
+        let mut out: Vec<(&'p WsPath, usize)> = Vec::new();
+        if let Some(l) = path
+            .samples
+            .iter()
+            .find_map(|s| select(self.tree, &self.matches, server, s))
+        {
+            out.push((path, l));
+        }
+        if path.origin != Origin::Endpoint {
+            return out;
+        }
+        for &l in locations {
+            let Some(Match::Prefix { path: prefix, .. }) = self.matches.get(&l) else {
+                continue;
+            };
+            // A `rewrite` in the location changes the URI itself: nginx
+            // then passes the rewritten one, and the prefix is not replaced.
+            if self.tree.blocks[l].get("rewrite").is_some() {
+                continue;
+            }
+            let Some(uri) = self.proxies(l).and_then(proxy_pass_uri) else {
+                continue;
+            };
+            let reaches = path.samples.iter().any(|s| {
+                s.strip_prefix(uri.as_str()).is_some_and(|rest| {
+                    let browser = format!("{prefix}{rest}");
+                    select(self.tree, &self.matches, server, &browser) == Some(l)
+                })
+            });
+            if reaches && !out.iter().any(|(_, o)| *o == l) {
+                out.push((path, l));
+            }
+        }
+        out
+    }
+
     fn proxies(&self, loc: usize) -> Option<&'t Dir> {
         self.own_levels(loc)
             .into_iter()
@@ -688,15 +752,20 @@ impl<'t> Builder<'t> {
                 candidates = paths.stakes.matter(&a.route, a.not_upgraded.is_some());
             }
         }
+        // The locations each websocket path of the project reaches, when
+        // that is worth knowing.
+        let reached: Vec<(&WsPath, usize)> = if candidates || paths.stakes.serves {
+            paths
+                .get()
+                .paths
+                .iter()
+                .flat_map(|path| self.reached_by(server, &locations, path))
+                .collect()
+        } else {
+            Vec::new()
+        };
         if candidates {
-            for path in &paths.get().paths {
-                let Some(l) = path
-                    .samples
-                    .iter()
-                    .find_map(|s| select(self.tree, &self.matches, server, s))
-                else {
-                    continue;
-                };
+            for &(path, l) in &reached {
                 if self.proxies(l).is_none() || carried.iter().any(|(c, _)| *c == l) {
                     continue;
                 }
@@ -707,6 +776,19 @@ impl<'t> Builder<'t> {
         for (l, carries) in carried {
             let a = self.route(hop, l, carries, snippet);
             self.record(a);
+        }
+        if paths.stakes.serves {
+            for (path, l) in reached {
+                let Some(head) = self.tree.blocks[l].head.as_ref() else {
+                    continue;
+                };
+                let at = head.loc();
+                for r in self.out.routes.iter_mut() {
+                    if r.hop == hop && r.loc.same(&at) {
+                        r.add_serves(path);
+                    }
+                }
+            }
         }
     }
 
@@ -783,6 +865,7 @@ impl<'t> Builder<'t> {
                 },
                 incomplete,
                 unknown_from,
+                serves: Vec::new(),
             },
             not_upgraded,
             upgrade_unknown,

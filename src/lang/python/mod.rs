@@ -24,6 +24,7 @@ mod body;
 mod flow;
 mod parsed;
 mod routes;
+mod socketio;
 mod symbols;
 mod syntax;
 mod wrappers;
@@ -330,6 +331,22 @@ pub struct PreAccept {
     pub accept: Option<Span>,
 }
 
+/// A socket.io / Engine.IO server the module starts, with its ping
+/// interval (its default when not given).
+#[derive(Clone, Debug)]
+pub struct SocketIoServer {
+    /// The callee (`socketio.AsyncServer`).
+    pub span: Span,
+    /// `python-socketio`, `python-engineio`, `Flask-SocketIO`.
+    pub library: &'static str,
+    /// The ping interval in seconds.
+    pub ping: TimeoutValue,
+    pub origin: Option<Origin>,
+    /// The value (or the callee, for the default).
+    pub value_span: Span,
+    pub default: bool,
+}
+
 /// What the server rules read about one module.
 pub struct ServerModel {
     pub source: Source,
@@ -345,6 +362,8 @@ pub struct ServerModel {
     pub routers: Vec<RouterDecl>,
     /// Routers it includes in others, in source order.
     pub inclusions: Vec<Inclusion>,
+    /// socket.io / Engine.IO servers it starts.
+    pub socketio_servers: Vec<SocketIoServer>,
 }
 
 impl ServerModel {
@@ -403,6 +422,7 @@ pub fn build(source: &Source, imports: Option<&dyn Imports>) -> Option<ServerMod
     let mut flow = flow::Flow::new(&m, &ws, &class_attrs);
     let a = analysis::Analysis::new(&m, &facts);
     let result = a.run(&found, &mut flow);
+    let socketio_servers = socketio::servers(&m, root);
 
     // What the module alone tells: evaluating every constant through the
     // project would read modules no rule needs.
@@ -432,6 +452,7 @@ pub fn build(source: &Source, imports: Option<&dyn Imports>) -> Option<ServerMod
         pre_accept: result.pre_accept,
         routers,
         inclusions,
+        socketio_servers,
     })
 }
 

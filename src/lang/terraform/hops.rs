@@ -629,6 +629,7 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
                 idle,
                 incomplete: false,
                 unknown_from: Vec::new(),
+                serves: Vec::new(),
             }
         };
         // A path rule whose path names a websocket.
@@ -709,6 +710,34 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
             ));
         }
     }
+    if paths.stakes.serves {
+        // The paths each backend service's url map rules send it; a service
+        // no url map of the module routes to takes every path.
+        let siblings = sibling_maps.get_or_init(|| {
+            resources_in(m.siblings(&backends[0].head()), GCP_URL_MAPS)
+                .map(|r| read_url_map(m, &r))
+                .collect()
+        });
+        let all_maps: Vec<&UrlMap> = maps.iter().chain(siblings).collect();
+        for route in &mut out.routes {
+            let b = &backends[route.hop];
+            let key = (b.ty().to_string(), b.name().to_string());
+            let routed = all_maps
+                .iter()
+                .any(|u| u.routes.iter().any(|r| r.service == key));
+            for p in &paths.get().paths {
+                let reached = !routed
+                    || all_maps.iter().any(|u| {
+                        p.samples
+                            .iter()
+                            .any(|s| u.routes_for(s).iter().any(|r| r.service == key))
+                    });
+                if reached {
+                    route.add_serves(p);
+                }
+            }
+        }
+    }
     Some(out)
 }
 
@@ -740,6 +769,7 @@ fn aws(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
             idle,
             incomplete: false,
             unknown_from: Vec::new(),
+            serves: Vec::new(),
         };
         if !lb.names_websocket() {
             if !paths.stakes.matter(&route, false) {
@@ -749,6 +779,12 @@ fn aws(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
                 continue;
             };
             route.carries = Carries::Path(first.clone());
+        }
+        if paths.stakes.serves {
+            // An ALB with no listener rules read serves every path.
+            for p in &paths.get().paths {
+                route.add_serves(p);
+            }
         }
         out.routes.push(route);
     }
@@ -997,6 +1033,7 @@ resource "google_compute_backend_service" "short" {
             unset: true,
             upgrade: true,
             min_lifetime_s: 3600.0,
+            serves: false,
         };
         let paths = LazyWsPaths::new(stakes, WsPaths::default);
         let models = to_proxy(&files, &loader, &paths);

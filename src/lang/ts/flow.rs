@@ -84,6 +84,11 @@ pub enum Cond {
     /// The code is in `ClientModel::code_sets[i]`.
     InSet(usize),
     Cmp(CmpOp, f64),
+    /// socket.io's disconnect reason is this string
+    /// (`reason === "io server disconnect"`).
+    Reason(String),
+    /// socket.io's `socket.active`: it will reconnect by itself.
+    Active,
 }
 
 /// Three-valued truth.
@@ -126,6 +131,40 @@ pub struct Reading<'a> {
     /// question, not whether the reconnect is guarded (WS104).
     pub structural: bool,
     pub sets: &'a [CodeSet],
+    /// On a library's final path: socket.io's disconnect reason, if known.
+    pub reason: Option<&'a str>,
+    /// socket.io's `socket.active` there, if known.
+    pub active: Option<bool>,
+}
+
+impl<'a> Reading<'a> {
+    /// The paths taken after close code `code`.
+    pub fn code(code: f64, structural: bool, sets: &'a [CodeSet]) -> Reading<'a> {
+        Reading {
+            code,
+            structural,
+            sets,
+            reason: None,
+            active: None,
+        }
+    }
+
+    /// A library's final path, whatever the code (set the reason and the
+    /// `active` flag it comes with): a condition on the code is one wslint
+    /// cannot decide there.
+    pub fn on_library_path(sets: &'a [CodeSet]) -> Reading<'a> {
+        Reading {
+            code: f64::NAN,
+            structural: true,
+            sets,
+            reason: None,
+            active: None,
+        }
+    }
+}
+
+fn tri(b: bool) -> Tri {
+    if b { Tri::Yes } else { Tri::No }
 }
 
 impl Cond {
@@ -142,6 +181,15 @@ impl Cond {
             Cond::Not(c) => c.eval(r).not(),
             Cond::And(a, b) => a.eval(r).and(b.eval(r)),
             Cond::Or(a, b) => a.eval(r).or(b.eval(r)),
+            Cond::InSet(_) | Cond::Cmp(..) if r.code.is_nan() => Tri::Maybe { on_code: true },
+            Cond::Reason(s) => match r.reason {
+                Some(x) => tri(x == s),
+                None => Tri::Maybe { on_code: true },
+            },
+            Cond::Active => match r.active {
+                Some(a) => tri(a),
+                None => Tri::Maybe { on_code: true },
+            },
             Cond::InSet(i) => {
                 let Some(set) = r.sets.get(*i) else {
                     return Tri::Maybe { on_code: true };
@@ -226,6 +274,8 @@ pub enum Role {
     /// binds `reconnect` -> `connect`, `withBackoff(() => this.open())` its
     /// parameter to the arrow): calling the parameter runs it.
     Fn(FnId),
+    /// socket.io's disconnect reason (`socket.on("disconnect", (reason) =>`).
+    Reason,
 }
 
 struct Frame<'t> {
@@ -299,6 +349,9 @@ pub struct Walk<'c, 'a, 't> {
     pub truncated: bool,
     /// Every condition compiled on the way, with where it is written.
     pub conds: Vec<(Cond, Span)>,
+    /// In a socket.io `connect_error` handler: `x.active` is
+    /// [`Cond::Active`].
+    pub reads_active: bool,
 }
 
 impl<'c, 'a, 't> Walk<'c, 'a, 't> {
@@ -315,6 +368,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             depth: 0,
             truncated: false,
             conds: Vec::new(),
+            reads_active: false,
         }
     }
 
@@ -1088,6 +1142,29 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         }
     }
 
+    /// Whether `n` is socket.io's disconnect reason (the parameter, or a
+    /// local constant bound to it).
+    fn is_reason(&self, n: Node<'_>) -> bool {
+        let n = unwrap(n);
+        if n.k() != "identifier" {
+            return false;
+        }
+        let name = self.ix.text(n);
+        match self.role(name) {
+            Some(Role::Reason) => true,
+            Some(_) => false,
+            None => self
+                .ix
+                .lookup(name, n.start_byte())
+                .filter(|b| self.ix.is_constant(b) && b.destructured.is_none())
+                .and_then(|b| b.value)
+                .is_some_and(|v| {
+                    unwrap(v).k() == "identifier"
+                        && matches!(self.role(self.ix.text(unwrap(v))), Some(Role::Reason))
+                }),
+        }
+    }
+
     /// Whether `n` is the close event: the handler's parameter, or a local
     /// copy of it (`const evt = event as CloseEvent`).
     fn is_event(&self, n: Node<'_>, depth: u32) -> bool {
@@ -1171,6 +1248,12 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                 }
             }
             "call_expression" => self.compile_call(n, depth),
+            "member_expression"
+                if self.reads_active
+                    && n.f("property").map(|p| self.ix.text(p)) == Some("active") =>
+            {
+                Cond::Active
+            }
             "identifier" => {
                 let name = self.ix.text(n);
                 if self.role(name).is_some() || self.is_code(n, 0) {
@@ -1198,6 +1281,19 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
 
     fn compare(&mut self, whole: Node<'t>, l: Node<'t>, op: CmpOp, r: Node<'t>) -> Cond {
         let num = |w: &Self, x: Node<'t>| w.scope.value(x).number();
+        // `reason === "io server disconnect"`
+        for (a, b) in [(l, r), (r, l)] {
+            if self.is_reason(a) {
+                let Value::Str(s) = self.scope.value(b).value else {
+                    return Cond::Unknown { on_code: true };
+                };
+                return match op {
+                    CmpOp::Eq => Cond::Reason(s),
+                    CmpOp::Ne => Cond::Not(Box::new(Cond::Reason(s))),
+                    _ => Cond::Unknown { on_code: true },
+                };
+            }
+        }
         if self.is_code(l, 0) {
             return match num(self, r) {
                 Some(v) => Cond::Cmp(op, v),

@@ -9,6 +9,7 @@
 
 mod flow;
 pub(crate) mod index;
+pub mod libs;
 pub mod mention;
 mod model;
 pub mod names;
@@ -49,6 +50,9 @@ pub struct ClientModel {
     /// Sockets the module keeps and hands to no one (WS108).
     pub kept_sockets: Vec<SocketLife>,
     pub close_calls: Vec<CloseCall>,
+    /// socket.io servers the module starts (`new Server(httpServer, opts)`
+    /// of `socket.io`), for WS201.
+    pub socketio_servers: Vec<SocketIoServer>,
     /// Some close path of the module reopens a socket (a close handler that
     /// reconnects, reconnecting-websocket, react-use-websocket's
     /// `shouldReconnect`).
@@ -91,6 +95,26 @@ pub enum SocketKind {
     Reconnecting,
     /// react-use-websocket's `useWebSocket(url, options)`.
     ReactUseWebSocket,
+    /// socket.io-client's `io(url, opts)`, `new Manager(...)`,
+    /// `manager.socket(...)`: the server pings, socket.io reconnects by
+    /// itself except after its final reasons.
+    SocketIo,
+    /// phoenix's `new Socket(url, opts)` (and phoenix_live_view's
+    /// `LiveSocket`): a heartbeat of its own, reconnects after every close
+    /// it did not ask for.
+    Phoenix,
+    /// graphql-ws's `createClient({...})`: pings only with `keepAlive`,
+    /// retries what its fatal close codes and `shouldRetry` let through.
+    GraphqlWs,
+    /// Supabase realtime: `new RealtimeClient(url, opts)`, or
+    /// `createClient(url, key, { realtime })`.
+    Supabase,
+    /// centrifuge-js's `new Centrifuge(url, opts)`: the server pings, and
+    /// it stops by itself on its terminal bands.
+    Centrifuge,
+    /// robust-websocket's `new RobustWebSocket(url, protocols, opts)`:
+    /// reconnects when its `shouldReconnect` returns a delay.
+    Robust,
 }
 
 #[derive(Clone, Debug)]
@@ -132,9 +156,14 @@ pub enum HeartbeatKind {
     /// `setInterval(() => ws.send(...), period)`, or a `setTimeout` that
     /// sends and schedules itself again.
     Interval(IntervalFacts),
-    /// react-use-websocket's `heartbeat` option; `default_interval` when the
-    /// period is the library's (`heartbeat: true` or no `interval`).
-    Library { default_interval: bool },
+    /// A library's heartbeat option (react-use-websocket's `heartbeat`,
+    /// phoenix's `heartbeatIntervalMs`, graphql-ws's `keepAlive`);
+    /// `default_interval` when the period is the library's default
+    /// (`heartbeat: true`, no `interval`, no `heartbeatIntervalMs`).
+    Library {
+        default_interval: bool,
+        library: SocketKind,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -184,6 +213,47 @@ pub enum HandlerKind {
     /// reconnecting-websocket's own reconnect after every close; its
     /// `close()` calls in close listeners are what stops it.
     Library,
+    /// A library's event for a close it does not recover from by itself
+    /// (socket.io's `disconnect` and `connect_error`, centrifuge's
+    /// `disconnected`): a reconnect there undoes the library's decision.
+    Terminal(TerminalEvent),
+}
+
+/// The events a library fires when it has given up on a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TerminalEvent {
+    /// socket.io `disconnect` with reason `"io server disconnect"`.
+    SocketIoDisconnect,
+    /// socket.io `connect_error` with `socket.active === false` (the
+    /// server's middleware refused the connection).
+    SocketIoConnectError,
+    /// centrifuge `disconnected`: every one is final.
+    CentrifugeDisconnected,
+}
+
+impl TerminalEvent {
+    /// How the handler's conditions are read on the library's final path.
+    pub fn reading<'a>(self, sets: &'a [CodeSet]) -> Reading<'a> {
+        let mut r = Reading::on_library_path(sets);
+        match self {
+            TerminalEvent::SocketIoDisconnect => {
+                r.reason = Some("io server disconnect");
+                r.active = Some(false);
+            }
+            TerminalEvent::SocketIoConnectError => r.active = Some(false),
+            TerminalEvent::CentrifugeDisconnected => {}
+        }
+        r
+    }
+
+    /// The event as the application listens to it.
+    pub fn event(self) -> &'static str {
+        match self {
+            TerminalEvent::SocketIoDisconnect => "disconnect",
+            TerminalEvent::SocketIoConnectError => "connect_error",
+            TerminalEvent::CentrifugeDisconnected => "disconnected",
+        }
+    }
 }
 
 /// A call (or `return`) with the conditions under which it happens.
@@ -279,6 +349,19 @@ pub struct CodeSet {
     /// The set's value is defined in another module (imported, directly or
     /// through re-exports); `name_span` is then where this module names it.
     pub defined_elsewhere: Option<DefinedElsewhere>,
+    /// A library's own stop codes (graphql-ws's fatal close codes,
+    /// robust-websocket's default `shouldReconnect`), as messages name
+    /// them; `name_span` is the site or the option that decides.
+    pub builtin: Option<Builtin>,
+}
+
+/// A library's own terminal set.
+#[derive(Clone, Debug)]
+pub struct Builtin {
+    /// `graphql-ws's fatal close codes`.
+    pub what: &'static str,
+    /// How to add codes to it (`return false from shouldRetry for them`).
+    pub fix: &'static str,
 }
 
 /// A value this module reads from another module.
@@ -422,6 +505,19 @@ pub struct CloseCall {
     pub node_ws: bool,
 }
 
+/// A socket.io server a JavaScript module starts, with its ping interval.
+#[derive(Clone, Debug)]
+pub struct SocketIoServer {
+    /// `new Server`, or the call.
+    pub span: Span,
+    /// The ping interval in milliseconds (`pingInterval`, or Engine.IO's
+    /// default), with where it was defined.
+    pub ping: Resolved,
+    /// Where the value is written (the option), or the call for the default.
+    pub at: Span,
+    pub default: bool,
+}
+
 /// A heartbeat period that keeps a module's sockets alive, as
 /// [`ClientModel::heartbeat_periods`] gives it.
 #[derive(Clone, Debug)]
@@ -437,9 +533,11 @@ pub struct HeartbeatPeriod<'m> {
     /// file is `origin.file`, whose path is shown as the run shows paths.
     /// `None` for a literal at the site and for the library default.
     pub origin: Option<&'m Origin>,
-    /// react-use-websocket's default period (25 s: `heartbeat: true`, or a
-    /// heartbeat object without `interval`).
+    /// A library's default period (react-use-websocket's 25 s with
+    /// `heartbeat: true`, phoenix's 30 s without `heartbeatIntervalMs`).
     pub library_default: bool,
+    /// The library whose option or default it is, if any.
+    pub library: Option<SocketKind>,
 }
 
 impl ClientModel {
@@ -476,20 +574,24 @@ impl ClientModel {
             .iter()
             .filter_map(|h| {
                 let ms = h.period.number()?;
-                let library_default = match h.kind {
+                let (library_default, library) = match h.kind {
                     HeartbeatKind::Interval(_) => {
                         if shortest_timer.is_none_or(|(_, at)| at != h.span) {
                             return None;
                         }
-                        false
+                        (false, None)
                     }
-                    HeartbeatKind::Library { default_interval } => default_interval,
+                    HeartbeatKind::Library {
+                        default_interval,
+                        library,
+                    } => (default_interval, Some(library)),
                 };
                 Some(HeartbeatPeriod {
                     ms,
                     site: h.span,
                     origin: h.period.origin.as_ref(),
                     library_default,
+                    library,
                 })
             })
             .collect()
@@ -591,6 +693,7 @@ pub(crate) fn build_indexed(
         && model.heartbeats.is_empty()
         && model.close_calls.is_empty()
         && model.close_handlers.is_empty()
+        && model.socketio_servers.is_empty()
         && model.exports.is_empty();
     (!empty).then_some(model)
 }
@@ -636,11 +739,7 @@ mod tests {
             .iter()
             .copied()
             .filter(|c| {
-                let r = Reading {
-                    code: *c,
-                    structural,
-                    sets: &m.code_sets,
-                };
+                let r = Reading::code(*c, structural, &m.code_sets);
                 h.reconnects.iter().any(|p| {
                     matches!(
                         path(&p.guards, &r),
@@ -700,7 +799,8 @@ mod tests {
         assert!(matches!(
             m.heartbeats[0].kind,
             HeartbeatKind::Library {
-                default_interval: true
+                default_interval: true,
+                ..
             }
         ));
         assert!(m.reconnects);
@@ -752,6 +852,27 @@ mod tests {
             "const ws = new WebSocket(u);\nsetInterval(() => ws.send('p'), 90_000);\n",
         );
         assert!(m.heartbeat_periods().is_empty());
+    }
+
+    #[test]
+    fn library_sites_connect_to_their_paths() {
+        let m = model(
+            "s.ts",
+            "import { io } from \"socket.io-client\";\nimport { Socket } from \"phoenix\";\nexport const a = io(\"https://api.example.com/chat\");\nexport const b = io({ path: \"/rt/\" });\nexport const c = new Socket(\"/socket\", {});\n",
+        );
+        let paths: Vec<(SocketKind, String)> = m
+            .sockets
+            .iter()
+            .map(|s| (s.kind, s.url_path.clone().map(|p| p.0).unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                (SocketKind::SocketIo, "/socket.io/".to_string()),
+                (SocketKind::SocketIo, "/rt/".to_string()),
+                (SocketKind::Phoenix, "/socket/websocket".to_string()),
+            ]
+        );
     }
 
     #[test]

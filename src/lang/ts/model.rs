@@ -13,14 +13,16 @@ use crate::values::{Resolved, Scope, Value, member_path};
 
 use super::flow::{CallGraph, Cond, Descend, Role, SetTable, Visitor, Walk};
 use super::index::{BindKind, FnId, Index, NodeExt, is_function, unwrap, visit_bounded};
+use super::libs::{self, LibSite};
 use super::names;
 use super::scope::{ImportResolver, ModuleScope, NoImports, property};
 use super::{
     Bound, ClientModel, CloseCall, CloseHandler, CodeCheck, CodeSet, DefinedElsewhere, Deps,
     Effect, Export, Handle, HandlerKind, Heartbeat, HeartbeatKind, Import, IntervalFacts, NameRef,
-    Open, Point, SetRole, SocketKind, SocketSite, Via,
+    Open, Point, SetRole, SocketKind, SocketSite, TerminalEvent, Via,
 };
 
+mod library;
 mod lifetime;
 mod outside;
 
@@ -178,32 +180,114 @@ impl<'t> Module<'_, '_, 't> {
 
     /// What a `new X(...)` constructs, if a socket.
     fn socket_kind(&self, new: Node<'_>) -> Option<SocketKind> {
+        self.new_site(new).map(|s| s.kind)
+    }
+
+    /// What a `new X(...)` constructs, if a socket, with where its options are.
+    fn new_site(&self, new: Node<'_>) -> Option<LibSite> {
         let ctor = unwrap(new.f("constructor")?);
+        let plain = |kind| {
+            Some(LibSite {
+                kind,
+                options: 2,
+                under: None,
+            })
+        };
         match ctor.k() {
             "identifier" => {
                 let name = self.text(ctor);
                 match self.ix.lookup(name, ctor.start_byte()) {
-                    Some(b) => {
-                        let (module, imported) = b.import.as_ref()?;
-                        import_kind(module, imported, name)
+                    Some(_) => {
+                        let (module, imported) = self.imported(ctor)?;
+                        libs::new_site(&module, &imported)
                     }
                     None => match name {
-                        "WebSocket" => Some(SocketKind::Browser),
-                        "ReconnectingWebSocket" => Some(SocketKind::Reconnecting),
+                        "WebSocket" => plain(SocketKind::Browser),
+                        "ReconnectingWebSocket" => plain(SocketKind::Reconnecting),
                         _ => None,
                     },
                 }
             }
             "member_expression" => {
                 let p = self.path(ctor)?;
-                matches!(
+                if matches!(
                     p.as_str(),
                     "window.WebSocket" | "globalThis.WebSocket" | "self.WebSocket"
-                )
-                .then_some(SocketKind::Browser)
+                ) {
+                    return plain(SocketKind::Browser);
+                }
+                // `new Phoenix.Socket(...)` of `import * as Phoenix`.
+                let (root, member) = p.split_once('.')?;
+                let obj = unwrap(ctor.f("object")?);
+                if obj.k() != "identifier" || member.contains('.') {
+                    return None;
+                }
+                let _ = root;
+                let (module, imported) = self.imported(obj)?;
+                matches!(imported.as_str(), "*" | "default")
+                    .then(|| libs::new_site(&module, member))
+                    .flatten()
             }
             _ => None,
         }
+    }
+
+    /// The import an identifier is bound to: `import`, or `require(...)`
+    /// (whole, or destructured: `const { io } = require("socket.io-client")`).
+    fn imported(&self, ident: Node<'_>) -> Option<(String, String)> {
+        let b = self.ix.lookup(self.text(ident), ident.start_byte())?;
+        if let Some(i) = &b.import {
+            return Some(i.clone());
+        }
+        if !self.ix.is_constant(b) {
+            return None;
+        }
+        // `require("x")`, and `await import("x")`.
+        let required = |v: Node<'_>| {
+            let v = unwrap(v);
+            (v.k() == "call_expression"
+                && (self.ix.call_name(v) == Some("require")
+                    || v.f("function").is_some_and(|f| f.k() == "import")))
+            .then(|| {
+                let arg = v.f("arguments")?.named_child(0)?;
+                super::index::string_content(arg, self.ix.src)
+            })
+            .flatten()
+        };
+        match (&b.destructured, b.value) {
+            (Some((src, keys)), _) if keys.len() == 1 => {
+                Some((required(*src)?, keys[0].to_string()))
+            }
+            (None, Some(v)) => Some((required(v)?, "default".to_string())),
+            _ => None,
+        }
+    }
+
+    /// What a call opens, if a library's socket (`io(url, opts)`,
+    /// `createClient({...})`, `usePartySocket({...})`).
+    fn call_site(&self, call: Node<'_>) -> Option<LibSite> {
+        let f = unwrap(call.f("function")?);
+        let (ident, member) = match f.k() {
+            "identifier" => (f, None),
+            "member_expression" => {
+                let o = unwrap(f.f("object")?);
+                if o.k() != "identifier" {
+                    return None;
+                }
+                (o, Some(self.text(f.f("property")?)))
+            }
+            _ => return None,
+        };
+        let (module, imported) = self.imported(ident)?;
+        let mut site = libs::call_site(&module, &imported, member)?;
+        // `io({ ... })`: the options come first.
+        if site.kind == SocketKind::SocketIo
+            && let Some(first) = call.f("arguments").and_then(|a| a.named_child(0))
+            && options_object(self, first).is_some()
+        {
+            site.options = 0;
+        }
+        Some(site)
     }
 
     /// Whether a call is react-use-websocket's `useWebSocket`.
@@ -236,22 +320,6 @@ fn server_side(src: &str) -> bool {
     ]
     .iter()
     .any(|w| memchr::memmem::find(src.as_bytes(), w.as_bytes()).is_some())
-}
-
-fn import_kind(module: &str, imported: &str, local: &str) -> Option<SocketKind> {
-    match module {
-        // The client class only: `WebSocketServer`, `Server` and
-        // `createWebSocketStream` come from the same package.
-        "ws" | "isomorphic-ws" => {
-            matches!(imported, "default" | "*" | "WebSocket").then_some(SocketKind::Node)
-        }
-        "reconnecting-websocket" => Some(SocketKind::Reconnecting),
-        m if m == "partysocket" || m.starts_with("partysocket/") => {
-            let _ = (imported, local);
-            Some(SocketKind::Reconnecting)
-        }
-        _ => None,
-    }
 }
 
 /// Where the value of an expression goes: the node it is the value of,
@@ -334,6 +402,7 @@ pub(super) fn register_set<'t>(
         by_name,
         tested: true,
         defined_elsewhere,
+        builtin: None,
     });
     sets.sets.len() - 1
 }
@@ -415,8 +484,11 @@ pub(super) fn build(
         }
     }
     library_reconnects(&m, &regs, &mut close_handlers);
+    library::policies(&m, &mut sets, &mut close_handlers);
 
-    let heartbeats = heartbeats(&m, &mut sets, &regs, cleared_on_close);
+    let mut heartbeats = heartbeats(&m, &mut sets, &regs, cleared_on_close);
+    library::heartbeats(&m, &mut heartbeats);
+    let socketio_servers = library::socketio_servers(&m);
     let mut effects = effects(&m, &mut sets);
     outside::add_effect_reads(&m, &mut effects);
     let outside_opens = outside::outside_opens(&m, &effects);
@@ -471,11 +543,7 @@ pub(super) fn build(
             expr: span(s.node),
             kind: s.kind,
             binding: s.binding.clone(),
-            url_path: s
-                .node
-                .field("arguments")
-                .and_then(|a| a.named_child(0))
-                .and_then(|arg| super::url::socket_path(arg, &own).map(|(p, a)| (p, span(arg), a))),
+            url_path: library::url_path(&m, s, &own),
             factory_for: factory_for(ix, s.node),
         })
         .collect();
@@ -493,6 +561,7 @@ pub(super) fn build(
         outside_opens,
         kept_sockets,
         close_calls,
+        socketio_servers,
         reconnects,
         heartbeat_elsewhere,
         truncated,
@@ -502,18 +571,21 @@ pub(super) fn build(
 fn find_sites<'t>(m: &mut Module<'_, '_, 't>) {
     let ix = m.ix;
     for s in &ix.news {
-        let Some(kind) = m.socket_kind(s.node) else {
+        let Some(lib) = m.new_site(s.node) else {
             continue;
         };
+        let kind = lib.kind;
         let head_end = s
             .node
             .f("constructor")
             .map_or(s.node.end_byte(), |c| c.end_byte());
         let (binding, key) = storage(m, s.node).unzip();
-        let options = if kind == SocketKind::Reconnecting {
-            s.node.f("arguments").and_then(|a| a.named_child(2))
-        } else {
-            None
+        let options = match kind {
+            SocketKind::Browser | SocketKind::Node => None,
+            _ => s
+                .node
+                .f("arguments")
+                .and_then(|a| a.named_child(lib.options)),
         };
         m.sites.push(SiteRec {
             node: s.node,
@@ -525,6 +597,7 @@ fn find_sites<'t>(m: &mut Module<'_, '_, 't>) {
             options,
         });
     }
+    library::call_sites(m);
     let hook_locals: Vec<&str> = ix
         .imports
         .iter()
@@ -681,6 +754,9 @@ struct Registration<'t> {
     site: Option<usize>,
     /// Its first parameter is the close code (`ws.on('close', (code) =>`).
     code_first: bool,
+    /// A decision function (`shouldReconnect`, `shouldRetry`): how
+    /// messages name it.
+    decision: &'static str,
     _node: Node<'t>,
 }
 
@@ -742,6 +818,7 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
             kind: HandlerKind::Close,
             site: site_of(m, m.key(obj).as_deref()),
             code_first: false,
+            decision: "shouldReconnect",
             _node: a.node,
         });
     }
@@ -776,6 +853,7 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
             kind: HandlerKind::Close,
             site: site_of(m, m.key(obj).as_deref()),
             code_first: name != Some("addEventListener") && m.node_ws,
+            decision: "shouldReconnect",
             _node: c.node,
         });
     }
@@ -805,10 +883,12 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
                 kind,
                 site: Some(i),
                 code_first: false,
+                decision: "shouldReconnect",
                 _node: p,
             });
         }
     }
+    library::registrations(m, &mut out);
     (out, unseen_open.get())
 }
 
@@ -956,6 +1036,8 @@ struct HandlerVisitor<'m, 'c, 'a, 't> {
     /// The dependency list of the React effect that opens the handler's
     /// socket: a state setter of one of them re-runs the effect.
     effect_deps: Vec<String>,
+    /// What a `ShouldReconnect` handler is called (`shouldRetry`).
+    decision: &'static str,
 }
 
 impl<'t> HandlerVisitor<'_, '_, '_, 't> {
@@ -1087,13 +1169,24 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
             }
             return Descend::Skip;
         }
-        // `ws.close()`: for reconnecting-websocket, what stops it.
-        if m.socket_call(call, Some(name), &["close", "terminate"])
+        // `ws.close()`: for reconnecting-websocket, what stops it
+        // (phoenix's `socket.disconnect()`).
+        if m.socket_call(call, Some(name), &["close", "terminate", "disconnect"])
             .is_some()
         {
             let p = self.point(w, call, &text);
             self.stops.push(p.clone());
             self.silent.push(p);
+            return Descend::Skip;
+        }
+        // socket.io's `socket.connect()` / `socket.open()`, a new `io(...)`.
+        if m.call_site(call).is_some()
+            || m.socket_call(call, Some(name), &["connect", "open"])
+                .is_some()
+        {
+            let what = self.describe(call);
+            let p = self.point(w, call, &what);
+            self.reconnects.push(p);
             return Descend::Skip;
         }
         let target_name = target.and_then(|f| m.ix.functions[f].name);
@@ -1185,7 +1278,11 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
                 Some(a) if a.k() == "call_expression" => self.describe(a),
                 _ => match kind {
                     SocketKind::Reconnecting => "new ReconnectingWebSocket".into(),
-                    _ => "new WebSocket".into(),
+                    SocketKind::Browser | SocketKind::Node => "new WebSocket".into(),
+                    _ => format!(
+                        "new {}",
+                        node.f("constructor").map_or("", |c| self.m.text(c))
+                    ),
                 },
             };
             let p = self.point(w, node, &what);
@@ -1202,7 +1299,7 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
         if cond == Cond::Known(false) {
             return;
         }
-        let mut p = self.point(w, v, "shouldReconnect");
+        let mut p = self.point(w, v, self.decision);
         p.span = Span::new(v.start_byte(), v.end_byte());
         p.guards.push(super::Guard {
             cond: cond.clone(),
@@ -1260,10 +1357,14 @@ fn analyse_handler(
             .and_then(|i| m.sites.get(i))
             .map(|s| opening_effect_deps(m, s.node))
             .unwrap_or_default(),
+        decision: r.decision,
     };
     let mut w = Walk::new(m.ix, m.scope, sets);
+    w.reads_active = r.kind == HandlerKind::Terminal(TerminalEvent::SocketIoConnectError);
     let first = if r.code_first {
         Role::Code
+    } else if r.kind == HandlerKind::Terminal(TerminalEvent::SocketIoDisconnect) {
+        Role::Reason
     } else {
         Role::Event
     };
@@ -1311,7 +1412,20 @@ fn library_reconnects(
 ) {
     imported_should_reconnect(m, out);
     for (i, s) in m.sites.iter().enumerate() {
-        if s.kind != SocketKind::Reconnecting {
+        if !matches!(s.kind, SocketKind::Reconnecting | SocketKind::Phoenix) {
+            continue;
+        }
+        // phoenix_live_view's LiveSocket: its socket's close listeners are
+        // reached through `liveSocket.getSocket()`, which is not read;
+        // only its heartbeat is checked (WS103's doc).
+        if s.kind == SocketKind::Phoenix
+            && s.node
+                .f("constructor")
+                .map(unwrap)
+                .filter(|c| c.k() == "identifier")
+                .and_then(|c| m.imported(c))
+                .is_some_and(|(module, _)| module == "phoenix_live_view")
+        {
             continue;
         }
         if let Some(o) = s.options
@@ -1326,7 +1440,13 @@ fn library_reconnects(
             HandlerKind::Library,
             i,
             s.head,
-            "ReconnectingWebSocket".into(),
+            m.text(
+                s.node
+                    .f("constructor")
+                    .or(s.node.f("function"))
+                    .unwrap_or(s.node),
+            )
+            .to_string(),
         );
         let mine = |site: Option<usize>| site == Some(i) || (site.is_none() && m.sites.len() == 1);
         for r in regs.iter().filter(|r| r.event == "close") {
@@ -1589,6 +1709,7 @@ fn heartbeats(
             written: m.text(o).to_string(),
             kind: HeartbeatKind::Library {
                 default_interval: false,
+                library: SocketKind::ReactUseWebSocket,
             },
         };
         let Some(o) = s.options else {
@@ -1682,7 +1803,10 @@ fn heartbeats(
             callee: s.head,
             period,
             written,
-            kind: HeartbeatKind::Library { default_interval },
+            kind: HeartbeatKind::Library {
+                default_interval,
+                library: SocketKind::ReactUseWebSocket,
+            },
         });
     }
     out
@@ -1716,6 +1840,7 @@ impl Found {
             written: self.written,
             kind: HeartbeatKind::Library {
                 default_interval: self.default_interval,
+                library: SocketKind::ReactUseWebSocket,
             },
         }
     }
@@ -2230,7 +2355,15 @@ impl<'t> Visitor<'t> for EffectVisitor<'_, '_, '_, 't> {
                 }
                 Descend::Into
             }
-            None => Descend::Skip,
+            None => {
+                // `io(url, { auth: { token } })` in the effect.
+                if let Some(site) = self.m.sites.iter().find(|s| s.node.id() == call.id())
+                    && site.kind.is_protocol_client()
+                {
+                    self.open(w, call, site.head);
+                }
+                Descend::Skip
+            }
         }
     }
 
@@ -2245,14 +2378,21 @@ impl<'t> Visitor<'t> for EffectVisitor<'_, '_, '_, 't> {
     }
 
     fn new_expr(&mut self, w: &mut Walk<'_, '_, 't>, node: Node<'t>) {
-        let m = self.m;
-        let Some(kind) = m.socket_kind(node) else {
+        if self.m.socket_kind(node).is_none() {
             return;
-        };
-        let _ = kind;
+        }
         let head_end = node
             .f("constructor")
             .map_or(node.end_byte(), |c| c.end_byte());
+        self.open(w, node, Span::new(node.start_byte(), head_end));
+    }
+}
+
+impl<'t> EffectVisitor<'_, '_, '_, 't> {
+    /// The socket `node` opens (at `head`), with the names its arguments
+    /// read and the conditions on the way.
+    fn open(&mut self, w: &mut Walk<'_, '_, 't>, node: Node<'t>, head: Span) {
+        let m = self.m;
         // Names declared in the effect, or in the functions it went
         // through to get here, are its own.
         let mut locals = vec![(self.effect.start_byte(), self.effect.end_byte())];
@@ -2291,7 +2431,7 @@ impl<'t> Visitor<'t> for EffectVisitor<'_, '_, '_, 't> {
             })
         });
         self.opens.push(Open {
-            span: Span::new(node.start_byte(), head_end),
+            span: head,
             refs,
             guarded_by,
             via,
@@ -2367,7 +2507,13 @@ fn name_refs<'t>(
                 _ => true,
             }
         }
-        k => !is_function(k),
+        // `auth: (cb) => cb({ token })`: run when the socket connects.
+        k if is_function(k) => x
+            .parent()
+            .filter(|p| p.k() == "pair")
+            .and_then(|p| p.f("key"))
+            .is_some_and(|key| libs::CONNECT_TIME_KEYS.contains(&m.text(key))),
+        _ => true,
     });
 }
 
@@ -2567,6 +2713,7 @@ fn named_and_tested_sets(m: &Module<'_, '_, '_>, sets: &mut SetTable) {
                 by_name: true,
                 tested: false,
                 defined_elsewhere: None,
+                builtin: None,
             });
         }
     }

@@ -100,11 +100,18 @@ pub(crate) struct Paths<'a> {
 
 impl Paths<'_> {
     fn reading(&self, code: u16, structural: bool) -> Reading<'_> {
-        Reading {
-            code: f64::from(code),
-            structural,
-            sets: self.sets,
-        }
+        Reading::code(f64::from(code), structural, self.sets)
+    }
+
+    /// Whether the point is reached on a library's final path (a handler
+    /// of [`HandlerKind::Terminal`]).
+    pub fn reaches_on(&self, p: &Point, r: &Reading<'_>) -> bool {
+        matches!(path(&p.guards, r), Tri::Yes | Tri::Maybe { on_code: false })
+    }
+
+    /// Whether the point may be reached on a library's final path.
+    pub fn may_reach_on(&self, p: &Point, r: &Reading<'_>) -> bool {
+        path(&p.guards, r) != Tri::No
     }
 
     /// Whether the point is reached for `code`. A condition on the close

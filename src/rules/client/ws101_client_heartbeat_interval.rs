@@ -1,6 +1,7 @@
 //! WS101: a heartbeat whose period is above `client.heartbeat_max_ms`.
 
-use crate::lang::ts::{ClientModel, HeartbeatKind};
+use crate::lang::ts::libs::LibHeartbeat;
+use crate::lang::ts::{ClientModel, HeartbeatKind, SocketKind};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 
 use super::{duration, ts_number};
@@ -57,6 +58,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             ),
             HeartbeatKind::Library {
                 default_interval: true,
+                library: SocketKind::ReactUseWebSocket,
             } => (
                 format!(
                     "react-use-websocket's default heartbeat pings every {} (its DEFAULT_HEARTBEAT.interval), above the {limit} limit",
@@ -70,6 +72,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             ),
             HeartbeatKind::Library {
                 default_interval: false,
+                library: SocketKind::ReactUseWebSocket,
             } => (
                 format!(
                     "react-use-websocket heartbeat every {} exceeds the {limit} limit",
@@ -81,6 +84,38 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                     None => format!("set `interval: {}`", ts_number(max_ms)),
                 },
             ),
+            HeartbeatKind::Library {
+                default_interval,
+                library,
+            } => {
+                let name = library.library().unwrap_or("the library");
+                let key = match library.heartbeat() {
+                    LibHeartbeat::Option { key, .. } => key,
+                    _ => "heartbeat",
+                };
+                if default_interval {
+                    (
+                        format!(
+                            "{name} sends its heartbeat every {} by default (`{key}` not set), above the {limit} limit",
+                            duration(ms)
+                        ),
+                        "library default interval".to_string(),
+                        format!("pass `{key}: {}`", ts_number(max_ms)),
+                    )
+                } else {
+                    (
+                        format!(
+                            "{name} `{key}` of {} exceeds the {limit} limit",
+                            duration(ms)
+                        ),
+                        "heartbeat interval".to_string(),
+                        match origin {
+                            Some(o) => set_to(&o.name, max_ms),
+                            None => format!("set `{key}: {}`", ts_number(max_ms)),
+                        },
+                    )
+                }
+            }
         };
         let d = cx.report(&model.source, hb.span, message);
         d.primary(primary);

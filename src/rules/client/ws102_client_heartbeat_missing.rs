@@ -1,5 +1,6 @@
 //! WS102: a socket site in a module that sends no heartbeat at all.
 
+use crate::lang::ts::libs::LibHeartbeat;
 use crate::lang::ts::{ClientModel, SocketKind};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 
@@ -31,11 +32,34 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
         if site.factory_for.is_some() {
             continue;
         }
+        // The server pings (socket.io, centrifuge), or the library sends a
+        // heartbeat of its own by default (phoenix, Supabase realtime).
+        match site.kind.heartbeat() {
+            LibHeartbeat::Server
+            | LibHeartbeat::Option {
+                default: Some(_), ..
+            } => continue,
+            _ => {}
+        }
         let (message, fix) = match site.kind {
             SocketKind::ReactUseWebSocket => (
                 "useWebSocket without a heartbeat: react-use-websocket sends none unless its `heartbeat` option is set".to_string(),
                 format!(
                     "pass `heartbeat: {{ message: 'ping', returnMessage: 'pong', interval: {} }}`",
+                    ts_number(max)
+                ),
+            ),
+            SocketKind::GraphqlWs => (
+                "graphql-ws client without `keepAlive`: it sends no ping unless `keepAlive` is set (its default is 0, off)".to_string(),
+                format!(
+                    "pass `keepAlive: {}` to `createClient` (a ping that many milliseconds after the last message)",
+                    ts_number(max)
+                ),
+            ),
+            SocketKind::Robust => (
+                "socket opened with no heartbeat: robust-websocket sends none, and nothing in this module pings it".to_string(),
+                format!(
+                    "send a ping every {every} or less: `setInterval(() => ws.send('ping'), {})` started on open and cleared on close",
                     ts_number(max)
                 ),
             ),

@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::lang::ts::{ClientModel, DefinedElsewhere, HandlerKind, SetRole, is_test_path, names};
+use crate::lang::ts::{
+    ClientModel, DefinedElsewhere, HandlerKind, SetRole, SocketKind, is_test_path, names,
+};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 use crate::source::Span;
 use crate::values::Origin;
@@ -53,7 +55,8 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
     let mut relied: BTreeMap<usize, (BTreeSet<u16>, Vec<Span>)> = BTreeMap::new();
     let mut reports: Vec<Report> = Vec::new();
     for h in &model.close_handlers {
-        if h.truncated || h.reconnects.is_empty() {
+        // A library's final event has the library's own terminal set.
+        if h.truncated || h.reconnects.is_empty() || matches!(h.kind, HandlerKind::Terminal(_)) {
             continue;
         }
         let by_value: Vec<u16> = codes
@@ -113,7 +116,14 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 "`const TERMINAL_CLOSE_CODES = new Set([{}])`",
                 plain_list(&codes)
             );
+            let library = h.socket.and_then(|i| model.sockets.get(i)).map(|s| s.kind);
             let (what, fix) = match h.kind {
+                HandlerKind::Library if library == Some(SocketKind::Phoenix) => (
+                    "phoenix's Socket reconnects after every close it did not ask for, with no terminal close-code set".to_string(),
+                    format!(
+                        "define {set} and call `socket.disconnect()` in `socket.onClose((event) => ...)` when `TERMINAL_CLOSE_CODES.has(event.code)` (it cancels the scheduled reconnect)"
+                    ),
+                ),
                 HandlerKind::Library => (
                     "reconnecting-websocket reconnects with no terminal close-code set".to_string(),
                     format!(
@@ -121,7 +131,10 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                     ),
                 ),
                 HandlerKind::ShouldReconnect => (
-                    "shouldReconnect reconnects with no terminal close-code set".to_string(),
+                    format!(
+                        "{} reconnects with no terminal close-code set",
+                        h.reconnects.first().map_or("shouldReconnect", |p| p.what.as_str())
+                    ),
                     format!("define {set} and return `!TERMINAL_CLOSE_CODES.has(event.code)`"),
                 ),
                 _ => (
@@ -168,6 +181,24 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             }
         };
         if missing.is_empty() {
+            continue;
+        }
+        if let Some(b) = &set.builtin {
+            let labels: Vec<(Span, &'static str)> = relied
+                .get(&i)
+                .map(|(_, at)| at.iter().map(|s| (*s, "decided here")).collect())
+                .unwrap_or_default();
+            reports.push((
+                set.name_span,
+                format!(
+                    "the client reconnects after {}: {} leave them out",
+                    code_list(&missing),
+                    b.what
+                ),
+                format!("{WHY}; {}", b.fix),
+                labels,
+                None,
+            ));
             continue;
         }
         let name = set

@@ -1,6 +1,6 @@
 //! WS104: a reconnect on a close path that terminal codes reach.
 
-use crate::lang::ts::{ClientModel, HandlerKind};
+use crate::lang::ts::{ClientModel, CloseHandler, HandlerKind, TerminalEvent};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 
 use super::{Paths, code_list};
@@ -29,6 +29,15 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
         if h.truncated {
             continue;
         }
+        if let HandlerKind::Terminal(ev) = h.kind {
+            library_final(model, cx, &paths, h, ev, &mut seen);
+            continue;
+        }
+        let library = h
+            .socket
+            .and_then(|i| model.sockets.get(i))
+            .and_then(|s| s.kind.library())
+            .unwrap_or("reconnecting-websocket");
         for p in &h.reconnects {
             if seen.contains(&p.span) {
                 continue;
@@ -45,8 +54,13 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             seen.push(p.span);
             let codes = code_list(&reached);
             let (message, primary, help) = match h.kind {
+                HandlerKind::Library if library == "phoenix" => (
+                    format!("phoenix's Socket reconnects after every close it did not ask for, terminal codes included: {codes}"),
+                    "reconnects on its own",
+                    "stop it for terminal codes: `socket.onClose((e) => { if (TERMINAL_CLOSE_CODES.has(e.code)) socket.disconnect(); })` (disconnect() cancels the scheduled reconnect)".to_string(),
+                ),
                 HandlerKind::Library => (
-                    format!("reconnecting-websocket reconnects after every close, terminal codes included: {codes}"),
+                    format!("{library} reconnects after every close, terminal codes included: {codes}"),
                     "reconnects on its own",
                     "stop it for terminal codes: `rws.addEventListener('close', (e) => { if (TERMINAL_CLOSE_CODES.has(e.code)) rws.close(); })` (its close() ends the retries)".to_string(),
                 ),
@@ -58,9 +72,10 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 HandlerKind::ShouldReconnect => (
                     match returned(&model.source.text, p.span) {
                         Some(v) if v != "true" => format!(
-                            "shouldReconnect returns `{v}`, which lets it reconnect after terminal close codes: {codes}"
+                            "{} returns `{v}`, which lets it reconnect after terminal close codes: {codes}",
+                            p.what
                         ),
-                        _ => format!("shouldReconnect returns true after terminal close codes: {codes}"),
+                        _ => format!("{} returns true after terminal close codes: {codes}", p.what),
                     },
                     "reconnect decided here",
                     "return false for them: `shouldReconnect: (e) => !TERMINAL_CLOSE_CODES.has(e.code)`".to_string(),
@@ -85,6 +100,59 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 "a permanent failure (signed out, no access, gone) then turns into a reconnect storm; {help}"
             ));
         }
+    }
+}
+
+/// A reconnect in a library's handler for a close it gave up on (socket.io's
+/// `"io server disconnect"` and refused `connect_error`, centrifuge's
+/// `disconnected`): the application undoes the library's decision.
+fn library_final(
+    model: &ClientModel,
+    cx: &mut Ctx,
+    paths: &Paths<'_>,
+    h: &CloseHandler,
+    ev: TerminalEvent,
+    seen: &mut Vec<crate::source::Span>,
+) {
+    let reading = ev.reading(&model.code_sets);
+    for p in &h.reconnects {
+        if seen.contains(&p.span) || !paths.reaches_on(p, &reading) {
+            continue;
+        }
+        seen.push(p.span);
+        let (message, help) = match ev {
+            TerminalEvent::SocketIoDisconnect => (
+                format!(
+                    "`{}` reconnects after the server disconnected the socket (\"io server disconnect\"), which socket.io treats as final",
+                    p.what
+                ),
+                "the server ends a socket on purpose (signed out, no access, banned): reconnecting by hand turns that into a reconnect storm; reconnect only for other reasons (`if (reason !== \"io server disconnect\") ...`, socket.io already does for transport closes) and tell the user",
+            ),
+            TerminalEvent::SocketIoConnectError => (
+                format!(
+                    "`{}` reconnects after a connect_error that socket.io does not retry (`socket.active` is false: the server's middleware refused the connection)",
+                    p.what
+                ),
+                "a middleware refusal (bad or missing token, no access) fails again on every retry; reconnect only while `socket.active` is true is what socket.io does by itself, so check `if (!socket.active)` and tell the user instead (sign in again)",
+            ),
+            TerminalEvent::CentrifugeDisconnected => (
+                format!(
+                    "`{}` reconnects in a `disconnected` handler, after centrifuge gave up on a terminal disconnect code",
+                    p.what
+                ),
+                "centrifuge reconnects by itself after transient closes and fires `disconnected` only for codes it treats as final (3500-3999, 4500-4999, `disconnect()`); tell the user instead, or reconnect only for the codes you mean (`if (ctx.code === ...)`)",
+            ),
+        };
+        let d = cx.report(&model.source, p.span, message);
+        d.primary("reconnect");
+        if h.span != p.span {
+            d.label(
+                &model.source,
+                h.span,
+                format!("in this `{}` handler", ev.event()),
+            );
+        }
+        d.help(help.to_string());
     }
 }
 

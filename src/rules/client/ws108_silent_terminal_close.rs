@@ -1,6 +1,6 @@
 //! WS108: a terminal close (other than 1000) that surfaces nothing.
 
-use crate::lang::ts::{ClientModel, CloseHandler, HandlerKind, Kept, SetRole};
+use crate::lang::ts::{ClientModel, CloseHandler, HandlerKind, Kept, SetRole, TerminalEvent};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 use crate::source::Span;
 
@@ -29,7 +29,11 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
     // Handlers of one socket decide together (react-use-websocket's
     // shouldReconnect and onClose).
     let mut groups: Vec<Vec<&CloseHandler>> = Vec::new();
+    library_final(model, cx, &paths);
     for h in &model.close_handlers {
+        if matches!(h.kind, HandlerKind::Terminal(_)) {
+            continue;
+        }
         match h.socket.and_then(|s| {
             groups
                 .iter()
@@ -114,6 +118,65 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
     }
 }
 
+/// A library's handler for a close it gives up on (socket.io's
+/// `"io server disconnect"` and refused `connect_error`, centrifuge's
+/// `disconnected`) that on that path neither reconnects nor tells anyone:
+/// one report per socket and event.
+fn library_final(model: &ClientModel, cx: &mut Ctx, paths: &Paths<'_>) {
+    let mut groups: Vec<(Option<usize>, TerminalEvent, Vec<&CloseHandler>)> = Vec::new();
+    for h in &model.close_handlers {
+        let HandlerKind::Terminal(ev) = h.kind else {
+            continue;
+        };
+        match groups
+            .iter_mut()
+            .find(|(s, e, _)| *e == ev && s.is_some() && *s == h.socket)
+        {
+            Some(g) => g.2.push(h),
+            None => groups.push((h.socket, ev, vec![h])),
+        }
+    }
+    for (_, ev, handlers) in groups {
+        if handlers.iter().any(|h| h.truncated) {
+            continue;
+        }
+        let reading = ev.reading(&model.code_sets);
+        let acts = handlers.iter().any(|h| {
+            h.reconnects.iter().any(|p| paths.reaches_on(p, &reading))
+                || h.surfaces.iter().any(|p| paths.may_reach_on(p, &reading))
+        });
+        if acts {
+            continue;
+        }
+        let logs: Vec<&str> = handlers
+            .iter()
+            .flat_map(|h| h.silent.iter())
+            .filter(|p| p.what.starts_with("console.") && paths.may_reach_on(p, &reading))
+            .map(|p| p.what.as_str())
+            .collect();
+        let only = match logs.first() {
+            Some(l) => format!(" (only `{l}`)"),
+            None => String::new(),
+        };
+        let message = match ev {
+            TerminalEvent::SocketIoDisconnect => format!(
+                "when the server disconnects the socket (\"io server disconnect\") socket.io does not reconnect, and this handler tells the user nothing{only}"
+            ),
+            TerminalEvent::SocketIoConnectError => format!(
+                "a connect_error that socket.io does not retry (the server's middleware refused the connection) ends the socket, and this handler tells the user nothing{only}"
+            ),
+            TerminalEvent::CentrifugeDisconnected => format!(
+                "centrifuge's `disconnected` (a disconnect it does not recover from) tells the user nothing{only}"
+            ),
+        };
+        let d = cx.report(&model.source, handlers[0].span, message);
+        d.primary(format!("`{}` handler", ev.event()));
+        d.help(
+            "the page just stops updating and nobody knows why; surface it, e.g. show a toast from the handler (sign in again, no access) with the error's message",
+        );
+    }
+}
+
 /// A socket the module keeps (heartbeat, stored for its lifetime, state
 /// from its messages) and hands to no one, whose close handling, if any,
 /// compares no code, never reconnects and tells nobody: every terminal
@@ -126,6 +189,7 @@ fn kept_sockets(model: &ClientModel, cx: &mut Ctx, groups: &[Vec<&CloseHandler>]
     if model
         .close_handlers
         .iter()
+        .filter(|h| !matches!(h.kind, HandlerKind::Terminal(_)))
         .any(|h| h.socket.is_none() || h.truncated)
     {
         return;

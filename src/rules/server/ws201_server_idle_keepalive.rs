@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 
 use crate::lang::python::{Heartbeat, Keepalive, Receive, ServerModel, Timeout, TimeoutValue};
+use crate::lang::ts::ClientModel;
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 use crate::values::Origin;
 
@@ -18,15 +19,19 @@ pub static RULE: Rule = Rule {
     aliases: &[],
     family: Family::Server,
     severity: Severity::Error,
-    summary: "a receive loop with no timeout of at most `server.keepalive_max_s` (20 s), or whose timeout sends no keepalive on the websocket",
+    summary: "a receive loop with no timeout of at most `server.keepalive_max_s` (20 s), or whose timeout sends no keepalive on the websocket; a socket.io server whose ping interval is above it",
     doc: include_str!("../../../rules/WS201-server-idle-keepalive.md"),
-    check: Check::Server(check),
+    check: Check::Servers {
+        python: check,
+        javascript: check_js,
+    },
 };
 
 const KEEPALIVE: &str = r#"await websocket.send_json({"type": "keepalive"})"#;
 
 fn check(model: &ServerModel, cx: &mut Ctx) {
     let max = cx.config.server.keepalive_max_s;
+    socketio_servers(model, cx, max);
     // Endpoints kept busy by a heartbeat of at most `max` (or of a period
     // we cannot tell: never guessed): their receives need no timeout.
     let mut covered = HashSet::new();
@@ -75,6 +80,109 @@ fn check(model: &ServerModel, cx: &mut Ctx) {
                 keepalive(cx, model, r, t, beats);
             }
         }
+    }
+}
+
+const PROXIES: &str = "socket.io's heartbeat is the server's ping: while the client is idle nothing else crosses the proxies, and one whose idle timer is shorter than the ping interval drops the socket (in the 2026-03-18 incident a 25 s heartbeat lost to Apache)";
+
+/// python-socketio / python-engineio / Flask-SocketIO servers whose ping
+/// interval is above the limit.
+fn socketio_servers(model: &ServerModel, cx: &mut Ctx, max: f64) {
+    let file = &model.source;
+    for srv in &model.socketio_servers {
+        let TimeoutValue::Seconds(s) = srv.ping else {
+            continue;
+        };
+        if s <= max {
+            continue;
+        }
+        let limit = seconds(max);
+        let (message, primary) = if srv.default {
+            (
+                format!(
+                    "{} server pings every {} s (python-engineio's default `ping_interval`), above the {limit} s keepalive limit",
+                    srv.library,
+                    seconds(s)
+                ),
+                "default ping_interval".to_string(),
+            )
+        } else {
+            let from = srv
+                .origin
+                .as_ref()
+                .map(|o| format!(" (`{}`)", o.name))
+                .unwrap_or_default();
+            (
+                format!(
+                    "{} server `ping_interval` of {} s{from} exceeds the {limit} s keepalive limit",
+                    srv.library,
+                    seconds(s)
+                ),
+                format!("{} s", seconds(s)),
+            )
+        };
+        let d = cx.report(file, srv.value_span, message);
+        d.primary(primary);
+        if let Some(o) = &srv.origin {
+            d.label(&o.file, o.span, "value defined here");
+        }
+        let fix = match &srv.origin {
+            Some(o) if o.file.path != file.path && o.name.contains('.') => format!(
+                "make `{}` {limit} or less: its default is in `{}` (check any environment variable that overrides it too)",
+                o.name,
+                o.file.path.display()
+            ),
+            Some(o) if o.file.path != file.path => {
+                format!("set `{} = {limit}` in `{}`", o.name, o.file.path.display())
+            }
+            Some(o) if !o.name.contains('.') => format!("set `{} = {limit}`", o.name),
+            _ => format!("pass `ping_interval={limit}`"),
+        };
+        d.help(format!("{PROXIES}; {fix}"));
+    }
+}
+
+/// socket.io servers in Node (`new Server(httpServer, { pingInterval })`).
+fn check_js(model: &ClientModel, cx: &mut Ctx) {
+    if model.is_test_module() {
+        return;
+    }
+    let max_s = cx.config.server.keepalive_max_s;
+    let max_ms = max_s * 1000.0;
+    for srv in &model.socketio_servers {
+        let Some(ms) = srv.ping.number() else {
+            continue;
+        };
+        if ms <= max_ms {
+            continue;
+        }
+        let limit = seconds(max_s);
+        let every = seconds(ms / 1000.0);
+        let origin = srv.ping.origin.as_ref().filter(|o| o.span != srv.at);
+        let message = if srv.default {
+            format!(
+                "socket.io server pings every {every} s (Engine.IO's default `pingInterval`), above the {limit} s keepalive limit"
+            )
+        } else {
+            format!(
+                "socket.io server `pingInterval` of {every} s exceeds the {limit} s keepalive limit"
+            )
+        };
+        let d = cx.report(&model.source, srv.at, message);
+        d.primary(if srv.default {
+            "default pingInterval"
+        } else {
+            "ping interval"
+        });
+        if let Some(o) = origin {
+            d.label(&o.file, o.span, "value defined here");
+        }
+        let value = crate::rules::client::ts_number((max_ms.max(0.0)) as u64);
+        let fix = match origin {
+            Some(o) => format!("set {} = {value}", o.name),
+            None => format!("pass `pingInterval: {value}`"),
+        };
+        d.help(format!("{PROXIES}; {fix}"));
     }
 }
 
