@@ -454,9 +454,8 @@ impl<'t> Walker<'_, '_, 't> {
     }
 
     fn children(&mut self, n: Node<'t>, depth: u32) {
-        let mut c = n.walk();
-        let kids: Vec<Node<'t>> = n.named_children(&mut c).collect();
-        for k in kids {
+        let m = self.cx.m;
+        for k in m.flat.children(n) {
             self.visit(k, depth + 1);
         }
     }
@@ -684,7 +683,7 @@ impl<'t> Walker<'_, '_, 't> {
         let src = self.src();
         let mut count = 0;
         if let Some(body) = self.cx.m.functions[self.cx.f].body() {
-            syntax::walk(
+            self.cx.m.flat.walk(
                 body,
                 |_| true,
                 |x| {
@@ -705,7 +704,7 @@ impl<'t> Walker<'_, '_, 't> {
     /// it calls or names, followed for their names.
     fn lambda_names(&mut self, n: Node<'t>) {
         let mut nodes = Vec::new();
-        syntax::walk(n, |_| true, |x| nodes.push(x));
+        self.cx.m.flat.walk(n, |_| true, |x| nodes.push(x));
         for x in nodes {
             match x.k() {
                 "identifier" => {
@@ -775,7 +774,7 @@ impl<'t> Walker<'_, '_, 't> {
     fn ping_strings(&self, n: Node<'t>) -> Vec<Node<'t>> {
         let src = self.src();
         let mut out = Vec::new();
-        syntax::walk(
+        self.cx.m.flat.walk(
             n,
             |m| !syntax::is_scope(m),
             |m| {

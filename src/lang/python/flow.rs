@@ -399,7 +399,7 @@ impl<'t> Walk<'_, '_, 't> {
         let src = self.flow.m.src;
         let mut calls = Vec::new();
         let mut yields = false;
-        syntax::walk(
+        self.flow.m.flat.walk(
             n,
             |m| !syntax::is_scope(m) && !matches!(m.k(), "block"),
             |m| match m.k() {

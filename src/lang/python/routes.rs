@@ -95,7 +95,7 @@ impl<'a, 't> Finder<'a, 't> {
     pub(crate) fn new(m: &'a Module<'t>, root: Node<'t>) -> Self {
         let src = m.src;
         let mut calls = Vec::new();
-        syntax::walk(
+        m.flat.walk(
             root,
             |_| true,
             |n| {
@@ -458,7 +458,7 @@ impl<'a, 't> Finder<'a, 't> {
         let src = self.m.src;
         let mut out: Vec<NameUse> = Vec::new();
         for &d in deps {
-            syntax::walk(
+            self.m.flat.walk(
                 d,
                 |_| true,
                 |n| {

@@ -95,6 +95,8 @@ fn bind<'t>(map: &mut HashMap<String, Binding<'t>>, name: &str, value: Option<No
 }
 
 pub(crate) struct Module<'t> {
+    /// The tree's named nodes in pre-order, for every pass after this one.
+    pub(crate) flat: syntax::Flat<'t>,
     pub src: &'t str,
     pub source: Source,
     pub functions: Vec<FnInfo<'t>>,
@@ -129,6 +131,7 @@ pub(crate) struct Module<'t> {
 impl<'t> Module<'t> {
     pub(crate) fn collect(root: Node<'t>, src: &'t str, source: &Source) -> Module<'t> {
         let mut m = Module {
+            flat: syntax::Flat::new(root),
             src,
             source: source.clone(),
             functions: Vec::new(),
@@ -262,7 +265,7 @@ impl<'t> Module<'t> {
         }
         let mut calls = Vec::new();
         if let Some(body) = def.field("body") {
-            syntax::walk(
+            self.flat.walk(
                 body,
                 |n| !syntax::is_scope(n),
                 |n| {
@@ -311,7 +314,7 @@ impl<'t> Module<'t> {
                     record_assignment(a, src, &mut attrs, None);
                 }
             }
-            syntax::walk(
+            self.flat.walk(
                 body,
                 |n| n.k() != "class_definition",
                 |n| {
@@ -479,7 +482,7 @@ impl<'t> Module<'t> {
         }
         let Some(body) = info.body() else { return map };
         let mut declared_global = HashSet::new();
-        syntax::walk(
+        self.flat.walk(
             body,
             |n| {
                 !syntax::is_scope(n)
@@ -1134,7 +1137,7 @@ impl PyScope<'_, '_> {
             return Some(c);
         }
         let mut returns = Vec::new();
-        syntax::walk(
+        m.flat.walk(
             info.body()?,
             |n| !syntax::is_scope(n),
             |n| {

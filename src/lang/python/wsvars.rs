@@ -101,7 +101,7 @@ pub(crate) fn websockets(m: &Module<'_>, found: &[Found]) -> (Vec<WsCx>, Vec<Has
             let mut holders = HashSet::new();
             if let Some(body) = info.body() {
                 for _ in 0..2 {
-                    syntax::walk(
+                    m.flat.walk(
                         body,
                         |x| !syntax::is_scope(x),
                         |x| {
