@@ -19,7 +19,7 @@ use crate::lang::kind::Kind;
 use tree_sitter::Node;
 
 use super::symbols::Module;
-use super::syntax::{Call, span, unparen, walk};
+use super::syntax::{Call, span, unparen};
 use super::{SocketIoServer, TimeoutValue};
 use crate::values::Value;
 
@@ -65,14 +65,14 @@ fn server_of(m: &Module<'_>, callee: Node<'_>) -> Option<&'static str> {
 }
 
 /// The servers a module starts.
-pub(crate) fn servers(m: &Module<'_>, root: Node<'_>) -> Vec<SocketIoServer> {
+pub(crate) fn servers<'t>(m: &Module<'t>, root: Node<'t>) -> Vec<SocketIoServer> {
     let src = m.src;
     // A test's server lives for the test.
     if crate::lang::ts::is_test_path(&m.source.path) {
         return Vec::new();
     }
-    let mut calls: Vec<Node<'_>> = Vec::new();
-    walk(
+    let mut calls: Vec<Node<'t>> = Vec::new();
+    m.flat.walk(
         root,
         |_| true,
         |n| {
