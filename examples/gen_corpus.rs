@@ -811,6 +811,14 @@ fn main() {
     }
     counts[7] = skipped;
     let mut nginx_mains = std::collections::BTreeSet::new();
+    // The edge load balancer: there is one HAProxy configuration whatever
+    // the size (the benchmark times a pre-commit run naming it).
+    write(
+        &out.join("deploy/haproxy/haproxy-edge.cfg"),
+        &haproxy_cfg(&mut rng),
+    );
+    written += 1;
+    counts[8] += 1;
     // A few large generated bundles, one of them with a bundled socket.
     let bundles = (files / 10_000).max(1);
     for b in 0..bundles {

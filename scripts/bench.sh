@@ -8,6 +8,9 @@
 # Every cold row passes --no-cache; rows with a warm cache say so.
 #
 #   scripts/bench.sh [FILES] [RUNS]     default: 50000 files, 10 runs
+#   scripts/bench.sh --fix [FILES] [RUNS]
+#                                       `--fix` and `--diff` against a plain
+#                                       run, each on a fresh copy of the tree
 #   scripts/bench.sh --smoke            a few hundred files, a debug build,
 #                                        no timing: proves the harness works
 #                                        (tests/bench_smoke.rs runs it)
@@ -18,6 +21,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 smoke=false
+fix=false
+if [[ ${1:-} == --fix ]]; then
+  fix=true
+  shift
+fi
 if [[ ${1:-} == --smoke ]]; then
   smoke=true
   files=300
@@ -96,6 +104,9 @@ if $smoke; then
   done
   (cd "$dir" && "$wslint" check -q --format concise "${named[@]}" >/dev/null) || [[ $? == 1 ]]
   (cd "$dir" && "$wslint" check -q --format concise "$nginx_one" "$haproxy_one" >/dev/null) || [[ $? == 1 ]]
+  rm -rf "$out/fix-copy" && cp -a "$dir" "$out/fix-copy"
+  "$wslint" check "$out/fix-copy" -q --diff >/dev/null || [[ $? == 1 ]]
+  "$wslint" check "$out/fix-copy" -q --fix --format concise >/dev/null || [[ $? == 1 ]]
   # The cache: cold, then warm, and the same output.
   rm -rf "$dir/.wslint_cache"
   for _ in 1 2 3; do
@@ -120,6 +131,21 @@ fi
 
 need hyperfine hyperfine
 need rg ripgrep
+
+if $fix; then
+  # Every command runs on a fresh copy of the tree (the copy is not timed):
+  # `--fix` rewrites it, and the others must read what it read.
+  copy=$out/fix-copy-$files
+  hyperfine --warmup 1 --runs "$runs" -i --export-markdown "$out/fix.md" \
+    --prepare "rm -rf $copy && cp -a $dir $copy" \
+    -n "wslint" "$wslint check $copy -q --format concise" \
+    -n "wslint --diff" "$wslint check $copy -q --diff" \
+    -n "wslint --fix" "$wslint check $copy -q --fix --format concise"
+  rm -rf "$copy" && cp -a "$dir" "$copy"
+  "$wslint" check "$copy" -q --fix --format concise >/dev/null 2>"$out/fix-stderr.txt" || true
+  { echo "## --fix, $files files"; echo; cat "$out/fix.md"; echo; tail -n 1 "$out/fix-stderr.txt"; } | tee "$out/results-fix-$files.md"
+  exit 0
+fi
 results=$out/results-$files.md
 {
   echo "# wslint benchmark, $files files ($(date -u +%Y-%m-%d))"

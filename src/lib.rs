@@ -14,7 +14,9 @@
 pub mod cache;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod lang;
+pub mod overlay;
 pub mod paths;
 pub mod phase;
 pub mod project;
@@ -25,6 +27,7 @@ pub mod render;
 pub mod routes;
 pub mod rule;
 pub mod rules;
+pub mod server;
 pub mod settings;
 pub mod source;
 pub mod suppress;
@@ -48,7 +51,7 @@ use settings::{Config, ConfigError, RuleSelection};
 use suppress::FileSuppressions;
 
 pub use phase::file::install_panic_hook;
-pub use read::{BytesError, ReadOutcome, decode, read_bytes, read_file};
+pub use read::{BytesError, Overlay, ReadOutcome, decode, read_bytes, read_file};
 
 /// What the command line asks for.
 #[derive(Clone, Debug, Default)]
@@ -95,6 +98,9 @@ pub struct Settings {
     pub cache: Option<PathBuf>,
     /// Stop after the parse of each file (`--parse-only`).
     pub parse_only: bool,
+    /// Texts read instead of files on disk: the fix engine's edited texts
+    /// between rounds, the editor's open documents (`wslint server`).
+    pub overlay: Overlay,
 }
 
 impl Settings {
@@ -151,6 +157,7 @@ impl Settings {
             jobs,
             cache,
             parse_only: opts.parse_only,
+            overlay: Overlay::default(),
         })
     }
 }
@@ -210,11 +217,15 @@ pub(crate) fn run_rules<M>(
 /// Runs every enabled rule over the given paths; with a cache folder, an
 /// earlier run's report when nothing it read has changed ([`cache`]).
 pub fn run(settings: &Settings) -> Report {
-    // A run asked to panic (tests of the panic guard) keeps nothing.
+    // A run asked to panic (tests of the panic guard) keeps nothing, and
+    // a run that reads texts which are not on disk (the fix engine's
+    // rounds, an editor's open documents) neither reads nor writes the
+    // cache: its results are not the files' results.
     let Some(dir) = settings
         .cache
         .as_ref()
         .filter(|_| std::env::var_os("WSLINT_DEBUG_PANIC_ON").is_none())
+        .filter(|_| !settings.overlay.is_active())
     else {
         return run_uncached(settings, None);
     };
@@ -382,6 +393,7 @@ fn run_in_pool(
             exclude_root: settings.exclude_root.clone(),
             threads: settings.jobs,
             max_size: settings.config.files.max_size,
+            overlay: settings.overlay.clone(),
         },
     );
 
@@ -540,6 +552,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         jobs: 1,
         cache: None,
         parse_only: false,
+        overlay: Overlay::default(),
     };
     let project = project::Project::new(
         &root,
@@ -550,6 +563,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
             exclude_root: root.clone(),
             threads: 1,
             max_size,
+            overlay: Overlay::default(),
         },
     );
     let candidate = Candidate {

@@ -54,6 +54,8 @@ enum Command {
         /// A rule code (WS301) or name (proxy-idle-timeout; former names too).
         rule: String,
     },
+    /// Run the language server on standard input and output (LSP), for editors.
+    Server,
     /// Show every websocket route of the project: the hops a connection
     /// crosses (load balancer, ingress, proxy, endpoint), each hop's idle
     /// timeout or lifetime and where it comes from, the heartbeats of both
@@ -145,6 +147,28 @@ struct CheckArgs {
     /// When to colour the human format.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+
+    /// Apply the safe fixes of the findings, check again, and report what remains.
+    #[arg(long, conflicts_with = "add_ignore")]
+    fix: bool,
+
+    /// With `--fix` or `--diff`, apply unsafe fixes too (they change behaviour beyond the finding: review them).
+    #[arg(long)]
+    unsafe_fixes: bool,
+
+    /// Print a unified diff of what `--fix` would change and write nothing (exit 1 when there is a diff).
+    #[arg(long, conflicts_with = "add_ignore")]
+    diff: bool,
+
+    /// Insert a `wslint-ignore` comment (with REASON, if given) for every current finding, then report what is left: adopting wslint on an existing codebase.
+    #[arg(
+        long,
+        value_name = "REASON",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ""
+    )]
+    add_ignore: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -220,6 +244,7 @@ fn main() -> ExitCode {
         Some(Command::Rules) => rules(),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Completions { shell }) => completions(shell),
+        Some(Command::Server) => server(),
         Some(Command::Check(args)) => check(args),
         Some(Command::Routes(args)) => routes(args),
         None => check(cli.check),
@@ -230,6 +255,18 @@ fn completions(shell: clap_complete::Shell) -> ExitCode {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "wslint", &mut script);
     print(&String::from_utf8_lossy(&script))
+}
+
+fn server() -> ExitCode {
+    match wslint::server::serve_stdio() {
+        Ok(true) => ExitCode::SUCCESS,
+        // `exit` without `shutdown`, or the editor closed the pipe.
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: wslint server: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn rules() -> ExitCode {
@@ -334,6 +371,122 @@ fn routes(args: RoutesArgs) -> ExitCode {
     }
 }
 
+/// Writes the report to `--output`'s file, or standard output.
+fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), ExitCode> {
+    match output {
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .map_err(|e| usage_error(&format!("cannot write {}: {e}", path.display()))),
+        None => {
+            print(text);
+            Ok(())
+        }
+    }
+}
+
+/// `error: cannot write PATH: why` lines.
+fn write_failures(failed: &[(PathBuf, String)]) -> String {
+    failed
+        .iter()
+        .map(|(path, why)| format!("error: cannot write {}: {why}\n", path.display()))
+        .collect()
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `--fix` (`write`) and `--diff`: the fix engine's rounds, with what it
+/// did, refused and could not write said on stderr.
+fn fix(settings: &Settings, unsafe_fixes: bool, write: bool) -> wslint::fix::FixOutcome {
+    let mut outcome = wslint::fix::fix(
+        settings,
+        wslint::fix::FixOptions {
+            unsafe_fixes,
+            write,
+        },
+    );
+    let mut note = String::new();
+    for r in &outcome.refused {
+        note.push_str(&format!(
+            "{}:{}: {} not fixed: {}\n",
+            r.path.display(),
+            r.line,
+            r.code,
+            r.why
+        ));
+    }
+    note.push_str(&write_failures(&outcome.failed));
+    let files = plural(outcome.changed.len(), "file");
+    let findings = plural(outcome.applied, "finding");
+    note.push_str(&if write {
+        format!("Fixed {findings} in {files}.\n")
+    } else {
+        format!("Would fix {findings} in {files}.\n")
+    });
+    eprint!("{note}");
+    outcome.report.errors.extend(
+        outcome
+            .failed
+            .iter()
+            .map(|(p, why)| format!("cannot write {}: {why}", p.display())),
+    );
+    outcome
+}
+
+/// `--diff`: the diff on stdout (or `--output`); exit 1 when there is one.
+fn diff(settings: &Settings, args: &CheckArgs) -> ExitCode {
+    let outcome = fix(settings, args.unsafe_fixes, false);
+    for e in &outcome.report.errors {
+        eprintln!("error: {e}");
+    }
+    let text = wslint::fix::diff::unified(&outcome.changed);
+    if let Err(code) = emit(args.output.as_deref(), &text) {
+        return code;
+    }
+    if !outcome.report.errors.is_empty() {
+        ExitCode::from(2)
+    } else if text.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `--add-ignore`: writes the comments, says what it did and what it left
+/// on stderr, and gives the report of the check that follows.
+fn add_ignore(settings: &Settings, reason: &str) -> wslint::Report {
+    let reason = Some(reason).filter(|r| !r.trim().is_empty());
+    let outcome = wslint::fix::add_ignores(settings, reason);
+    let mut note = String::new();
+    for (d, why) in &outcome.left {
+        let at = d.start();
+        note.push_str(&format!(
+            "{}:{}:{}: {} left as it is: {why}\n",
+            d.file.path.display(),
+            at.line,
+            at.column,
+            d.code
+        ));
+    }
+    note.push_str(&write_failures(&outcome.failed));
+    note.push_str(&format!(
+        "Added {} for {} in {}.\n",
+        plural(outcome.comments, "suppression comment"),
+        plural(outcome.findings, "finding"),
+        plural(outcome.files, "file")
+    ));
+    eprint!("{note}");
+    let mut report = outcome.report;
+    report.errors.extend(
+        outcome
+            .failed
+            .iter()
+            .map(|(p, why)| format!("cannot write {}: {why}", p.display())),
+    );
+    report
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     let select = match args.select.as_deref().map(Selector::parse_list).transpose() {
         Ok(s) => s,
@@ -358,7 +511,14 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let report = wslint::run(&settings);
+    if args.diff {
+        return diff(&settings, &args);
+    }
+    let report = match &args.add_ignore {
+        Some(reason) => add_ignore(&settings, reason),
+        None if args.fix => fix(&settings, args.unsafe_fixes, true).report,
+        None => wslint::run(&settings),
+    };
     for n in &report.notes {
         eprintln!("note: {n}");
     }
@@ -374,15 +534,8 @@ fn check(args: CheckArgs) -> ExitCode {
             quiet: args.quiet,
         },
     );
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text.as_bytes()) {
-                return usage_error(&format!("cannot write {}: {e}", path.display()));
-            }
-        }
-        None => {
-            print(&text);
-        }
+    if let Err(code) = emit(args.output.as_deref(), &text) {
+        return code;
     }
     for extra in &args.report {
         let text = render::render(

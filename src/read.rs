@@ -31,6 +31,9 @@ pub enum ReadOutcome {
     Failed(String),
 }
 
+/// Texts that stand in for files on disk: one mechanism, in its own module.
+pub use crate::overlay::Overlay;
+
 pub fn read_file(path: &Path, display: &Path, filter: Option<Lang>, max_size: u64) -> ReadOutcome {
     match read_bytes(path, max_size) {
         Ok(bytes) => decode(&bytes, display, filter),

@@ -370,7 +370,7 @@ fn other_formats_print_the_report_without_workflow_commands() {
 
     let run = job.run(&[("format", "human")]);
     assert_eq!(run.exit_code, 1);
-    assert!(run.stdout().contains("WS301 proxy-idle-timeout"));
+    assert!(run.stdout().contains("WS301 [*] proxy-idle-timeout"));
     assert!(run.annotations.is_empty());
     let run = job.run(&[("format", "json")]);
     assert_eq!(run.exit_code, 1);

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::walk;
+
 #[test]
 fn the_benchmark_harness_runs() {
     let out = tempfile::tempdir().unwrap();
@@ -48,17 +50,4 @@ fn the_benchmark_harness_runs() {
         digest(&out.path().join("again-a")),
         digest(&again.path().join("again-b"))
     );
-}
-
-fn walk(d: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(d).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

@@ -326,7 +326,12 @@ fn formats_carry_the_contract_fields() {
     assert!(gh.contains("%0Ahelp: "), "help follows the message: {gh}");
 
     let human = stdout(&run_in(t.path(), &[]));
-    assert!(human.contains("WS301 proxy-idle-timeout"), "{human}");
+    // `[*]`: a safe fix is available; the help line says what it does.
+    assert!(human.contains("WS301 [*] proxy-idle-timeout"), "{human}");
+    assert!(
+        human.contains("fix: set `ProxyTimeout 30` to `60` (`wslint check --fix`)"),
+        "{human}"
+    );
     assert!(human.contains("[site.conf:2:5]"));
     assert!(human.contains("help:"));
     assert!(human.contains("wslint explain WS301"));
@@ -344,6 +349,7 @@ fn sarif_validates_against_the_schema() {
         ("a b/site.conf", BAD_VHOST),
         ("a b/main.conf", "Timeout 20\nInclude site2.conf\n"),
         ("a b/site2.conf", UNSET_VHOST),
+        ("a b/site3.conf", UNSET_VHOST),
     ]);
     let out = run_in(t.path(), &["--format", "sarif"]);
     assert_eq!(out.status.code(), Some(1));
@@ -354,6 +360,17 @@ fn sarif_validates_against_the_schema() {
         .collect();
     assert!(errors.is_empty(), "SARIF invalid:\n{}", errors.join("\n"));
     let run = &sarif["runs"][0];
+    // The fixes validated too: WS301's safe one and WS302's unsafe one.
+    let fixes: Vec<&str> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["fixes"][0]["properties"]["applicability"].as_str())
+        .collect();
+    assert!(
+        fixes.contains(&"safe") && fixes.contains(&"unsafe"),
+        "{fixes:?}"
+    );
     assert_eq!(
         run["tool"]["driver"]["rules"].as_array().unwrap().len(),
         wslint::registry::all().len()
@@ -597,7 +614,9 @@ fn nginx_conf_files_are_read_as_nginx_not_apache() {
     );
     let summary = stdout(&run_in(t.path(), &["--format", "concise"]));
     assert!(
-        summary.ends_with("Found 1 error and 1 warning in 1 file (2 checked).\n"),
+        summary.ends_with(
+            "Found 1 error and 1 warning in 1 file (2 checked). 1 fixable with `--fix`.\n"
+        ),
         "{summary}"
     );
 }
@@ -712,7 +731,7 @@ fn named_files_are_never_dropped_without_a_word() {
             "blob.conf:1:1: WS003 not checked: the file is binary (a NUL byte in its first 8 KiB)",
             "deploy/nginx.conf:1:1: WS003 not checked: its name says nginx configuration, but its content is not nginx (nor another proxy's) syntax",
             "roles/web/templates/site.conf.j2:8:9: WS301 `proxy_read_timeout 30s` gives `location /ws/` of nginx `server` (listen {{ port }}) an idle timeout of 30 s, below the 60 s minimum",
-            "Found 1 error and 2 warnings in 3 files (2 checked; 2 files of no kind wslint reads).",
+            "Found 1 error and 2 warnings in 3 files (2 checked; 2 files of no kind wslint reads). 1 fixable with `--fix`.",
         ],
         "{text}"
     );

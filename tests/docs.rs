@@ -7,11 +7,12 @@ mod common;
 use wslint::registry;
 use wslint::rule::Rule;
 
-const SECTIONS: [&str; 6] = [
+const SECTIONS: [&str; 7] = [
     "What it checks",
     "Why",
     "Example",
     "Use instead",
+    "Fix",
     "Configuration",
     "When to suppress",
 ];
@@ -138,6 +139,36 @@ fn examples_fire_and_their_fixes_do_not() {
         }
     }
     assert!(checked + 2 >= registry::all().len());
+}
+
+/// Each doc's `## Fix` starts with `Safe`, `Unsafe` or `None`, and says
+/// what the rule offers on the fixtures: a rule whose doc says `None`
+/// offers no fix there, and one that says `Safe` or `Unsafe` offers fixes
+/// of that kind only, on some fixture.
+#[test]
+fn fix_sections_say_what_the_rules_offer() {
+    let (items, _) = common::json_in(&common::repo(), &["--exit-zero", "fixtures"]);
+    for rule in registry::all() {
+        let said = rule.doc_section("Fix").unwrap();
+        let kind = said.split([' ', '.', ':']).next().unwrap();
+        let offered: std::collections::BTreeSet<&str> = items
+            .iter()
+            .filter(|d| d["code"] == rule.code)
+            .filter_map(|d| d["fix"]["applicability"].as_str())
+            .collect();
+        let want: Vec<&str> = match kind {
+            "Safe" => vec!["safe"],
+            "Unsafe" => vec!["unsafe"],
+            "None" => vec![],
+            other => panic!("{}: `## Fix` starts with `{other}`", rule.code),
+        };
+        assert_eq!(
+            offered.into_iter().collect::<Vec<_>>(),
+            want,
+            "{}: its doc's Fix says {kind}",
+            rule.code
+        );
+    }
 }
 
 #[test]

@@ -28,7 +28,7 @@ use yaml_rust2::{Yaml, YamlLoader};
 /// The pre-commit version the hooks are tested with.
 const PRE_COMMIT: &str = "4.7.0";
 const LEGACY: &str = "deploy/apache2/sites-enabled/legacy.conf";
-const WS301_MESSAGE: &str = "WS301 proxy-idle-timeout: `ProxyTimeout 30` gives websocket route";
+const WS301_MESSAGE: &str = "WS301 [*] proxy-idle-timeout: `ProxyTimeout 30` gives websocket route";
 
 /// `pre-commit`, installed on first use into target/tmp/pre-commit-venv.
 fn pre_commit() -> &'static Path {

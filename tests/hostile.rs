@@ -15,18 +15,6 @@ const BAD_CLIENT: &str = "export function open(url: string) {\n  const ws = new 
 /// How long any one of these runs may take, even in a debug build.
 const BOUND: Duration = Duration::from_secs(60);
 
-fn found(items: &[serde_json::Value]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap().to_string(),
-                d["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 /// Runs `wslint check --format json ARGS` in `dir` within [`BOUND`].
 fn timed(dir: &Path, args: &[&str]) -> (Vec<serde_json::Value>, std::process::Output) {
     let start = Instant::now();
@@ -55,7 +43,7 @@ fn mutually_including_files_do_not_explode() {
     let t = tree(&refs);
     let (items, out) = timed(t.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
-    let got = found(&items);
+    let got = common::found(&items);
     // Each Include line is reported once as recursive; the other file is
     // still checked.
     assert_eq!(
@@ -98,7 +86,7 @@ fn deep_nesting_does_not_overflow_the_stack() {
     ]);
     let (items, out) = timed(t.path(), &[]);
     assert_ne!(out.status.code(), Some(2), "{}", common::stderr(&out));
-    let got = found(&items);
+    let got = common::found(&items);
     assert!(
         got.contains(&("deep.conf".into(), "WS301".into())),
         "{got:?}"
@@ -200,7 +188,7 @@ fn minified_bundles_and_files_over_the_limit_are_reported_not_parsed() {
     ]);
     let (items, out) = timed(t.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
-    let got = found(&items);
+    let got = common::found(&items);
     assert!(
         got.contains(&("vendor/bundle.min.js".into(), "WS003".into())),
         "{got:?}"
@@ -219,7 +207,7 @@ fn minified_bundles_and_files_over_the_limit_are_reported_not_parsed() {
     std::fs::write(t.path().join("data.js"), "x".repeat(2_000_000)).unwrap();
     let (items, out) = timed(t.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
-    let got = found(&items);
+    let got = common::found(&items);
     assert!(got.contains(&("big.ts".into(), "WS003".into())), "{got:?}");
     assert!(!got.iter().any(|g| g.0 == "data.js"), "{got:?}");
     assert!(got.contains(&("z.ts".into(), "WS101".into())));
@@ -278,7 +266,7 @@ fn unreadable_files_and_folders_are_reported_and_the_run_goes_on() {
         return;
     }
     let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    let got = found(&items);
+    let got = common::found(&items);
     assert!(got.contains(&("locked".into(), "WS002".into())), "{got:?}");
     assert!(
         got.contains(&("secret.conf".into(), "WS002".into())),
@@ -515,7 +503,7 @@ fn nginx_and_haproxy_files_that_would_break_a_parser() {
     });
     let (items, out) = timed(t.path(), &[]);
     assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
-    let got = found(&items);
+    let got = common::found(&items);
     // Counted, so that a failure prints a short table.
     let mut counts: std::collections::BTreeMap<(String, String), usize> = Default::default();
     for g in &got {
@@ -569,7 +557,7 @@ fn nginx_includes_that_loop_or_explode() {
     let t = tree(&refs);
     let (items, out) = timed(t.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
-    let got = found(&items);
+    let got = common::found(&items);
     assert!(
         got.iter().filter(|(_, c)| c == "WS305").count() >= 1,
         "{got:?}"

@@ -4,19 +4,7 @@
 
 mod common;
 
-use common::{json_in, tree};
-
-fn found(items: &[serde_json::Value]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap().to_string(),
-                d["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
+use common::{found, json_in, tree};
 
 const CLIENT: &str = "const HEARTBEAT_MS = 25_000;\nconst TERMINAL = new Set([1000, 4001, 4003, 4004, 4403]);\nexport function open(url: string, onTerminal: (c: number) => void) {\n  const ws = new WebSocket(url);\n  const t = setInterval(() => ws.send(\"ping\"), HEARTBEAT_MS);\n  ws.onclose = (e) => {\n    clearInterval(t);\n    if (TERMINAL.has(e.code)) {\n      if (e.code !== 1000) onTerminal(e.code);\n      return;\n    }\n    setTimeout(() => open(url, onTerminal), 1000);\n  };\n}\n";
 

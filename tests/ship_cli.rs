@@ -114,7 +114,7 @@ fn report_writes_other_formats_from_the_same_run() {
     );
     assert!(stdout(&out).contains('\u{1b}'));
     let human = std::fs::read_to_string(t.path().join("report.human")).unwrap();
-    assert!(human.contains("WS301 proxy-idle-timeout"), "{human}");
+    assert!(human.contains("WS301 [*] proxy-idle-timeout"), "{human}");
     assert!(!human.contains('\u{1b}'), "{human}");
     // --output and --report together.
     let out = run_in(

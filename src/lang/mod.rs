@@ -281,6 +281,15 @@ pub fn detect(path: &Path) -> Option<Detected> {
     (in_conf_dir && !leftover).then_some(Detected::Config { expect: None })
 }
 
+/// The language a run reads a file as: by its path, and a configuration
+/// file by its content. `None` for a file of no kind wslint reads.
+pub fn of_file(path: &Path, text: &str) -> Option<Lang> {
+    match detect(path)? {
+        Detected::Known(l) => Some(l),
+        Detected::Config { .. } => classify_config(path, text),
+    }
+}
+
 /// Which proxy product a configuration file's content is, if any:
 /// Apache's `Directive args` / `<Section>` lines, nginx's `name args;` and
 /// `block { }`, HAProxy's section keywords and indented keywords.

@@ -128,6 +128,17 @@ pub fn read(candidate: &Candidate, settings: &Settings, preloaded: Option<&[u8]>
         d => Some(d.filter_lang()),
     };
     let max_size = settings.config.files.max_size;
+    // An editor's unsaved text stands for the file on disk.
+    let open = match settings.overlay.text(&candidate.abs) {
+        Ok(open) => open,
+        Err(_) => {
+            return Stage::Done(FileResult {
+                diagnostics: vec![io_error(&candidate.path, crate::overlay::CANCELLED.into())],
+                ..FileResult::default()
+            });
+        }
+    };
+    let preloaded = preloaded.or(open.as_deref().map(str::as_bytes));
     let outcome = match preloaded {
         Some(bytes) if bytes.len() as u64 > max_size => ReadOutcome::TooLarge(bytes.len() as u64),
         Some(bytes) => decode(bytes, &candidate.path, filter),
@@ -390,15 +401,20 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// What a panic said.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
 /// Runs `f`; a panic becomes a WS002 diagnostic on `path` asking for a bug
 /// report, and the run goes on with the other files.
 pub fn guarded<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
+        let message = panic_message(payload.as_ref());
         let at = PANIC_AT
             .with(|p| p.borrow_mut().take())
             .map(|at| format!(" at {at}"))

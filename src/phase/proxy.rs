@@ -29,7 +29,7 @@ use crate::rules;
 use crate::rules::engine::ws002_io_error::RULE as WS002;
 use crate::rules::engine::ws003_file_skipped::RULE as WS003;
 use crate::source::Source;
-use crate::{ReadOutcome, Settings, read_file};
+use crate::{ReadOutcome, Settings};
 
 /// A parsed configuration file of one product.
 #[derive(Clone)]
@@ -49,6 +49,18 @@ impl ProxyFile {
             ProxyFile::Haproxy(_) => Lang::Haproxy,
             ProxyFile::Kubernetes(_) => Lang::Kubernetes,
             ProxyFile::Terraform(_) => Lang::Terraform,
+        }
+    }
+
+    /// How many syntax errors its parser found (sections or documents it
+    /// could not read included).
+    pub fn syntax_errors(&self) -> usize {
+        match self {
+            ProxyFile::Apache(f) => f.errors.len(),
+            ProxyFile::Nginx(f) => f.errors.len(),
+            ProxyFile::Haproxy(f) => f.errors.len(),
+            ProxyFile::Kubernetes(f) => f.skipped.len(),
+            ProxyFile::Terraform(f) => f.skipped.len(),
         }
     }
 
@@ -301,7 +313,7 @@ pub fn run(
     }
     let env = include_env(settings);
     let read = |abs: &Path| -> Result<Source, String> {
-        match read_file(
+        match settings.overlay.read_file(
             abs,
             &project.display(abs),
             None,

@@ -37,6 +37,8 @@ pub struct WalkOptions {
     pub threads: usize,
     /// `files.max_size`: larger files are not read for facts either.
     pub max_size: u64,
+    /// Texts read instead of files on disk (see [`crate::overlay`]).
+    pub overlay: crate::Overlay,
 }
 
 /// What one run knows about the project around the files it checks.
@@ -159,9 +161,7 @@ impl Project {
         let mut found: Vec<PathBuf> = files
             .par_iter()
             .filter(|(_, l)| langs.contains(l))
-            .filter(|(p, _)| {
-                crate::read_bytes(p, self.walk.max_size).is_ok_and(|bytes| ac.is_match(&bytes))
-            })
+            .filter(|(p, _)| self.read_bytes(p).is_ok_and(|bytes| ac.is_match(&bytes)))
             .map(|(p, _)| p.clone())
             .collect();
         found.sort();
@@ -180,10 +180,23 @@ impl Project {
     /// FIFOs, BOM dropped, invalid UTF-8 replaced). `None` when it cannot
     /// be read or is binary: its facts are then unknown.
     pub fn read(&self, abs: &Path) -> Option<Source> {
-        match crate::read_file(abs, &self.display(abs), None, self.walk.max_size) {
+        match self
+            .walk
+            .overlay
+            .read_file(abs, &self.display(abs), None, self.walk.max_size)
+        {
             crate::ReadOutcome::Text { source, .. } => Some(source),
             _ => None,
         }
+    }
+
+    /// A project file's bytes, as [`crate::read_bytes`] reads them (through
+    /// the overlay of open documents).
+    pub fn read_bytes(
+        &self,
+        abs: &Path,
+    ) -> Result<std::borrow::Cow<'static, [u8]>, crate::BytesError> {
+        self.walk.overlay.read_bytes(abs, self.walk.max_size)
     }
 
     /// The module at `abs` (a path the resolver gave), read and parsed by

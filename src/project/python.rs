@@ -233,7 +233,7 @@ const MAX_IMPORT_LINES: usize = 200;
 /// has an `import *`), told from its bytes without parsing. An unreadable
 /// file may (parsing it then says it cannot be read).
 fn may_import(project: &Project, file: &Path, name: &str) -> bool {
-    match crate::read_bytes(file, project.max_size()) {
+    match project.read_bytes(file) {
         Ok(bytes) => imports_name(&String::from_utf8_lossy(&bytes), name),
         Err(_) => true,
     }
@@ -686,6 +686,7 @@ mod tests {
                 exclude_root: root.to_path_buf(),
                 threads: 1,
                 max_size: crate::settings::DEFAULT_MAX_SIZE,
+                overlay: Default::default(),
             },
         );
         (dir, p)

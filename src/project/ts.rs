@@ -491,6 +491,7 @@ mod tests {
                 exclude_root: root.to_path_buf(),
                 threads: 1,
                 max_size: crate::settings::DEFAULT_MAX_SIZE,
+                overlay: Default::default(),
             },
         )
     }

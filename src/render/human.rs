@@ -133,6 +133,12 @@ fn snippet(d: &Diagnostic) -> Snippet {
         v.sort_by_key(|l| (l.offset(), l.len()));
     }
     let mut help = d.help.clone().unwrap_or_default();
+    if let Some(fix) = &d.fix {
+        if !help.is_empty() {
+            help.push('\n');
+        }
+        help.push_str(&super::fix_note(fix));
+    }
     if let Some(rule) = registry::by_code(d.code) {
         if !help.is_empty() {
             help.push('\n');
@@ -143,8 +149,13 @@ fn snippet(d: &Diagnostic) -> Snippet {
             rule.doc_url()
         ));
     }
+    // `[*]`: a safe fix is available, as ruff marks it.
+    let marker = match d.fix.as_ref().map(|f| f.applicability) {
+        Some(crate::diagnostic::Applicability::Safe) => " [*]",
+        _ => "",
+    };
     Snippet {
-        message: format!("{} {}: {}", d.code, d.name, d.message),
+        message: format!("{}{marker} {}: {}", d.code, d.name, d.message),
         severity: match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,

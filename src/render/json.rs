@@ -2,7 +2,7 @@ use serde_json::{Value, json};
 
 use super::path_text;
 use crate::Report;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::registry;
 
 fn item(d: &Diagnostic) -> Value {
@@ -35,6 +35,33 @@ fn item(d: &Diagnostic) -> Value {
         "help": d.help,
         "labels": labels,
         "url": registry::by_code(d.code).map(|r| r.doc_url()),
+        "fix": d.fix.as_ref().map(fix),
+    })
+}
+
+/// `{"applicability", "message", "edits": [{"path", "line", "column",
+/// "end_line", "end_column", "replacement"}]}`; positions 1-based, the end
+/// exclusive, an insertion where start and end are equal.
+fn fix(f: &Fix) -> Value {
+    let edits: Vec<Value> = f
+        .edits
+        .iter()
+        .map(|e| {
+            let (s, end) = (e.file.line_col(e.span.start), e.file.line_col(e.span.end));
+            json!({
+                "path": path_text(&e.file.path),
+                "line": s.line,
+                "column": s.column,
+                "end_line": end.line,
+                "end_column": end.column,
+                "replacement": e.replacement,
+            })
+        })
+        .collect();
+    json!({
+        "applicability": f.applicability.as_str(),
+        "message": f.message,
+        "edits": edits,
     })
 }
 

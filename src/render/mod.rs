@@ -92,9 +92,43 @@ pub(crate) fn summary(report: &Report) -> String {
         (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
     };
     format!(
-        "Found {counts} in {} ({checked} checked{no_kind}).",
-        plural(files.len(), "file")
+        "Found {counts} in {} ({checked} checked{no_kind}).{}",
+        plural(files.len(), "file"),
+        fixable(report)
     )
+}
+
+/// How many findings have a fix: ` 2 fixable with `--fix` (1 more with
+/// `--unsafe-fixes`).`, or nothing.
+fn fixable(report: &Report) -> String {
+    let (safe, unsafe_) = report
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .fold((0, 0), |(s, u), f| match f.applicability {
+            crate::diagnostic::Applicability::Safe => (s + 1, u),
+            crate::diagnostic::Applicability::Unsafe => (s, u + 1),
+        });
+    match (safe, unsafe_) {
+        (0, 0) => String::new(),
+        (s, 0) => format!(" {s} fixable with `--fix`."),
+        (0, u) => format!(" {u} fixable with `--fix --unsafe-fixes`."),
+        (s, u) => format!(" {s} fixable with `--fix` ({u} more with `--unsafe-fixes`)."),
+    }
+}
+
+/// How a fix is shown beside its finding: what it does, and the flags
+/// that apply it.
+pub(crate) fn fix_note(fix: &crate::diagnostic::Fix) -> String {
+    match fix.applicability {
+        crate::diagnostic::Applicability::Safe => {
+            format!("fix: {} (`wslint check --fix`)", fix.message)
+        }
+        crate::diagnostic::Applicability::Unsafe => format!(
+            "unsafe fix: {} (`wslint check --fix --unsafe-fixes`; review it: it changes behaviour beyond the finding)",
+            fix.message
+        ),
+    }
 }
 
 pub use human::config_error;

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::path_text;
 use crate::Report;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::registry;
 use crate::rule::{Rule, Severity};
 use crate::source::{Source, Span};
@@ -96,7 +96,44 @@ fn result(d: &Diagnostic, rules: &[&Rule]) -> Value {
     if !related.is_empty() {
         r["relatedLocations"] = Value::Array(related);
     }
+    if let Some(f) = &d.fix {
+        r["fixes"] = json!([fix(f)]);
+    }
     r
+}
+
+/// A SARIF `fix`: one `artifactChange` per file, its edits as
+/// `replacements` (an insertion is an empty `deletedRegion`).
+fn fix(f: &Fix) -> Value {
+    let mut changes: Vec<(String, Vec<Value>)> = Vec::new();
+    for e in &f.edits {
+        let (s, end) = (e.file.line_col(e.span.start), e.file.line_col(e.span.end));
+        let replacement = json!({
+            "deletedRegion": {
+                "startLine": s.line,
+                "startColumn": s.column,
+                "endLine": end.line,
+                "endColumn": end.column,
+            },
+            "insertedContent": { "text": e.replacement },
+        });
+        let file = uri(&e.file.path);
+        match changes.iter_mut().find(|(u, _)| *u == file) {
+            Some((_, v)) => v.push(replacement),
+            None => changes.push((file, vec![replacement])),
+        }
+    }
+    json!({
+        "description": { "text": f.message },
+        "artifactChanges": changes
+            .into_iter()
+            .map(|(file, replacements)| json!({
+                "artifactLocation": { "uri": file },
+                "replacements": replacements,
+            }))
+            .collect::<Vec<_>>(),
+        "properties": { "applicability": f.applicability.as_str() },
+    })
 }
 
 pub fn render(report: &Report) -> String {

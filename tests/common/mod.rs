@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the real binary.
 #![allow(dead_code)]
 
+pub mod sources;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -54,6 +56,33 @@ pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
         std::fs::write(p, text).expect("write");
     }
     dir
+}
+
+/// `(path, code)` of each item of a JSON report.
+pub fn found(items: &[serde_json::Value]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Every file below `d`, recursively.
+pub fn walk(d: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(d).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }
 
 pub mod ship;

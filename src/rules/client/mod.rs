@@ -3,6 +3,7 @@
 //!
 //! [`ClientModel`]: crate::lang::ts::ClientModel
 
+mod fixes;
 pub mod ws101_client_heartbeat_interval;
 pub mod ws102_client_heartbeat_missing;
 pub mod ws103_terminal_close_codes;

@@ -1,7 +1,8 @@
 //! WS101: a heartbeat whose period is above `client.heartbeat_max_ms`.
 
+use crate::diagnostic::{Applicability, Edit};
 use crate::lang::ts::libs::LibHeartbeat;
-use crate::lang::ts::{ClientModel, HeartbeatKind, SocketKind};
+use crate::lang::ts::{ClientModel, Heartbeat, HeartbeatKind, SocketKind};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 
 use super::{duration, ts_number};
@@ -117,13 +118,53 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 }
             }
         };
+        let value_fix = value_fix(model, hb, ms, max_ms);
         let d = cx.report(&model.source, hb.span, message);
         d.primary(primary);
+        if let Some((edit, what)) = value_fix {
+            let to = edit.replacement.clone();
+            d.fix(
+                Applicability::Safe,
+                format!("set {what} to `{to}`"),
+                vec![edit],
+            );
+        }
         if let Some(o) = origin {
             d.label(&o.file, o.span, "value defined here");
         }
         d.help(format!("{WHY}; {fix}"));
     }
+}
+
+/// The edit that sets the period where it is written (the constant's value,
+/// in the module that defines it, or the delay argument) to `max_ms`, in the
+/// literal's own style; `None` for a value that is not literal arithmetic
+/// (a name of a name, a call, an environment variable) or the library's
+/// default.
+fn value_fix(model: &ClientModel, hb: &Heartbeat, ms: f64, max_ms: u64) -> Option<(Edit, String)> {
+    if matches!(
+        hb.kind,
+        HeartbeatKind::Library {
+            default_interval: true,
+            ..
+        }
+    ) {
+        return None;
+    }
+    let (file, span, what) = match &hb.period.origin {
+        Some(o) => (&o.file, o.span, format!("`{}`", o.name)),
+        None => (&model.source, hb.span, "the interval".to_string()),
+    };
+    let text = file.text.get(span.start..span.end)?;
+    let replacement = crate::fix::literal::rewrite(text, ms, max_ms)?;
+    Some((
+        Edit {
+            file: file.clone(),
+            span,
+            replacement,
+        },
+        what,
+    ))
 }
 
 /// `set HEARTBEAT_MS = 20_000`; for a value with no name of its own (`export

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::diagnostic::{Applicability, Edit};
 use crate::lang::ts::{
     ClientModel, DefinedElsewhere, HandlerKind, SetRole, SocketKind, is_test_path, names,
 };
@@ -23,13 +24,15 @@ pub static RULE: Rule = Rule {
     check: Check::Client(check),
 };
 
-/// (where, message, help, labels, the definition in another module)
+/// (where, message, help, labels, the definition in another module, the
+/// fix: the missing codes added to the set literal)
 type Report = (
     Span,
     String,
     String,
     Vec<(Span, &'static str)>,
     Option<Origin>,
+    Option<Edit>,
 );
 
 const WHY: &str = "after a permanent failure (signed out, no access, gone) a client that reconnects hammers the server and the auth service forever";
@@ -150,6 +153,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 format!("{WHY}; {fix}"),
                 Vec::new(),
                 None,
+                None,
             ));
         }
     }
@@ -198,6 +202,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                 format!("{WHY}; {}", b.fix),
                 labels,
                 None,
+                None,
             ));
             continue;
         }
@@ -226,6 +231,14 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
         all.extend(missing.iter().copied());
         all.sort_unstable();
         all.dedup();
+        // Where the literal is written: this module, or the one it is
+        // imported from.
+        let (file, value) = match &set.defined_elsewhere {
+            Some(d) => (&d.origin.file, d.origin.span),
+            None => (&model.source, set.value_span),
+        };
+        let added: Vec<String> = missing.iter().map(u16::to_string).collect();
+        let edit = super::fixes::append_to_array(file, value, &added, true);
         reports.push((
             set.name_span,
             format!("{name} lacks {}{tail}", code_list(&missing)),
@@ -236,12 +249,21 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
             ),
             labels,
             set.defined_elsewhere.as_ref().map(|d| d.origin.clone()),
+            edit,
         ));
     }
     reports.sort_by_key(|r| r.0);
     reports.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-    for (span, message, help, labels, defined) in reports {
+    for (span, message, help, labels, defined, edit) in reports {
         let d = cx.report(&model.source, span, message);
+        if let Some(edit) = edit {
+            let added = edit.replacement.trim_start_matches(", ").to_string();
+            d.fix(
+                Applicability::Safe,
+                format!("add {added} to the set"),
+                vec![edit],
+            );
+        }
         for (s, l) in labels {
             if s != span {
                 d.label(&model.source, s, l);

@@ -30,6 +30,22 @@ fn with(list: &[String], add: &str) -> String {
     format!("[{}]", items.join(", "))
 }
 
+/// Safe: the effect runs again when the token changes, as it must.
+fn add_dep(
+    d: &mut crate::diagnostic::Diagnostic,
+    file: &crate::source::Source,
+    deps: Span,
+    token: &str,
+) {
+    if let Some(edit) = super::fixes::append_to_array(file, deps, &[token.to_string()], false) {
+        d.fix(
+            crate::diagnostic::Applicability::Safe,
+            format!("add `{token}` to the dependency array"),
+            vec![edit],
+        );
+    }
+}
+
 fn check(model: &ClientModel, cx: &mut Ctx) {
     if model.is_test_module() {
         return;
@@ -72,6 +88,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                             via.name,
                             with(cb_deps, &token.path)
                         ));
+                    add_dep(d, &model.source, *cb_span, &token.path);
                     continue;
                 }
                 if reported.contains(deps_span) {
@@ -97,6 +114,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
                     "after sign-in or a token refresh the effect does not run again, so the socket keeps the old (or null) token; list it: `{}`",
                     with(deps, &token.path)
                 ));
+                add_dep(d, &model.source, *deps_span, &token.path);
             }
         }
     }

@@ -74,5 +74,21 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
         d.help(
             "the call throws and the socket is never closed; use 1000 for a normal close, or an application code in 4000-4999 (4000 for \"client going away\")",
         );
+        // Unsafe: the server then sees a normal closure, where the code
+        // may have meant something to it.
+        let written = model.source.text.get(call.span.start..call.span.end);
+        if written
+            .is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'_'))
+        {
+            d.fix(
+                crate::diagnostic::Applicability::Unsafe,
+                "close with 1000 (normal closure)",
+                vec![crate::diagnostic::Edit {
+                    file: model.source.clone(),
+                    span: call.span,
+                    replacement: "1000".into(),
+                }],
+            );
+        }
     }
 }

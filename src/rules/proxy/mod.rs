@@ -1,6 +1,7 @@
 //! Proxy rules. Each reads one configuration tree's [`ProxyModel`],
 //! whatever the product (Apache httpd, nginx, HAProxy).
 
+mod fixes;
 pub mod ws301_proxy_idle_timeout;
 pub mod ws302_proxy_idle_timeout_unset;
 pub mod ws303_proxy_timeout_heartbeat_ratio;
@@ -117,6 +118,22 @@ impl TooShort<'_> {
     /// The change that gives the routes `seconds`.
     pub fn fix(&self, seconds: u64) -> String {
         self.routes[0].idle.fix_for(seconds)
+    }
+
+    /// Attaches the safe fix that rewrites the setting's value to
+    /// `seconds`, where it can be edited.
+    pub fn attach_fix(&self, model: &ProxyModel, seconds: u64, d: &mut Diagnostic) {
+        let Some(setting) = self.setting else {
+            return;
+        };
+        if let Some(edit) = fixes::set_seconds(model.product, setting, seconds) {
+            let to = edit.replacement.clone();
+            d.fix(
+                crate::diagnostic::Applicability::Safe,
+                format!("set {} to `{to}`", setting.what),
+                vec![edit],
+            );
+        }
     }
 
     /// "`location /ws/` of nginx `server app`" or "3 websocket routes of

@@ -36,8 +36,10 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
                 group.what(),
             ),
         };
-        let fix = group.fix(needed_seconds(cx));
+        let needed = needed_seconds(cx);
+        let fix = group.fix(needed);
         let d = cx.report(file, span, message);
+        group.attach_fix(model, needed, d);
         match group.setting {
             Some(_) => d.primary(format!("idle timeout {seconds}")),
             None => d.primary("no idle timeout is set for this route"),

@@ -76,5 +76,16 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
             "pin the value where it is reviewed: {}",
             first.idle.fix_for(needed)
         ));
+        // Unsafe: it changes the timeout the deployed server had from its
+        // own files or packaging.
+        if let Some((edit, directive)) =
+            super::fixes::add_timeout(model.product, hop, first, needed)
+        {
+            d.fix(
+                crate::diagnostic::Applicability::Unsafe,
+                format!("add `{directive}` to {}", hop.name),
+                vec![edit],
+            );
+        }
     }
 }

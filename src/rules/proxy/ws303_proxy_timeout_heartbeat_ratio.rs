@@ -43,7 +43,9 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
             group.note(),
         );
         let fix = group.fix(needed);
+        let to = super::needed_seconds(cx).max(needed);
         let d = cx.report(file, span, message);
+        group.attach_fix(model, to, d);
         d.primary(format!("idle timeout {seconds}"));
         group.label_routes(d);
         d.label(

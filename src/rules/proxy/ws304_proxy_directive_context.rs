@@ -59,6 +59,12 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
                 );
                 d.label(&at.file, at.span, "per-directory section opened here");
                 d.help(apache_fix(canonical));
+                move_fix(
+                    d,
+                    &m.loc,
+                    at,
+                    &format!("the enclosing scope of `{section}`"),
+                );
             }
             (MisplacedKind::Section { section, at }, Product::Nginx) => {
                 let d = cx.report(
@@ -122,6 +128,23 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
                 });
             }
         }
+    }
+}
+
+/// Unsafe: the value then applies to everything the enclosing block serves,
+/// not only what the section matched.
+fn move_fix(
+    d: &mut crate::diagnostic::Diagnostic,
+    directive: &crate::proxy::Loc,
+    section: &crate::proxy::Loc,
+    to: &str,
+) {
+    if let Some(edits) = super::fixes::move_out(directive, section) {
+        d.fix(
+            crate::diagnostic::Applicability::Unsafe,
+            format!("move it above the section, into {to}"),
+            edits,
+        );
     }
 }
 

@@ -342,6 +342,28 @@ fn too_long(
         "the server stays silent for up to {} s while the client is idle, and a proxy timer that races it drops the socket (in the 2026-03-18 incident a 25 s heartbeat lost to Apache); {fix}",
         seconds(s)
     ));
+    // Safe: the value where it is written (the constant, in the module
+    // that defines it, or the argument), in its own style. A settings
+    // attribute is not: the environment may set it.
+    let (at, where_) = match origin {
+        Some(o) if o.name.contains('.') => return,
+        Some(o) => ((&o.file, o.span), format!("`{}`", o.name)),
+        None => ((file, span), "the timeout".to_string()),
+    };
+    if max.fract() == 0.0
+        && let Some(text) = at.0.text.get(at.1.start..at.1.end)
+        && let Some(new) = crate::fix::literal::rewrite(text, s, max as u64)
+    {
+        d.fix(
+            crate::diagnostic::Applicability::Safe,
+            format!("set {where_} to `{new}`"),
+            vec![crate::diagnostic::Edit {
+                file: at.0.clone(),
+                span: at.1,
+                replacement: new,
+            }],
+        );
+    }
 }
 
 fn keepalive(cx: &mut Ctx, model: &ServerModel, r: &Receive, t: &Timeout, beats: bool) {

@@ -7,6 +7,12 @@
 //!   skipped, so several suppressions can stack).
 //! - `wslint-ignore-file WS101` in the file's first comment block silences
 //!   the code in the whole file.
+//!
+//! [`insert`] makes the edit that adds such a comment for a finding.
+
+pub mod insert;
+
+pub use insert::{Unignorable, ignore_edit, ignore_edits};
 
 use std::sync::LazyLock;
 
