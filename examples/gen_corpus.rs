@@ -302,6 +302,103 @@ fn other_conf(rng: &mut Rng) -> (String, String) {
     }
 }
 
+/// Writes `n` Vue and Svelte components into the apps of the tree, with a
+/// random stream of their own; returns how many.
+fn components(out: &Path, n: usize, apps: u64, seed: u64) -> usize {
+    let mut rng = Rng(seed ^ 0x5F0C_0A11_5FC0_FFEE);
+    for i in 0..n {
+        let app = rng.below(apps);
+        let (path, text) = component_file(&mut rng, app, i);
+        write(&out.join(path), &text);
+    }
+    n
+}
+
+/// A Vue (two in three) or Svelte single-file component of a web app: a
+/// template or markup of a few dozen lines, a script with state, fetches and
+/// lifecycle hooks, a style; one in a hundred opens a socket (good: 20 s
+/// heartbeat cleared on close, terminal set; bad: 30 s, cleared on unmount
+/// only). Returns (path, text); paths end in `{n}`.
+fn component_file(rng: &mut Rng, app: u64, n: usize) -> (String, String) {
+    let noun = rng.pick(NOUNS);
+    let comp = format!("{}{}", capitalize(noun), capitalize(rng.pick(VERBS)));
+    let vue = rng.below(3) < 2;
+    let socket = rng.chance(10);
+    let good = rng.chance(500);
+    let mut markup = String::new();
+    for i in 0..rng.range(4, 20) {
+        let _ = write!(
+            markup,
+            "    <div class=\"row row-{i}\">\n      <span class=\"label\">{} {i}</span>\n      <button type=\"button\">{}</button>\n    </div>\n",
+            rng.pick(NOUNS),
+            rng.pick(VERBS)
+        );
+    }
+    let mut script = String::new();
+    for _ in 0..rng.range(2, 8) {
+        let f = name(rng);
+        let _ = write!(
+            script,
+            "async function {f}(id: string) {{\n  const res = await fetch(`/api/{}/${{id}}`);\n  if (!res.ok) throw new Error(`{f} failed: ${{res.status}}`);\n  return res.json();\n}}\n\n",
+            rng.pick(NOUNS)
+        );
+    }
+    let (hb, clear_on_close, tell) = if good {
+        (
+            "20_000",
+            "    clearInterval(ping);\n",
+            "      if (event.code !== 1000) alert(`disconnected (${event.code})`);\n",
+        )
+    } else {
+        ("30_000", "", "")
+    };
+    let live = format!(
+        "const TERMINAL_CLOSE_CODES = new Set([1000, 4001, 4003, 4004, 4403]);\nlet ws: WebSocket | undefined;\nlet ping: ReturnType<typeof setInterval> | undefined;\n\nfunction connect() {{\n  ws = new WebSocket(`/ws/{noun}`);\n  ws.onopen = () => {{\n    ping = setInterval(() => ws?.send(\"ping\"), {hb});\n  }};\n  ws.onclose = (event) => {{\n{clear_on_close}    if (TERMINAL_CLOSE_CODES.has(event.code)) {{\n{tell}      return;\n    }}\n    setTimeout(connect, 2_000);\n  }};\n}}\n\n"
+    );
+    let (path, text) = if vue {
+        let (import, mount, unmount) = if socket {
+            (
+                "import { onBeforeUnmount, onMounted, ref } from \"vue\";\n",
+                format!("{live}onMounted(connect);\n"),
+                "onBeforeUnmount(() => {\n  clearInterval(ping);\n  ws?.close();\n});\n",
+            )
+        } else {
+            (
+                "import { computed, onMounted, ref } from \"vue\";\n",
+                "onMounted(() => {\n  loading.value = false;\n});\n".to_string(),
+                "",
+            )
+        };
+        (
+            format!("apps/web-{app}/src/components/{comp}{n}.vue"),
+            format!(
+                "<template>\n  <section class=\"{noun}\">\n{markup}  </section>\n</template>\n\n<script setup lang=\"ts\">\n{import}\nconst props = defineProps<{{ id: string }}>();\nconst loading = ref(true);\n\n{script}{mount}{unmount}</script>\n\n<style scoped>\n.{noun} {{ display: grid; gap: 8px; }}\n.row {{ display: flex; }}\n</style>\n"
+            ),
+        )
+    } else {
+        let (import, mount) = if socket {
+            (
+                "  import { onDestroy, onMount } from \"svelte\";\n",
+                format!(
+                    "{live}onMount(connect);\nonDestroy(() => {{\n  clearInterval(ping);\n  ws?.close();\n}});\n"
+                ),
+            )
+        } else {
+            (
+                "  import { onMount } from \"svelte\";\n",
+                "onMount(() => {\n  loading = false;\n});\n".to_string(),
+            )
+        };
+        (
+            format!("apps/web-{app}/src/routes/{noun}/{comp}{n}.svelte"),
+            format!(
+                "<script lang=\"ts\">\n{import}  export let id: string;\n  let loading = true;\n\n{script}{mount}</script>\n\n{{#if loading}}\n  <p>Loading {noun} {{id}}</p>\n{{:else}}\n  <section class=\"{noun}\">\n{markup}  </section>\n{{/if}}\n\n<style>\n  .{noun} {{ display: grid; }}\n</style>\n"
+            ),
+        )
+    };
+    (path, text)
+}
+
 /// A minified bundle of `bytes` bytes on one line; with `socket`, it
 /// contains a bundled WebSocket client (so it passes the prefilter).
 fn bundle(rng: &mut Rng, bytes: usize, socket: bool) -> String {
@@ -830,6 +927,11 @@ fn main() {
         written += 1;
     }
     let apps = (files / 2_000).max(1);
+    // ~6 %: Vue and Svelte components, from a generator of their own (the
+    // rest of the tree is what it would be without them, minus its tail).
+    let components = components(&out, files / 16, apps as u64, seed);
+    written += components;
+    counts[5] += components;
     while written < files {
         let app = rng.below(apps as u64);
         let roll = rng.below(1000);
@@ -966,7 +1068,7 @@ fn main() {
     }
     write(&out.join(".gitignore"), "coverage/\n*.log\n");
     eprintln!(
-        "wrote {written} files to {}: {} socket clients, {} endpoints, {} Apache, {} nginx, {} HAProxy, {} other .conf/.cfg, {} YAML ({} ingresses), {} Terraform ({} load balancers), {} Python, {} TS/TSX, {} JS, {} skipped (node_modules/.git), {bundles} bundles",
+        "wrote {written} files to {}: {} socket clients, {} endpoints, {} Apache, {} nginx, {} HAProxy, {} other .conf/.cfg, {} YAML ({} ingresses), {} Terraform ({} load balancers), {} Python, {} TS/TSX/Vue/Svelte, {} JS, {} skipped (node_modules/.git), {bundles} bundles",
         out.display(),
         counts[0],
         counts[1],

@@ -33,6 +33,8 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
     "__pypackages__",
     ".next",
     ".nuxt",
+    // Nuxt 3 / Nitro's build output (server and client bundles).
+    ".output",
     ".svelte-kit",
     ".turbo",
     ".cache",

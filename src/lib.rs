@@ -316,7 +316,7 @@ fn gather(candidates: &[Candidate], results: Vec<FileResult>) -> Gathered {
         if r.checked && known(Lang::Python) {
             g.python_checked.insert(candidate.abs.clone());
         }
-        if r.checked && (known(Lang::TypeScript) || known(Lang::Tsx)) {
+        if r.checked && matches!(candidate.detected, DetectedOrd::Known(l) if l.is_client()) {
             g.client_checked.insert(candidate.abs.clone());
         }
         if let Some(model) = r.server {

@@ -782,3 +782,93 @@ fn a_config_given_by_name_sets_values_not_the_project() {
     assert!(labels.contains("web/socket.ts"), "{labels}");
     assert!(!labels.contains("slow.ts"), "{labels}");
 }
+
+/// A Vue component's findings are at the file's own lines and columns:
+/// multi-byte markup before the script, the value's label in the other
+/// `<script>` block, CRLF line endings alike.
+#[test]
+fn component_positions_are_the_files() {
+    let vue = "<!-- Живой чат · 実時間 · 💬 -->\n<template>\n  <p :title=\"`☃ ${n}`\">{{ n }} — ✓</p>\n</template>\n<script lang=\"ts\">\nexport const HEARTBEAT_MS = 30_000;\n</script>\n<script setup lang=\"ts\">\nconst ws = new WebSocket(\"/ws/ünï\"); const n = 1;\nconst t = setInterval(() => ws.send(\"☃☃\"), HEARTBEAT_MS);\nws.onclose = () => clearInterval(t);\n</script>\n";
+    let svelte = "<p>{\"<script>\"} — ☃</p>\n<script>\n  const ws = new WebSocket(\"/ws\");\n  const t = setInterval(() => ws.send(\"ping\"), 25_000);\n  ws.onclose = () => clearInterval(t);\n</script>\n";
+    // The frameworks' build output is not walked.
+    let built = "const ws = new WebSocket(u);\nsetInterval(() => ws.send(\"p\"), 30_000);\n";
+    let t = tree(&[
+        ("Chat.vue", vue),
+        ("crlf/Chat.vue", &vue.replace('\n', "\r\n")),
+        ("Feed.svelte", svelte),
+        (".output/server/chunks/app.mjs", built),
+        (".nuxt/dist/client/Chat.js", built),
+        (".svelte-kit/output/client/feed.js", built),
+    ]);
+    let (items, out) = json_in(t.path(), &["--select", "WS101"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(items.len(), 3, "{items:?}");
+    let at = |path: &str| {
+        items
+            .iter()
+            .find(|d| d["path"] == path)
+            .unwrap_or_else(|| panic!("{path}: {items:?}"))
+    };
+    for path in ["Chat.vue", "crlf/Chat.vue"] {
+        let d = at(path);
+        // `HEARTBEAT_MS` after `const t = setInterval(() => ws.send("☃☃"), `.
+        assert_eq!(
+            (d["line"].as_u64(), d["column"].as_u64()),
+            (Some(10), Some(44)),
+            "{d}"
+        );
+        assert_eq!(d["end_column"].as_u64(), Some(56), "{d}");
+        let label = &d["labels"][0];
+        assert_eq!(label["path"], path);
+        assert_eq!(
+            (label["line"].as_u64(), label["column"].as_u64()),
+            (Some(6), Some(29))
+        );
+        assert_eq!(label["message"], "value defined here");
+    }
+    let d = at("Feed.svelte");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(48))
+    );
+    // Every format points there too.
+    let out = run_in(
+        t.path(),
+        &[
+            "check", "--format", "concise", "--select", "WS101", "Chat.vue",
+        ],
+    );
+    assert!(
+        stdout(&out).starts_with("Chat.vue:10:44: WS101"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// Fixes and added suppressions land in a component's `<script>` blocks,
+/// in the script's comment syntax, and the component still parses.
+#[test]
+fn component_fixes_and_ignores_go_in_the_script() {
+    let vue = "<template><p>☃</p></template>\n<script lang=\"ts\">\nexport const HEARTBEAT_MS = 30_000;\n</script>\n<script setup lang=\"ts\">\nconst ws = new WebSocket(\"/ws\");\nconst t = setInterval(() => ws.send(\"p\"), HEARTBEAT_MS);\nws.onclose = () => clearInterval(t);\n</script>\n";
+    let t = tree(&[("wslint.toml", ""), ("A.vue", vue), ("B.vue", vue)]);
+    let out = run_in(t.path(), &["check", "--fix", "--select", "WS101", "A.vue"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let fixed = std::fs::read_to_string(t.path().join("A.vue")).unwrap();
+    assert_eq!(fixed, vue.replace("30_000", "20_000"));
+    let out = run_in(
+        t.path(),
+        &[
+            "check",
+            "--add-ignore=measured",
+            "--select",
+            "WS101",
+            "B.vue",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ignored = std::fs::read_to_string(t.path().join("B.vue")).unwrap();
+    assert!(
+        ignored.contains("\n// wslint-ignore WS101: measured\nconst t = setInterval"),
+        "{ignored}"
+    );
+}

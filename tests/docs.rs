@@ -47,6 +47,8 @@ fn file_name(lang: &str) -> Option<&'static str> {
         "tsx" => "example.tsx",
         "js" | "javascript" => "example.js",
         "jsx" => "example.jsx",
+        "vue" => "Example.vue",
+        "svelte" => "Example.svelte",
         "python" | "py" => "example.py",
         "toml" => "wslint.toml",
         "yaml" => "k8s/app.yaml",
@@ -141,6 +143,35 @@ fn examples_fire_and_their_fixes_do_not() {
     assert!(checked + 2 >= registry::all().len());
 }
 
+/// The component examples of the docs that show them (`## In components:
+/// example` fires, `## In components: use instead` does not), as `.vue`
+/// and `.svelte` files.
+#[test]
+fn component_examples_fire_and_their_fixes_do_not() {
+    let mut shown = Vec::new();
+    for rule in registry::all() {
+        if rule.doc_section("In components: example").is_none() {
+            continue;
+        }
+        shown.push(rule.code);
+        let bad = blocks(rule, "In components: example");
+        assert_eq!(
+            fires(rule, &bad),
+            Some(true),
+            "{}: its component example does not fire:\n{bad:?}",
+            rule.code
+        );
+        let good = blocks(rule, "In components: use instead");
+        assert_eq!(
+            fires(rule, &good),
+            Some(false),
+            "{}: its component fix fires:\n{good:?}",
+            rule.code
+        );
+    }
+    assert_eq!(shown, ["WS105", "WS107"]);
+}
+
 /// Each doc's `## Fix` starts with `Safe`, `Unsafe` or `None`, and says
 /// what the rule offers on the fixtures: a rule whose doc says `None`
 /// offers no fix there, and one that says `Safe` or `Unsafe` offers fixes
@@ -187,14 +218,19 @@ fn readme_rule_table_matches_the_registry() {
 
 #[test]
 fn proxy_docs_show_every_product_they_apply_to() {
+    // `yaml` is Kubernetes manifests (ingress-nginx, the AWS Load Balancer
+    // Controller, GKE), `hcl` Terraform (`aws_lb`, GCP backend services).
+    // WS306 and WS307 do not apply to them: no include to miss, no upgrade
+    // header to forget (their docs say why).
     let products: &[(&str, &[&str])] = &[
-        ("WS301", &["apache", "nginx", "haproxy"]),
-        ("WS302", &["apache", "nginx"]),
-        ("WS303", &["apache", "nginx", "haproxy"]),
-        ("WS304", &["apache", "nginx", "haproxy"]),
-        ("WS305", &["apache", "nginx", "haproxy"]),
+        ("WS301", &["apache", "nginx", "haproxy", "yaml", "hcl"]),
+        ("WS302", &["apache", "nginx", "yaml", "hcl"]),
+        ("WS303", &["apache", "nginx", "haproxy", "yaml", "hcl"]),
+        ("WS304", &["apache", "nginx", "haproxy", "yaml"]),
+        ("WS305", &["apache", "nginx", "haproxy", "yaml", "hcl"]),
         ("WS306", &["apache", "nginx"]),
         ("WS307", &["apache", "nginx"]),
+        ("WS308", &["yaml", "hcl"]),
     ];
     for (code, want) in products {
         let rule = registry::by_code(code).unwrap();
@@ -212,7 +248,9 @@ fn proxy_docs_show_every_product_they_apply_to() {
             let name = match *p {
                 "apache" => "Apache",
                 "nginx" => "nginx",
-                _ => "HAProxy",
+                "haproxy" => "HAProxy",
+                "yaml" => "Kubernetes",
+                _ => "Terraform",
             };
             assert!(
                 what.contains(name),

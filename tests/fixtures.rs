@@ -247,6 +247,24 @@ fn client_fixtures_match_their_expectations() {
 }
 
 #[test]
+fn component_fixtures_match_their_expectations() {
+    // Vue and Svelte components: the client rules through their `<script>`
+    // blocks. WS106 is about React's dependency arrays: Vue's and Svelte's
+    // hooks have none, so it has near-misses only; WS109 reads
+    // `close(code)` calls, which components hold like any module.
+    let fired = check_family_coverage(
+        "components",
+        wslint::rule::Family::Client,
+        Some(&[
+            "WS101", "WS102", "WS103", "WS104", "WS105", "WS107", "WS108",
+        ]),
+    );
+    assert!(fired.contains("WS001"));
+    let (_, near) = check_family("components");
+    assert!(near.get("WS106").copied().unwrap_or(0) >= 2);
+}
+
+#[test]
 fn server_fixtures_match_their_expectations() {
     check_family_coverage("server", wslint::rule::Family::Server, None);
 }

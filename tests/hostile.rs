@@ -571,3 +571,337 @@ fn nginx_includes_that_loop_or_explode() {
         "{got:?}"
     );
 }
+
+/// A Vue component whose `<script setup>` holds [`BAD_CLIENT`]'s socket:
+/// WS101 on the line of `setInterval` (the script starts on line 2).
+fn component(before: &str, after: &str) -> String {
+    format!("{before}<script setup lang=\"ts\">\n{BAD_CLIENT}</script>\n{after}")
+}
+
+#[test]
+fn broken_and_huge_components() {
+    let n = 100_000;
+    // 100,000 nested elements (and as many stray closing tags), Svelte
+    // blocks, and an expression that never ends: linear, no stack.
+    let nested = component(
+        &format!(
+            "<template>{}{}</template>{}\n",
+            "<div>".repeat(n),
+            "</div>".repeat(n),
+            "</span>".repeat(n)
+        ),
+        &format!("<template>{}</template>", "<div>".repeat(n)),
+    );
+    let svelte = format!(
+        "{}{}<script>new WebSocket(u)</script>{}\n<script lang=\"ts\">\n{BAD_CLIENT}</script>\n",
+        "<div>".repeat(n),
+        "{#if a}".repeat(n),
+        "{/if}</div>".repeat(n)
+    );
+    let unending = format!(
+        "<p>{{`${{{}\n<script>\n{BAD_CLIENT}</script>\n",
+        "{`${".repeat(n)
+    );
+    // About 5 MB of markup before the script.
+    let huge = component(&"<p>websocket ünïcødé</p>\n".repeat(180_000), "");
+    assert!(huge.len() > 5_000_000 && huge.len() < 5 * 1024 * 1024);
+    // Invalid UTF-8 in the template: reported, and the script's positions
+    // are the file's (each invalid byte becomes a 3-byte U+FFFD).
+    let mut latin1 = b"<template><p>caf\xe9 \xff</p></template>\n".to_vec();
+    latin1.extend_from_slice(component("", "").as_bytes());
+    // `</script>` in a string ends the block, as for Vue, Svelte and
+    // browsers: the rest of the script is markup, and what is before it is
+    // still read.
+    let in_string = "<script>\nconst ws = new WebSocket(u);\nconst t = setInterval(() => ws.send(\"</script>\"), 30_000);\n</script>\n";
+    let t = tree(&[
+        ("nested.vue", &nested),
+        ("nested.svelte", &svelte),
+        ("unending.svelte", &unending),
+        ("huge.vue", &huge),
+        ("string.vue", in_string),
+        (
+            "open.vue",
+            "<template>websocket</template>\n<script setup lang=\"ts\"\n",
+        ),
+        ("unclosed.svelte", &format!("<script>\n{BAD_CLIENT}")),
+        ("z.ts", BAD_CLIENT),
+    ]);
+    std::fs::write(t.path().join("latin1.vue"), latin1).unwrap();
+    let (items, out) = timed(t.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let at: Vec<(String, String, u64, u64)> = items
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let ws101 = |f: &str, line: u64| (f.to_string(), "WS101".to_string(), line, 48);
+    for (f, line) in [
+        ("nested.vue", 5),
+        ("nested.svelte", 5),
+        ("huge.vue", 180_004),
+        ("latin1.vue", 5),
+        ("unclosed.svelte", 4),
+        ("z.ts", 3),
+    ] {
+        assert!(at.contains(&ws101(f, line)), "{f}: {at:?}");
+    }
+    // The nested `<script>` of the Svelte markup is not the component's.
+    assert!(
+        !at.iter().any(|a| a.0 == "nested.svelte" && a.1 == "WS102"),
+        "{at:?}"
+    );
+    // An expression that never ends swallows the rest of the markup.
+    assert!(!at.iter().any(|a| a.0 == "unending.svelte"), "{at:?}");
+    // The block ends inside the string: the socket is read, the interval
+    // call is cut short (its delay is not there) and not reported.
+    assert!(
+        at.contains(&("string.vue".into(), "WS102".into(), 2, 12)),
+        "{at:?}"
+    );
+    let invalid = items
+        .iter()
+        .find(|d| d["path"] == "latin1.vue" && d["code"] == "WS002")
+        .unwrap();
+    assert!(
+        invalid["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid UTF-8 at byte 16")
+    );
+    let open = items
+        .iter()
+        .find(|d| d["path"] == "open.vue")
+        .expect("the unterminated tag is reported");
+    assert_eq!(open["code"], "WS003");
+    assert!(
+        open["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 2 never ends")
+    );
+}
+
+/// An ingress-nginx Ingress whose websocket route has a 30 s read timeout
+/// (WS301 on the annotation, line 7 of the document).
+fn bad_ingress(name: &str) -> String {
+    format!(
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {name}\n  annotations:\n    kubernetes.io/ingress.class: nginx\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"30\"\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /ws\n            pathType: Prefix\n            backend:\n              service:\n                name: ws\n                port:\n                  number: 80\n"
+    )
+}
+
+/// Counts of (path, code), and the messages of each.
+fn tally(items: &[serde_json::Value]) -> std::collections::BTreeMap<(String, String), Vec<String>> {
+    let mut out: std::collections::BTreeMap<(String, String), Vec<String>> = Default::default();
+    for d in items {
+        out.entry((
+            d["path"].as_str().unwrap().to_string(),
+            d["code"].as_str().unwrap().to_string(),
+        ))
+        .or_default()
+        .push(d["message"].as_str().unwrap().to_string());
+    }
+    out
+}
+
+#[test]
+fn kubernetes_manifests_that_would_break_a_reader() {
+    let header = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: deep\nspec:\n  rules: ";
+    let depth = 100_000;
+    // Billion laughs: ten aliases of ten aliases, nine levels deep, in a
+    // document that is otherwise a real Ingress (aliases are not followed).
+    let mut laughs = String::from("    a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let prev = format!("*a{}", i - 1);
+        laughs.push_str(&format!(
+            "    a{i}: &a{i} [{}]\n",
+            vec![prev; 10].join(", ")
+        ));
+    }
+    let bomb = bad_ingress("bomb").replace("spec:\n", &format!("spec:\n  laughs:\n{laughs}"));
+    let flow = format!("{header}{}{}\n", "[".repeat(depth), "]".repeat(depth));
+    let maps = format!("{header}{}1{}\n", "{a: ".repeat(depth), "}".repeat(depth));
+    // Block nesting: each `- ` opens a sequence inside the one before.
+    let block = format!("{header}\n    {}x\n", "- ".repeat(depth));
+    // 5 MB of documents that mention an ingress (so none is dropped
+    // unread), then the bad Ingress: just under `files.max_size` (5 MiB),
+    // so read whole; one byte over it, not read, and said so.
+    let filler = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: filler\ndata:\n  INGRESS_HOST: example.com\n";
+    let limit = 5 * 1024 * 1024;
+    let tail = format!("---\n{}", bad_ingress("tail"));
+    let mut under = String::new();
+    while under.len() + filler.len() + tail.len() < limit {
+        under.push_str(filler);
+    }
+    under.push_str(&"#".repeat(limit - 2 - under.len() - tail.len()));
+    under.push('\n');
+    under.push_str(&tail);
+    assert_eq!(under.len(), limit - 1);
+    let over = format!("{under}##\n");
+    // A Helm template that is placeholders and control flow through and
+    // through, even where keys and whole blocks should be.
+    let helm = "{{- range .Values.x }}\n{{ .a }}: {{ .b }}\n{{ include \"x\" . }}\n{{- end }}\napiVersion: {{ .v }}\nkind: {{ .k }}\nmetadata:\n  name: {{ .n }}\n  annotations:\n    {{ .k1 }}: {{ .v1 }}\n    nginx.ingress.kubernetes.io/proxy-read-timeout: {{ .t }}\nspec:\n  {{ .s }}:\n    - {{ .r }}\n  rules: {{ toYaml .rules }}\n{{ .everything }}\n{{\n";
+    // Thousands of Ingresses sharing one ALB: each route's group is not
+    // read again for every other route.
+    let mut group = String::new();
+    for i in 0..12_000 {
+        group.push_str(&format!(
+            "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i{i}\n  annotations:\n    alb.ingress.kubernetes.io/group.name: g\nspec:\n  ingressClassName: alb\n  rules:\n    - http:\n        paths:\n          - path: /ws/{i}\n            pathType: Prefix\n            backend:\n              service:\n                name: ws\n                port:\n                  number: 80\n"
+        ));
+    }
+    // Two runs, so that each stays well within the bound on a busy machine.
+    let t = tree(&[
+        ("bomb.yaml", &bomb),
+        ("deep-flow.yaml", &flow),
+        ("deep-maps.yaml", &maps),
+        ("deep-block.yaml", &block),
+        ("chart/templates/all.yaml", helm),
+        ("z.yaml", &bad_ingress("z")),
+    ]);
+    let dir = t.path();
+    let mut latin1 = b"# caf\xe9\n".to_vec();
+    latin1.extend_from_slice(bad_ingress("latin1").as_bytes());
+    std::fs::write(dir.join("latin1.yaml"), latin1).unwrap();
+    std::fs::write(
+        dir.join("binary.yaml"),
+        b"\x00\x01kind: Ingress\x00\xff\xfe".repeat(100),
+    )
+    .unwrap();
+    let (items, out) = timed(dir, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let got = tally(&items);
+    let has = |p: &str, c: &str| got.contains_key(&(p.to_string(), c.to_string()));
+    let message = |p: &str, c: &str| got[&(p.to_string(), c.to_string())].join(" | ");
+    assert!(has("bomb.yaml", "WS301"), "{got:?}");
+    for deep in ["deep-flow.yaml", "deep-maps.yaml", "deep-block.yaml"] {
+        assert_eq!(
+            got.get(&(deep.to_string(), "WS003".to_string()))
+                .map(Vec::len),
+            Some(1),
+            "{deep}: {got:?}"
+        );
+        let m = message(deep, "WS003");
+        assert!(
+            m.contains("nested deeper than") || m.contains("recursion limit"),
+            "{m}"
+        );
+    }
+    assert!(
+        message("latin1.yaml", "WS002").contains("invalid UTF-8 at byte 5"),
+        "{got:?}"
+    );
+    assert!(has("latin1.yaml", "WS301"), "{got:?}");
+    assert!(!got.keys().any(|(p, _)| p == "binary.yaml"), "{got:?}");
+    assert!(
+        !got.keys()
+            .any(|(p, c)| p.starts_with("chart/") && c != "WS003"),
+        "{got:?}"
+    );
+    assert!(has("z.yaml", "WS301"), "{got:?}");
+
+    let t = tree(&[
+        ("under.yaml", &under),
+        ("over.yaml", &over),
+        ("group.yaml", &group),
+        ("z.yaml", &bad_ingress("z")),
+    ]);
+    let (items, out) = timed(t.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let got = tally(&items);
+    let has = |p: &str, c: &str| got.contains_key(&(p.to_string(), c.to_string()));
+    let message = |p: &str, c: &str| got[&(p.to_string(), c.to_string())].join(" | ");
+    assert!(has("under.yaml", "WS301"), "{got:?}");
+    assert!(
+        message("over.yaml", "WS003").contains("over `files.max_size`"),
+        "{got:?}"
+    );
+    assert!(!has("over.yaml", "WS301"), "{got:?}");
+    // One finding for the group's default, labelling every route.
+    assert_eq!(
+        got.get(&("group.yaml".to_string(), "WS302".to_string()))
+            .map(Vec::len),
+        Some(1),
+        "{got:?}"
+    );
+    assert!(message("group.yaml", "WS302").contains("12000 websocket routes"));
+    assert!(has("z.yaml", "WS301"), "{got:?}");
+}
+
+#[test]
+fn terraform_files_that_would_break_a_reader() {
+    let depth = 100_000;
+    let lb = |body: &str| format!("resource \"aws_lb\" \"x\" {{\n{body}\n}}\n");
+    let bad_lb = "resource \"aws_lb\" \"ws\" {\n  idle_timeout = 30\n}\n";
+    let lists = lb(&format!(
+        "  tags = {}1{}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    ));
+    let blocks = lb(&format!("{}{}", "b {\n".repeat(depth), "}\n".repeat(depth)));
+    let interpolations = lb(&format!("  name = \"{}\"", "${\"".repeat(depth)));
+    // 5 MB of backend services, then an ALB with a 30 s idle timeout.
+    let mut huge = String::new();
+    let mut i = 0;
+    while huge.len() < 5_000_000 {
+        huge.push_str(&format!(
+            "resource \"google_compute_backend_service\" \"b{i}\" {{\n  name        = \"b{i}\"\n  timeout_sec = 3600\n}}\n"
+        ));
+        i += 1;
+    }
+    huge.push_str(bad_lb);
+    let heredoc =
+        "resource \"aws_lb\" \"ws\" {\n  description = <<EOT\nnever closed\n  idle_timeout = 30\n";
+    let indented = "resource \"aws_lb\" \"ws\" {\n  description = <<-EOT\n  ${\"\n";
+    let t = tree(&[
+        ("deep/lists.tf", &lists),
+        ("deep/blocks.tf", &blocks),
+        ("deep/interpolations.tf", &interpolations),
+        ("huge/main.tf", &huge),
+        ("heredoc/main.tf", heredoc),
+        ("heredoc/indented.tf", indented),
+        ("z/main.tf", bad_lb),
+    ]);
+    let dir = t.path();
+    std::fs::create_dir_all(dir.join("latin1")).unwrap();
+    let mut latin1 = b"# caf\xe9\n".to_vec();
+    latin1.extend_from_slice(bad_lb.as_bytes());
+    std::fs::write(dir.join("latin1/main.tf"), latin1).unwrap();
+    let (items, out) = timed(dir, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    let got = tally(&items);
+    let message = |p: &str, c: &str| {
+        got.get(&(p.to_string(), c.to_string()))
+            .map(|m| m.join(" | "))
+            .unwrap_or_default()
+    };
+    for deep in ["deep/lists.tf", "deep/blocks.tf", "deep/interpolations.tf"] {
+        assert!(
+            message(deep, "WS003").contains("HCL nested deeper than 128 levels"),
+            "{deep}: {got:?}"
+        );
+    }
+    for unterminated in ["heredoc/main.tf", "heredoc/indented.tf"] {
+        assert!(
+            message(unterminated, "WS003").contains("HCL syntax error at line 3"),
+            "{unterminated}: {got:?}"
+        );
+    }
+    assert!(!message("huge/main.tf", "WS301").is_empty(), "{got:?}");
+    assert!(
+        message("latin1/main.tf", "WS002").contains("invalid UTF-8 at byte 5"),
+        "{got:?}"
+    );
+    assert!(!message("latin1/main.tf", "WS301").is_empty(), "{got:?}");
+    assert!(!message("z/main.tf", "WS301").is_empty(), "{got:?}");
+    // Nothing else: no finding about the broken files beyond WS003.
+    assert!(
+        got.keys()
+            .all(|(p, c)| !(p.starts_with("deep/") || p.starts_with("heredoc/")) || c == "WS003"),
+        "{got:?}"
+    );
+}

@@ -204,3 +204,43 @@ fn a_file_list_reads_the_manifests_beside_it() {
         vec![("k8s/other/ingress.yaml".into(), "WS308".into())]
     );
 }
+
+/// The longest client heartbeat of the project may be a component's: a file
+/// list naming only a vhost reads the `.vue`/`.svelte` files for it, and
+/// the label points into the component.
+#[test]
+fn a_file_list_reads_the_heartbeat_of_a_component() {
+    let vue = "<template><p>jobs</p></template>\n<script setup lang=\"ts\">\nconst HEARTBEAT_MS = 25_000;\nconst ws = new WebSocket(\"/ws/jobs\");\nconst t = setInterval(() => ws.send(\"ping\"), HEARTBEAT_MS);\nws.onclose = () => clearInterval(t);\n</script>\n";
+    let svelte = "<script>\n  const ws = new WebSocket(\"/ws/feed\");\n  const t = setInterval(() => ws.send(\"ping\"), 10_000);\n  ws.onclose = () => clearInterval(t);\n</script>\n";
+    let t = tree(&[
+        ("wslint.toml", "[client]\nheartbeat_max_ms = 30000\n"),
+        ("web/src/Jobs.vue", vue),
+        ("web/src/Feed.svelte", svelte),
+        (
+            "deploy/apache2/sites-enabled/jobs.conf",
+            "<VirtualHost *:443>\n    ProxyTimeout 60\n    ProxyPass /ws/ ws://127.0.0.1:8000/ws/\n</VirtualHost>\n",
+        ),
+    ]);
+    // The file list, and the whole project (whose components have findings
+    // of their own).
+    for args in [&["deploy/apache2/sites-enabled/jobs.conf"][..], &[]] {
+        let (mut items, _) = json_in(t.path(), args);
+        items.retain(|d| d["path"] == "deploy/apache2/sites-enabled/jobs.conf");
+        assert_eq!(
+            found(&items),
+            vec![(
+                "deploy/apache2/sites-enabled/jobs.conf".into(),
+                "WS303".into()
+            )],
+            "{args:?}"
+        );
+        let label = items[0]["labels"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        assert_eq!(label["path"], "web/src/Jobs.vue");
+        assert_eq!(label["line"], 3);
+    }
+}

@@ -29,6 +29,8 @@ const NAMES: &[&str] = &[
     "a.conf.j2",
     "haproxy.cfg",
     "a.cfg",
+    "App.vue",
+    "Feed.svelte",
 ];
 
 /// Fragments of real code of every language, so that random input reaches
@@ -89,6 +91,33 @@ const WORDS: &[&str] = &[
     "acl ws path_beg /ws/",
     "# wslint-ignore WS301",
     "// wslint-ignore WS101: r",
+    // Components: blocks, markup, expressions, comments.
+    "<script setup lang=\"ts\">",
+    "<script>",
+    "<script module>",
+    "<script context=\"module\" lang=\"ts\">",
+    "</script>",
+    "<script",
+    "<template>",
+    "</template>",
+    "<div :a=\"x > 1\">",
+    "</div>",
+    "<br/>",
+    "<style>",
+    "</style>",
+    "{{ a < b }}",
+    "{#if x}",
+    "{/if}",
+    "{`${",
+    "<!-- wslint-ignore-file WS102: r -->",
+    "<!--",
+    "-->",
+    "onMounted(() => {",
+    "onBeforeUnmount(() => clearInterval(t));",
+    "onDestroy(() => ws.close());",
+    "$effect(() => {",
+    "token.value",
+    "$token",
     "\\\n",
     "\"",
     "'",
@@ -140,6 +169,30 @@ proptest! {
         ] {
             let _ = wslint::render::render(format, &report, wslint::render::RenderOptions { color: false, quiet: false });
         }
+    }
+
+    #[test]
+    fn component_views_keep_every_offset(bytes in code(), svelte in any::<bool>()) {
+        use wslint::lang::sfc::{Component, Framework};
+        let text = String::from_utf8_lossy(&bytes);
+        let fw = if svelte { Framework::Svelte } else { Framework::Vue };
+        let c = Component::read(&text, fw);
+        let view = c.view(&text);
+        // Byte for byte at the file's offsets: the same length, the same
+        // line breaks, each block's content as written.
+        prop_assert_eq!(view.len(), text.len());
+        for (a, b) in view.bytes().zip(text.bytes()) {
+            prop_assert_eq!(a == b'\n' || a == b'\r', b == b'\n' || b == b'\r');
+        }
+        let mut last = 0;
+        for r in c.parse_ranges() {
+            prop_assert!(r.start >= last && r.end <= text.len());
+            last = r.end;
+        }
+        for b in &c.blocks {
+            prop_assert_eq!(&view[b.content.clone()], &text[b.content.clone()]);
+        }
+        let _ = c.suppression_view(&text);
     }
 
     #[test]

@@ -81,3 +81,16 @@ fn demo_routes_json() {
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
     insta::assert_snapshot!(common::stdout(&out));
 }
+
+/// The human output on Vue and Svelte components: snippets, labels and
+/// help in the `.vue`/`.svelte` files as written (multi-byte markup before
+/// the script, a value defined in the other `<script>` block).
+#[test]
+fn component_human() {
+    let out = common::run_in(
+        &common::repo(),
+        &["check", "fixtures/render-components", "--color", "never"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    insta::assert_snapshot!(common::stdout(&out));
+}

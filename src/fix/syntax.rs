@@ -14,7 +14,8 @@ const MAX_COUNTED: usize = 10_000;
 /// How many syntax errors `lang`'s parser finds in `text`.
 pub fn errors(path: &Path, lang: Lang, text: &str) -> usize {
     let tree = match lang {
-        Lang::TypeScript | Lang::Tsx => lang::ts::parse(text, lang),
+        // A component's parse is its `<script>` blocks'.
+        Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => lang::ts::parse(text, lang),
         Lang::Python => lang::python::parse(text),
         _ => {
             let source = Arc::new(SourceFile::new(path.to_path_buf(), text));

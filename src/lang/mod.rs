@@ -7,6 +7,7 @@ pub mod kind;
 pub mod kubernetes;
 pub mod nginx;
 pub mod python;
+pub mod sfc;
 pub mod template;
 pub mod terraform;
 pub mod ts;
@@ -22,6 +23,10 @@ pub enum Lang {
     TypeScript,
     /// `.tsx .jsx .js .mjs .cjs`: its TSX grammar (JavaScript included).
     Tsx,
+    /// `.vue` single-file components: their `<script>` blocks.
+    Vue,
+    /// `.svelte` components: their `<script>` blocks.
+    Svelte,
     /// `.py .pyi`.
     Python,
     /// Apache httpd configuration.
@@ -51,6 +56,8 @@ impl Lang {
         match self {
             Lang::TypeScript => "typescript",
             Lang::Tsx => "tsx",
+            Lang::Vue => "vue",
+            Lang::Svelte => "svelte",
             Lang::Python => "python",
             Lang::Apache => "apache",
             Lang::Nginx => "nginx",
@@ -65,6 +72,8 @@ impl Lang {
         match self {
             Lang::TypeScript => "TypeScript",
             Lang::Tsx => "TypeScript/JavaScript",
+            Lang::Vue => "Vue component",
+            Lang::Svelte => "Svelte component",
             Lang::Python => "Python",
             Lang::Apache => "Apache httpd",
             Lang::Nginx => "nginx",
@@ -94,6 +103,21 @@ impl Lang {
 
     pub fn is_proxy(self) -> bool {
         PROXY_LANGS.contains(&self)
+    }
+
+    /// Whether the client front end reads it: TypeScript and JavaScript
+    /// modules, and the scripts of Vue and Svelte components.
+    pub fn is_client(self) -> bool {
+        matches!(
+            self,
+            Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte
+        )
+    }
+
+    /// Whether its file is a single-file component whose `<script>` blocks
+    /// are the module.
+    pub fn is_component(self) -> bool {
+        matches!(self, Lang::Vue | Lang::Svelte)
     }
 }
 
@@ -234,6 +258,8 @@ pub fn detect(path: &Path) -> Option<Detected> {
         match ext.as_deref() {
             Some("ts" | "mts" | "cts") => return Some(Detected::Known(Lang::TypeScript)),
             Some("tsx" | "jsx" | "js" | "mjs" | "cjs") => return Some(Detected::Known(Lang::Tsx)),
+            Some("vue") => return Some(Detected::Known(Lang::Vue)),
+            Some("svelte") => return Some(Detected::Known(Lang::Svelte)),
             Some("py" | "pyi") => return Some(Detected::Known(Lang::Python)),
             Some("tf") => return Some(Detected::Known(Lang::Terraform)),
             _ => {}
@@ -441,7 +467,8 @@ static AUTOMATA: LazyLock<[AhoCorasick; 5]> = LazyLock::new(|| {
 
 fn slot(lang: Lang) -> usize {
     match lang {
-        Lang::TypeScript | Lang::Tsx => 0,
+        // A component's scripts are client modules: the same words.
+        Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => 0,
         Lang::Python => 1,
         Lang::Apache | Lang::Nginx | Lang::Haproxy => 2,
         Lang::Kubernetes => 3,
@@ -591,6 +618,17 @@ mod tests {
         assert_eq!(d("a/b.cjs"), Some(Detected::Known(Lang::Tsx)));
         assert_eq!(d("a/b.mts"), Some(Detected::Known(Lang::TypeScript)));
         assert_eq!(d("a/b.pyi"), Some(Detected::Known(Lang::Python)));
+        assert_eq!(d("src/App.vue"), Some(Detected::Known(Lang::Vue)));
+        assert_eq!(
+            d("src/routes/+page.svelte"),
+            Some(Detected::Known(Lang::Svelte))
+        );
+        // Svelte 5's rune modules are TypeScript/JavaScript.
+        assert_eq!(
+            d("src/lib/state.svelte.ts"),
+            Some(Detected::Known(Lang::TypeScript))
+        );
+        assert_eq!(d("App.vue.tmpl"), None);
         assert_eq!(
             d("etc/apache2/apache2.conf"),
             Some(Detected::Known(Lang::Apache))

@@ -209,6 +209,22 @@ pub fn read(candidate: &Candidate, settings: &Settings, preloaded: Option<&[u8]>
             }
         }
     };
+    if let Some(fw) = lang::sfc::Framework::of(lang)
+        && let Some(at) = lang::sfc::Component::read(&source.text, fw).unterminated_tag
+    {
+        let line = source.line_col(at).line;
+        return Stage::Done(FileResult {
+            diagnostics: vec![skipped(
+                &candidate.path,
+                format!(
+                    "not checked: the `<script` tag at line {line} never ends (no `>`), so its script cannot be read; {} refuses the file too",
+                    fw.name()
+                ),
+                "close the tag (`<script setup lang=\"ts\">`)",
+            )],
+            ..FileResult::default()
+        });
+    }
     if matches!(lang, Lang::TypeScript | Lang::Tsx) && lang::looks_minified(&source.text) {
         return Stage::Done(FileResult {
             diagnostics: vec![minified_warning(&candidate.path, &source)],
@@ -255,9 +271,7 @@ pub fn check(
     // library's own source is not a call site of it, and a dependency is
     // not the project's to fix. Named on the command line, it is read
     // and reported clean.
-    if matches!(lang, Lang::TypeScript | Lang::Tsx | Lang::Python)
-        && dependency_copy(candidate, settings)
-    {
+    if (lang.is_client() || lang == Lang::Python) && dependency_copy(candidate, settings) {
         return result;
     }
     match lang {
@@ -267,7 +281,7 @@ pub fn check(
                 result.diagnostics.extend(p.skipped());
             }
         }
-        Lang::TypeScript | Lang::Tsx | Lang::Python => {
+        Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte | Lang::Python => {
             let cached = cache.and_then(|fc| fc.lookup(candidate, lang, &source, checked, project));
             let parts = match cached {
                 Some(parts) => parts,
@@ -356,7 +370,7 @@ fn check_module(
 /// (the floor the benchmark compares a whole run with).
 fn parse_only(lang: Lang, source: Source) {
     match lang {
-        Lang::TypeScript | Lang::Tsx => {
+        l if l.is_client() => {
             std::hint::black_box(lang::ts::parse(&source.text, lang));
         }
         Lang::Python => {

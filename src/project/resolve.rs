@@ -14,6 +14,8 @@ use crate::paths::normalize;
 
 /// Extensions tried, in order, for a TypeScript/JavaScript specifier.
 const TS_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "d.ts", "js", "jsx", "mjs", "cjs"];
+/// Single-file components, whose `<script>` blocks are modules.
+const COMPONENT_EXTENSIONS: &[&str] = &["vue", "svelte"];
 /// How many `extends` a tsconfig chain may follow.
 const MAX_EXTENDS: usize = 8;
 
@@ -94,7 +96,11 @@ impl Resolver {
             return None;
         }
         let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if TS_EXTENSIONS.contains(&ext) && crate::cache::is_file(p) {
+        // A component is imported by its full name (`./Chat.vue`), as
+        // bundlers resolve it: `./Chat` never means `Chat.vue`.
+        if (TS_EXTENSIONS.contains(&ext) || COMPONENT_EXTENSIONS.contains(&ext))
+            && crate::cache::is_file(p)
+        {
             return Some(p.to_path_buf());
         }
         // `./ws.js` in TypeScript source means `./ws.ts`.

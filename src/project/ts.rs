@@ -82,7 +82,7 @@ impl TsModule {
 /// JavaScript.
 fn ts_lang(path: &Path) -> Option<Lang> {
     match lang::detect(path)? {
-        Detected::Known(l @ (Lang::TypeScript | Lang::Tsx)) => Some(l),
+        Detected::Known(l) if l.is_client() => Some(l),
         _ => None,
     }
 }
@@ -128,7 +128,7 @@ impl<'a> CheckedFiles<'a> {
         let by_name = self.by_name.get_or_init(|| {
             let mut map: HashMap<std::ffi::OsString, Vec<usize>> = HashMap::new();
             for (i, c) in self.candidates.iter().enumerate() {
-                if matches!(c.detected, DetectedOrd::Known(Lang::TypeScript | Lang::Tsx))
+                if matches!(c.detected, DetectedOrd::Known(l) if l.is_client())
                     && let Some(n) = c.path.file_name()
                 {
                     map.entry(n.to_owned()).or_default().push(i);

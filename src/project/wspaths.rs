@@ -148,7 +148,10 @@ impl ClientFacts {
 /// URLs.
 pub fn scan_clients(project: &Project, checked: &HashSet<PathBuf>) -> Vec<ClientFacts> {
     project
-        .scan(&[Lang::TypeScript, Lang::Tsx], &["websocket"])
+        .scan(
+            &[Lang::TypeScript, Lang::Tsx, Lang::Vue, Lang::Svelte],
+            &["websocket"],
+        )
         .into_par_iter()
         .filter(|p| !checked.contains(p))
         .filter_map(|p| {
@@ -157,7 +160,7 @@ pub fn scan_clients(project: &Project, checked: &HashSet<PathBuf>) -> Vec<Client
                 _ => return None,
             };
             let source = project.read(&p)?;
-            if lang::looks_minified(&source.text) {
+            if !lang.is_component() && lang::looks_minified(&source.text) {
                 return None;
             }
             let model = lang::ts::build(&source, lang)?;

@@ -186,7 +186,10 @@ fn blocked(file: &Source, lang: Lang, line: usize, line_start: usize) -> Result<
         .flatten()
         .unwrap_or("");
     match lang {
-        Lang::TypeScript | Lang::Tsx => ts_context(file, lang, line_start),
+        // A component's findings are in its `<script>` blocks.
+        Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
+            ts_context(file, lang, line_start)
+        }
         Lang::Python => {
             if previous.trim_end().ends_with('\\') {
                 return Err(Unignorable::Inside("a `\\` continuation"));
@@ -319,8 +322,8 @@ fn comment(lang: Lang, jsx: bool, codes: &[&str], reason: Option<&str>) -> Strin
         None => format!("wslint-ignore {codes}"),
     };
     match lang {
-        Lang::TypeScript | Lang::Tsx if jsx => format!("{{/* {body} */}}"),
-        Lang::TypeScript | Lang::Tsx => format!("// {body}"),
+        l if l.is_client() && jsx => format!("{{/* {body} */}}"),
+        l if l.is_client() => format!("// {body}"),
         _ => format!("# {body}"),
     }
 }
@@ -380,9 +383,7 @@ fn verify(
         return Err(Unignorable::NotHonoured);
     }
     let broken = |t: &str| match lang {
-        Lang::TypeScript | Lang::Tsx => {
-            lang::ts::parse(t, lang).is_none_or(|t| t.root_node().has_error())
-        }
+        l if l.is_client() => lang::ts::parse(t, lang).is_none_or(|t| t.root_node().has_error()),
         Lang::Python => lang::python::parse(t).is_none_or(|t| t.root_node().has_error()),
         _ => false,
     };

@@ -23,7 +23,7 @@ use crate::lang::Lang;
 use crate::registry;
 use crate::rules::engine::ws001_unused_suppression::RULE as WS001;
 use crate::settings::RuleSelection;
-use crate::source::{Source, Span};
+use crate::source::{Source, SourceFile, Span};
 
 #[derive(Clone, Debug)]
 pub struct Suppression {
@@ -54,14 +54,38 @@ static WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[A-Za-z0-9_-]+").expect("static regex"));
 
 /// Finds the suppressions in a file. Cheap when there are none.
+///
+/// In a Vue or Svelte component the comments of its `<script>` blocks
+/// count, read on the component's suppression view (the file's lines with
+/// everything else blanked, at the file's own offsets), and so do HTML
+/// comments of the markup: `<!-- wslint-ignore-file CODES: reason -->`
+/// (on one line) silences the whole file when no script code comes before
+/// it, and is misplaced (WS001) after it; a line-level `<!-- wslint-ignore
+/// ... -->` in the markup applies to its own line, where nothing is
+/// checked, so it is reported as suppressing nothing.
 pub fn scan(file: &Source, lang: Lang) -> Option<FileSuppressions> {
     let text: &str = &file.text;
     memchr::memmem::find(text.as_bytes(), b"wslint-ignore")?;
+    let view;
+    let mut markup_lines = Vec::new();
+    let lines: &SourceFile = match crate::lang::sfc::Framework::of(lang) {
+        Some(fw) => {
+            let component = crate::lang::sfc::Component::read(text, fw);
+            view = SourceFile::new(file.path.clone(), component.suppression_view(text));
+            markup_lines = component
+                .suppression_comments
+                .iter()
+                .map(|c| view.line_col(c.start).line)
+                .collect();
+            &view
+        }
+        None => file,
+    };
     let mut items = Vec::new();
     let mut in_header = true;
-    for line_no in 1..=file.line_count() {
-        let line = file.line_text(line_no).unwrap_or("");
-        let line_start = file.line_start(line_no).unwrap_or(0);
+    for line_no in 1..=lines.line_count() {
+        let line = lines.line_text(line_no).unwrap_or("");
+        let line_start = lines.line_start(line_no).unwrap_or(0);
         let trimmed = line.trim_start();
         let is_comment_line = is_comment(trimmed, lang);
         let Some(m) = COMMENT.captures(line) else {
@@ -71,8 +95,10 @@ pub fn scan(file: &Source, lang: Lang) -> Option<FileSuppressions> {
             continue;
         };
         let leader = m.get(1).expect("group 1");
-        let standalone =
-            line[..leader.start()].trim().is_empty() || line[..leader.start()].trim() == "{";
+        // An HTML comment of a component's markup stands for its own line.
+        let markup = markup_lines.contains(&line_no);
+        let standalone = !markup
+            && (line[..leader.start()].trim().is_empty() || line[..leader.start()].trim() == "{");
         // httpd only knows whole-line comments.
         if lang == Lang::Apache && !standalone {
             continue;
@@ -104,12 +130,12 @@ pub fn scan(file: &Source, lang: Lang) -> Option<FileSuppressions> {
         let lines = if file_level {
             Vec::new()
         } else if standalone {
-            next_code_line(file, line_no, lang).into_iter().collect()
+            next_code_line(lines, line_no, lang).into_iter().collect()
         } else {
             vec![line_no]
         };
         let misplaced = file_level && !in_header;
-        if !standalone {
+        if !standalone && !markup {
             in_header = false;
         }
         let used = vec![false; codes.len()];
@@ -143,7 +169,7 @@ fn is_comment(trimmed: &str, lang: Lang) -> bool {
 }
 
 /// The first line after `line_no` that is neither blank nor a comment.
-fn next_code_line(file: &Source, line_no: usize, lang: Lang) -> Option<usize> {
+fn next_code_line(file: &SourceFile, line_no: usize, lang: Lang) -> Option<usize> {
     (line_no + 1..=file.line_count()).find(|&l| {
         let t = file.line_text(l).unwrap_or("").trim_start();
         !t.is_empty() && !is_comment(t, lang)

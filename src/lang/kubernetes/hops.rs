@@ -41,6 +41,15 @@ const BACKEND_CONFIG: [&str; 2] = [
     "cloud.google.com/backend-config",
     "beta.cloud.google.com/backend-config",
 ];
+/// Ingress annotations only GKE's controller reads ("Ingress-GCE
+/// Supported Annotations", `kubernetes/ingress-gce` docs): an Ingress
+/// that carries one is meant for GCE.
+const GCE_INGRESS_ANNOTATIONS: [&str; 3] = [
+    "kubernetes.io/ingress.global-static-ip-name",
+    "kubernetes.io/ingress.regional-static-ip-name",
+    "kubernetes.io/ingress.allow-http",
+];
+const GCE_INGRESS_PREFIXES: [&str; 2] = ["networking.gke.io/", "ingress.gcp.kubernetes.io/"];
 
 /// The controller that serves an Ingress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -90,6 +99,9 @@ struct Candidate<'o> {
 struct Run<'o> {
     objects: &'o Objects,
     controllers: Vec<Option<Controller>>,
+    /// Each ALB IngressGroup, by name, read once (a group may hold
+    /// thousands of Ingresses).
+    alb_groups: HashMap<String, AlbGroup>,
     /// The hop of each Ingress in its product's model.
     hop_of: Vec<usize>,
     models: HashMap<Controller, ProxyModel>,
@@ -108,6 +120,7 @@ pub fn to_proxy(files: &[(PathBuf, Arc<KubeFile>)], paths: &LazyWsPaths<'_>) -> 
     let mut run = Run {
         objects: &objects,
         controllers: Vec::new(),
+        alb_groups: HashMap::new(),
         hop_of: Vec::new(),
         models: HashMap::new(),
     };
@@ -116,6 +129,17 @@ pub fn to_proxy(files: &[(PathBuf, Arc<KubeFile>)], paths: &LazyWsPaths<'_>) -> 
         .iter()
         .map(|i| controller(&objects, i))
         .collect();
+    for (i, ing) in objects.ingresses.iter().enumerate() {
+        if run.controllers[i] == Some(Controller::Alb)
+            && let Some(g) = ing.meta.annotation(ALB_GROUP).and_then(|f| f.value.clone())
+        {
+            let group = run.alb_groups.entry(g).or_default();
+            if group.decider.is_none() && sets_alb_idle(ing) {
+                group.decider = Some(i);
+            }
+            group.inserted |= ing.meta.annotations_inserted;
+        }
+    }
     run.hops();
     run.misplaced();
     run.routes(paths);
@@ -127,8 +151,9 @@ pub fn to_proxy(files: &[(PathBuf, Arc<KubeFile>)], paths: &LazyWsPaths<'_>) -> 
 
 /// Which controller serves `ing`: its class (through an IngressClass of
 /// the run when there is one), else the annotations it carries, else the
-/// run's default IngressClass, else GKE's when a Service it routes to
-/// names a BackendConfig.
+/// run's default IngressClass, else GKE's when it carries an annotation
+/// only GKE reads or a Service it routes to names a BackendConfig (GKE's
+/// controller serves an Ingress with no class).
 fn controller(objects: &Objects, ing: &Ingress) -> Option<Controller> {
     if let Some(class) = ing.class.as_ref().and_then(|c| c.value.as_deref()) {
         let by_class = objects
@@ -171,6 +196,13 @@ fn controller(objects: &Objects, ing: &Ingress) -> Option<Controller> {
     {
         return Some(c);
     }
+    let gke_only = meta.annotations.iter().any(|(k, _)| {
+        GCE_INGRESS_ANNOTATIONS.contains(&k.as_str())
+            || GCE_INGRESS_PREFIXES.iter().any(|p| k.starts_with(p))
+    });
+    if gke_only {
+        return Some(Controller::Gce);
+    }
     let backends = ing
         .rules
         .iter()
@@ -188,12 +220,15 @@ fn controller(objects: &Objects, ing: &Ingress) -> Option<Controller> {
     None
 }
 
+/// The Service a backend names: by its name, or, when the name is
+/// templated, the Service templated with the same expression (in a chart,
+/// `{{ .Values.ws.name }}` renders the same in both).
 fn service<'o>(objects: &'o Objects, from: &Meta, b: &Backend) -> Option<&'o Service> {
-    let name = b.service.as_deref()?;
+    let (name, template) = (b.service.as_deref(), b.service_template.as_deref());
     objects
         .services
         .iter()
-        .find(|s| s.meta.name.as_deref() == Some(name) && s.meta.same_namespace(from))
+        .find(|s| s.meta.is_named(name, template) && s.meta.same_namespace(from))
 }
 
 /// "Service `ws:8000`".
@@ -201,7 +236,11 @@ fn backend_text(b: Option<&Backend>) -> String {
     let Some(b) = b else {
         return "no backend".to_string();
     };
-    let name = b.service.as_deref().unwrap_or("(templated)");
+    let name = b
+        .service
+        .as_deref()
+        .or(b.service_template.as_deref())
+        .unwrap_or("(templated)");
     match &b.port {
         Some(PortRef::Number(n)) => format!("Service `{name}:{n}`"),
         Some(PortRef::Name(n)) => format!("Service `{name}:{n}`"),
@@ -264,14 +303,25 @@ impl<'o> Run<'o> {
             };
             let served = c.product().name();
             for (key, f) in &ing.meta.annotations {
-                let foreign = match c {
-                    Controller::Nginx => key == ALB_ATTRS,
-                    Controller::Alb | Controller::Gce => key == NGINX_READ,
-                };
+                let backend_config = BACKEND_CONFIG.contains(&key.as_str());
+                let foreign = backend_config
+                    || match c {
+                        Controller::Nginx => key == ALB_ATTRS,
+                        Controller::Alb | Controller::Gce => key == NGINX_READ,
+                    };
                 if !foreign {
                     continue;
                 }
                 let why = match c {
+                    // GKE: "associate a BackendConfig with a Service" by this
+                    // annotation on the Service; ingress-gce reads it from
+                    // Services only.
+                    Controller::Gce if backend_config => format!(
+                        "this Ingress is served by the {served}, which reads `{key}` from the Service each path goes to, never from the Ingress: the BackendConfig named here is not applied"
+                    ),
+                    _ if backend_config => format!(
+                        "`{key}` is GKE's, read from Services; this Ingress is served by {served}, which ignores it"
+                    ),
                     Controller::Gce => format!(
                         "this Ingress is served by the {served}, which reads the websocket's timeout from the BackendConfig of each Service (`spec.timeoutSec`), not from another controller's annotations"
                     ),
@@ -416,7 +466,7 @@ impl<'o> Run<'o> {
         let c = self.controllers[cand.ingress].expect("controller");
         let (idle, limit, syntax) = match c {
             Controller::Nginx => nginx_idle(self.objects, cand),
-            Controller::Alb => alb_idle(self.objects, cand, &self.controllers),
+            Controller::Alb => alb_idle(self.objects, cand, self.alb_decider(cand.ingress)),
             Controller::Gce => gce_lifetime(self.objects, cand),
         };
         if report {
@@ -427,6 +477,9 @@ impl<'o> Run<'o> {
                 }
             }
         }
+        // A default where a template inserts annotations is not known to
+        // be the default: the chart's values may set the timeout there.
+        let incomplete = idle.is_default() && self.annotations_inserted(cand.ingress);
         WsRoute {
             hop: self.hop_of[cand.ingress],
             loc: cand.loc.clone(),
@@ -434,11 +487,62 @@ impl<'o> Run<'o> {
             carries,
             limit,
             idle,
-            incomplete: false,
+            incomplete,
             unknown_from: Vec::new(),
             serves: Vec::new(),
         }
     }
+
+    /// The ALB IngressGroup of Ingress `i`, if it has one.
+    fn alb_group(&self, i: usize) -> Option<&AlbGroup> {
+        let ing = &self.objects.ingresses[i];
+        if self.controllers[i] != Some(Controller::Alb) {
+            return None;
+        }
+        let g = ing.meta.annotation(ALB_GROUP)?.value.as_deref()?;
+        self.alb_groups.get(g)
+    }
+
+    /// The Ingress whose attributes decide the idle timeout of Ingress
+    /// `i`'s ALB: the first of its IngressGroup that sets it, or itself.
+    fn alb_decider(&self, i: usize) -> Option<usize> {
+        match self.alb_group(i) {
+            Some(g) => g.decider,
+            None => sets_alb_idle(&self.objects.ingresses[i]).then_some(i),
+        }
+    }
+
+    /// Whether a template inserts annotations into the Ingress, or into
+    /// any Ingress of its ALB's IngressGroup.
+    fn annotations_inserted(&self, i: usize) -> bool {
+        self.objects.ingresses[i].meta.annotations_inserted
+            || self.alb_group(i).is_some_and(|g| g.inserted)
+    }
+}
+
+/// What wslint needs of an ALB IngressGroup.
+#[derive(Default)]
+struct AlbGroup {
+    /// The first Ingress of the group that sets the idle timeout.
+    decider: Option<usize>,
+    /// A template inserts annotations into one of its Ingresses.
+    inserted: bool,
+}
+
+/// The `idle_timeout.timeout_seconds` entry of an attributes value.
+fn idle_entry(attributes: &str) -> Option<&str> {
+    attributes.split(',').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k.trim() == "idle_timeout.timeout_seconds").then(|| v.trim())
+    })
+}
+
+/// Whether an Ingress's `load-balancer-attributes` decides its ALB's idle
+/// timeout: a template value, or one with an `idle_timeout` entry.
+fn sets_alb_idle(ing: &Ingress) -> bool {
+    ing.meta
+        .annotation(ALB_ATTRS)
+        .is_some_and(|f| f.value.as_deref().is_none_or(|v| idle_entry(v).is_some()))
 }
 
 type Syntax = Vec<(Loc, String)>;
@@ -576,105 +680,83 @@ fn nginx_idle(objects: &Objects, cand: &Candidate<'_>) -> (Idle, Limit, Syntax) 
 fn alb_idle(
     objects: &Objects,
     cand: &Candidate<'_>,
-    controllers: &[Option<Controller>],
+    decider: Option<usize>,
 ) -> (Idle, Limit, Syntax) {
     let ing = &objects.ingresses[cand.ingress];
     let group = ing.meta.annotation(ALB_GROUP).and_then(|f| f.value.clone());
-    let members: Vec<&Ingress> = match &group {
-        None => vec![ing],
-        Some(g) => objects
-            .ingresses
-            .iter()
-            .zip(controllers)
-            .filter(|(i, c)| {
-                **c == Some(Controller::Alb)
-                    && i.meta
-                        .annotation(ALB_GROUP)
-                        .and_then(|f| f.value.as_deref())
-                        == Some(g.as_str())
-            })
-            .map(|(i, _)| i)
-            .collect(),
-    };
     let mut syntax = Vec::new();
     let fix = format!(
         "set `{ALB_ATTRS}: idle_timeout.timeout_seconds={{s}}` on Ingress {}",
         ing.meta.display()
     );
-    for m in &members {
-        let Some(f) = m.meta.annotation(ALB_ATTRS) else {
-            continue;
-        };
-        let Some(v) = f.value.as_deref() else {
-            return (
-                Idle {
-                    source: IdleSource::Set(Setting {
-                        loc: f.loc.clone(),
-                        what: "`load-balancer-attributes` (a template value)".into(),
-                        seconds: None,
-                        note: None,
-                    }),
-                    seconds: None,
-                    fix,
-                    via: Vec::new(),
-                },
-                Limit::Idle,
-                syntax,
-            );
-        };
-        let Some(raw) = v.split(',').find_map(|kv| {
-            let (k, v) = kv.split_once('=')?;
-            (k.trim() == "idle_timeout.timeout_seconds").then(|| v.trim())
-        }) else {
-            continue;
-        };
-        let seconds = match atoi(raw) {
-            Some(n) if (1..=4000).contains(&n) => Some(n as f64),
-            _ => {
-                syntax.push((
-                    f.loc.clone(),
-                    format!(
-                        "`idle_timeout.timeout_seconds={raw}` is not an idle timeout the ALB accepts (whole seconds, 1 to 4000): the controller fails to apply it"
-                    ),
-                ));
-                None
-            }
-        };
-        let mut via = Vec::new();
-        if !std::ptr::eq(*m, ing) {
-            via.push((
-                ing.meta.loc.clone(),
-                format!(
-                    "shares its ALB with Ingress {} (IngressGroup `{}`)",
-                    m.meta.display(),
-                    group.as_deref().unwrap_or("")
-                ),
-            ));
-        }
+    let Some((m, f)) = decider
+        .map(|d| &objects.ingresses[d])
+        .and_then(|m| Some((m, m.meta.annotation(ALB_ATTRS)?)))
+    else {
         return (
             Idle {
-                source: IdleSource::Set(Setting {
-                    loc: f.loc.clone(),
-                    what: format!("`idle_timeout.timeout_seconds={raw}`"),
-                    seconds,
-                    note: None,
-                }),
-                seconds,
+                source: IdleSource::Default {
+                    what: "the ALB's default idle timeout".into(),
+                },
+                seconds: Some(60.0),
                 fix,
-                via,
+                via: Vec::new(),
             },
             Limit::Idle,
             syntax,
         );
+    };
+    let Some(raw) = f.value.as_deref().and_then(idle_entry) else {
+        return (
+            Idle {
+                source: IdleSource::Set(Setting {
+                    loc: f.loc.clone(),
+                    what: "`load-balancer-attributes` (a template value)".into(),
+                    seconds: None,
+                    note: None,
+                }),
+                seconds: None,
+                fix,
+                via: Vec::new(),
+            },
+            Limit::Idle,
+            syntax,
+        );
+    };
+    let seconds = match atoi(raw) {
+        Some(n) if (1..=4000).contains(&n) => Some(n as f64),
+        _ => {
+            syntax.push((
+                f.loc.clone(),
+                format!(
+                    "`idle_timeout.timeout_seconds={raw}` is not an idle timeout the ALB accepts (whole seconds, 1 to 4000): the controller fails to apply it"
+                ),
+            ));
+            None
+        }
+    };
+    let mut via = Vec::new();
+    if !std::ptr::eq(m, ing) {
+        via.push((
+            ing.meta.loc.clone(),
+            format!(
+                "shares its ALB with Ingress {} (IngressGroup `{}`)",
+                m.meta.display(),
+                group.as_deref().unwrap_or("")
+            ),
+        ));
     }
     (
         Idle {
-            source: IdleSource::Default {
-                what: "the ALB's default idle timeout".into(),
-            },
-            seconds: Some(60.0),
+            source: IdleSource::Set(Setting {
+                loc: f.loc.clone(),
+                what: format!("`idle_timeout.timeout_seconds={raw}`"),
+                seconds,
+                note: None,
+            }),
+            seconds,
             fix,
-            via: Vec::new(),
+            via,
         },
         Limit::Idle,
         syntax,
@@ -736,8 +818,11 @@ fn gce_lifetime(objects: &Objects, cand: &Candidate<'_>) -> (Idle, Limit, Syntax
         let fix = format!(
             "give Service `{name}` a BackendConfig with `spec.timeoutSec: {{s}}` (annotation `cloud.google.com/backend-config`)"
         );
-        // A templated Service name, or one in no file of the run:
-        // unknown, not the default.
+        // A templated Service name no Service of the run is templated
+        // with: unknown, not the default. A Service named as written that
+        // no checked file declares has no `backend-config` (the prefilter
+        // keeps every file that names one), or is declared outside the
+        // repository: the default.
         let mut idle = default(fix, Vec::new());
         if b.service.is_none() {
             idle.seconds = None;
@@ -754,10 +839,12 @@ fn gce_lifetime(objects: &Objects, cand: &Candidate<'_>) -> (Idle, Limit, Syntax
             format!("Service {svc_name} names no BackendConfig for this port"),
         )];
         let mut idle = default(fix, via);
-        // An annotation wslint cannot read: unknown.
-        if BACKEND_CONFIG
-            .iter()
-            .any(|k| svc.meta.annotation(k).is_some())
+        // An annotation wslint cannot read, or annotations a template
+        // inserts: unknown.
+        if svc.meta.annotations_inserted
+            || BACKEND_CONFIG
+                .iter()
+                .any(|k| svc.meta.annotation(k).is_some())
         {
             idle.seconds = None;
         }

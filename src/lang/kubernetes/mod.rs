@@ -29,13 +29,33 @@ pub struct KubeFile {
     /// Spans of template placeholders and `${VAR}`s: a value overlapping
     /// one is unknown.
     pub placeholders: Vec<Span>,
+    /// Placeholders alone on their line (`{{- toYaml .Values.x | nindent 4
+    /// }}`, an `include`): each inserts keys wslint cannot know where it
+    /// stands.
+    pub inserted: Vec<Inserted>,
     /// Parts that could matter but cannot be read (a syntax error, a Helm
     /// template whose YAML does not survive its placeholders), with why:
     /// WS003 at each.
     pub skipped: Vec<(Span, String)>,
 }
 
+/// A placeholder alone on its line, and the key it inserts into.
+#[derive(Debug)]
+pub struct Inserted {
+    pub span: Span,
+    /// Where the key of the mapping it stands in starts (the nearest line
+    /// above it that is indented less): `annotations:` for a `toYaml` of
+    /// annotations. `None` at the top level.
+    pub parent: Option<usize>,
+}
+
 impl KubeFile {
+    /// Whether a placeholder alone on its line inserts keys into the
+    /// mapping of the key starting at `key` (a [`Node`]'s span start).
+    pub fn inserts_into(&self, key: usize) -> bool {
+        self.inserted.iter().any(|i| i.parent == Some(key))
+    }
+
     /// Whether the value of `node` is a placeholder's (unknown).
     pub fn is_placeholder(&self, node: &Node) -> bool {
         let s = node.span;
@@ -46,7 +66,23 @@ impl KubeFile {
 }
 
 pub fn parse(source: Source) -> KubeFile {
-    let (text, placeholders, templated) = untemplate(&source.text);
+    let Untemplated {
+        text,
+        placeholders,
+        inserted,
+        templated,
+    } = untemplate(&source.text);
+    let inserted = inserted
+        .into_iter()
+        .map(|span| Inserted {
+            span,
+            parent: parent_key(
+                &text,
+                span.start,
+                indent_filter(&source.text[span.start..span.end]),
+            ),
+        })
+        .collect();
     let mut docs = Vec::new();
     let mut skipped = Vec::new();
     for (start, end) in documents(&text) {
@@ -87,8 +123,53 @@ pub fn parse(source: Source) -> KubeFile {
         source,
         docs,
         placeholders,
+        inserted,
         skipped,
     }
+}
+
+/// The indentation a Helm placeholder gives what it inserts: the `N` of
+/// its `indent N` or `nindent N`.
+fn indent_filter(tag: &str) -> Option<usize> {
+    let mut words = tag.split(|c: char| c.is_whitespace() || c == '|');
+    while let Some(w) = words.next() {
+        if w == "indent" || w == "nindent" {
+            return words.find(|w| !w.is_empty())?.parse().ok();
+        }
+    }
+    None
+}
+
+/// The start of the key on the nearest line above `at` that is indented
+/// less than what the placeholder at `at` inserts (its `indent N`, else
+/// its own column; blank lines, which template tags leave, are skipped):
+/// the mapping a placeholder alone on its line inserts into.
+fn parent_key(text: &str, at: usize, filter: Option<usize>) -> Option<usize> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = filter.unwrap_or(at - line_start);
+    if indent == 0 {
+        return None;
+    }
+    let mut end = line_start;
+    // At most this many lines up: a mapping's key is near its values.
+    for _ in 0..1000 {
+        if end == 0 {
+            return None;
+        }
+        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end - 1];
+        end = start;
+        let body = line.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let own = line.len() - body.len();
+        if own < indent {
+            let key = body.strip_prefix("- ").map_or(body, str::trim_start);
+            return Some(start + (line.len() - key.len()));
+        }
+    }
+    None
 }
 
 /// Whether a document has the keys of a Kubernetes object.
@@ -119,10 +200,21 @@ fn documents(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A file's text with its template tags neutralised.
+struct Untemplated<'t> {
+    /// Byte for byte the file's length: offsets stay those of the file.
+    text: std::borrow::Cow<'t, str>,
+    /// Placeholders inside a line's YAML.
+    placeholders: Vec<Span>,
+    /// Placeholders alone on their line.
+    inserted: Vec<Span>,
+    /// Whether there were tags at all.
+    templated: bool,
+}
+
 /// The text with template tags neutralised, byte for byte (offsets stay
-/// those of the file), the spans of placeholders, and whether there were
-/// tags at all.
-fn untemplate(text: &str) -> (std::borrow::Cow<'_, str>, Vec<Span>, bool) {
+/// those of the file), with where the placeholders are.
+fn untemplate(text: &str) -> Untemplated<'_> {
     let b = text.as_bytes();
     let mut placeholders: Vec<Span> = Vec::new();
     // `${VAR}`: left as is (YAML reads it), but unknown.
@@ -134,8 +226,14 @@ fn untemplate(text: &str) -> (std::borrow::Cow<'_, str>, Vec<Span>, bool) {
         i = at + 2;
     }
     if !text.contains("{{") && !text.contains("{%") && !text.contains("<%") {
-        return (std::borrow::Cow::Borrowed(text), placeholders, false);
+        return Untemplated {
+            text: std::borrow::Cow::Borrowed(text),
+            placeholders,
+            inserted: Vec::new(),
+            templated: false,
+        };
     }
+    let mut inserted = Vec::new();
     let mut out = b.to_vec();
     let mut i = 0;
     let mut any = false;
@@ -161,7 +259,11 @@ fn untemplate(text: &str) -> (std::borrow::Cow<'_, str>, Vec<Span>, bool) {
                 placeholders.push(Span::new(at, end));
                 b'_'
             }
-            _ => b' ',
+            Tag::Placeholder(_) => {
+                inserted.push(Span::new(at, end));
+                b' '
+            }
+            Tag::Statement(_) => b' ',
         };
         for c in &mut out[at..end] {
             if *c != b'\n' && *c != b'\r' {
@@ -174,7 +276,12 @@ fn untemplate(text: &str) -> (std::borrow::Cow<'_, str>, Vec<Span>, bool) {
     // on ASCII delimiters: still UTF-8.
     let text = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    (std::borrow::Cow::Owned(text), placeholders, any)
+    Untemplated {
+        text: std::borrow::Cow::Owned(text),
+        placeholders,
+        inserted,
+        templated: any,
+    }
 }
 
 #[cfg(test)]
@@ -222,6 +329,32 @@ mod tests {
         let f = file("apiVersion: v1\nkind: Service\nmetadata:\n  labels: {{ .x }}: [\n");
         assert_eq!(f.skipped.len(), 1);
         assert!(f.skipped[0].1.contains("template placeholders"));
+    }
+
+    #[test]
+    fn placeholders_alone_on_their_line_insert_into_their_parent_key() {
+        let t = "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    {{- include \"x\" . | nindent 4 }}\n  annotations:\n    {{- toYaml .Values.a | nindent 4 }}\n{{ toYaml .Values.b | indent 4 }}\n{{- include \"doc\" . }}\n";
+        let f = file(t);
+        let parents: Vec<Option<&str>> = f
+            .inserted
+            .iter()
+            .map(|i| i.parent.map(|p| &t[p..p + t[p..].find(':').unwrap()]))
+            .collect();
+        assert_eq!(
+            parents,
+            vec![
+                Some("labels"),
+                Some("annotations"),
+                Some("annotations"),
+                None
+            ]
+        );
+        let doc = &f.docs[0];
+        let (k, _) = doc.at(&["metadata"]).unwrap().entry("annotations").unwrap();
+        assert!(f.inserts_into(k.span.start));
+        assert_eq!(indent_filter("{{- toYaml . | nindent 8 }}"), Some(8));
+        assert_eq!(indent_filter("{{ toYaml .|indent 2 }}"), Some(2));
+        assert_eq!(indent_filter("{{ include \"x\" . }}"), None);
     }
 
     #[test]

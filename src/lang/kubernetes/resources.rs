@@ -23,10 +23,17 @@ pub struct Meta {
     pub file: Arc<KubeFile>,
     /// `None` when a placeholder.
     pub name: Option<String>,
+    /// A templated name as written (`{{ .Values.ws.name }}`), to match
+    /// it with the same template elsewhere in the chart.
+    pub name_template: Option<String>,
     pub namespace: Option<String>,
     /// `kind:` to the end of the document's first line of `metadata.name`.
     pub loc: Loc,
     pub annotations: Vec<(String, Field)>,
+    /// A template inserts annotations wslint cannot see (`{{- toYaml
+    /// .Values.annotations | nindent 4 }}` under `annotations:` or
+    /// `metadata:`): an annotation that is absent may be set there.
+    pub annotations_inserted: bool,
 }
 
 impl Meta {
@@ -42,11 +49,21 @@ impl Meta {
         self.annotations.iter().any(|(k, _)| k.starts_with(prefix))
     }
 
-    /// "`web`" or "(unnamed)".
+    /// "`web`", "`{{ .Release.Name }}-web`" or "(unnamed)".
     pub fn display(&self) -> String {
-        match &self.name {
-            Some(n) => format!("`{n}`"),
-            None => "(templated name)".to_string(),
+        match (&self.name, &self.name_template) {
+            (Some(n), _) | (None, Some(n)) => format!("`{n}`"),
+            (None, None) => "(unnamed)".to_string(),
+        }
+    }
+
+    /// Whether this object is the one `name` (or, when templated,
+    /// `template`) names: a name as written, or the same template.
+    pub fn is_named(&self, name: Option<&str>, template: Option<&str>) -> bool {
+        match (name, template) {
+            (Some(n), _) => self.name.as_deref() == Some(n),
+            (None, Some(t)) => self.name_template.as_deref() == Some(t),
+            (None, None) => false,
         }
     }
 
@@ -70,6 +87,9 @@ pub enum PortRef {
 pub struct Backend {
     /// `None` when a placeholder.
     pub service: Option<String>,
+    /// A templated Service name as written, to find the Service templated
+    /// the same way.
+    pub service_template: Option<String>,
     pub port: Option<PortRef>,
     pub loc: Loc,
 }
@@ -273,6 +293,24 @@ fn known(file: &KubeFile, node: &Node) -> Option<String> {
     node.text().map(str::to_string)
 }
 
+/// A templated scalar as written, quotes and whitespace normalised
+/// (`{{- .Values.x }}` and `"{{ .Values.x }}"` are one template), or
+/// `None` when it holds no placeholder.
+fn template_text(file: &KubeFile, node: &Node) -> Option<String> {
+    if !file.is_placeholder(node) || !matches!(node.value, super::yaml::Value::Scalar { .. }) {
+        return None;
+    }
+    let raw = file.source.text.get(node.span.start..node.span.end)?;
+    let raw = raw.trim().trim_matches(['"', '\'']);
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    Some(
+        words
+            .join(" ")
+            .replace("{{- ", "{{ ")
+            .replace(" -}}", " }}"),
+    )
+}
+
 /// The `key: value` entry as a field.
 fn field(file: &Arc<KubeFile>, key: &Node, value: &Node) -> Field {
     let end = if value.span.end > key.span.end {
@@ -287,8 +325,12 @@ fn field(file: &Arc<KubeFile>, key: &Node, value: &Node) -> Field {
 }
 
 fn meta(file: &Arc<KubeFile>, doc: &Node) -> Meta {
-    let m = doc.get("metadata");
+    let m_entry = doc.entry("metadata");
+    let m = m_entry.map(|(_, v)| v);
     let name_node = m.and_then(|m| m.get("name"));
+    let annotations_inserted = m_entry.is_some_and(|(k, _)| file.inserts_into(k.span.start))
+        || m.and_then(|m| m.entry("annotations"))
+            .is_some_and(|(k, _)| file.inserts_into(k.span.start));
     let at = doc
         .entry("kind")
         .map(|(k, v)| Span::new(k.span.start, v.span.end))
@@ -303,6 +345,7 @@ fn meta(file: &Arc<KubeFile>, doc: &Node) -> Meta {
     Meta {
         file: file.clone(),
         name: name_node.and_then(|n| known(file, n)),
+        name_template: name_node.and_then(|n| template_text(file, n)),
         namespace: m
             .and_then(|m| m.get("namespace"))
             .and_then(|n| known(file, n)),
@@ -311,12 +354,18 @@ fn meta(file: &Arc<KubeFile>, doc: &Node) -> Meta {
             None => loc(file, at),
         },
         annotations,
+        annotations_inserted,
     }
 }
 
 fn backend(file: &Arc<KubeFile>, b: &Node) -> Backend {
     // v1: `service: {name, port: {number | name}}`; v1beta1:
     // `serviceName`, `servicePort` (a number or a name).
+    let name_node = b
+        .get("service")
+        .and_then(|s| s.get("name"))
+        .or_else(|| b.get("serviceName"));
+    let service_template = name_node.and_then(|n| template_text(file, n));
     let (service, port) = match b.get("service") {
         Some(s) => {
             let port = s.get("port").and_then(|p| {
@@ -343,6 +392,7 @@ fn backend(file: &Arc<KubeFile>, b: &Node) -> Backend {
     };
     Backend {
         service,
+        service_template,
         port,
         loc: loc(file, b.span),
     }

@@ -415,12 +415,12 @@ mod tests {
                 let (mut a, mut b) = (Vec::new(), Vec::new());
                 walk(start, descend, |n| a.push(n.id()));
                 flat.walk(start, descend, |n| b.push(n.id()));
-                assert_eq!(a, b, "{}", start.kind());
+                assert_eq!(a, b, "{}", start.k());
             }
             let mut c = start.walk();
             let named: Vec<usize> = start.named_children(&mut c).map(|n| n.id()).collect();
             let ours: Vec<usize> = flat.children(start).map(|n| n.id()).collect();
-            assert_eq!(named, ours, "{}", start.kind());
+            assert_eq!(named, ours, "{}", start.k());
         }
     }
 

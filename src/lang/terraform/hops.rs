@@ -398,6 +398,65 @@ fn is_http_lb(m: &Module<'_, '_>, res: &Resource<'_>) -> bool {
     http && scheme_ok
 }
 
+/// Network endpoint group resources; a serverless one points at Cloud Run,
+/// App Engine or Cloud Functions.
+const GCP_NEGS: &[&str] = &[
+    "google_compute_region_network_endpoint_group",
+    "google_compute_network_endpoint_group",
+    "google_compute_global_network_endpoint_group",
+];
+
+/// Whether a backend service's backends are serverless NEGs. GCP refuses
+/// `timeout_sec` on such a service ("Timeout sec is not supported for a
+/// backend service with Serverless network endpoint groups"), and the
+/// request timeout of the Cloud Run service (or App Engine, Cloud
+/// Functions) bounds a websocket instead, which is not read: the service
+/// is no hop.
+fn is_serverless(m: &Module<'_, '_>, res: &Resource<'_>) -> bool {
+    let backends = res.block.blocks("backend").chain(
+        res.block
+            .blocks("dynamic")
+            .filter(|d| d.label(0) == Some("backend"))
+            .flat_map(|d| d.blocks("content")),
+    );
+    backends.filter_map(|b| b.attr("group")).any(|group| {
+        let Value::Ref { ty, name } = m.resolve(res, group).value else {
+            return false;
+        };
+        if !GCP_NEGS.contains(&ty.as_str()) {
+            return false;
+        }
+        let here = res.head();
+        let found = resources_in(&m.files, GCP_NEGS)
+            .find(|r| r.ty() == ty && r.name() == name)
+            .map(|r| (r.file.clone(), r.block.clone()))
+            .or_else(|| {
+                resources_in(m.siblings(&here), GCP_NEGS)
+                    .find(|r| r.ty() == ty && r.name() == name)
+                    .map(|r| (r.file.clone(), r.block.clone()))
+            });
+        let Some((file, neg)) = found else {
+            return false;
+        };
+        let neg = Resource {
+            file: &file,
+            block: &neg,
+        };
+        let kind = m
+            .value(&neg, "network_endpoint_type")
+            .and_then(|v| v.str().map(str::to_ascii_uppercase));
+        kind.as_deref() == Some("SERVERLESS")
+            || [
+                "cloud_run",
+                "app_engine",
+                "cloud_function",
+                "serverless_deployment",
+            ]
+            .iter()
+            .any(|b| neg.block.blocks(b).next().is_some())
+    })
+}
+
 /// Whether a GCP path rule pattern takes `path`: `/ws/*` is a prefix (it
 /// takes `/ws/` and below), anything else is exact. Returns the length
 /// the longest-match order compares.
@@ -416,6 +475,21 @@ struct UrlRoute {
     kind: UrlRouteKind,
     /// Where it is written (the `paths` of a rule, the `default_service`).
     loc: Loc,
+    /// A `timeout` of its own in the route's `route_action` (or the
+    /// matcher's or map's `default_route_action`), which overrides the
+    /// backend service's `timeout_sec` for it ("This value can be
+    /// overridden in the PathMatcher configuration of the UrlMap", Compute
+    /// API `BackendService.timeoutSec`): where, as its lifetime is not
+    /// read.
+    overridden: Option<Loc>,
+}
+
+/// The `action` block (`route_action`, `default_route_action`) of a block
+/// that sets a `timeout`, where it is.
+fn sets_timeout(res: &Resource<'_>, b: &Block, action: &str) -> Option<Loc> {
+    b.blocks(action)
+        .find(|a| a.blocks("timeout").next().is_some() || a.attr("timeout").is_some())
+        .map(|a| res.loc(a.head))
 }
 
 #[derive(Clone)]
@@ -458,8 +532,26 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
     let b = res.block;
     let mut routes = Vec::new();
     let mut readable = Vec::new();
-    let has_matchers =
-        b.blocks("host_rule").next().is_some() || b.blocks("path_matcher").next().is_some();
+    let dynamic = |ident: &'static str| {
+        b.blocks("dynamic")
+            .filter(move |d| d.label(0) == Some(ident))
+    };
+    let has_matchers = b.blocks("host_rule").next().is_some()
+        || b.blocks("path_matcher").next().is_some()
+        || dynamic("host_rule").next().is_some()
+        || dynamic("path_matcher").next().is_some();
+    // Path matchers made by `dynamic` blocks: the services they name are
+    // routed, but which paths reach them is not read.
+    for d in dynamic("path_matcher") {
+        for s in service_refs(m, res, d) {
+            routes.push(UrlRoute {
+                service: s,
+                kind: UrlRouteKind::Other,
+                loc: res.loc(d.head),
+                overridden: None,
+            });
+        }
+    }
     if let Some(s) = service_of(m, res, b.attr("default_service")) {
         routes.push(UrlRoute {
             service: s,
@@ -469,6 +561,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                 UrlRouteKind::MapDefault
             },
             loc: res.loc(b.attr("default_service").expect("read above").span),
+            overridden: sets_timeout(res, b, "default_route_action"),
         });
     }
     for (mi, pm) in b.blocks("path_matcher").enumerate() {
@@ -478,6 +571,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                 service: s,
                 kind: UrlRouteKind::MatcherDefault { matcher: mi },
                 loc: res.loc(pm.attr("default_service").expect("read above").span),
+                overridden: sets_timeout(res, pm, "default_route_action"),
             });
         }
         for rule in pm.blocks("path_rule") {
@@ -496,6 +590,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                 service: s,
                 kind: UrlRouteKind::Rule { matcher: mi, paths },
                 loc: res.loc(paths_attr.map_or(rule.head, |a| a.span)),
+                overridden: sets_timeout(res, rule, "route_action"),
             });
         }
         // Services named in route rules are routed, matching unknown.
@@ -505,6 +600,7 @@ fn read_url_map(m: &Module<'_, '_>, res: &Resource<'_>) -> UrlMap {
                     service: s,
                     kind: UrlRouteKind::Other,
                     loc: res.loc(rr.head),
+                    overridden: None,
                 });
             }
         }
@@ -570,22 +666,23 @@ impl UrlMap {
     }
 }
 
-/// "`/ws/*` -> google_compute_backend_service.ws".
-fn route_label(r: &UrlRoute, pattern: Option<&str>, address: &str, map: &str) -> String {
+/// How a route through a url map is named; the backend service is the
+/// hop's name: "`/ws/*` in google_compute_url_map.main".
+fn route_label(r: &UrlRoute, pattern: Option<&str>, map: &str) -> String {
     match &r.kind {
         UrlRouteKind::Rule { paths, .. } => {
             let shown = pattern
                 .map(str::to_string)
                 .or_else(|| paths.first().cloned())
                 .unwrap_or_default();
-            format!("`{shown}` -> {address}")
+            format!("`{shown}` in {map}")
         }
         UrlRouteKind::MatcherDefault { .. } => match pattern {
-            Some(p) => format!("`{p}` (a path matcher's default of {map}) -> {address}"),
-            None => format!("a path matcher's default of {map} -> {address}"),
+            Some(p) => format!("`{p}` (a path matcher's default in {map})"),
+            None => format!("a path matcher's default in {map}"),
         },
-        UrlRouteKind::MapDefault => format!("every path ({map}'s default) -> {address}"),
-        UrlRouteKind::Other => format!("{map} -> {address}"),
+        UrlRouteKind::MapDefault => format!("every path ({map}'s default service)"),
+        UrlRouteKind::Other => map.to_string(),
     }
 }
 
@@ -611,46 +708,79 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
         });
         let key = (b.ty().to_string(), b.name().to_string());
         let address = b.address();
-        let idle = m.timeout(b, "timeout_sec", (GCP_DEFAULT_S, GCP_DEFAULT));
+        let idle = if is_serverless(m, b) {
+            // Bounded by the serverless product's own request timeout.
+            Idle {
+                source: IdleSource::Default {
+                    what: "the request timeout of the serverless backend (Cloud Run's), not read"
+                        .into(),
+                },
+                seconds: None,
+                fix: String::new(),
+                via: Vec::new(),
+            }
+        } else {
+            m.timeout(b, "timeout_sec", (GCP_DEFAULT_S, GCP_DEFAULT))
+        };
         let mine: Vec<(&UrlMap, &UrlRoute)> = maps
             .iter()
             .flat_map(|u| u.routes.iter().map(move |r| (u, r)))
             .filter(|(_, r)| r.service == key)
             .collect();
+        // A route whose url-map rule sets a timeout of its own has that
+        // lifetime, which is not read.
+        let route_on =
+            |r: Option<&UrlRoute>, carries: Carries, label: String, extra: Vec<(Loc, String)>| {
+                let mut idle = idle.clone();
+                idle.via.extend(extra);
+                if let Some(at) = r.and_then(|r| r.overridden.as_ref()) {
+                    idle.source = IdleSource::Set(Setting {
+                        loc: at.clone(),
+                        what: "the `timeout` of this route's `route_action`".into(),
+                        seconds: None,
+                        note: None,
+                    });
+                    idle.seconds = None;
+                }
+                WsRoute {
+                    hop,
+                    loc: b.head(),
+                    label,
+                    carries,
+                    limit: Limit::Lifetime,
+                    idle,
+                    incomplete: false,
+                    unknown_from: Vec::new(),
+                    serves: Vec::new(),
+                }
+            };
         let route = |carries: Carries, label: String, extra: Vec<(Loc, String)>| {
-            let mut idle = idle.clone();
-            idle.via.extend(extra);
-            WsRoute {
-                hop,
-                loc: b.head(),
-                label,
-                carries,
-                limit: Limit::Lifetime,
-                idle,
-                incomplete: false,
-                unknown_from: Vec::new(),
-                serves: Vec::new(),
-            }
+            route_on(None, carries, label, extra)
         };
-        // A path rule whose path names a websocket.
-        let named_rule = mine.iter().find_map(|(u, r)| match &r.kind {
-            UrlRouteKind::Rule { paths, .. } => paths
-                .iter()
-                .find(|p| names_websocket(p))
-                .map(|p| (u, r, p.clone())),
-            _ => None,
-        });
+        // A path rule whose path names a websocket (one with a timeout of
+        // its own last).
+        let named_rule = mine
+            .iter()
+            .filter_map(|(u, r)| match &r.kind {
+                UrlRouteKind::Rule { paths, .. } => paths
+                    .iter()
+                    .find(|p| names_websocket(p))
+                    .map(|p| (u, *r, p.clone())),
+                _ => None,
+            })
+            .min_by_key(|(_, r, _)| r.overridden.is_some());
         if let Some((u, r, p)) = named_rule {
-            out.routes.push(route(
+            out.routes.push(route_on(
+                Some(r),
                 Carries::Named,
-                route_label(r, Some(&p), &address, &u.address),
+                route_label(r, Some(&p), &u.address),
                 vec![(r.loc.clone(), format!("sends `{p}` to {address}"))],
             ));
             continue;
         }
         if b.names_websocket() {
             let label = match mine.first() {
-                Some((u, r)) => route_label(r, None, &address, &u.address),
+                Some((u, r)) => route_label(r, None, &u.address),
                 None => "every path".to_string(),
             };
             out.routes.push(route(Carries::Named, label, Vec::new()));
@@ -703,9 +833,10 @@ fn gcp(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
             })
         });
         if let Some((p, u, r)) = reached {
-            out.routes.push(route(
+            out.routes.push(route_on(
+                Some(r),
                 Carries::Path(p.clone()),
-                route_label(r, Some(&p.pattern), &address, &u.address),
+                route_label(r, Some(&p.pattern), &u.address),
                 vec![(r.loc.clone(), format!("sends `{}` to {address}", p.pattern))],
             ));
         }
@@ -759,7 +890,23 @@ fn aws(m: &Module<'_, '_>, paths: &LazyWsPaths<'_>) -> Option<ProxyModel> {
             name: format!("AWS ALB `{}`", lb.address()),
             loc: lb.head(),
         });
-        let idle = m.timeout(&lb, "idle_timeout", (ALB_DEFAULT_S, ALB_DEFAULT));
+        let mut idle = m.timeout(&lb, "idle_timeout", (ALB_DEFAULT_S, ALB_DEFAULT));
+        // "The valid range is 1-4000 seconds" (ELBv2 load balancer
+        // attribute `idle_timeout.timeout_seconds`): AWS refuses anything
+        // else, and the ALB keeps the value it had.
+        if let (Some(s), IdleSource::Set(setting)) = (idle.seconds, &mut idle.source)
+            && !(s.fract() == 0.0 && (1.0..=4000.0).contains(&s))
+        {
+            out.syntax.push((
+                setting.loc.clone(),
+                format!(
+                    "{} is not an idle timeout AWS accepts for an ALB (whole seconds, 1 to 4000): the apply fails",
+                    setting.what
+                ),
+            ));
+            setting.seconds = None;
+            idle.seconds = None;
+        }
         let mut route = WsRoute {
             hop,
             loc: lb.head(),
@@ -961,10 +1108,7 @@ resource "google_compute_url_map" "m" {
             carried,
             vec!["GCP backend service `google_compute_backend_service.live`"]
         );
-        assert_eq!(
-            m.routes[0].label,
-            "`/live/*` -> google_compute_backend_service.live"
-        );
+        assert_eq!(m.routes[0].label, "`/live/*` in google_compute_url_map.m");
         // A websocket path only the matcher's default takes.
         let models = run(&files, &["/chat"]);
         let m = &models[0];
@@ -1098,6 +1242,58 @@ resource "google_compute_backend_service" "unknown" {
                 "GCP backend service `google_compute_region_backend_service.ext_regional`",
                 "GCP backend service `google_compute_backend_service.classic`",
             ]
+        );
+        let _ = std::fs::remove_dir_all(d);
+    }
+
+    #[test]
+    fn serverless_backends_and_route_timeouts_are_routes_of_unknown_lifetime() {
+        let d = tmp("unknown");
+        let files = module_files(
+            &d,
+            &[(
+                "main.tf",
+                r#"
+resource "google_compute_region_network_endpoint_group" "run" {
+  network_endpoint_type = "SERVERLESS"
+}
+resource "google_compute_backend_service" "ws_run" {
+  backend {
+    group = google_compute_region_network_endpoint_group.run.id
+  }
+}
+resource "google_compute_backend_service" "live" {
+}
+resource "google_compute_url_map" "m" {
+  path_matcher {
+    name = "p"
+    path_rule {
+      paths   = ["/live/ws"]
+      service = google_compute_backend_service.live.id
+      route_action {
+        timeout {
+          seconds = 3600
+        }
+      }
+    }
+  }
+}
+"#,
+            )],
+        );
+        let models = run(&files, &[]);
+        let m = &models[0];
+        assert_eq!(m.routes.len(), 2, "both are websocket routes");
+        assert!(m.routes.iter().all(|r| r.idle.seconds.is_none()));
+        let live = m
+            .routes
+            .iter()
+            .find(|r| m.hops[r.hop].name.contains(".live"))
+            .unwrap();
+        let set = live.idle.setting().expect("set by the route_action");
+        assert_eq!(
+            &set.loc.file.text[set.loc.span.start..set.loc.span.end],
+            "route_action {"
         );
         let _ = std::fs::remove_dir_all(d);
     }

@@ -988,7 +988,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         {
             self.expr(o, v);
         }
-        let registers = is_registration(self.ix.call_name(call).unwrap_or(""));
+        let registers = is_registration(super::hooks::callee(self.ix, call).unwrap_or(""));
         let target = if is_function(callee_u.k()) {
             None
         } else {
@@ -1419,19 +1419,8 @@ enum Exit {
 /// Callees that keep a function for later events (handlers, hooks) rather
 /// than run it as part of this path.
 fn is_registration(name: &str) -> bool {
-    matches!(
-        name,
-        "addEventListener"
-            | "on"
-            | "once"
-            | "prependListener"
-            | "useEffect"
-            | "useLayoutEffect"
-            | "useCallback"
-            | "useMemo"
-            | "useState"
-            | "useRef"
-    )
+    matches!(name, "addEventListener" | "on" | "once" | "prependListener")
+        || super::hooks::registers(name)
 }
 
 /// What each function of a module runs when it runs: the functions of the
@@ -1478,7 +1467,7 @@ impl CallGraph {
                 continue;
             };
             let call = args.parent().filter(|c| c.k() == "call_expression");
-            if call.is_some_and(|c| !is_registration(ix.call_name(c).unwrap_or(""))) {
+            if call.is_some_and(|c| !is_registration(super::hooks::callee(ix, c).unwrap_or(""))) {
                 edges[p].push(g);
             }
         }
@@ -1571,9 +1560,15 @@ impl<'t> Index<'t> {
                     return None;
                 }
                 let prop = self.text(n.f("property")?);
-                let class = self
+                let Some(class) = self
                     .this_class(in_fn)
-                    .or_else(|| self.class_at(n.start_byte()))?;
+                    .or_else(|| self.class_at(n.start_byte()))
+                else {
+                    // A method of an object literal (Vue's options API
+                    // included): `this.connect` is its sibling.
+                    let m = super::hooks::this_method(self, n, prop)?;
+                    return self.fn_of_node.get(&m.id()).copied();
+                };
                 let m = self.classes[class].methods.get(prop)?;
                 self.fn_of_node.get(&m.id()).copied()
             }

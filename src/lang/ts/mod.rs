@@ -8,6 +8,7 @@
 //! exported constants. Rules apply the configuration to it.
 
 mod flow;
+pub mod hooks;
 pub(crate) mod index;
 pub mod libs;
 pub mod mention;
@@ -21,6 +22,7 @@ use std::cell::RefCell;
 use tree_sitter::{Parser, Tree};
 
 use crate::lang::Lang;
+use crate::lang::sfc::{Component, Framework};
 use crate::source::{Source, Span};
 use crate::values::{Origin, Resolved};
 
@@ -383,6 +385,9 @@ pub enum Deps {
     Unknown,
     /// The array's span and its entries as written (`?.` read as `.`).
     List(Span, Vec<String>),
+    /// A Vue or Svelte hook, which takes no dependency array: a mount hook
+    /// runs once, `watchEffect` and `$effect` track what they read.
+    Framework,
 }
 
 #[derive(Clone, Debug)]
@@ -443,6 +448,9 @@ pub enum Kept {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Moment {
     ModuleLoad,
+    /// The top level of a component's instance script (Vue's `<script
+    /// setup>`, Svelte's instance `<script>`): each time one is created.
+    ComponentSetup,
     ClassField,
     Constructor,
     /// A function of a store (`create(...)`, `defineStore(...)`).
@@ -643,8 +651,25 @@ thread_local! {
     static PARSERS: RefCell<(Option<Parser>, Option<Parser>)> = const { RefCell::new((None, None)) };
 }
 
-/// Parses with this thread's parser for `lang`'s grammar.
+/// Parses with this thread's parser for `lang`'s grammar. A Vue or Svelte
+/// component is parsed as its scripts' view (`lang::sfc`): the tree's
+/// offsets are `text`'s, and nothing outside the `<script>` blocks is in it.
 pub fn parse(text: &str, lang: Lang) -> Option<Tree> {
+    if let Some(fw) = Framework::of(lang) {
+        let component = Component::read(text, fw);
+        let ranges = component.parse_ranges();
+        if ranges.is_empty() {
+            return parse_grammar("", component.grammar(), &[]);
+        }
+        return parse_grammar(&component.view(text), component.grammar(), &ranges);
+    }
+    parse_grammar(text, lang, &[])
+}
+
+/// Parses `text`, only its `ranges` when there are any (the lexer skips
+/// the rest, so a component's markup costs nothing however large; the
+/// tree's offsets are `text`'s).
+fn parse_grammar(text: &str, lang: Lang, ranges: &[std::ops::Range<usize>]) -> Option<Tree> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let (slot, language) = match lang {
@@ -656,8 +681,47 @@ pub fn parse(text: &str, lang: Lang) -> Option<Tree> {
             p.set_language(&language.into()).ok()?;
             *slot = Some(p);
         }
-        slot.as_mut()?.parse(text, None)
+        let parser = slot.as_mut()?;
+        if ranges.is_empty() {
+            return parser.parse(text, None);
+        }
+        let included = ranges_with_points(text, ranges);
+        parser.set_included_ranges(&included).ok()?;
+        let tree = parser.parse(text, None);
+        // The parser is this thread's for every file.
+        let _ = parser.set_included_ranges(&[]);
+        tree
     })
+}
+
+/// Byte ranges of `text` as tree-sitter's ranges, with their rows and
+/// columns (bytes since the last `\n`, as tree-sitter counts them).
+fn ranges_with_points(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<tree_sitter::Range> {
+    let bytes = text.as_bytes();
+    let mut row = 0;
+    let mut line_start = 0;
+    let mut at = 0;
+    let mut point = |to: usize| {
+        for i in memchr::memchr_iter(b'\n', &bytes[at..to]) {
+            row += 1;
+            line_start = at + i + 1;
+        }
+        at = to;
+        tree_sitter::Point::new(row, to - line_start)
+    };
+    ranges
+        .iter()
+        .map(|r| {
+            let start_point = point(r.start);
+            let end_point = point(r.end);
+            tree_sitter::Range {
+                start_byte: r.start,
+                end_byte: r.end,
+                start_point,
+                end_point,
+            }
+        })
+        .collect()
 }
 
 /// Builds the model of one module; `None` when it holds nothing to check

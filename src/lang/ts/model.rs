@@ -8,10 +8,12 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use crate::lang::Lang;
+use crate::lang::sfc::{Component, Framework};
 use crate::source::{Source, Span};
 use crate::values::{Resolved, Scope, Value, member_path};
 
 use super::flow::{CallGraph, Cond, Descend, Role, SetTable, Visitor, Walk};
+use super::hooks::{self, EffectKind};
 use super::index::{BindKind, FnId, Index, NodeExt, is_function, unwrap, visit_bounded};
 use super::libs::{self, LibSite};
 use super::names;
@@ -105,11 +107,20 @@ struct Module<'c, 'a, 't> {
     /// Site index by the path it is stored under.
     site_by_binding: HashMap<String, usize>,
     graph: CallGraph,
+    /// A component's scripts whose top level runs once per instance
+    /// (Vue's `<script setup>`, Svelte's instance script).
+    instance: Vec<std::ops::Range<usize>>,
 }
 
 impl<'t> Module<'_, '_, 't> {
     fn text(&self, n: Node<'_>) -> &'t str {
         self.ix.text(n)
+    }
+
+    /// Whether `at` is in a component script whose top level runs once per
+    /// component instance.
+    fn in_instance_script(&self, at: usize) -> bool {
+        self.instance.iter().any(|r| r.contains(&at))
     }
 
     /// The path of an expression as written (`wsRef.current`).
@@ -460,6 +471,9 @@ pub(super) fn build(
         copies: copies(ix),
         site_by_binding: HashMap::new(),
         graph: CallGraph::build(ix),
+        instance: Framework::of(lang)
+            .map(|fw| Component::read(src, fw).instance_ranges())
+            .unwrap_or_default(),
     };
     find_sites(&mut m);
     alias_sockets(&mut m);
@@ -1640,7 +1654,9 @@ fn heartbeats(
 
     for (c, delay, rescheduled) in intervals {
         let (handle, keys) = interval_handle(m, c.node, c.func);
-        let top_level = c.func.is_none();
+        // A component's instance script runs once per instance, not once
+        // per page: its top level is not the page's.
+        let top_level = c.func.is_none() && !m.in_instance_script(c.node.start_byte());
         let per_connection = c.func.is_some_and(|f| {
             let mut cur = Some(f);
             let mut steps = 0;
@@ -2045,10 +2061,19 @@ fn clears_elsewhere(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<(String,
                 out.push((k, span(c.node)));
             }
         }
-        if matches!(name, "useEffect" | "useLayoutEffect")
-            && let Some((cb, _)) = ix.first_callback(c.node, c.func)
+        // Effect cleanups (the function `useEffect`, `onMount` or `$effect`
+        // returns) and teardown hooks (`onBeforeUnmount`, `onDestroy`).
+        if let Some((hook, _, cb)) = hooks::effect_call(ix, c.node, c.func)
+            && hooks::returns_cleanup(hook)
         {
             roots.extend(effect_cleanups(ix, cb));
+        }
+        roots.extend(hooks::teardown_call(ix, c.node, c.func));
+    }
+    // Vue's options API: `beforeUnmount() { ... }` and the like.
+    for (f, info) in ix.functions.iter().enumerate() {
+        if hooks::object_method_name(ix, info.node).is_some_and(hooks::is_teardown_method) {
+            roots.push(f);
         }
     }
     for class in &ix.classes {
@@ -2070,7 +2095,7 @@ fn clears_elsewhere(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<(String,
                         | "disconnected"
                         | "ng"
                 )
-            });
+            }) || hooks::is_teardown_method(name);
             if teardown && let Some(&f) = ix.fn_of_node.get(&node.id()) {
                 roots.push(f);
             }
@@ -2530,9 +2555,19 @@ fn name_ref<'t>(
     let Some(first) = parts.first() else {
         return;
     };
-    let name = parts.last().cloned().unwrap_or_default();
+    // What the value is called: Vue's refs are read through `.value`
+    // (`token.value`), Svelte's stores with a `$` (`$token`).
+    let mut name = parts.last().cloned().unwrap_or_default();
+    if name == "value" && parts.len() >= 2 {
+        name = parts[parts.len() - 2].clone();
+    }
+    let name = name.trim_start_matches('$').to_string();
     let path = parts.join(".");
-    let binding = m.ix.lookup(first, x.start_byte());
+    // `$token` reads the store `token` (a Svelte auto-subscription).
+    let binding = m.ix.lookup(first, x.start_byte()).or_else(|| {
+        let store = first.strip_prefix('$')?;
+        m.ix.lookup(store, x.start_byte())
+    });
     let bound = match binding {
         None => Bound::Global,
         Some(b) if b.kind == BindKind::Import => Bound::Module,
@@ -2548,27 +2583,30 @@ fn name_ref<'t>(
             }
         }
     };
-    // Declared with a type that excludes null: its own annotation, or the
-    // member's in the type of the parameter it is destructured from.
-    let non_null = parts.len() == 1
-        && binding.is_some_and(|b| {
-            let own_optional = b
-                .name_node
-                .parent()
-                .is_some_and(|p| p.k() == "optional_parameter");
-            let declared = match (b.ty, &b.member_of) {
-                (Some(t), _) => Some((t, own_optional)),
-                (None, Some((t, keys))) => m.ix.member_type(*t, keys),
-                _ => None,
-            };
-            declared.is_some_and(|(t, optional)| {
-                let t = m.text(t);
-                !optional
-                    && !["null", "undefined", "any", "unknown"]
-                        .iter()
-                        .any(|w| t.contains(w))
-            })
-        });
+    // Declared with a type that excludes null: its own annotation, the
+    // member's in the type of the parameter it is destructured from, or a
+    // Vue prop's in `defineProps<T>()` (`props.token`).
+    let vue_prop = match (parts.as_slice(), binding) {
+        ([_, member], Some(b)) => b
+            .value
+            .and_then(|v| hooks::vue_props_type(m.ix, v))
+            .and_then(|t| m.ix.member_type(t, &[member.as_str()])),
+        _ => None,
+    };
+    let non_null = vue_prop.is_some_and(|(t, optional)| !optional && !nullable(m.text(t)))
+        || parts.len() == 1
+            && binding.is_some_and(|b| {
+                let own_optional = b
+                    .name_node
+                    .parent()
+                    .is_some_and(|p| p.k() == "optional_parameter");
+                let declared = match (b.ty, &b.member_of) {
+                    (Some(t), _) => Some((t, own_optional)),
+                    (None, Some((t, keys))) => m.ix.member_type(*t, keys),
+                    _ => None,
+                };
+                declared.is_some_and(|(t, optional)| !optional && !nullable(m.text(t)))
+            });
     out.push(NameRef {
         name,
         path,
@@ -2586,6 +2624,13 @@ fn name_ref<'t>(
     {
         name_refs(m, v, effect, out, depth + 1);
     }
+}
+
+/// Whether a type as written may hold no value.
+fn nullable(t: &str) -> bool {
+    ["null", "undefined", "any", "unknown"]
+        .iter()
+        .any(|w| t.contains(w))
 }
 
 /// Names and paths a condition reads (and what local constants in it are
@@ -2620,13 +2665,15 @@ fn effects(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<Effect> {
     let ix = m.ix;
     let mut out = Vec::new();
     for c in &ix.calls {
-        if !matches!(c.name, Some("useEffect" | "useLayoutEffect")) {
-            continue;
-        }
-        let Some((f, args)) = ix.first_callback(c.node, c.func) else {
+        // React's effects, and the Vue and Svelte hooks that play their
+        // role (`onMounted`, `onMount`, `watchEffect`, `$effect`).
+        let Some((_, kind, f)) = hooks::effect_call(ix, c.node, c.func) else {
             continue;
         };
-        let deps = deps_of(m, args.named_child(1));
+        let deps = match kind {
+            EffectKind::React => deps_of(m, c.node.f("arguments").and_then(|a| a.named_child(1))),
+            _ => Deps::Framework,
+        };
         let mut v = EffectVisitor {
             m,
             effect: ix.functions[f].node,

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     aliases: &[],
     family: Family::Client,
     severity: Severity::Error,
-    summary: "a React effect that opens a socket with an access token and no early return on a missing token",
+    summary: "an effect (React's, or a Vue or Svelte hook) that opens a socket with an access token and no early return on a missing token",
     doc: include_str!("../../../rules/WS105-token-null-guard.md"),
     check: Check::Client(check),
 };
@@ -117,6 +117,7 @@ fn check(model: &ClientModel, cx: &mut Ctx) {
 fn report_outside(model: &ClientModel, cx: &mut Ctx, o: &OutsideOpen, token: &NameRef) {
     let when = match &o.moment {
         Moment::ModuleLoad => "when the module loads".to_string(),
+        Moment::ComponentSetup => "when the component is created".to_string(),
         Moment::ClassField => "when the object is created (a class field)".to_string(),
         Moment::Constructor => "when the object is constructed".to_string(),
         Moment::StoreAction(n) => format!("when the store action `{n}` runs"),

@@ -30,7 +30,7 @@ pub static RULES: ProxyRules = ProxyRules {
     ws307: &ws307_proxy_upgrade_not_forwarded::RULE,
     ws308: &ws308_lb_connection_lifetime::RULE,
 };
-use crate::proxy::{Carries, Limit, ProxyModel, Setting, WsRoute};
+use crate::proxy::{Carries, Limit, Product, ProxyModel, Setting, WsRoute};
 
 /// The idle timeout a websocket route needs: the fixed minimum, or more
 /// when the project's heartbeat asks for it (`heartbeat_ratio` x the
@@ -47,6 +47,7 @@ pub(crate) fn needed_seconds(cx: &crate::rule::Ctx) -> u64 {
 /// directive that sets it: a finding is reported once at that directive
 /// and labels every route it governs.
 pub(crate) struct TooShort<'m> {
+    pub product: Product,
     /// `None`: the product's default (one group per route).
     pub setting: Option<&'m Setting>,
     pub seconds: f64,
@@ -77,6 +78,7 @@ pub(crate) fn too_short(model: &ProxyModel, too_short: impl Fn(f64) -> bool) -> 
                         }
                     }
                     None => groups.push(TooShort {
+                        product: model.product,
                         setting: Some(setting),
                         seconds,
                         routes: vec![route],
@@ -85,6 +87,7 @@ pub(crate) fn too_short(model: &ProxyModel, too_short: impl Fn(f64) -> bool) -> 
             }
             None if route.incomplete => {}
             None => groups.push(TooShort {
+                product: model.product,
                 setting: None,
                 seconds,
                 routes: vec![route],
@@ -160,7 +163,7 @@ impl TooShort<'_> {
         for r in &self.routes {
             // How the value reaches the route, said at the route when that
             // is where it is written.
-            let mut text = route_label(r);
+            let mut text = route_label(r, self.product);
             for (loc, via) in &r.idle.via {
                 if loc.same(&r.loc) {
                     text = format!("{text}; {via}");
@@ -200,10 +203,19 @@ pub(crate) fn route_text(model: &ProxyModel, route: &WsRoute) -> String {
 }
 
 /// The label at a route: why it is a websocket route.
-pub(crate) fn route_label(route: &WsRoute) -> String {
+pub(crate) fn route_label(route: &WsRoute, product: Product) -> String {
     match &route.carries {
         Carries::Config => "websocket route governed by it".to_string(),
-        Carries::Named => "websocket route (its path names a websocket) governed by it".to_string(),
+        Carries::Named => match product {
+            Product::Apache | Product::Nginx | Product::Haproxy => {
+                "websocket route (its path names a websocket) governed by it".to_string()
+            }
+            // A load balancer or an ingress named for websockets, or a
+            // path rule or Service so named.
+            Product::IngressNginx | Product::AwsAlb | Product::GcpLb => {
+                "websocket route (its path or name says websocket) governed by it".to_string()
+            }
+        },
         Carries::Path(p) => format!("serves {}, governed by it", p.describe()),
     }
 }

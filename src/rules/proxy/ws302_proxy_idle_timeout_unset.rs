@@ -1,7 +1,7 @@
 //! WS302: a hop whose websocket routes take their idle timeout from the
 //! product's default: nothing sets it anywhere they inherit from.
 
-use crate::proxy::{Limit, ProxyModel, WsRoute, seconds_text};
+use crate::proxy::{Limit, Product, ProxyModel, WsRoute, seconds_text};
 use crate::rule::{Check, Ctx, Family, Rule, Severity};
 
 use super::needed_seconds;
@@ -47,7 +47,7 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
         let value = first.idle.seconds.map(seconds_text).unwrap_or_default();
         // Apache reports at the vhost, the others at the route.
         let (file, span) = match model.product {
-            crate::proxy::Product::Apache if hop_i > 0 => (&hop.loc.file, hop.loc.span),
+            Product::Apache if hop_i > 0 => (&hop.loc.file, hop.loc.span),
             _ => (&first.loc.file, first.loc.span),
         };
         let (routes_text, has, its) = match routes.as_slice() {
@@ -58,11 +58,22 @@ fn check(model: &ProxyModel, cx: &mut Ctx) {
                 "their",
             ),
         };
+        // Where else the value may come from, outside the repository.
+        let elsewhere = match model.product {
+            Product::Apache | Product::Nginx | Product::Haproxy => {
+                " or whatever the deployed server's own files set"
+            }
+            Product::IngressNginx => {
+                " or the `proxy-read-timeout` of the controller's ConfigMap in the cluster"
+            }
+            // Nothing but the load balancer's own setting changes it.
+            Product::AwsAlb | Product::GcpLb => "",
+        };
         let d = cx.report(
             file,
             span,
             format!(
-                "{routes_text} {has} no idle timeout set or inherited: {its} limit is {what} ({value}) or whatever the deployed server's own files set"
+                "{routes_text} {has} no idle timeout set or inherited: {its} limit is {what} ({value}){elsewhere}"
             ),
         );
         for r in &routes {

@@ -115,6 +115,9 @@ fn moment(m: &Module<'_, '_, '_>, node: Node<'_>, func: Option<super::FnId>) -> 
             }
             p = n.parent();
         }
+        if m.in_instance_script(node.start_byte()) {
+            return Some(Moment::ComponentSetup);
+        }
         return Some(Moment::ModuleLoad);
     };
     let info = &m.ix.functions[f];
