@@ -1,13 +1,19 @@
 //! Writes a deterministic benchmark corpus: a monorepo-shaped tree of
 //! TypeScript/TSX/JavaScript and Python of real-world shapes and sizes, a few
 //! per cent Apache, nginx and HAProxy configuration (and `.conf`/`.cfg`
-//! files of other programs, which must cost a look only), about 1 % of files with
+//! files of other programs, which must cost a look only), YAML (CI,
+//! compose, Helm values, Deployments, a few Kubernetes ingresses) and
+//! Terraform (mostly buckets and databases, a few load balancers), about 1 % of files with
 //! WebSocket clients or endpoints (good and bad), a `node_modules/` and a
 //! `.git/` that must be skipped, and a few large generated bundles.
 //!
 //! ```sh
 //! cargo run --release --example gen_corpus -- --files 50000 --out /tmp/corpus [--seed 42]
+//! cargo run --release --example gen_corpus -- --dense [--mb 40] --out /tmp/dense
 //! ```
+//!
+//! `--dense` writes the other corpus: about 40 MB in which every file is
+//! websocket code (see [`dense`]).
 //!
 //! The same arguments always give byte-identical trees.
 
@@ -414,6 +420,425 @@ fn bundle(rng: &mut Rng, bytes: usize, socket: bool) -> String {
     s
 }
 
+// ---------------------------------------------------------------------
+// The dense corpus (`--dense`): every file is websocket code, of the
+// shapes and sizes real products have. Three projects side by side, one
+// per language family, so that `scripts/bench.sh` can time each against
+// the parse alone of the same files:
+//
+//   clients/  React hooks, socket classes, context providers (TSX), plain
+//             JavaScript clients, and the constants modules they import;
+//   servers/  FastAPI routers with websocket endpoints, connection
+//             managers, and the application modules that include them;
+//   deploy/   Apache, nginx and HAProxy front ends, Kubernetes ingresses
+//             and Terraform load balancers, each routing websockets.
+//
+// Vue and Svelte single-file components belong in `clients/` once wslint
+// reads them: add a row to `DENSE_CLIENTS` (a share and a writer) and
+// nothing else changes.
+// ---------------------------------------------------------------------
+
+const MSG_TYPES: &[&str] = &[
+    "snapshot",
+    "delta",
+    "presence",
+    "typing",
+    "ack",
+    "error",
+    "progress",
+    "log",
+    "metric",
+    "notification",
+    "cursor",
+    "heartbeat",
+];
+
+/// A constants module a client app imports its socket settings from.
+fn dense_ws_config(rng: &mut Rng) -> String {
+    let hb = if rng.chance(600) { "20_000" } else { "30_000" };
+    format!(
+        "// Socket settings shared by every client of this app.\nexport const HEARTBEAT_MS = {hb};\nexport const RECONNECT_BASE_MS = 1_000;\nexport const RECONNECT_MAX_MS = 30_000;\nexport const TERMINAL_CLOSE_CODES = new Set([1000, 4001, 4003, 4004{}]);\nexport const WS_BASE = \"/ws\";\n\nexport function backoff(attempt: number): number {{\n  return Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** attempt);\n}}\n",
+        if rng.chance(500) { ", 4403" } else { "" }
+    )
+}
+
+/// The `switch` of message handlers every realistic client has: most of
+/// a client's size is what it does with messages.
+fn dense_message_switch(rng: &mut Rng, indent: &str, on: &str) -> String {
+    let mut s = format!("{indent}switch (msg.type) {{\n");
+    for _ in 0..rng.range(3, 12) {
+        let t = rng.pick(MSG_TYPES);
+        let n = rng.pick(NOUNS);
+        let _ = write!(
+            s,
+            "{indent}  case \"{t}\": {{\n{indent}    const items = Array.isArray(msg.payload) ? msg.payload : [msg.payload];\n{indent}    for (const item of items) {{\n{indent}      if (item && typeof item === \"object\" && \"id\" in item) {{\n{indent}        {on}(\"{n}\", item);\n{indent}      }}\n{indent}    }}\n{indent}    break;\n{indent}  }}\n"
+        );
+    }
+    let _ = write!(
+        s,
+        "{indent}  default:\n{indent}    console.debug(\"unhandled\", msg.type);\n{indent}}}\n"
+    );
+    s
+}
+
+/// A React hook (TypeScript) with one socket: imported settings, a
+/// heartbeat, terminal close codes, backoff; good or with defects.
+fn dense_hook(rng: &mut Rng) -> String {
+    let noun = capitalize(rng.pick(NOUNS));
+    let guard = if rng.chance(700) {
+        "    if (!accessToken) return;\n"
+    } else {
+        ""
+    };
+    let deps = if rng.chance(700) {
+        "[accessToken, channel]"
+    } else {
+        "[channel]"
+    };
+    let terminal = if rng.chance(800) {
+        "        if (TERMINAL_CLOSE_CODES.has(event.code)) {\n          setStatus(\"closed\");\n          return;\n        }\n"
+    } else {
+        ""
+    };
+    let mut s = format!(
+        "import {{ useCallback, useEffect, useRef, useState }} from \"react\";\nimport {{ HEARTBEAT_MS, TERMINAL_CLOSE_CODES, WS_BASE, backoff }} from \"../lib/wsConfig\";\n\ntype Status = \"idle\" | \"open\" | \"closed\" | \"reconnecting\";\n\ninterface Message {{\n  type: string;\n  payload: unknown;\n  seq?: number;\n}}\n\nexport function use{noun}Channel(channel: string, accessToken: string | null) {{\n  const wsRef = useRef<WebSocket | null>(null);\n  const beatRef = useRef<ReturnType<typeof setInterval> | null>(null);\n  const attemptRef = useRef(0);\n  const [status, setStatus] = useState<Status>(\"idle\");\n  const [items, setItems] = useState<Record<string, unknown[]>>({{}});\n\n  const apply = useCallback((kind: string, item: unknown) => {{\n    setItems((prev) => ({{ ...prev, [kind]: [...(prev[kind] ?? []), item].slice(-500) }}));\n  }}, []);\n\n  useEffect(() => {{\n{guard}    let stopped = false;\n    const connect = () => {{\n      const ws = new WebSocket(`${{WS_BASE}}/{}/${{channel}}?token=${{accessToken}}`);\n      wsRef.current = ws;\n      ws.onopen = () => {{\n        attemptRef.current = 0;\n        setStatus(\"open\");\n        beatRef.current = setInterval(() => ws.send(JSON.stringify({{ type: \"ping\" }})), HEARTBEAT_MS);\n      }};\n      ws.onmessage = (e) => {{\n        const msg = JSON.parse(String(e.data)) as Message;\n",
+        rng.pick(NOUNS)
+    );
+    s.push_str(&dense_message_switch(rng, "        ", "apply"));
+    let _ = write!(
+        s,
+        "      }};\n      ws.onclose = (event) => {{\n        if (beatRef.current) clearInterval(beatRef.current);\n{terminal}        if (stopped) return;\n        setStatus(\"reconnecting\");\n        setTimeout(connect, backoff(attemptRef.current++));\n      }};\n    }};\n    connect();\n    return () => {{\n      stopped = true;\n      wsRef.current?.close(1000);\n    }};\n  }}, {deps});\n\n  const send = useCallback((type: string, payload: unknown) => {{\n    wsRef.current?.send(JSON.stringify({{ type, payload }}));\n  }}, []);\n\n  return {{ status, items, send }};\n}}\n"
+    );
+    // Helpers around the hook, as real hooks files have.
+    for _ in 0..rng.range(0, 6) {
+        let f = name(rng);
+        let _ = write!(
+            s,
+            "\nexport function {f}(items: Record<string, unknown[]>, kind: string): number {{\n  const list = items[kind] ?? [];\n  let n = 0;\n  for (const item of list) {{\n    if (item && typeof item === \"object\") n += 1;\n  }}\n  return n;\n}}\n"
+        );
+    }
+    s
+}
+
+/// A socket class (TypeScript): connection, heartbeat, backoff, a queue of
+/// messages sent while closed, typed listeners.
+fn dense_socket_class(rng: &mut Rng) -> String {
+    let noun = capitalize(rng.pick(NOUNS));
+    let hb = if rng.chance(600) {
+        "HEARTBEAT_MS"
+    } else {
+        "45_000"
+    };
+    let mut s = format!(
+        "import {{ HEARTBEAT_MS, TERMINAL_CLOSE_CODES, backoff }} from \"../lib/wsConfig\";\n\ntype Listener = (payload: unknown) => void;\n\nexport class {noun}Socket {{\n  private ws: WebSocket | null = null;\n  private beat: ReturnType<typeof setInterval> | null = null;\n  private attempt = 0;\n  private closedByUs = false;\n  private queue: string[] = [];\n  private listeners = new Map<string, Set<Listener>>();\n\n  constructor(private readonly url: string, private readonly token: () => string | null) {{}}\n\n  connect(): void {{\n    const token = this.token();\n    if (!token) return;\n    this.closedByUs = false;\n    this.ws = new WebSocket(`${{this.url}}?token=${{token}}`);\n    this.ws.onopen = () => {{\n      this.attempt = 0;\n      this.beat = setInterval(() => this.ws?.send(\"ping\"), {hb});\n      for (const m of this.queue.splice(0)) this.ws?.send(m);\n    }};\n    this.ws.onmessage = (e) => this.dispatch(String(e.data));\n    this.ws.onclose = (event) => {{\n      if (this.beat) clearInterval(this.beat);\n      if (this.closedByUs || TERMINAL_CLOSE_CODES.has(event.code)) return;\n      setTimeout(() => this.connect(), backoff(this.attempt++));\n    }};\n  }}\n\n  close(): void {{\n    this.closedByUs = true;\n    this.ws?.close(1000);\n  }}\n\n  on(type: string, listener: Listener): () => void {{\n    const set = this.listeners.get(type) ?? new Set<Listener>();\n    set.add(listener);\n    this.listeners.set(type, set);\n    return () => set.delete(listener);\n  }}\n\n  send(type: string, payload: unknown): void {{\n    const text = JSON.stringify({{ type, payload }});\n    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(text);\n    else this.queue.push(text);\n  }}\n\n  private dispatch(raw: string): void {{\n    let msg: {{ type: string; payload: unknown }};\n    try {{\n      msg = JSON.parse(raw);\n    }} catch {{\n      return;\n    }}\n    const emit = (kind: string, item: unknown) => {{\n      for (const l of this.listeners.get(kind) ?? []) l(item);\n    }};\n"
+    );
+    s.push_str(&dense_message_switch(rng, "    ", "emit"));
+    s.push_str("  }\n");
+    for _ in 0..rng.range(1, 8) {
+        let f = name(rng);
+        let _ = write!(
+            s,
+            "\n  {f}(ids: string[], limit = {}): void {{\n    for (const id of ids.slice(0, limit)) {{\n      this.send(\"{f}\", {{ id, at: Date.now() }});\n    }}\n  }}\n",
+            rng.range(5, 200)
+        );
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// A context provider (TSX) that owns the app's socket, and components
+/// that read from it.
+fn dense_provider(rng: &mut Rng) -> String {
+    let noun = capitalize(rng.pick(NOUNS));
+    let mut s = format!(
+        "import {{ createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode }} from \"react\";\nimport {{ HEARTBEAT_MS, TERMINAL_CLOSE_CODES, WS_BASE, backoff }} from \"../lib/wsConfig\";\n\ninterface {noun}State {{\n  connected: boolean;\n  events: Array<{{ type: string; payload: unknown }}>;\n}}\n\nconst {noun}Context = createContext<{noun}State>({{ connected: false, events: [] }});\n\nexport function {noun}Provider({{ token, children }}: {{ token: string | null; children: ReactNode }}) {{\n  const [state, setState] = useState<{noun}State>({{ connected: false, events: [] }});\n  const socket = useRef<WebSocket | null>(null);\n  useEffect(() => {{\n    if (!token) return;\n    let attempt = 0;\n    let timer: ReturnType<typeof setInterval> | undefined;\n    const open = () => {{\n      const ws = new WebSocket(`${{WS_BASE}}/{}?token=${{token}}`);\n      socket.current = ws;\n      ws.onopen = () => {{\n        attempt = 0;\n        setState((s) => ({{ ...s, connected: true }}));\n        timer = setInterval(() => ws.send(\"ping\"), HEARTBEAT_MS);\n      }};\n      ws.onmessage = (e) => {{\n        const msg = JSON.parse(String(e.data));\n        const push = (type: string, payload: unknown) =>\n          setState((s) => ({{ ...s, events: [...s.events, {{ type, payload }}].slice(-200) }}));\n",
+        rng.pick(NOUNS)
+    );
+    s.push_str(&dense_message_switch(rng, "        ", "push"));
+    s.push_str("      };\n      ws.onclose = (event) => {\n        clearInterval(timer);\n        setState((s) => ({ ...s, connected: false }));\n        if (TERMINAL_CLOSE_CODES.has(event.code)) return;\n        setTimeout(open, backoff(attempt++));\n      };\n    };\n    open();\n    return () => socket.current?.close(1000);\n  }, [token]);\n  return <");
+    let _ = write!(
+        s,
+        "{noun}Context.Provider value={{state}}>{{children}}</{noun}Context.Provider>;\n}}\n\nexport const use{noun} = () => useContext({noun}Context);\n"
+    );
+    for _ in 0..rng.range(1, 6) {
+        let c = capitalize(&name(rng));
+        let _ = write!(
+            s,
+            "\nexport function {c}() {{\n  const {{ connected, events }} = use{noun}();\n  const rows = useMemo(() => events.filter((e) => e.type !== \"heartbeat\"), [events]);\n  return (\n    <section className=\"panel\">\n      <header>{{connected ? \"live\" : \"offline\"}}</header>\n      <ul>\n        {{rows.map((e, i) => (\n          <li key={{i}}>\n            <b>{{e.type}}</b> {{JSON.stringify(e.payload)}}\n          </li>\n        ))}}\n      </ul>\n    </section>\n  );\n}}\n"
+        );
+    }
+    s
+}
+
+/// A plain JavaScript client (ESM), as older apps and scripts have.
+fn dense_js_client(rng: &mut Rng) -> String {
+    let noun = rng.pick(NOUNS);
+    let mut s = format!(
+        "const HEARTBEAT_MS = {};\nconst TERMINAL = new Set([1000, 4001, 4003]);\n\nexport function open{}Feed(url, onEvent) {{\n  let ws;\n  let beat;\n  let attempt = 0;\n  let stopped = false;\n  function connect() {{\n    ws = new WebSocket(url);\n    ws.onopen = () => {{\n      attempt = 0;\n      beat = setInterval(() => ws.send(\"ping\"), HEARTBEAT_MS);\n    }};\n    ws.onmessage = (e) => {{\n      const msg = JSON.parse(e.data);\n",
+        if rng.chance(500) { "15000" } else { "25000" },
+        capitalize(noun)
+    );
+    s.push_str(&dense_message_switch(rng, "      ", "onEvent"));
+    s.push_str("    };\n    ws.onclose = (event) => {\n      clearInterval(beat);\n      if (stopped || TERMINAL.has(event.code)) return;\n      setTimeout(connect, Math.min(30000, 1000 * 2 ** attempt++));\n    };\n  }\n  connect();\n  return () => {\n    stopped = true;\n    ws.close(1000);\n  };\n}\n");
+    s
+}
+
+/// A FastAPI router with several websocket endpoints (receive loops with
+/// or without keepalive, org filters, a connection manager) and the HTTP
+/// routes around them.
+fn dense_router(rng: &mut Rng) -> String {
+    let mut s = String::from(
+        "import asyncio\nimport json\nimport logging\nfrom typing import Any\n\nfrom fastapi import APIRouter, Depends, HTTPException, Query, WebSocket, WebSocketDisconnect\n\nfrom ..deps import current_org\nfrom ..settings import KEEPALIVE_S\n\nlog = logging.getLogger(__name__)\nrouter = APIRouter()\n\n\nclass ConnectionManager:\n    def __init__(self) -> None:\n        self.active: dict[str, set[WebSocket]] = {}\n\n    async def join(self, room: str, websocket: WebSocket) -> None:\n        await websocket.accept()\n        self.active.setdefault(room, set()).add(websocket)\n\n    def leave(self, room: str, websocket: WebSocket) -> None:\n        self.active.get(room, set()).discard(websocket)\n\n    async def broadcast(self, room: str, message: dict[str, Any]) -> None:\n        for ws in list(self.active.get(room, ())):\n            try:\n                await ws.send_json(message)\n            except WebSocketDisconnect:\n                self.leave(room, ws)\n\n\nmanager = ConnectionManager()\n\n",
+    );
+    for _ in 0..rng.range(2, 7) {
+        let n = rng.pick(NOUNS);
+        let f = name(rng);
+        let good = rng.chance(600);
+        let filter = if rng.chance(700) {
+            ", org_id: str = Depends(current_org)"
+        } else {
+            ""
+        };
+        let body = if good {
+            "            try:\n                raw = await asyncio.wait_for(websocket.receive_text(), timeout=KEEPALIVE_S)\n            except asyncio.TimeoutError:\n                await websocket.send_json({\"type\": \"keepalive\"})\n                continue\n"
+        } else {
+            "            raw = await websocket.receive_text()\n"
+        };
+        let _ = write!(
+            s,
+            "@router.websocket(\"/ws/{n}s/{{item_id}}\")\nasync def {n}_{f}_socket(websocket: WebSocket, item_id: str{filter}):\n    await manager.join(item_id, websocket)\n    try:\n        while True:\n{body}            msg = json.loads(raw)\n            kind = msg.get(\"type\")\n            if kind == \"ping\":\n                await websocket.send_json({{\"type\": \"pong\"}})\n            elif kind == \"subscribe\":\n                await manager.broadcast(item_id, {{\"type\": \"presence\", \"id\": item_id}})\n            else:\n                log.debug(\"ignored %s\", kind)\n    except WebSocketDisconnect:\n        manager.leave(item_id, websocket)\n\n\n@router.get(\"/{n}s/{{item_id}}\")\nasync def get_{n}_{f}(item_id: str, limit: int = Query({}, le=500)):\n    if not item_id:\n        raise HTTPException(status_code=404)\n    rows = [{{\"id\": item_id, \"n\": i}} for i in range(limit)]\n    total = 0\n    for row in rows:\n        if row[\"n\"] % 2:\n            total += row[\"n\"]\n    return {{\"id\": item_id, \"total\": total}}\n\n\n",
+            rng.range(10, 200)
+        );
+    }
+    s
+}
+
+/// The application module of a service: its routers included under
+/// prefixes.
+fn dense_app(routers: &[String]) -> String {
+    let mut s = String::from("from fastapi import FastAPI\n\n");
+    for r in routers {
+        let _ = writeln!(s, "from .routers import {r}");
+    }
+    s.push_str("\napp = FastAPI()\n");
+    for r in routers {
+        let _ = writeln!(s, "app.include_router({r}.router, prefix=\"/api\")");
+    }
+    s
+}
+
+fn dense_service_support() -> [(&'static str, &'static str); 3] {
+    [
+        ("settings.py", "KEEPALIVE_S = 20.0\nMAX_ROOMS = 1000\n"),
+        (
+            "deps.py",
+            "from fastapi import Header, HTTPException\n\n\nasync def current_org(x_org_id: str = Header(...)) -> str:\n    if not x_org_id:\n        raise HTTPException(status_code=401)\n    return x_org_id\n",
+        ),
+        ("__init__.py", ""),
+    ]
+}
+
+type Writer = fn(&mut Rng) -> String;
+
+/// Client files of the dense corpus: per mille, folder, extension, writer.
+/// Vue (`.vue`) and Svelte (`.svelte`) components go here as rows once
+/// wslint reads them.
+const DENSE_CLIENTS: &[(u64, &str, &str, Writer)] = &[
+    (380, "hooks", "ts", dense_hook),
+    (280, "services", "ts", dense_socket_class),
+    (200, "providers", "tsx", dense_provider),
+    (140, "legacy", "js", dense_js_client),
+];
+
+/// Writes the dense corpus of about `mb` megabytes into `out`; returns
+/// the number of files.
+fn dense(out: &Path, mb: usize, seed: u64) -> usize {
+    let mut rng = Rng(seed);
+    let target = mb * 1_000_000;
+    let (mut bytes, mut files) = (0usize, 0usize);
+    let mut put = |path: PathBuf, text: &str| {
+        write(&out.join(path), text);
+        bytes += text.len();
+        files += 1;
+        bytes
+    };
+    for project in ["clients", "servers", "deploy"] {
+        put(
+            PathBuf::from(project).join("wslint.toml"),
+            "[files]\nexclude = []\n",
+        );
+    }
+    put(PathBuf::from("wslint.toml"), "[files]\nexclude = []\n");
+    let mut i = 0usize;
+    // Byte shares: clients 55 %, servers 35 %, deploy 10 %.
+    loop {
+        i += 1;
+        let roll = rng.below(100);
+        let total = if roll < 55 {
+            let app = i % 40;
+            let base = PathBuf::from(format!("clients/app-{app}/src"));
+            if !out.join(&base).join("lib/wsConfig.ts").exists() {
+                put(base.join("lib/wsConfig.ts"), &dense_ws_config(&mut rng));
+            }
+            let mut pick = rng.below(1000);
+            let &(_, dir, ext, writer) = DENSE_CLIENTS
+                .iter()
+                .find(|(share, ..)| {
+                    let hit = pick < *share;
+                    pick = pick.saturating_sub(*share);
+                    hit
+                })
+                .unwrap_or(&DENSE_CLIENTS[0]);
+            let text = writer(&mut rng);
+            put(
+                base.join(format!("{dir}/{}{i}.{ext}", rng.pick(NOUNS))),
+                &text,
+            )
+        } else if roll < 90 {
+            let svc = i % 24;
+            let base = PathBuf::from(format!("servers/svc-{svc}/app"));
+            if !out.join(&base).join("settings.py").exists() {
+                for (name, text) in dense_service_support() {
+                    put(base.join(name), text);
+                }
+                put(base.join("routers/__init__.py"), "");
+            }
+            let router = format!("{}_{i}", rng.pick(NOUNS));
+            let total = put(
+                base.join(format!("routers/{router}.py")),
+                &dense_router(&mut rng),
+            );
+            // Every few routers, the app module that includes them.
+            if rng.chance(150) {
+                put(base.join(format!("main_{i}.py")), &dense_app(&[router]));
+            }
+            total
+        } else {
+            let env = i % 12;
+            match rng.below(5) {
+                0 => put(
+                    PathBuf::from(format!("deploy/env-{env}/apache2/site-{i}.conf")),
+                    &apache_vhost(&mut rng, true),
+                ),
+                1 => put(
+                    PathBuf::from(format!("deploy/env-{env}/nginx/conf.d/site-{i}.conf")),
+                    &nginx_conf(&mut rng, true),
+                ),
+                2 => put(
+                    PathBuf::from(format!("deploy/env-{env}/haproxy/haproxy-{i}.cfg")),
+                    &haproxy_cfg(&mut rng),
+                ),
+                3 => put(
+                    PathBuf::from(format!("deploy/env-{env}/k8s/ingress-{i}.yaml")),
+                    &k8s_ingress(&mut rng, true),
+                ),
+                _ => put(
+                    PathBuf::from(format!("deploy/env-{env}/terraform/lb-{i}.tf")),
+                    &tf_lb(&mut rng),
+                ),
+            }
+        };
+        if total >= target {
+            break;
+        }
+    }
+    files
+}
+
+// ---------------------------------------------------------------------
+// Kubernetes manifests and Terraform (both corpora).
+// ---------------------------------------------------------------------
+
+/// A Kubernetes Ingress with its Service: ingress-nginx with a timeout
+/// annotation, or GKE with a BackendConfig; with or without a websocket
+/// path.
+fn k8s_ingress(rng: &mut Rng, ws: bool) -> String {
+    let app = rng.pick(NOUNS);
+    let ws_path = if ws {
+        format!(
+            "          - path: /ws\n            pathType: Prefix\n            backend:\n              service:\n                name: {app}-ws\n                port:\n                  number: 8000\n"
+        )
+    } else {
+        String::new()
+    };
+    if rng.chance(500) {
+        let timeout = if rng.chance(500) { "60" } else { "3600" };
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {app}\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"{timeout}\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"{timeout}\"\nspec:\n  ingressClassName: nginx\n  rules:\n    - host: {app}.example.com\n      http:\n        paths:\n{ws_path}          - path: /api\n            pathType: Prefix\n            backend:\n              service:\n                name: {app}-api\n                port:\n                  number: 8000\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {app}-ws\nspec:\n  selector:\n    app: {app}\n  ports:\n    - port: 8000\n      targetPort: 8000\n"
+        )
+    } else {
+        let timeout = if rng.chance(500) { 30 } else { 86_400 };
+        format!(
+            "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n  name: {app}-backend\nspec:\n  timeoutSec: {timeout}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {app}-ws\n  annotations:\n    cloud.google.com/backend-config: '{{\"default\": \"{app}-backend\"}}'\nspec:\n  type: NodePort\n  selector:\n    app: {app}\n  ports:\n    - port: 8000\n      targetPort: 8000\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {app}\n  annotations:\n    kubernetes.io/ingress.class: gce\nspec:\n  rules:\n    - http:\n        paths:\n{ws_path}"
+        )
+    }
+}
+
+/// YAML that is not an ingress: CI workflows, docker-compose files, Helm
+/// values (whose `ingress:` section is usually off), Deployments.
+fn yaml_ordinary(rng: &mut Rng) -> (String, String) {
+    let app = rng.pick(NOUNS);
+    match rng.below(4) {
+        0 => (
+            format!(".github/workflows/{app}.yml"),
+            format!(
+                "name: {app}\non:\n  push:\n    branches: [main]\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    timeout-minutes: 20\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n      - run: npm ci\n      - run: npm test -- --coverage\n"
+            ),
+        ),
+        1 => (
+            "docker-compose.yml".to_string(),
+            format!(
+                "services:\n  {app}:\n    build: .\n    ports:\n      - \"8000:8000\"\n    environment:\n      DATABASE_URL: postgres://db/{app}\n    depends_on:\n      - db\n  db:\n    image: postgres:16\n    volumes:\n      - data:/var/lib/postgresql/data\nvolumes:\n  data: {{}}\n"
+            ),
+        ),
+        2 => (
+            format!("charts/{app}/values.yaml"),
+            format!(
+                "replicaCount: 2\nimage:\n  repository: registry.example.com/{app}\n  tag: \"1.4.2\"\nservice:\n  type: ClusterIP\n  port: 8000\ningress:\n  enabled: false\n  className: nginx\n  hosts:\n    - host: {app}.example.com\n      paths:\n        - path: /\n          pathType: Prefix\nresources:\n  limits:\n    cpu: 500m\n    memory: 512Mi\n"
+            ),
+        ),
+        _ => (
+            format!("k8s/{app}-deployment.yaml"),
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {app}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: {app}\n  template:\n    metadata:\n      labels:\n        app: {app}\n    spec:\n      containers:\n        - name: {app}\n          image: registry.example.com/{app}:1.4.2\n          ports:\n            - containerPort: 8000\n          readinessProbe:\n            httpGet:\n              path: /healthz\n              port: 8000\n"
+            ),
+        ),
+    }
+}
+
+/// A Terraform load balancer: a GCP backend service with its URL map, or
+/// an AWS application load balancer.
+fn tf_lb(rng: &mut Rng) -> String {
+    let app = rng.pick(NOUNS);
+    if rng.chance(500) {
+        let timeout = if rng.chance(500) { 30 } else { 86_400 };
+        format!(
+            "variable \"ws_timeout\" {{\n  default = {timeout}\n}}\n\nresource \"google_compute_backend_service\" \"{app}_ws\" {{\n  name        = \"{app}-ws\"\n  protocol    = \"HTTP\"\n  timeout_sec = var.ws_timeout\n  backend {{\n    group = google_compute_instance_group.{app}.id\n  }}\n}}\n\nresource \"google_compute_backend_service\" \"{app}_web\" {{\n  name     = \"{app}-web\"\n  protocol = \"HTTP\"\n}}\n\nresource \"google_compute_url_map\" \"{app}\" {{\n  name            = \"{app}\"\n  default_service = google_compute_backend_service.{app}_web.id\n  path_matcher {{\n    name            = \"paths\"\n    default_service = google_compute_backend_service.{app}_web.id\n    path_rule {{\n      paths   = [\"/ws/*\"]\n      service = google_compute_backend_service.{app}_ws.id\n    }}\n  }}\n  host_rule {{\n    hosts        = [\"{app}.example.com\"]\n    path_matcher = \"paths\"\n  }}\n}}\n"
+        )
+    } else {
+        let idle = if rng.chance(500) { 60 } else { 3600 };
+        format!(
+            "resource \"aws_lb\" \"{app}\" {{\n  name               = \"{app}\"\n  load_balancer_type = \"application\"\n  idle_timeout       = {idle}\n  subnets            = var.public_subnets\n}}\n\nresource \"aws_lb_listener\" \"{app}\" {{\n  load_balancer_arn = aws_lb.{app}.arn\n  port              = 443\n  protocol          = \"HTTPS\"\n  default_action {{\n    type             = \"forward\"\n    target_group_arn = aws_lb_target_group.{app}.arn\n  }}\n}}\n"
+        )
+    }
+}
+
+/// Terraform that holds no load balancer: buckets, IAM, databases.
+fn tf_ordinary(rng: &mut Rng) -> String {
+    let app = rng.pick(NOUNS);
+    match rng.below(3) {
+        0 => format!(
+            "resource \"google_storage_bucket\" \"{app}\" {{\n  name     = \"{app}-assets\"\n  location = \"EU\"\n  uniform_bucket_level_access = true\n  lifecycle_rule {{\n    condition {{\n      age = 30\n    }}\n    action {{\n      type = \"Delete\"\n    }}\n  }}\n}}\n"
+        ),
+        1 => format!(
+            "resource \"aws_s3_bucket\" \"{app}\" {{\n  bucket = \"{app}-uploads\"\n}}\n\nresource \"aws_iam_role\" \"{app}\" {{\n  name               = \"{app}\"\n  assume_role_policy = data.aws_iam_policy_document.assume.json\n}}\n"
+        ),
+        _ => format!(
+            "variable \"{app}_tier\" {{\n  default = \"db-f1-micro\"\n}}\n\nresource \"google_sql_database_instance\" \"{app}\" {{\n  name             = \"{app}\"\n  database_version = \"POSTGRES_16\"\n  settings {{\n    tier = var.{app}_tier\n  }}\n}}\n"
+        ),
+    }
+}
+
 fn write(path: &Path, text: &str) {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).expect("create directory");
@@ -425,15 +850,23 @@ fn main() {
     let mut files: usize = 50_000;
     let mut out = PathBuf::from("corpus");
     let mut seed: u64 = 42;
+    let mut dense_mb: Option<usize> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
+        if a == "--dense" {
+            dense_mb.get_or_insert(40);
+            continue;
+        }
         let v = args.next().unwrap_or_default();
         match a.as_str() {
             "--files" => files = v.parse().expect("--files N"),
             "--out" => out = PathBuf::from(v),
             "--seed" => seed = v.parse().expect("--seed N"),
+            "--mb" => dense_mb = Some(v.parse().expect("--mb N")),
             _ => {
-                eprintln!("usage: gen_corpus --files N --out DIR [--seed N]");
+                eprintln!(
+                    "usage: gen_corpus --files N --out DIR [--seed N]\n       gen_corpus --dense [--mb N] --out DIR [--seed N]"
+                );
                 std::process::exit(2);
             }
         }
@@ -441,9 +874,17 @@ fn main() {
     if out.exists() {
         fs::remove_dir_all(&out).expect("remove the old corpus");
     }
+    if let Some(mb) = dense_mb {
+        let n = dense(&out, mb, seed);
+        eprintln!(
+            "wrote {n} files ({mb} MB of websocket code) to {}",
+            out.display()
+        );
+        return;
+    }
     let mut rng = Rng(seed);
     let mut written = 0usize;
-    let mut counts = [0usize; 10];
+    let mut counts = [0usize; 14];
     // Skipped trees: about 10 % of the files.
     let skipped = files / 10;
     for i in 0..skipped {
@@ -559,6 +1000,36 @@ fn main() {
                     9,
                 )
             }
+        } else if roll < 70 {
+            // ~3 %: YAML. Mostly CI workflows, compose files, Helm values
+            // and Deployments; about one in twelve an Ingress (with its
+            // Service or a GKE BackendConfig), some routing a websocket.
+            if rng.chance(80) {
+                let ws = rng.chance(400);
+                (
+                    format!("deploy/k8s/app-{app}/ingress-{written}.yaml"),
+                    k8s_ingress(&mut rng, ws),
+                    11,
+                )
+            } else {
+                let (file, text) = yaml_ordinary(&mut rng);
+                (format!("services/svc-{app}/ops-{written}/{file}"), text, 10)
+            }
+        } else if roll < 80 {
+            // ~1 %: Terraform, about one file in seven a load balancer.
+            if rng.chance(150) {
+                (
+                    format!("infra/terraform/env-{}/lb-{written}.tf", app % 4),
+                    tf_lb(&mut rng),
+                    13,
+                )
+            } else {
+                (
+                    format!("infra/terraform/env-{}/main-{written}.tf", app % 4),
+                    tf_ordinary(&mut rng),
+                    12,
+                )
+            }
         } else if roll < 400 {
             (
                 format!("services/svc-{app}/app/{}_{written}.py", rng.pick(NOUNS)),
@@ -597,7 +1068,7 @@ fn main() {
     }
     write(&out.join(".gitignore"), "coverage/\n*.log\n");
     eprintln!(
-        "wrote {written} files to {}: {} socket clients, {} endpoints, {} Apache, {} nginx, {} HAProxy, {} other .conf/.cfg, {} Python, {} TS/TSX/Vue/Svelte, {} JS, {} skipped (node_modules/.git), {bundles} bundles",
+        "wrote {written} files to {}: {} socket clients, {} endpoints, {} Apache, {} nginx, {} HAProxy, {} other .conf/.cfg, {} YAML ({} ingresses), {} Terraform ({} load balancers), {} Python, {} TS/TSX/Vue/Svelte, {} JS, {} skipped (node_modules/.git), {bundles} bundles",
         out.display(),
         counts[0],
         counts[1],
@@ -605,6 +1076,10 @@ fn main() {
         counts[3],
         counts[8],
         counts[9],
+        counts[10] + counts[11],
+        counts[11],
+        counts[12] + counts[13],
+        counts[13],
         counts[4],
         counts[5],
         counts[6],

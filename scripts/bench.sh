@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark harness (BENCHMARKS.md): wslint against the read floor
-# (`rg -l -i websocket`) on a generated tree, pre-commit style runs on ten
-# named files and on one nginx or HAProxy file, peak memory, and scaling
-# with the tree's size.
+# (`rg -l -i websocket`) on a generated tree, cold and with a warm cache,
+# pre-commit style runs on ten named files and on one proxy file, the dense
+# corpus (every file websocket code) per language against the parse alone
+# of the same files, peak memory, and scaling with the tree's size.
+#
+# Every cold row passes --no-cache; rows with a warm cache say so.
 #
 #   scripts/bench.sh [FILES] [RUNS]     default: 50000 files, 10 runs
 #   scripts/bench.sh --fix [FILES] [RUNS]
@@ -33,6 +36,7 @@ else
 fi
 out=${BENCH_OUT:-target/bench}
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 
 need() {
   command -v "$1" >/dev/null 2>&1 && return
@@ -63,6 +67,15 @@ corpus() { # corpus N -> the folder, generated once per size
   echo "$dir"
 }
 
+dense_corpus() { # dense MB -> the folder
+  local mb=$1 dir=$out/dense-$1
+  if [[ ! -f $dir/.complete ]]; then
+    "$gen" --dense --mb "$mb" --out "$dir" >&2
+    touch "$dir/.complete"
+  fi
+  echo "$dir"
+}
+
 dir=$(corpus "$files")
 # Ten files as pre-commit would name them: clients, endpoints, Apache
 # vhosts, and ordinary modules, relative to the project root.
@@ -76,6 +89,7 @@ mapfile -t named < <(cd "$dir" && {
 # the proxy would name them.
 nginx_one=$(cd "$dir" && find deploy -path '*nginx/conf.d/*.conf' | sort | head -n 1)
 haproxy_one=$(cd "$dir" && find deploy/haproxy -name '*.cfg' | sort | head -n 1)
+apache_one=$(cd "$dir" && find deploy/apache2 -name '*.conf' | sort | head -n 1)
 
 if $smoke; then
   # No timing: every command the benchmark times must run and end well.
@@ -93,7 +107,25 @@ if $smoke; then
   rm -rf "$out/fix-copy" && cp -a "$dir" "$out/fix-copy"
   "$wslint" check "$out/fix-copy" -q --diff >/dev/null || [[ $? == 1 ]]
   "$wslint" check "$out/fix-copy" -q --fix --format concise >/dev/null || [[ $? == 1 ]]
-  echo "bench smoke: ok ($files files, ${#named[@]} named)"
+  # The cache: cold, then warm, and the same output.
+  rm -rf "$dir/.wslint_cache"
+  for _ in 1 2 3; do
+    (cd "$dir" && "$wslint" check -q --format concise . >"$out/cached.txt") || [[ $? == 1 ]]
+  done
+  (cd "$dir" && "$wslint" check -q --format concise --no-cache . >"$out/uncached.txt") || [[ $? == 1 ]]
+  cmp -s "$out/cached.txt" "$out/uncached.txt" || { echo "bench smoke: cached output differs" >&2; exit 1; }
+  # The dense corpus, each language, whole and parse alone.
+  dense=$(dense_corpus 1)
+  for lang in clients servers deploy; do
+    for extra in "" --parse-only; do
+      set +e
+      "$wslint" check "$dense/$lang" -q --format concise --no-cache --jobs 1 $extra >/dev/null
+      rc=$?
+      set -e
+      [[ $rc == 0 || $rc == 1 ]] || { echo "bench smoke: dense $lang $extra exited with $rc" >&2; exit 1; }
+    done
+  done
+  echo "bench smoke: ok ($files files, ${#named[@]} named, dense $(find "$dense" -type f | wc -l) files)"
   exit 0
 fi
 
@@ -126,41 +158,90 @@ results=$out/results-$files.md
 # A warm page cache for everyone.
 rg -l -i websocket "$dir" >/dev/null || true
 
+cold="-q --format concise --no-cache"
+warm="-q --format concise"
 hyperfine --warmup 2 --runs "$runs" -i --export-markdown "$out/tree.md" \
   -n "rg -l -i websocket" "rg -l -i websocket $dir" \
-  -n "wslint" "$wslint check $dir -q --format concise" \
+  -n "wslint" "$wslint check $dir $cold" \
+  -n "wslint, warm cache" "$wslint check $dir $warm" \
   -n "rg -l -i websocket -j1" "rg -l -i websocket -j1 $dir" \
-  -n "wslint --jobs 1" "$wslint check $dir -q --format concise --jobs 1"
+  -n "wslint --jobs 1" "$wslint check $dir $cold --jobs 1" \
+  -n "wslint --jobs 1, warm cache" "$wslint check $dir $warm --jobs 1"
+# The first run with an empty cache (it writes its entries) against the
+# second.
+hyperfine --warmup 1 --runs "$runs" -i --export-markdown "$out/cache.md" \
+  -n "wslint, first run (empty cache)" --prepare "rm -rf $dir/.wslint_cache" "$wslint check $dir $warm" \
+  -n "wslint, second run" --prepare "rm -rf $dir/.wslint_cache; $wslint check $dir $warm >/dev/null; true" "$wslint check $dir $warm"
+# What Kubernetes manifests and Terraform cost the whole-tree run: the
+# same tree with every .yaml, .yml and .tf excluded.
+printf '[files]\nexclude = ["*.yaml", "*.yml", "*.tf"]\n' >"$dir/wslint-no-manifests.toml"
+hyperfine --warmup 2 --runs "$runs" -i --export-markdown "$out/manifests.md" \
+  -n "wslint" "$wslint check $dir $cold" \
+  -n "wslint, YAML and Terraform excluded" "$wslint check $dir $cold --config $dir/wslint-no-manifests.toml"
 # The same ten files with the heartbeat pinned in the configuration: WS303
 # then needs no search of the project's clients. With the websocket paths
 # pinned too, WS307 needs no search of the project's endpoints and socket
 # URLs for the Apache vhosts' routes.
 printf '[client]\nheartbeat_ms = 20000\n' >"$dir/wslint-pinned.toml"
 printf '[client]\nheartbeat_ms = 20000\n\n[proxy]\nwebsocket_paths = ["/ws"]\n' >"$dir/wslint-pinned-paths.toml"
+# Written well before the timed runs: a configuration changed in the same
+# instant as a run keeps that run from storing its cache entry.
+touch -d '-1 minute' "$dir"/wslint-pinned*.toml "$dir"
 hyperfine --warmup 3 --runs "$((runs * 3))" -i --export-markdown "$out/precommit.md" \
-  -n "wslint, 10 named files" "cd $dir && $wslint check -q --format concise ${named[*]}" \
-  -n "wslint, 10 named files, heartbeat pinned" "cd $dir && $wslint check -q --format concise --config wslint-pinned.toml ${named[*]}" \
-  -n "wslint, 10 named files, heartbeat and websocket paths pinned" "cd $dir && $wslint check -q --format concise --config wslint-pinned-paths.toml ${named[*]}" \
-  -n "wslint, 8 named files, no Apache file" "cd $dir && $wslint check -q --format concise ${named[*]:0:6} ${named[*]:8}" \
-  -n "wslint, 1 nginx file, heartbeat pinned" "cd $dir && $wslint check -q --format concise --config wslint-pinned.toml $nginx_one" \
-  -n "wslint, 1 HAProxy file, heartbeat pinned" "cd $dir && $wslint check -q --format concise --config wslint-pinned.toml $haproxy_one"
+  -n "wslint, 10 named files" "cd $dir && $wslint check $cold ${named[*]}" \
+  -n "wslint, 10 named files, heartbeat pinned" "cd $dir && $wslint check $cold --config wslint-pinned.toml ${named[*]}" \
+  -n "wslint, 10 named files, heartbeat and websocket paths pinned" "cd $dir && $wslint check $cold --config wslint-pinned-paths.toml ${named[*]}" \
+  -n "wslint, 8 named files, no Apache file" "cd $dir && $wslint check $cold ${named[*]:0:6} ${named[*]:8}" \
+  -n "wslint, 1 nginx file, heartbeat pinned" "cd $dir && $wslint check $cold --config wslint-pinned.toml $nginx_one" \
+  -n "wslint, 1 HAProxy file, heartbeat pinned" "cd $dir && $wslint check $cold --config wslint-pinned.toml $haproxy_one" \
+  -n "wslint, 1 Apache file, nothing pinned" "cd $dir && $wslint check $cold $apache_one" \
+  -n "wslint, 1 Apache file, nothing pinned, warm cache" "cd $dir && $wslint check $warm $apache_one" \
+  -n "wslint, 1 nginx file, nothing pinned, warm cache" "cd $dir && $wslint check $warm $nginx_one" \
+  -n "wslint, 10 named files, warm cache" "cd $dir && $wslint check $warm ${named[*]}"
+
+# The dense corpus: every file websocket code. Each language's project
+# checked whole against the parse alone of the same files (--parse-only
+# reads, prefilters and parses, then stops), at one thread and at the
+# default.
+dense=$(dense_corpus "${DENSE_MB:-40}")
+rg -l -i websocket "$dense" >/dev/null || true
+for lang in clients servers deploy; do
+  hyperfine --warmup 1 --runs "$runs" -i --export-markdown "$out/dense-$lang.md" \
+    -n "parse only, $lang, --jobs 1" "$wslint check $dense/$lang $cold --jobs 1 --parse-only" \
+    -n "wslint, $lang, --jobs 1" "$wslint check $dense/$lang $cold --jobs 1" \
+    -n "parse only, $lang" "$wslint check $dense/$lang $cold --parse-only" \
+    -n "wslint, $lang" "$wslint check $dense/$lang $cold"
+done
+hyperfine --warmup 1 --runs "$runs" -i --export-markdown "$out/dense-all.md" \
+  -n "rg -l -i websocket, dense" "rg -l -i websocket $dense" \
+  -n "wslint, dense" "$wslint check $dense $cold" \
+  -n "wslint, dense, warm cache" "$wslint check $dense $warm"
 
 half=$(corpus "$((files / 2))")
 hyperfine --warmup 2 --runs "$runs" -i --export-markdown "$out/scaling.md" \
-  -n "wslint, $((files / 2)) files" "$wslint check $half -q --format concise" \
-  -n "wslint, $files files" "$wslint check $dir -q --format concise"
+  -n "wslint, $((files / 2)) files" "$wslint check $half $cold" \
+  -n "wslint, $files files" "$wslint check $dir $cold"
 
 rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1; }
 {
   echo "## Whole tree"; echo; cat "$out/tree.md"; echo
+  echo "## Cache: first and second run"; echo; cat "$out/cache.md"; echo
+  echo "## Kubernetes manifests and Terraform"; echo; cat "$out/manifests.md"; echo
   echo "## Pre-commit: ten named files"; echo; cat "$out/precommit.md"; echo
-  echo "Files: ${named[*]}; nginx: $nginx_one; HAProxy: $haproxy_one"; echo
+  echo "Files: ${named[*]}; nginx: $nginx_one; HAProxy: $haproxy_one; Apache: $apache_one"; echo
+  echo "## Dense corpus ($(du -sm "$dense" | cut -f1) MB, $(find "$dense" -type f | wc -l) files)"; echo
+  for lang in clients servers deploy all; do cat "$out/dense-$lang.md"; echo; done
   echo "## Scaling"; echo; cat "$out/scaling.md"; echo
   echo "## Peak memory (max RSS)"; echo
   echo "| command | KiB |"
   echo "|---|---|"
-  echo "| wslint, $files files | $(rss "$wslint" check "$dir" -q --format concise) |"
-  echo "| wslint --jobs 1, $files files | $(rss "$wslint" check "$dir" -q --format concise --jobs 1) |"
+  echo "| wslint, $files files | $(rss "$wslint" check "$dir" $cold) |"
+  echo "| wslint --jobs 1, $files files | $(rss "$wslint" check "$dir" $cold --jobs 1) |"
+  echo "| wslint, dense | $(rss "$wslint" check "$dense" $cold) |"
+  echo "| wslint --jobs 1, dense | $(rss "$wslint" check "$dense" $cold --jobs 1) |"
+  for lang in clients servers deploy; do
+    echo "| wslint, dense $lang | $(rss "$wslint" check "$dense/$lang" $cold) |"
+  done
   echo "| rg -l -i websocket | $(rss rg -l -i websocket "$dir") |"
 } >>"$results"
 cat "$results"

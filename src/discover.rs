@@ -25,6 +25,7 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".mypy_cache",
     ".pytest_cache",
     ".ruff_cache",
+    ".wslint_cache",
     ".tox",
     ".nox",
     ".eggs",
@@ -154,7 +155,7 @@ fn below<'p>(path: &'p Path, root: &Path) -> Option<&'p Path> {
 
 /// `realpath`, or the absolute, normalized path when that fails.
 pub fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| {
+    crate::cache::canonicalize(p).unwrap_or_else(|_| {
         crate::paths::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
     })
 }
@@ -287,6 +288,7 @@ pub fn discover_visit<R: Send>(
     let mut no_kind = Vec::new();
     let mut dirs = Vec::new();
     for given in opts.paths {
+        crate::cache::touch(given);
         let meta = match std::fs::metadata(given) {
             Ok(m) => m,
             Err(e) => {
@@ -298,6 +300,12 @@ pub fn discover_visit<R: Send>(
             }
         };
         if meta.is_dir() {
+            // The ignore files above a walked folder apply to it.
+            if crate::cache::touch::recording() {
+                for a in canonical(given).ancestors() {
+                    crate::cache::touch_ignore_files(a);
+                }
+            }
             dirs.push(given.clone());
         } else if meta.is_file() {
             if opts.force_exclude
@@ -372,6 +380,10 @@ pub fn discover_visit<R: Send>(
                     {
                         return WalkState::Skip;
                     }
+                    // What the folder holds, and what it ignores, decide
+                    // what a walk finds (for the cache).
+                    crate::cache::touch(path);
+                    crate::cache::touch_ignore_files(path);
                     return WalkState::Continue;
                 }
                 // Symbolic links, FIFOs, sockets and devices are not read.

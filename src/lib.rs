@@ -11,6 +11,7 @@
 //!       -> finish (suppress, sort) -> render
 //! ```
 
+pub mod cache;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
@@ -66,6 +67,13 @@ pub struct Options {
     pub force_exclude: bool,
     /// Worker threads; `None` = one per core.
     pub jobs: Option<usize>,
+    /// Use the cache of earlier runs (`cache.dir`, else `.wslint_cache` at
+    /// the project root). Off unless asked for: the command line asks for
+    /// it (`--no-cache` does not); a caller that checks text that is not
+    /// on disk (an editor's unsaved buffers) must leave it off.
+    pub cache: bool,
+    /// Debugging and benchmarks: stop after the parse of each file.
+    pub parse_only: bool,
 }
 
 /// Everything a run needs, resolved.
@@ -86,6 +94,10 @@ pub struct Settings {
     pub respect_gitignore: bool,
     pub force_exclude: bool,
     pub jobs: usize,
+    /// The cache folder, when the run uses one ([`cache`]).
+    pub cache: Option<PathBuf>,
+    /// Stop after the parse of each file (`--parse-only`).
+    pub parse_only: bool,
     /// Texts read instead of files on disk: the fix engine's edited texts
     /// between rounds, the editor's open documents (`wslint server`).
     pub overlay: Overlay,
@@ -121,6 +133,14 @@ impl Settings {
         };
         let selection =
             RuleSelection::new(&loaded.config.rules, opts.select.as_deref(), &opts.ignore);
+        let cache = opts.cache.then(|| {
+            loaded
+                .config
+                .cache
+                .dir
+                .clone()
+                .unwrap_or_else(|| root.join(cache::DEFAULT_DIR))
+        });
         let jobs = opts
             .jobs
             .filter(|&j| j > 0)
@@ -135,6 +155,8 @@ impl Settings {
             respect_gitignore: !opts.no_gitignore,
             force_exclude: opts.force_exclude,
             jobs,
+            cache,
+            parse_only: opts.parse_only,
             overlay: Overlay::default(),
         })
     }
@@ -157,6 +179,9 @@ pub struct Report {
     pub errors: Vec<String>,
     /// Modules read only because a checked module imports from them.
     pub dependencies_read: usize,
+    /// Notes for the person running wslint (stderr): the cache could not
+    /// be used, and why.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -189,21 +214,69 @@ pub(crate) fn run_rules<M>(
     }
 }
 
-/// Runs every enabled rule over the given paths.
+/// Runs every enabled rule over the given paths; with a cache folder, an
+/// earlier run's report when nothing it read has changed ([`cache`]).
 pub fn run(settings: &Settings) -> Report {
-    in_pool(settings, false).0
+    // A run asked to panic (tests of the panic guard) keeps nothing, and
+    // a run that reads texts which are not on disk (the fix engine's
+    // rounds, an editor's open documents) neither reads nor writes the
+    // cache: its results are not the files' results.
+    let Some(dir) = settings
+        .cache
+        .as_ref()
+        .filter(|_| std::env::var_os("WSLINT_DEBUG_PANIC_ON").is_none())
+        .filter(|_| !settings.overlay.is_active())
+    else {
+        return run_uncached(settings, None);
+    };
+    let mut cache = match cache::Cache::open(settings, dir) {
+        Ok(c) => c,
+        Err(note) => {
+            let mut report = run_uncached(settings, None);
+            report.notes.push(note);
+            return report;
+        }
+    };
+    if let Some(mut report) = cache.lookup() {
+        report.notes.append(&mut cache.notes);
+        return report;
+    }
+    let recording = cache::Recording::start();
+    if let Some(p) = &settings.config_path {
+        cache::touch(p);
+    }
+    cache::touch_global_ignores();
+    let files = cache.files(settings);
+    let mut report = run_uncached(settings, Some(&files));
+    let touched = recording.take();
+    drop(recording);
+    // A run that hit an internal error is not kept: the next one tries
+    // again.
+    if report.errors.is_empty() {
+        cache.store(touched, &report);
+    }
+    report.notes.append(&mut cache.notes);
+    report
+}
+
+fn run_uncached(settings: &Settings, files: Option<&cache::files::FileCache>) -> Report {
+    in_pool(settings, false, files).0
 }
 
 /// Runs every enabled rule over the given paths, and models every route
 /// of every hop with the project's websocket paths it serves, for
 /// `wslint routes`: the report says which hops break the checklist.
 pub fn routes(settings: &Settings) -> (Report, Option<routes::Chains>) {
-    let (report, hops) = in_pool(settings, true);
+    let (report, hops) = in_pool(settings, true, None);
     let chains = hops.map(|h| routes::Chains::new(h, &report.diagnostics, &settings.config));
     (report, chains)
 }
 
-fn in_pool(settings: &Settings, routes: bool) -> (Report, Option<phase::proxy::Hops>) {
+fn in_pool(
+    settings: &Settings,
+    routes: bool,
+    files: Option<&cache::files::FileCache>,
+) -> (Report, Option<phase::proxy::Hops>) {
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs)
         .build()
@@ -217,7 +290,7 @@ fn in_pool(settings: &Settings, routes: bool) -> (Report, Option<phase::proxy::H
             return (report, None);
         }
     };
-    pool.install(|| run_in_pool(settings, routes))
+    pool.install(|| run_in_pool(settings, routes, files))
 }
 
 /// What the per-file phase leaves for the project-wide phases.
@@ -273,7 +346,11 @@ fn gather(candidates: &[Candidate], results: Vec<FileResult>) -> Gathered {
     g
 }
 
-fn run_in_pool(settings: &Settings, routes: bool) -> (Report, Option<phase::proxy::Hops>) {
+fn run_in_pool(
+    settings: &Settings,
+    routes: bool,
+    files: Option<&cache::files::FileCache>,
+) -> (Report, Option<phase::proxy::Hops>) {
     let exclude =
         match settings::exclude_matcher(&settings.exclude_root, &settings.config.files.exclude) {
             Ok(m) => m,
@@ -328,7 +405,7 @@ fn run_in_pool(settings: &Settings, routes: bool) -> (Report, Option<phase::prox
         .zip(walk.visited.into_par_iter())
         .map(|(c, stage)| {
             guarded(&c.path, || {
-                phase::file::check(c, settings, &project, &checked, stage)
+                phase::file::check(c, settings, &project, &checked, stage, files)
             })
             .unwrap_or_else(|d| FileResult {
                 diagnostics: vec![*d],
@@ -344,6 +421,16 @@ fn run_in_pool(settings: &Settings, routes: bool) -> (Report, Option<phase::prox
             .map(|e| io_error(&e.path, e.message.clone())),
     );
     g.files_of_no_kind += walk.no_kind.len();
+    if settings.parse_only {
+        let report = Report {
+            diagnostics: phase::finish::finish(g.diagnostics, g.suppressions, &settings.selection),
+            files_checked: g.files_checked,
+            files_of_no_kind: g.files_of_no_kind,
+            errors: g.errors,
+            ..Report::default()
+        };
+        return (report, None);
+    }
 
     // Server routes across modules.
     let mut facts_read = 0;
@@ -435,6 +522,7 @@ fn run_in_pool(settings: &Settings, routes: bool) -> (Report, Option<phase::prox
         files_of_no_kind: g.files_of_no_kind,
         errors: g.errors,
         dependencies_read: project.modules_read() + facts_read,
+        notes: Vec::new(),
     };
     (report, hops)
 }
@@ -462,6 +550,8 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         respect_gitignore: false,
         force_exclude: false,
         jobs: 1,
+        cache: None,
+        parse_only: false,
         overlay: Overlay::default(),
     };
     let project = project::Project::new(
@@ -531,6 +621,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         files_of_no_kind: usize::from(r.no_kind),
         errors: Vec::new(),
         dependencies_read: 0,
+        notes: Vec::new(),
     }
 }
 

@@ -130,6 +130,16 @@ struct CheckArgs {
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
 
+    /// Do not read or write the cache of earlier runs (.wslint_cache/ at
+    /// the project root, or `cache.dir`).
+    #[arg(long)]
+    no_cache: bool,
+
+    /// Debugging: read, prefilter and parse the files, then stop (no model,
+    /// no rule, no cache): the parse floor the benchmark compares with.
+    #[arg(long, hide = true)]
+    parse_only: bool,
+
     /// Print findings only, without the closing summary.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -494,6 +504,8 @@ fn check(args: CheckArgs) -> ExitCode {
         no_gitignore: args.no_gitignore,
         force_exclude: args.force_exclude,
         jobs: args.jobs,
+        cache: !args.no_cache && !args.parse_only,
+        parse_only: args.parse_only,
     };
     let settings = match settings(options, args.color) {
         Ok(s) => s,
@@ -507,6 +519,9 @@ fn check(args: CheckArgs) -> ExitCode {
         None if args.fix => fix(&settings, args.unsafe_fixes, true).report,
         None => wslint::run(&settings),
     };
+    for n in &report.notes {
+        eprintln!("note: {n}");
+    }
     for e in &report.errors {
         eprintln!("error: {e}");
     }

@@ -82,6 +82,11 @@ impl Overlay {
         }
     }
 
+    /// Whether any text stands in for a file (the cache is then not used).
+    pub fn is_active(&self) -> bool {
+        self.inner.is_some()
+    }
+
     /// The text standing in for the file at canonical path `abs` (not
     /// recorded as read).
     pub fn get(&self, abs: &Path) -> Option<&str> {

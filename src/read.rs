@@ -80,7 +80,10 @@ pub fn read_walked(
 
 fn fill(path: &Path, max_size: u64, buf: &mut Vec<u8>) -> Result<(), BytesError> {
     let failed = |e: std::io::Error| BytesError::Failed(discover::io_message(&e));
-    let file = open_for_reading(path).map_err(failed)?;
+    let file = open_for_reading(path)
+        .inspect_err(|_| crate::cache::touch(path))
+        .map_err(failed)?;
+    crate::cache::touch_read(path, &file);
     let mut file = file;
     (&mut file)
         .take(max_size + 1)
@@ -106,8 +109,11 @@ pub enum BytesError {
 /// Every read of a file of the scanned tree goes through here.
 pub fn read_bytes(path: &Path, max_size: u64) -> Result<Vec<u8>, BytesError> {
     let failed = |e: std::io::Error| BytesError::Failed(discover::io_message(&e));
-    let file = open_for_reading(path).map_err(failed)?;
+    let file = open_for_reading(path)
+        .inspect_err(|_| crate::cache::touch(path))
+        .map_err(failed)?;
     let meta = file.metadata().map_err(failed)?;
+    crate::cache::touch_read_meta(path, &meta);
     if !meta.is_file() {
         return Err(BytesError::Failed(
             "not a regular file (FIFOs, sockets and devices are never read)".into(),

@@ -89,6 +89,15 @@ pub struct Config {
     pub apache: ApacheConfig,
     pub rules: RulesConfig,
     pub files: FilesConfig,
+    pub cache: CacheConfig,
+}
+
+/// `[cache]`: where the results of earlier runs are kept.
+#[derive(Clone, Debug, Default)]
+pub struct CacheConfig {
+    /// Absolute (relative values are taken from the configuration file's
+    /// folder); `None` = `.wslint_cache` at the project root.
+    pub dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -119,6 +128,7 @@ impl Default for Config {
                 exclude: Vec::new(),
                 max_size: DEFAULT_MAX_SIZE,
             },
+            cache: CacheConfig::default(),
         }
     }
 }
@@ -168,8 +178,9 @@ pub fn has_own_config(dir: &Path) -> bool {
     CONFIG_FILES.iter().any(|name| {
         let candidate = dir.join(name);
         if *name != "pyproject.toml" {
-            return candidate.is_file();
+            return crate::cache::is_file(&candidate);
         }
+        crate::cache::touch(&candidate);
         std::fs::read(&candidate)
             .is_ok_and(|bytes| memchr::memmem::find(&bytes, b"tool.wslint").is_some())
     })
@@ -361,7 +372,9 @@ impl Validator<'_> {
         for (section, value) in self.keys(
             root,
             prefix,
-            &["client", "server", "proxy", "apache", "rules", "files"],
+            &[
+                "client", "server", "proxy", "apache", "rules", "files", "cache",
+            ],
         ) {
             let path = format!("{prefix}{section}");
             let Some(table) = self.table(value, &path) else {
@@ -375,6 +388,7 @@ impl Validator<'_> {
                 "apache" => self.apache(table, &prefix),
                 "rules" => self.rules(table, &prefix),
                 "files" => self.files(table, &prefix),
+                "cache" => self.cache(table, &prefix),
                 _ => unreachable!("keys() returns known keys only"),
             }
         }
@@ -644,6 +658,23 @@ impl Validator<'_> {
                 }
             }
             self.config.files.exclude = ok;
+        }
+    }
+
+    fn cache(&mut self, table: &DeTable<'_>, prefix: &str) {
+        for (key, value) in self.keys(table, prefix, &["dir"]) {
+            let full = format!("{prefix}{key}");
+            if let Some(s) = self.string(value, &full) {
+                if s.is_empty() {
+                    self.problem(
+                        value.span(),
+                        format!("`{full}` is empty"),
+                        Some("remove the key to keep the cache in `.wslint_cache` at the project root, or pass `--no-cache`".into()),
+                    );
+                } else {
+                    self.config.cache.dir = Some(crate::paths::normalize(&self.base.join(s)));
+                }
+            }
         }
     }
 

@@ -35,6 +35,7 @@ fn help_lists_every_flag_and_the_exit_codes() {
         "--output",
         "--no-gitignore",
         "--jobs",
+        "--no-cache",
         "--quiet",
         "--color",
         "explain",

@@ -16,9 +16,14 @@ fn read(dir: &Path, rel: &str) -> String {
 }
 
 /// Every file of the tree, path and bytes, in order.
+/// The project's files and their bytes (wslint's own cache folder, which
+/// any run may write, is not the project's).
 fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for e in walk(dir) {
+        if e.strip_prefix(dir).unwrap().starts_with(".wslint_cache") {
+            continue;
+        }
         out.push((
             e.strip_prefix(dir).unwrap().display().to_string(),
             std::fs::read(&e).unwrap(),

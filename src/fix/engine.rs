@@ -221,6 +221,9 @@ fn settings_with(settings: &Settings, texts: &BTreeMap<PathBuf, Text>) -> Settin
         respect_gitignore: settings.respect_gitignore,
         force_exclude: settings.force_exclude,
         jobs: settings.jobs,
+        // The rounds read edited texts, not the files: no cache.
+        cache: None,
+        parse_only: settings.parse_only,
         overlay: Overlay::new(map),
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod apache;
 pub mod haproxy;
+pub mod kind;
 pub mod kubernetes;
 pub mod nginx;
 pub mod python;
@@ -437,12 +438,16 @@ thread_local! {
 }
 
 /// Whether `bytes` holds one of `words` (lowercase), ASCII
-/// case-insensitively.
-fn find_folded(words: &regex::bytes::Regex, bytes: &[u8]) -> bool {
+/// case-insensitively, at a place `keep` (given the folded text) accepts.
+fn find_folded(
+    words: &regex::bytes::Regex,
+    bytes: &[u8],
+    keep: impl Fn(&[u8], regex::bytes::Match<'_>) -> bool,
+) -> bool {
     FOLD.with_borrow_mut(|folded| {
         folded.clear();
         folded.extend(bytes.iter().map(u8::to_ascii_lowercase));
-        let found = words.is_match(folded);
+        let found = words.find_iter(folded).any(|m| keep(folded, m));
         // Keep a buffer of ordinary size between files, not the largest.
         if folded.capacity() > 1 << 20 {
             *folded = Vec::new();
@@ -486,7 +491,14 @@ pub fn prefilter(lang: Lang, bytes: &[u8]) -> bool {
     if lang == Lang::Python && ROUTER_WORDS.iter().any(|f| f.find(bytes).is_some()) {
         return true;
     }
-    find_folded(&FOLDED[slot(lang)], bytes)
+    if matches!(lang, Lang::TypeScript | Lang::Tsx) {
+        // A mention in a comment, an `import type` or a type annotation
+        // alone does not make a client module worth a parse.
+        return find_folded(&FOLDED[slot(lang)], bytes, |text, m| {
+            m.as_bytes() != b"websocket" || ts::mention::counts(text, m.range())
+        });
+    }
+    find_folded(&FOLDED[slot(lang)], bytes, |_, _| true)
 }
 
 /// Whether a JavaScript file is a minified bundle rather than source: large

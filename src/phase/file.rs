@@ -6,6 +6,8 @@
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
+use crate::cache::files::{FileCache, Parts};
+use crate::cache::touch::Frame;
 use crate::diagnostic::Diagnostic;
 use crate::discover::{Candidate, DetectedOrd};
 use crate::lang::{self, Lang};
@@ -107,7 +109,7 @@ pub fn process(
     preloaded: Option<&[u8]>,
 ) -> FileResult {
     let stage = read(candidate, settings, preloaded);
-    check(candidate, settings, project, checked, stage)
+    check(candidate, settings, project, checked, stage, None)
 }
 
 /// Reads one file and tells what it is: the part of checking a file that
@@ -243,6 +245,7 @@ pub fn check(
     project: &Project,
     checked: &project::ts::CheckedFiles<'_>,
     stage: Stage,
+    cache: Option<&FileCache>,
 ) -> FileResult {
     let (source, lang, invalid) = match stage {
         Stage::Done(r) => return r,
@@ -260,6 +263,10 @@ pub fn check(
     if let Some(at) = invalid {
         result.diagnostics.push(invalid_utf8(&source, at));
     }
+    if settings.parse_only {
+        parse_only(lang, source);
+        return result;
+    }
     // A copy of someone else's code (`node_modules/`, `vendor/`): a
     // library's own source is not a call site of it, and a dependency is
     // not the project's to fix. Named on the command line, it is read
@@ -274,46 +281,105 @@ pub fn check(
                 result.diagnostics.extend(p.skipped());
             }
         }
-        Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
-            // Imported values resolve through the project; a component's
-            // `<script>` blocks are its module.
-            let abs = candidate.abs.clone();
-            if let Some(model) = project::ts::build(project, checked, &abs, &source, lang)
-                && !lang::ts::libs::in_library_package(&abs)
-            {
-                run_rules(
-                    settings,
-                    &rule::NO_FACTS,
-                    &model,
-                    &mut result.diagnostics,
-                    |c| match c {
-                        Check::Client(f) | Check::Servers { javascript: f, .. } => Some(f),
-                        _ => None,
-                    },
-                );
-                result.client = ClientFacts::of(&model);
-            }
-        }
-        Lang::Python => {
-            let link = project::python::Link::new(project, &candidate.path);
-            if let Some(model) = lang::python::build(&source, Some(&link)) {
-                run_rules(
-                    settings,
-                    &rule::NO_FACTS,
-                    &model,
-                    &mut result.diagnostics,
-                    |c| match c {
-                        Check::Server(f) | Check::Servers { python: f, .. } => Some(f),
-                        _ => None,
-                    },
-                );
-                if model.has_route_facts() {
-                    result.server = Some(Arc::new(model));
+        Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte | Lang::Python => {
+            let cached = cache.and_then(|fc| fc.lookup(candidate, lang, &source, checked, project));
+            let parts = match cached {
+                Some(parts) => parts,
+                None => {
+                    let frame = cache.map(|_| Frame::start());
+                    let parts = check_module(
+                        candidate,
+                        settings,
+                        project,
+                        checked,
+                        &source,
+                        lang,
+                        &mut result,
+                    );
+                    if let (Some(fc), Some(frame)) = (cache, frame) {
+                        let frame = frame.end();
+                        // The server phase needs the model of a module with
+                        // routes: it is not kept.
+                        if result.server.is_none() {
+                            fc.store(candidate, lang, &source, &parts, frame);
+                        }
+                    }
+                    parts
                 }
-            }
+            };
+            result.diagnostics.extend(parts.diagnostics);
+            result.client = parts.client;
         }
     }
     result
+}
+
+/// Models a TypeScript/JavaScript or Python module and runs the per-file
+/// rules on it; a Python model with route facts goes into `result` for the
+/// server phase.
+fn check_module(
+    candidate: &Candidate,
+    settings: &Settings,
+    project: &Project,
+    checked: &project::ts::CheckedFiles<'_>,
+    source: &Source,
+    lang: Lang,
+    result: &mut FileResult,
+) -> Parts {
+    let mut parts = Parts::default();
+    if lang == Lang::Python {
+        let link = project::python::Link::new(project, &candidate.path);
+        if let Some(model) = lang::python::build(source, Some(&link)) {
+            run_rules(
+                settings,
+                &rule::NO_FACTS,
+                &model,
+                &mut parts.diagnostics,
+                |c| match c {
+                    Check::Server(f) | Check::Servers { python: f, .. } => Some(f),
+                    _ => None,
+                },
+            );
+            if model.has_route_facts() {
+                result.server = Some(Arc::new(model));
+            }
+        }
+        return parts;
+    }
+    // Imported values resolve through the project.
+    let abs = candidate.abs.clone();
+    if let Some(model) = project::ts::build(project, checked, &abs, source, lang)
+        && !lang::ts::libs::in_library_package(&abs)
+    {
+        run_rules(
+            settings,
+            &rule::NO_FACTS,
+            &model,
+            &mut parts.diagnostics,
+            |c| match c {
+                Check::Client(f) | Check::Servers { javascript: f, .. } => Some(f),
+                _ => None,
+            },
+        );
+        parts.client = ClientFacts::of(&model);
+    }
+    parts
+}
+
+/// `--parse-only`: the parse a check starts with, and nothing after it
+/// (the floor the benchmark compares a whole run with).
+fn parse_only(lang: Lang, source: Source) {
+    match lang {
+        l if l.is_client() => {
+            std::hint::black_box(lang::ts::parse(&source.text, lang));
+        }
+        Lang::Python => {
+            std::hint::black_box(lang::python::parse(&source.text));
+        }
+        _ => {
+            std::hint::black_box(crate::phase::proxy::parse(lang, source));
+        }
+    }
 }
 
 /// Whether a module lies in a dependency's or vendored folder below the

@@ -408,8 +408,8 @@ fn include_env(settings: &Settings) -> IncludeEnv {
         .paths
         .iter()
         .filter_map(|p| {
-            let abs = std::fs::canonicalize(p).ok()?;
-            if abs.is_dir() {
+            let abs = crate::cache::canonicalize(p).ok()?;
+            if crate::cache::is_dir(&abs) {
                 Some(abs)
             } else {
                 abs.parent().map(Path::to_path_buf)

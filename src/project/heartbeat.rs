@@ -69,7 +69,7 @@ pub fn longest(
 /// configuration file when that can be read.
 fn configured(ms: f64, config_path: Option<&std::path::Path>) -> Option<HeartbeatFact> {
     let path = config_path.unwrap_or(std::path::Path::new("wslint.toml"));
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let text = crate::cache::read_to_string(path).unwrap_or_default();
     let span = text
         .match_indices("heartbeat_ms")
         .find(|(i, _)| {

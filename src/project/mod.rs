@@ -171,7 +171,9 @@ impl Project {
     /// `abs` as it is shown: as reached from a given path, else relative to
     /// the current directory, else absolute.
     pub fn display(&self, abs: &Path) -> PathBuf {
-        self.display.display(abs)
+        let shown = self.display.display(abs);
+        crate::cache::touch::shown_answer(abs, &shown);
+        shown
     }
 
     /// Reads a project file as every checked file is read (size cap, no
@@ -211,6 +213,9 @@ impl Project {
             let mut modules = self.modules.lock().unwrap_or_else(|p| p.into_inner());
             modules.entry(abs.to_path_buf()).or_default().clone()
         };
+        // Every use depends on the file, not only the one that read it
+        // (for the cache's per-file entries).
+        crate::cache::touch(abs);
         let value = slot.get_or_init(|| {
             let source = self.read(abs)?;
             parse(source).map(|t| Arc::new(t) as Arc<dyn Any + Send + Sync>)

@@ -62,7 +62,7 @@ impl<'p> Link<'p> {
 }
 
 fn canonical(file: &Path) -> PathBuf {
-    std::fs::canonicalize(file).unwrap_or_else(|_| {
+    crate::cache::canonicalize(file).unwrap_or_else(|_| {
         crate::paths::normalize(&std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf()))
     })
 }

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::paths::normalize;
 
@@ -28,10 +28,14 @@ struct TsConfig {
     paths: Vec<(String, Vec<String>)>,
 }
 
+/// A folder's tsconfig, if any, and the paths looked at to find it.
+type FoundConfig = (Option<TsConfig>, Arc<Vec<PathBuf>>);
+
 pub struct Resolver {
     root: PathBuf,
-    /// tsconfig governing each folder, by folder.
-    ts_configs: Mutex<HashMap<PathBuf, Option<TsConfig>>>,
+    /// tsconfig governing each folder, by folder, with the paths looked at
+    /// to find and read it (every use depends on them: see [`crate::cache`]).
+    ts_configs: Mutex<HashMap<PathBuf, FoundConfig>>,
 }
 
 impl Resolver {
@@ -94,7 +98,9 @@ impl Resolver {
         let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
         // A component is imported by its full name (`./Chat.vue`), as
         // bundlers resolve it: `./Chat` never means `Chat.vue`.
-        if (TS_EXTENSIONS.contains(&ext) || COMPONENT_EXTENSIONS.contains(&ext)) && p.is_file() {
+        if (TS_EXTENSIONS.contains(&ext) || COMPONENT_EXTENSIONS.contains(&ext))
+            && crate::cache::is_file(p)
+        {
             return Some(p.to_path_buf());
         }
         // `./ws.js` in TypeScript source means `./ws.ts`.
@@ -108,21 +114,21 @@ impl Resolver {
             };
             for e in [ts, "tsx"] {
                 let c = stem.with_extension(e);
-                if c.is_file() {
+                if crate::cache::is_file(&c) {
                     return Some(c);
                 }
             }
         }
         for e in TS_EXTENSIONS {
             let c = PathBuf::from(format!("{}.{e}", p.display()));
-            if c.is_file() {
+            if crate::cache::is_file(&c) {
                 return Some(c);
             }
         }
-        if p.is_dir() {
+        if crate::cache::is_dir(p) {
             for e in TS_EXTENSIONS {
                 let c = p.join(format!("index.{e}"));
-                if c.is_file() {
+                if crate::cache::is_file(&c) {
                     return Some(c);
                 }
             }
@@ -133,30 +139,37 @@ impl Resolver {
     /// The tsconfig/jsconfig nearest above `dir`, inside the project.
     fn ts_config(&self, dir: &Path) -> Option<TsConfig> {
         let mut cache = self.ts_configs.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(hit) = cache.get(dir) {
+        if let Some((hit, looked_at)) = cache.get(dir) {
+            crate::cache::touch::touch_all(looked_at.iter());
             return hit.clone();
         }
+        crate::cache::touch::start_frame();
         let mut found = None;
         let mut d = Some(dir);
         while let Some(cur) = d {
             if !cur.starts_with(&self.root) {
                 break;
             }
-            if let Some(hit) = cache.get(cur) {
+            if let Some((hit, looked_at)) = cache.get(cur) {
+                crate::cache::touch::touch_all(looked_at.iter());
                 found = hit.clone();
                 break;
             }
             let candidate = ["tsconfig.json", "jsconfig.json"]
                 .iter()
                 .map(|n| cur.join(n))
-                .find(|p| p.is_file());
+                .find(|p| crate::cache::is_file(p));
             if let Some(path) = candidate {
                 found = read_ts_config(&path, 0);
                 break;
             }
             d = cur.parent();
         }
-        cache.insert(dir.to_path_buf(), found.clone());
+        let looked_at = crate::cache::touch::end_frame()
+            .touched
+            .into_keys()
+            .collect();
+        cache.insert(dir.to_path_buf(), (found.clone(), Arc::new(looked_at)));
         found
     }
 
@@ -195,7 +208,9 @@ impl Resolver {
         let mut roots = Vec::new();
         let mut top = from.parent().map(Path::to_path_buf);
         while let Some(dir) = top.clone() {
-            if dir.join("__init__.py").is_file() && dir.starts_with(&self.root) && dir != self.root
+            if crate::cache::is_file(&dir.join("__init__.py"))
+                && dir.starts_with(&self.root)
+                && dir != self.root
             {
                 top = dir.parent().map(Path::to_path_buf);
             } else {
@@ -223,13 +238,13 @@ impl Resolver {
             p.with_extension("pyi"),
             p.join("__init__.py"),
         ] {
-            if !parts.is_empty() && candidate.is_file() {
+            if !parts.is_empty() && crate::cache::is_file(&candidate) {
                 return Some(candidate);
             }
         }
         if parts.is_empty() {
             let init = p.join("__init__.py");
-            return init.is_file().then_some(init);
+            return crate::cache::is_file(&init).then_some(init);
         }
         None
     }
@@ -252,14 +267,14 @@ fn read_ts_config(path: &Path, depth: usize) -> Option<TsConfig> {
     if depth > MAX_EXTENDS {
         return None;
     }
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::cache::read_to_string(path).ok()?;
     let json: serde_json::Value = serde_json::from_str(&strip_jsonc(&text)).ok()?;
     let dir = path.parent()?;
     let mut config = match json.get("extends").and_then(|e| e.as_str()) {
         Some(parent) if parent.starts_with('.') => {
             let p = normalize(&dir.join(parent));
             // TypeScript tries the name as written, then with `.json`.
-            let p = if p.is_file() {
+            let p = if crate::cache::is_file(&p) {
                 p
             } else {
                 PathBuf::from(format!("{}.json", p.display()))

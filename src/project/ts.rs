@@ -33,6 +33,7 @@
 //! declares, a `.json` module, a dynamic `require`) is unknown, never a
 //! guess.
 
+use crate::lang::kind::Kind;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -112,7 +113,13 @@ impl<'a> CheckedFiles<'a> {
     /// absolute) is among the files the run checks. Only candidates with
     /// the same file name are compared (discovery does not follow links).
     pub fn contains(&self, path: &Path) -> bool {
-        let Ok(target) = std::fs::canonicalize(path) else {
+        let answer = self.lookup(path);
+        crate::cache::touch::checked_answer(path, answer);
+        answer
+    }
+
+    fn lookup(&self, path: &Path) -> bool {
+        let Ok(target) = crate::cache::canonicalize(path) else {
             return false;
         };
         let Some(name) = target.file_name() else {
@@ -202,7 +209,7 @@ impl<'p> ProjectImports<'p> {
     fn target(&self, specifier: &str) -> Option<PathBuf> {
         let p = self.project.resolver.ts(&self.from, specifier)?;
         ts_lang(&p)?;
-        Some(std::fs::canonicalize(&p).unwrap_or(p))
+        Some(crate::cache::canonicalize(&p).unwrap_or(p))
     }
 
     /// The value of `path` under `name` exported by the module at `target`.
@@ -299,10 +306,7 @@ fn commonjs(
     let mut whole = None;
     let mut named = None;
     for a in ix.assignments.iter().filter(|a| a.func.is_none()) {
-        let (Some(left), Some(right)) = (
-            a.node.child_by_field_name("left"),
-            a.node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (a.node.field("left"), a.node.field("right")) else {
             continue;
         };
         let Some(target) = member_path(left, ix.src, &values::TYPESCRIPT) else {
@@ -382,17 +386,17 @@ impl ImportResolver for ProjectImports<'_> {
             // Down the object literal to the function.
             let mut n = client::index::unwrap(value);
             for key in path {
-                if n.kind() != "object" {
+                if n.k() != "object" {
                     return None;
                 }
                 let p = client::scope::property(n, key, ix.src)?;
-                n = match p.kind() {
-                    "pair" => client::index::unwrap(p.child_by_field_name("value")?),
+                n = match p.k() {
+                    "pair" => client::index::unwrap(p.field("value")?),
                     "method_definition" => p,
                     _ => return None,
                 };
             }
-            if !client::index::is_function(n.kind()) {
+            if !client::index::is_function(n.k()) {
                 return None;
             }
             client::scope::constant_return(n, ix.src)
@@ -420,7 +424,7 @@ enum ExportedAs<'a, 't> {
 fn param_used(ix: &Index<'_>, f: client::index::FnId, index: usize) -> Option<bool> {
     let info = &ix.functions[f];
     let p = client::index::param_pattern(*info.params.get(index)?);
-    if p.kind() != "identifier" {
+    if p.k() != "identifier" {
         return None;
     }
     let name = ix.text(p);
@@ -430,13 +434,13 @@ fn param_used(ix: &Index<'_>, f: client::index::FnId, index: usize) -> Option<bo
         if used {
             return false;
         }
-        if n.kind() == "identifier" && ix.text(n) == name {
+        if n.k() == "identifier" && ix.text(n) == name {
             // `console.log("retry", connect)` only shows it.
             let logged = n
                 .parent()
-                .filter(|a| a.kind() == "arguments")
+                .filter(|a| a.k() == "arguments")
                 .and_then(|a| a.parent())
-                .and_then(|c| c.child_by_field_name("function"))
+                .and_then(|c| c.field("function"))
                 .is_some_and(|c| ix.text(c).starts_with("console."));
             used = !logged;
             return false;

@@ -94,9 +94,8 @@ fn expand(pattern: &Path, env: &IncludeEnv) -> Result<Vec<PathBuf>, String> {
         }
     }
     let anchor = nearest_existing(&fixed);
-    let canonical_anchor = anchor
-        .canonicalize()
-        .unwrap_or_else(|_| anchor.to_path_buf());
+    let canonical_anchor =
+        crate::cache::canonicalize(anchor).unwrap_or_else(|_| anchor.to_path_buf());
     if !env.allowed.iter().any(|r| is_within(&canonical_anchor, r)) {
         return Err(format!(
             "`{}` is outside the scanned tree",
@@ -105,7 +104,7 @@ fn expand(pattern: &Path, env: &IncludeEnv) -> Result<Vec<PathBuf>, String> {
     }
     // Each match is kept with whether it is canonical already: a match
     // reached from a canonical folder through no link needs no `realpath`.
-    let mut current = match fixed.canonicalize() {
+    let mut current = match crate::cache::canonicalize(&fixed) {
         Ok(c) => vec![(c, true)],
         Err(_) => vec![(fixed, false)],
     };
@@ -118,7 +117,7 @@ fn expand(pattern: &Path, env: &IncludeEnv) -> Result<Vec<PathBuf>, String> {
             .compile_matcher();
         let mut next = Vec::new();
         for (dir, dir_canonical) in &current {
-            let Ok(entries) = std::fs::read_dir(dir) else {
+            let Ok(entries) = crate::cache::read_dir(dir) else {
                 continue;
             };
             let mut names: Vec<_> = entries
@@ -134,7 +133,7 @@ fn expand(pattern: &Path, env: &IncludeEnv) -> Result<Vec<PathBuf>, String> {
                 let p = dir.join(n);
                 let link = kind.is_none_or(|k| k.is_symlink());
                 let is_dir = if link {
-                    p.is_dir()
+                    crate::cache::is_dir(&p)
                 } else {
                     kind.is_some_and(|k| k.is_dir())
                 };
@@ -156,7 +155,7 @@ fn expand(pattern: &Path, env: &IncludeEnv) -> Result<Vec<PathBuf>, String> {
         let canonical = if is_canonical {
             p
         } else {
-            let Ok(c) = p.canonicalize() else {
+            let Ok(c) = crate::cache::canonicalize(&p) else {
                 continue;
             };
             if !env.allowed.iter().any(|r| is_within(&c, r)) {
@@ -167,9 +166,9 @@ fn expand(pattern: &Path, env: &IncludeEnv) -> Result<Vec<PathBuf>, String> {
             }
             c
         };
-        if canonical.is_dir() {
+        if crate::cache::is_dir(&canonical) {
             collect_dir(&canonical, &mut files, env)?;
-        } else if canonical.is_file() {
+        } else if crate::cache::is_file(&canonical) {
             files.push(canonical);
         }
         if files.len() > MAX_MATCHES {
@@ -186,24 +185,24 @@ fn expand(pattern: &Path, env: &IncludeEnv) -> Result<Vec<PathBuf>, String> {
 fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, env: &IncludeEnv) -> Result<(), String> {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
+        let Ok(entries) = crate::cache::read_dir(&d) else {
             continue;
         };
         let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
         paths.sort();
         let mut subdirs = Vec::new();
         for p in paths {
-            let Ok(canonical) = p.canonicalize() else {
+            let Ok(canonical) = crate::cache::canonicalize(&p) else {
                 continue;
             };
             if !env.allowed.iter().any(|r| is_within(&canonical, r)) {
                 continue;
             }
-            if canonical.is_dir() {
+            if crate::cache::is_dir(&canonical) {
                 if !is_within(&d, &canonical) {
                     subdirs.push(canonical);
                 }
-            } else if canonical.is_file() {
+            } else if crate::cache::is_file(&canonical) {
                 out.push(canonical);
                 if out.len() > MAX_MATCHES {
                     return Err(format!(
@@ -221,7 +220,7 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>, env: &IncludeEnv) -> Result<(
 fn nearest_existing(path: &Path) -> &Path {
     let mut p = path;
     loop {
-        if p.exists() {
+        if crate::cache::exists(p) {
             return p;
         }
         match p.parent() {

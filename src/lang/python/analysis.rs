@@ -63,7 +63,7 @@ impl<'a, 't> Analysis<'a, 't> {
         let src = m.src;
         let mut module_ping = false;
         for stmt in &m.statements {
-            super::syntax::walk(
+            m.flat.walk(
                 *stmt,
                 |n| !super::syntax::is_scope(n),
                 |n| {

@@ -3,6 +3,7 @@
 //! and `try` handlers around them (as a tree of regions), comparisons with
 //! `"ping"`, and the names it uses (for org filtering).
 
+use crate::lang::kind::Kind;
 use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
@@ -44,13 +45,13 @@ impl Cx<'_, '_> {
     pub(crate) fn is_ws(&self, n: Node<'_>, strict: bool) -> bool {
         let n = unparen(n);
         let src = self.m.src;
-        match n.kind() {
+        match n.k() {
             "identifier" => {
                 let t = text(n, src);
                 self.ws.names.contains(t) || (!strict && ws_like(t))
             }
             "attribute" => {
-                let obj = n.child_by_field_name("object").map(unparen);
+                let obj = n.field("object").map(unparen);
                 let attr = syntax::last_name(n, src).unwrap_or("");
                 let via_self = obj.is_some_and(|o| matches!(text(o, src), "self" | "cls"));
                 if via_self
@@ -69,7 +70,7 @@ impl Cx<'_, '_> {
     pub(crate) fn holds_ws(&self, n: Node<'_>) -> bool {
         let n = unparen(n);
         self.is_ws(n, false)
-            || (n.kind() == "identifier" && self.ws.holders.contains(text(n, self.m.src)))
+            || (n.k() == "identifier" && self.ws.holders.contains(text(n, self.m.src)))
     }
 
     /// Whether a call hands the websocket to its callee (as an argument, or
@@ -123,7 +124,7 @@ impl Cx<'_, '_> {
     /// imported from one of them).
     fn async_module(&self, call: &Call<'_>, name: &str) -> bool {
         let src = self.m.src;
-        let module = match unparen(call.callee).kind() {
+        let module = match unparen(call.callee).k() {
             "attribute" => call
                 .receiver()
                 .and_then(|r| syntax::dotted(r, src))
@@ -394,10 +395,10 @@ pub(crate) fn facts(cx: &Cx<'_, '_>) -> Facts {
 }
 
 fn param_name_node(p: Node<'_>) -> Option<Node<'_>> {
-    match p.kind() {
+    match p.k() {
         "identifier" => Some(p),
         "typed_parameter" => p.named_child(0),
-        _ => p.child_by_field_name("name"),
+        _ => p.field("name"),
     }
 }
 
@@ -453,15 +454,14 @@ impl<'t> Walker<'_, '_, 't> {
     }
 
     fn children(&mut self, n: Node<'t>, depth: u32) {
-        let mut c = n.walk();
-        let kids: Vec<Node<'t>> = n.named_children(&mut c).collect();
-        for k in kids {
+        let m = self.cx.m;
+        for k in m.flat.children(n) {
             self.visit(k, depth + 1);
         }
     }
 
     fn visit(&mut self, n: Node<'t>, depth: u32) {
-        if depth <= MAX_NESTING && n.kind() == "lambda" {
+        if depth <= MAX_NESTING && n.k() == "lambda" {
             // A filter handed to a helper (`stream(ws, lambda job:
             // job.org_id == org_id)`) runs as part of the endpoint; one
             // that nothing calls or receives does not.
@@ -473,16 +473,16 @@ impl<'t> Walker<'_, '_, 't> {
         if depth > MAX_NESTING || syntax::is_scope(n) {
             return;
         }
-        match n.kind() {
+        match n.k() {
             "comment" => {}
             "expression_statement"
                 if n.named_child_count() == 1
-                    && n.named_child(0).is_some_and(|c| c.kind() == "string") =>
+                    && n.named_child(0).is_some_and(|c| c.k() == "string") =>
             {
                 // A docstring.
             }
             "while_statement" => {
-                let cond = n.child_by_field_name("condition");
+                let cond = n.field("condition");
                 if let Some(c) = cond {
                     self.visit(c, depth + 1);
                 }
@@ -491,11 +491,11 @@ impl<'t> Walker<'_, '_, 't> {
                     cond.map_or(n.start_byte() + 5, |c| c.end_byte()),
                 );
                 let saved = self.push(RegionKind::Loop { header }, n.start_byte());
-                if let Some(b) = n.child_by_field_name("body") {
+                if let Some(b) = n.field("body") {
                     self.visit(b, depth + 1);
                 }
                 self.region = saved;
-                if let Some(a) = n.child_by_field_name("alternative") {
+                if let Some(a) = n.field("alternative") {
                     self.visit(a, depth + 1);
                 }
             }
@@ -507,7 +507,7 @@ impl<'t> Walker<'_, '_, 't> {
                 let mut c = n.walk();
                 let patterns: Vec<Node<'t>> = n
                     .named_children(&mut c)
-                    .filter(|p| p.kind() == "case_pattern")
+                    .filter(|p| p.k() == "case_pattern")
                     .collect();
                 let pings = patterns
                     .iter()
@@ -518,7 +518,7 @@ impl<'t> Walker<'_, '_, 't> {
             "call" => self.call(n, depth),
             "raise_statement" | "return_statement" | "break_statement" => {
                 self.facts.exits.push(self.site(n));
-                if n.kind() == "return_statement" && n.named_child_count() > 0 {
+                if n.k() == "return_statement" && n.named_child_count() > 0 {
                     self.facts.replies.push(self.site(n));
                 }
                 self.children(n, depth);
@@ -529,19 +529,19 @@ impl<'t> Walker<'_, '_, 't> {
                 self.children(n, depth);
             }
             "attribute" => {
-                if let Some(o) = n.child_by_field_name("object") {
+                if let Some(o) = n.field("object") {
                     self.visit(o, depth + 1);
                 }
-                if let Some(a) = n.child_by_field_name("attribute") {
+                if let Some(a) = n.field("attribute") {
                     self.name(a, NameKind::Attribute);
                 }
                 self.reference(n);
             }
             "keyword_argument" => {
-                if let Some(k) = n.child_by_field_name("name") {
+                if let Some(k) = n.field("name") {
                     self.name(k, NameKind::Keyword);
                 }
-                if let Some(v) = n.child_by_field_name("value") {
+                if let Some(v) = n.field("value") {
                     self.visit(v, depth + 1);
                 }
             }
@@ -560,8 +560,8 @@ impl<'t> Walker<'_, '_, 't> {
     fn wrapper_class(&self, n: Node<'t>) -> Option<WrapperClass> {
         let m = self.cx.m;
         let n = unparen(unawait(unparen(n)));
-        match n.kind() {
-            "call" => self.class_named(n.child_by_field_name("function")?),
+        match n.k() {
+            "call" => self.class_named(n.field("function")?),
             "identifier" => {
                 let name = text(n, self.src());
                 let mut scope = Some(self.cx.f);
@@ -573,8 +573,8 @@ impl<'t> Walker<'_, '_, 't> {
                     match m.locals[s].get(name) {
                         Some(symbols::Binding::Value(v)) => {
                             let v = unparen(unawait(unparen(*v)));
-                            return (v.kind() == "call")
-                                .then(|| v.child_by_field_name("function"))
+                            return (v.k() == "call")
+                                .then(|| v.field("function"))
                                 .flatten()
                                 .and_then(|c| self.class_named(c));
                         }
@@ -593,7 +593,7 @@ impl<'t> Walker<'_, '_, 't> {
     fn class_named(&self, n: Node<'t>) -> Option<WrapperClass> {
         let m = self.cx.m;
         // An annotation is a `type` node around the expression.
-        let n = match n.kind() {
+        let n = match n.k() {
             "type" => n.named_child(0)?,
             _ => n,
         };
@@ -624,7 +624,7 @@ impl<'t> Walker<'_, '_, 't> {
             return;
         }
         // Most identifiers are no function of the module.
-        if n.kind() == "identifier" && !self.cx.m.may_name_fn(text(n, self.src())) {
+        if n.k() == "identifier" && !self.cx.m.may_name_fn(text(n, self.src())) {
             return;
         }
         if let Callee::Fn(g) = self.cx.m.resolve_callee(self.cx.f, n)
@@ -644,15 +644,15 @@ impl<'t> Walker<'_, '_, 't> {
         let mut cur = n;
         for _ in 0..MAX_NESTING {
             let Some(p) = cur.parent() else { return true };
-            match p.kind() {
+            match p.k() {
                 "expression_statement" => return false,
                 "assignment" | "augmented_assignment" => {
-                    let right = p.child_by_field_name("right");
+                    let right = p.field("right");
                     if right.is_none_or(|r| r.id() != cur.id()) {
                         return true;
                     }
-                    return match p.child_by_field_name("left") {
-                        Some(l) if l.kind() == "identifier" => {
+                    return match p.field("left") {
+                        Some(l) if l.k() == "identifier" => {
                             let name = text(l, self.src()).to_string();
                             self.read_elsewhere(&name)
                         }
@@ -683,11 +683,11 @@ impl<'t> Walker<'_, '_, 't> {
         let src = self.src();
         let mut count = 0;
         if let Some(body) = self.cx.m.functions[self.cx.f].body() {
-            syntax::walk(
+            self.cx.m.flat.walk(
                 body,
                 |_| true,
                 |x| {
-                    if x.kind() == "identifier" && text(x, src) == name {
+                    if x.k() == "identifier" && text(x, src) == name {
                         count += 1;
                     }
                 },
@@ -704,11 +704,11 @@ impl<'t> Walker<'_, '_, 't> {
     /// it calls or names, followed for their names.
     fn lambda_names(&mut self, n: Node<'t>) {
         let mut nodes = Vec::new();
-        syntax::walk(n, |_| true, |x| nodes.push(x));
+        self.cx.m.flat.walk(n, |_| true, |x| nodes.push(x));
         for x in nodes {
-            match x.kind() {
+            match x.k() {
                 "identifier" => {
-                    let kind = match x.parent().map(|p| p.kind()) {
+                    let kind = match x.parent().map(|p| p.k()) {
                         Some("attribute") => NameKind::Attribute,
                         Some("keyword_argument") => NameKind::Keyword,
                         Some("lambda_parameters") => NameKind::Parameter,
@@ -774,17 +774,16 @@ impl<'t> Walker<'_, '_, 't> {
     fn ping_strings(&self, n: Node<'t>) -> Vec<Node<'t>> {
         let src = self.src();
         let mut out = Vec::new();
-        syntax::walk(
+        self.cx.m.flat.walk(
             n,
             |m| !syntax::is_scope(m),
             |m| {
-                if m.kind() != "string"
-                    || !syntax::string_literal(m, src).is_some_and(|s| is_ping(&s))
+                if m.k() != "string" || !syntax::string_literal(m, src).is_some_and(|s| is_ping(&s))
                 {
                     return;
                 }
                 let negated = syntax::parent_unparen(m).is_some_and(|p| {
-                    p.kind() == "comparison_operator" && {
+                    p.k() == "comparison_operator" && {
                         let t = text(p, src);
                         t.contains("!=") || t.contains("not in")
                     }
@@ -812,7 +811,7 @@ impl<'t> Walker<'_, '_, 't> {
                 });
             }
         }
-        let body = n.child_by_field_name(field);
+        let body = n.field(field);
         let mut c = n.walk();
         let rest: Vec<Node<'t>> = n
             .named_children(&mut c)
@@ -829,15 +828,15 @@ impl<'t> Walker<'_, '_, 't> {
 
     fn if_statement(&mut self, n: Node<'t>, depth: u32) {
         let pings = n
-            .child_by_field_name("condition")
+            .field("condition")
             .map(|c| self.ping_strings(c))
             .unwrap_or_default();
         self.guarded(n, "consequence", pings, depth);
     }
 
     fn for_statement(&mut self, n: Node<'t>, depth: u32) {
-        let right = n.child_by_field_name("right");
-        let body = n.child_by_field_name("body");
+        let right = n.field("right");
+        let body = n.field("body");
         let header = Span::new(
             n.start_byte(),
             right.map_or(n.start_byte() + 3, |r| r.end_byte()),
@@ -851,11 +850,11 @@ impl<'t> Walker<'_, '_, 't> {
         {
             self.visit(r, depth + 1);
         }
-        if let Some(l) = n.child_by_field_name("left") {
+        if let Some(l) = n.field("left") {
             self.visit(l, depth + 1);
         }
         let wrapper = match (iter_call.as_ref(), right) {
-            (None, Some(r)) if n.child(0).is_some_and(|c| c.kind() == "async") => {
+            (None, Some(r)) if n.child(0).is_some_and(|c| c.k() == "async") => {
                 self.wrapper_class(r).map(|class| (r, class))
             }
             _ => None,
@@ -888,7 +887,7 @@ impl<'t> Walker<'_, '_, 't> {
             self.visit(b, depth + 1);
         }
         self.region = saved;
-        if let Some(a) = n.child_by_field_name("alternative") {
+        if let Some(a) = n.field("alternative") {
             self.visit(a, depth + 1);
         }
     }
@@ -898,7 +897,7 @@ impl<'t> Walker<'_, '_, 't> {
         let mut c = n.walk();
         let clauses: Vec<Node<'t>> = n
             .named_children(&mut c)
-            .filter(|k| matches!(k.kind(), "except_clause" | "except_group_clause"))
+            .filter(|k| matches!(k.k(), "except_clause" | "except_group_clause"))
             .collect();
         let first = self.facts.handlers.len();
         let mut catch = None;
@@ -906,7 +905,7 @@ impl<'t> Walker<'_, '_, 't> {
             let (caught, kind) = catches_timeout(*clause, src);
             // `except X as e:` up to its colon.
             let mut cc = clause.walk();
-            let colon = clause.children(&mut cc).find(|k| k.kind() == ":");
+            let colon = clause.children(&mut cc).find(|k| k.k() == ":");
             let header_end = colon.map_or(clause.start_byte() + 6, |k| k.end_byte());
             self.facts.handlers.push(Handler {
                 span: Span::new(clause.start_byte(), header_end),
@@ -918,7 +917,7 @@ impl<'t> Walker<'_, '_, 't> {
             }
         }
         let saved = self.push(RegionKind::Try { catch }, n.start_byte());
-        if let Some(b) = n.child_by_field_name("body") {
+        if let Some(b) = n.field("body") {
             self.visit(b, depth + 1);
         }
         self.region = saved;
@@ -933,7 +932,7 @@ impl<'t> Walker<'_, '_, 't> {
         let mut c = n.walk();
         let rest: Vec<Node<'t>> = n
             .named_children(&mut c)
-            .filter(|k| matches!(k.kind(), "else_clause" | "finally_clause"))
+            .filter(|k| matches!(k.k(), "else_clause" | "finally_clause"))
             .collect();
         for k in rest {
             self.visit(k, depth + 1);
@@ -946,18 +945,18 @@ impl<'t> Walker<'_, '_, 't> {
         let mut items = Vec::new();
         if let Some(clause) = n
             .named_children(&mut n.walk())
-            .find(|k| k.kind() == "with_clause")
+            .find(|k| k.k() == "with_clause")
         {
             let mut c = clause.walk();
             items = clause.named_children(&mut c).collect();
         }
         let mut bounds = Vec::new();
         for item in items {
-            let Some(value) = item.child_by_field_name("value") else {
+            let Some(value) = item.field("value") else {
                 continue;
             };
             // `with x as y` parses as an as_pattern in the item's value.
-            let expr = if value.kind() == "as_pattern" {
+            let expr = if value.k() == "as_pattern" {
                 value.named_child(0).unwrap_or(value)
             } else {
                 value
@@ -981,7 +980,7 @@ impl<'t> Walker<'_, '_, 't> {
         for b in bounds {
             self.push(RegionKind::Bound(b), n.start_byte());
         }
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.field("body") {
             self.visit(body, depth + 1);
         }
         self.region = saved;
@@ -990,7 +989,7 @@ impl<'t> Walker<'_, '_, 't> {
     fn bound(&mut self, call: &Call<'t>, kind: TimeoutKind, arg: Option<Node<'t>>) -> usize {
         let src = self.src();
         let (value, value_span, value_text) = match arg {
-            Some(a) if unparen(a).kind() == "none" => {
+            Some(a) if unparen(a).k() == "none" => {
                 (BoundValue::NoneLiteral, span(a), "None".to_string())
             }
             Some(a) => (
@@ -1023,7 +1022,7 @@ impl<'t> Walker<'_, '_, 't> {
         let kind = self.cx.classify(&call);
         // Arguments as written (keyword arguments with their names).
         let visit_args = |w: &mut Self| {
-            if let Some(list) = n.child_by_field_name("arguments") {
+            if let Some(list) = n.field("arguments") {
                 w.children(list, depth);
             }
         };
@@ -1124,10 +1123,10 @@ impl<'t> Walker<'_, '_, 't> {
         let Some(p) = syntax::parent_unparen(n) else {
             return false;
         };
-        match p.kind() {
+        match p.k() {
             "await" => true,
             "argument_list" | "keyword_argument" => {
-                let call_node = if p.kind() == "keyword_argument" {
+                let call_node = if p.k() == "keyword_argument" {
                     p.parent().and_then(|l| l.parent())
                 } else {
                     p.parent()
@@ -1145,14 +1144,14 @@ impl<'t> Walker<'_, '_, 't> {
 
 fn clause_block(clause: Node<'_>) -> Option<Node<'_>> {
     let mut c = clause.walk();
-    clause.named_children(&mut c).find(|k| k.kind() == "block")
+    clause.named_children(&mut c).find(|k| k.k() == "block")
 }
 
 /// `functools.partial(...)` / `partial(...)`.
 fn is_partial(call: Node<'_>, src: &str) -> bool {
-    call.kind() == "call"
+    call.k() == "call"
         && call
-            .child_by_field_name("function")
+            .field("function")
             .and_then(|c| syntax::last_name(c, src))
             .is_some_and(|n| n == "partial")
 }
@@ -1169,13 +1168,13 @@ fn is_name_like(s: &str) -> bool {
 fn sent(n: Node<'_>, src: &str) -> bool {
     let mut cur = n.parent();
     while let Some(p) = cur {
-        if syntax::is_scope(p) || p.kind().ends_with("_statement") || p.kind() == "block" {
+        if syntax::is_scope(p) || p.k().ends_with("_statement") || p.k() == "block" {
             return false;
         }
-        if p.kind() == "call"
-            && let Some(f) = p.child_by_field_name("function")
-            && f.kind() == "attribute"
-            && f.child_by_field_name("attribute")
+        if p.k() == "call"
+            && let Some(f) = p.field("function")
+            && f.k() == "attribute"
+            && f.field("attribute")
                 .is_some_and(|a| text(a, src).starts_with("send"))
         {
             return true;
@@ -1205,7 +1204,7 @@ pub(crate) fn catches_timeout(clause: Node<'_>, src: &str) -> (String, Catch) {
     let Some(value) = value else {
         return ("except:".to_string(), Catch::Yes);
     };
-    let value = if value.kind() == "as_pattern" {
+    let value = if value.k() == "as_pattern" {
         value.named_child(0).unwrap_or(value)
     } else {
         value
@@ -1216,12 +1215,12 @@ pub(crate) fn catches_timeout(clause: Node<'_>, src: &str) -> (String, Catch) {
         unparen(value),
         |m| {
             matches!(
-                m.kind(),
+                m.k(),
                 "tuple" | "parenthesized_expression" | "expression_list"
             )
         },
         |m| {
-            if matches!(m.kind(), "identifier" | "attribute") {
+            if matches!(m.k(), "identifier" | "attribute") {
                 types.push(m);
             }
         },

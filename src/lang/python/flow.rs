@@ -8,6 +8,7 @@
 //! state settles, `try` handlers start from the state before the body (a
 //! `try` whose first statement is the accept counts as accepted in them).
 
+use crate::lang::kind::Kind;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -187,7 +188,7 @@ impl<'t> Walk<'_, '_, 't> {
     }
 
     fn field_block(&mut self, n: Node<'t>, field: &str, s: St, depth: u32) -> St {
-        match n.child_by_field_name(field) {
+        match n.field(field) {
             Some(b) => self.block(b, s, depth),
             None => s,
         }
@@ -197,7 +198,7 @@ impl<'t> Walk<'_, '_, 't> {
         if depth > MAX_NESTING {
             return s;
         }
-        match n.kind() {
+        match n.k() {
             "comment"
             | "function_definition"
             | "class_definition"
@@ -242,19 +243,15 @@ impl<'t> Walk<'_, '_, 't> {
                 None
             }
             "if_statement" => {
-                let mut cond = n
-                    .child_by_field_name("condition")
-                    .map_or(s, |c| self.expr(c, s));
+                let mut cond = n.field("condition").map_or(s, |c| self.expr(c, s));
                 let mut out = self.field_block(n, "consequence", cond, depth);
                 let mut has_else = false;
                 let mut c = n.walk();
                 let alts: Vec<Node<'t>> = n.children_by_field_name("alternative", &mut c).collect();
                 for alt in alts {
-                    match alt.kind() {
+                    match alt.k() {
                         "elif_clause" => {
-                            cond = alt
-                                .child_by_field_name("condition")
-                                .map_or(cond, |c| self.expr(c, cond));
+                            cond = alt.field("condition").map_or(cond, |c| self.expr(c, cond));
                             out = join(out, self.field_block(alt, "consequence", cond, depth));
                         }
                         _ => {
@@ -269,11 +266,9 @@ impl<'t> Walk<'_, '_, 't> {
                 out
             }
             "while_statement" | "for_statement" => {
-                let head = n
-                    .child_by_field_name("condition")
-                    .or_else(|| n.child_by_field_name("right"));
+                let head = n.field("condition").or_else(|| n.field("right"));
                 let s = head.map_or(s, |h| self.expr(h, s));
-                let infinite = n.kind() == "while_statement"
+                let infinite = n.k() == "while_statement"
                     && head.is_some_and(|h| matches!(text(h, self.flow.m.src), "True" | "1"));
                 self.breaks.push(None);
                 self.conts.push(None);
@@ -289,7 +284,7 @@ impl<'t> Walk<'_, '_, 't> {
                 } else {
                     join(join(s, body_out), breaks)
                 };
-                if let Some(alt) = n.child_by_field_name("alternative") {
+                if let Some(alt) = n.field("alternative") {
                     out = self.field_block(alt, "body", out, depth);
                 }
                 out
@@ -297,7 +292,7 @@ impl<'t> Walk<'_, '_, 't> {
             "try_statement" => self.try_statement(n, s, depth),
             "with_statement" => {
                 let mut c = n.walk();
-                let clause = n.named_children(&mut c).find(|k| k.kind() == "with_clause");
+                let clause = n.named_children(&mut c).find(|k| k.k() == "with_clause");
                 let s = clause.map_or(s, |cl| self.expr(cl, s));
                 self.field_block(n, "body", s, depth)
             }
@@ -309,11 +304,11 @@ impl<'t> Walk<'_, '_, 't> {
                     s = self.expr(sub, s);
                 }
                 let mut out = s;
-                if let Some(body) = n.child_by_field_name("body") {
+                if let Some(body) = n.field("body") {
                     let mut c = body.walk();
                     let cases: Vec<Node<'t>> = body
                         .named_children(&mut c)
-                        .filter(|k| k.kind() == "case_clause")
+                        .filter(|k| k.k() == "case_clause")
                         .collect();
                     for case in cases {
                         out = join(out, self.field_block(case, "consequence", s, depth));
@@ -326,7 +321,7 @@ impl<'t> Walk<'_, '_, 't> {
     }
 
     fn try_statement(&mut self, n: Node<'t>, s: St, depth: u32) -> St {
-        let body = n.child_by_field_name("body");
+        let body = n.field("body");
         let first_accepts = body
             .and_then(|b| b.named_child(0))
             .is_some_and(|first| self.is_accept_statement(first));
@@ -339,10 +334,10 @@ impl<'t> Walk<'_, '_, 't> {
         let mut normal_out = body_out;
         let mut fin = None;
         for part in parts {
-            match part.kind() {
+            match part.k() {
                 "except_clause" | "except_group_clause" => {
                     let mut c = part.walk();
-                    let block = part.named_children(&mut c).find(|k| k.kind() == "block");
+                    let block = part.named_children(&mut c).find(|k| k.k() == "block");
                     if let Some(b) = block {
                         handlers_out = join(handlers_out, self.block(b, handler_in, depth));
                     }
@@ -355,7 +350,7 @@ impl<'t> Walk<'_, '_, 't> {
         let out = join(normal_out, handlers_out);
         if let Some(f) = fin {
             let mut c = f.walk();
-            let block = f.named_children(&mut c).find(|k| k.kind() == "block");
+            let block = f.named_children(&mut c).find(|k| k.k() == "block");
             if let Some(b) = block {
                 let after = self.block(b, join(out, handler_in), depth);
                 return out.and(after);
@@ -373,7 +368,7 @@ impl<'t> Walk<'_, '_, 't> {
     }
 
     fn is_accept_statement(&self, stmt: Node<'t>) -> bool {
-        if stmt.kind() != "expression_statement" {
+        if stmt.k() != "expression_statement" {
             return false;
         }
         let Some(e) = stmt.named_child(0).map(unawait) else {
@@ -404,10 +399,10 @@ impl<'t> Walk<'_, '_, 't> {
         let src = self.flow.m.src;
         let mut calls = Vec::new();
         let mut yields = false;
-        syntax::walk(
+        self.flow.m.flat.walk(
             n,
-            |m| !syntax::is_scope(m) && !matches!(m.kind(), "block"),
-            |m| match m.kind() {
+            |m| !syntax::is_scope(m) && !matches!(m.k(), "block"),
+            |m| match m.k() {
                 "call" => calls.push(m),
                 "yield" => yields = true,
                 _ => {}

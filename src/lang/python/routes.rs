@@ -7,6 +7,7 @@
 //! annotated `WebSocket` that nothing in the module calls; and the
 //! dependencies (`Depends(...)`) each endpoint declares.
 
+use crate::lang::kind::Kind;
 use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
@@ -94,11 +95,11 @@ impl<'a, 't> Finder<'a, 't> {
     pub(crate) fn new(m: &'a Module<'t>, root: Node<'t>) -> Self {
         let src = m.src;
         let mut calls = Vec::new();
-        syntax::walk(
+        m.flat.walk(
             root,
             |_| true,
             |n| {
-                if n.kind() == "call" {
+                if n.k() == "call" {
                     calls.push(n);
                 }
             },
@@ -168,7 +169,7 @@ impl<'a, 't> Finder<'a, 't> {
                     span: span(c),
                 });
             }
-            if unparen(child).kind() != "identifier" {
+            if unparen(child).k() != "identifier" {
                 continue;
             }
             f.inclusions
@@ -218,14 +219,14 @@ impl<'a, 't> Finder<'a, 't> {
         let src = self.m.src;
         let path_value = path.and_then(|p| string_value(self.m, p));
         let prefixes = match router.map(unparen) {
-            Some(r) if r.kind() == "identifier" => self.prefixes(text(r, src), 0),
+            Some(r) if r.k() == "identifier" => self.prefixes(text(r, src), 0),
             Some(_) => vec![None],
             None => vec![Some(String::new())],
         };
         let route_span = path.map(span).unwrap_or_else(|| span(at));
         let router_name = router
             .map(unparen)
-            .filter(|r| r.kind() == "identifier")
+            .filter(|r| r.k() == "identifier")
             .map(|r| text(r, src).to_string());
         let declared = match (&router_name, &path_value) {
             (Some(r), Some(v)) => Some(Declared {
@@ -345,7 +346,7 @@ impl<'a, 't> Finder<'a, 't> {
                 ),
                 _ => continue,
             };
-            let Some(target) = target.map(unparen).filter(|e| e.kind() == "identifier") else {
+            let Some(target) = target.map(unparen).filter(|e| e.k() == "identifier") else {
                 continue;
             };
             let from = m.enclosing_fn(c);
@@ -444,7 +445,7 @@ impl<'a, 't> Finder<'a, 't> {
             .kwarg("dependencies")
             .map(|d| depends_calls(d, src))
             .unwrap_or_default();
-        if unparen(router).kind() == "identifier"
+        if unparen(router).k() == "identifier"
             && let Some(r) = self.routers.get(text(unparen(router), src))
         {
             deps.extend(r.deps.iter().copied());
@@ -457,13 +458,13 @@ impl<'a, 't> Finder<'a, 't> {
         let src = self.m.src;
         let mut out: Vec<NameUse> = Vec::new();
         for &d in deps {
-            syntax::walk(
+            self.m.flat.walk(
                 d,
                 |_| true,
                 |n| {
-                    let name = match n.kind() {
+                    let name = match n.k() {
                         "identifier" => Some(n),
-                        "attribute" => n.child_by_field_name("attribute"),
+                        "attribute" => n.field("attribute"),
                         _ => None,
                     };
                     if let Some(name) = name {
@@ -494,10 +495,10 @@ impl<'a, 't> Finder<'a, 't> {
         let mut acc: Option<String> = Some(String::new());
         let mut cur = route;
         while let Some(p) = cur.parent() {
-            if p.kind() == "call"
+            if p.k() == "call"
                 && let Some(call) = Call::of(p, src)
                 && call.name(src) == Some("Mount")
-                && cur.kind() == "argument_list"
+                && cur.k() == "argument_list"
             {
                 let pre = call.arg(0, "path").and_then(|a| string_value(self.m, a));
                 acc = match (pre, acc) {
@@ -505,11 +506,8 @@ impl<'a, 't> Finder<'a, 't> {
                     _ => None,
                 };
             }
-            if p.kind() == "assignment" {
-                let Some(left) = p
-                    .child_by_field_name("left")
-                    .filter(|l| l.kind() == "identifier")
-                else {
+            if p.k() == "assignment" {
+                let Some(left) = p.field("left").filter(|l| l.k() == "identifier") else {
                     break;
                 };
                 let name = text(left, src);
@@ -525,7 +523,7 @@ impl<'a, 't> Finder<'a, 't> {
                         .kwarg("routes")
                         .or_else(|| call.args.get(1).copied())
                         .is_some_and(|r| {
-                            unparen(r).kind() == "identifier" && text(unparen(r), src) == name
+                            unparen(r).k() == "identifier" && text(unparen(r), src) == name
                         });
                     if !uses {
                         continue;
@@ -543,7 +541,7 @@ impl<'a, 't> Finder<'a, 't> {
                 }
                 break;
             }
-            if syntax::is_scope(p) || p.kind() == "module" {
+            if syntax::is_scope(p) || p.k() == "module" {
                 break;
             }
             cur = p;
@@ -595,7 +593,7 @@ impl<'a, 't> Finder<'a, 't> {
             let Some(target) = call.arg(0, "dependency").map(unparen) else {
                 continue;
             };
-            if target.kind() != "identifier" {
+            if target.k() != "identifier" {
                 continue;
             }
             let scope = self.m.functions[from].parent;
@@ -656,7 +654,7 @@ impl<'a, 't> Finder<'a, 't> {
             if let Some(call) = Call::of(c, src) {
                 for a in call.args.iter().chain(call.kwargs.iter().map(|(_, v)| v)) {
                     let a = unparen(*a);
-                    if a.kind() == "identifier"
+                    if a.k() == "identifier"
                         && let Some(&g) = m.module_fns.get(text(a, src))
                     {
                         out.insert(g);
@@ -707,8 +705,8 @@ pub(crate) fn depends_calls<'t>(n: Node<'t>, src: &str) -> Vec<Node<'t>> {
         n,
         |m| !syntax::is_scope(m),
         |m| {
-            let is_dep = m.kind() == "call"
-                && m.child_by_field_name("function")
+            let is_dep = m.k() == "call"
+                && m.field("function")
                     .and_then(|c| syntax::last_name(c, src))
                     .is_some_and(|name| matches!(name, "Depends" | "Security"));
             if is_dep {
@@ -722,11 +720,11 @@ pub(crate) fn depends_calls<'t>(n: Node<'t>, src: &str) -> Vec<Node<'t>> {
 /// The name a call's value is assigned to: `router = APIRouter(...)`.
 fn assigned_name<'t>(call: Node<'t>, src: &'t str) -> Option<&'t str> {
     let p = syntax::parent_unparen(call)?;
-    if p.kind() != "assignment" {
+    if p.k() != "assignment" {
         return None;
     }
-    let left = p.child_by_field_name("left")?;
-    (left.kind() == "identifier").then(|| text(left, src))
+    let left = p.field("left")?;
+    (left.k() == "identifier").then(|| text(left, src))
 }
 
 fn string_value(m: &Module<'_>, n: Node<'_>) -> Option<String> {
@@ -759,21 +757,21 @@ fn path_string_at(
         Value::Number(x) if x.fract() == 0.0 && x.abs() < 1e15 => Some(format!("{}", x as i64)),
         _ => None,
     };
-    match n.kind() {
+    match n.k() {
         "binary_operator" => {
-            let op = n.child_by_field_name("operator")?;
-            if op.kind() != "+" {
+            let op = n.field("operator")?;
+            if op.k() != "+" {
                 return None;
             }
-            let l = path_string_at(n.child_by_field_name("left")?, src, eval, depth + 1)?;
-            let r = path_string_at(n.child_by_field_name("right")?, src, eval, depth + 1)?;
+            let l = path_string_at(n.field("left")?, src, eval, depth + 1)?;
+            let r = path_string_at(n.field("right")?, src, eval, depth + 1)?;
             Some(l + &r)
         }
         "string" if text(n, src).starts_with(['f', 'F']) => {
             let mut out = String::new();
             let mut c = n.walk();
             for part in n.named_children(&mut c) {
-                match part.kind() {
+                match part.k() {
                     "string_start" | "string_end" => {}
                     "string_content" => {
                         // `{{` / `}}` are literal braces.
@@ -784,12 +782,12 @@ fn path_string_at(
                         out.push_str(&t.replace("{{", "{").replace("}}", "}"));
                     }
                     "interpolation" => {
-                        if part.child_by_field_name("type_conversion").is_some()
-                            || part.child_by_field_name("format_specifier").is_some()
+                        if part.field("type_conversion").is_some()
+                            || part.field("format_specifier").is_some()
                         {
                             return None;
                         }
-                        let e = part.child_by_field_name("expression")?;
+                        let e = part.field("expression")?;
                         out.push_str(&as_text(eval(e).value)?);
                     }
                     _ => return None,

@@ -15,10 +15,11 @@
 //!   the keywords (`self.server_options.update(kwargs)`) and makes
 //!   `socketio.Server(**self.server_options)`.
 
+use crate::lang::kind::Kind;
 use tree_sitter::Node;
 
 use super::symbols::Module;
-use super::syntax::{Call, span, unparen, walk};
+use super::syntax::{Call, span, unparen};
 use super::{SocketIoServer, TimeoutValue};
 use crate::values::Value;
 
@@ -37,7 +38,7 @@ fn server_of(m: &Module<'_>, callee: Node<'_>) -> Option<&'static str> {
             _ => None,
         }
     };
-    match callee.kind() {
+    match callee.k() {
         // `AsyncServer(...)` of `from socketio import AsyncServer`
         "identifier" => {
             let local = super::syntax::text(callee, src);
@@ -46,9 +47,9 @@ fn server_of(m: &Module<'_>, callee: Node<'_>) -> Option<&'static str> {
         }
         // `socketio.AsyncServer(...)` of `import socketio [as sio]`
         "attribute" => {
-            let obj = unparen(callee.child_by_field_name("object")?);
-            let attr = super::syntax::text(callee.child_by_field_name("attribute")?, src);
-            if obj.kind() != "identifier" {
+            let obj = unparen(callee.field("object")?);
+            let attr = super::syntax::text(callee.field("attribute")?, src);
+            if obj.k() != "identifier" {
                 return None;
             }
             let local = super::syntax::text(obj, src);
@@ -64,18 +65,18 @@ fn server_of(m: &Module<'_>, callee: Node<'_>) -> Option<&'static str> {
 }
 
 /// The servers a module starts.
-pub(crate) fn servers(m: &Module<'_>, root: Node<'_>) -> Vec<SocketIoServer> {
+pub(crate) fn servers<'t>(m: &Module<'t>, root: Node<'t>) -> Vec<SocketIoServer> {
     let src = m.src;
     // A test's server lives for the test.
     if crate::lang::ts::is_test_path(&m.source.path) {
         return Vec::new();
     }
-    let mut calls: Vec<Node<'_>> = Vec::new();
-    walk(
+    let mut calls: Vec<Node<'t>> = Vec::new();
+    m.flat.walk(
         root,
         |_| true,
         |n| {
-            if n.kind() == "call" {
+            if n.k() == "call" {
                 calls.push(n);
             }
         },
@@ -97,14 +98,14 @@ pub(crate) fn servers(m: &Module<'_>, root: Node<'_>) -> Vec<SocketIoServer> {
             }
         }
         // `**options`: the interval may be in there.
-        if value.is_none() && call.args.iter().any(|a| a.kind() == "dictionary_splat") {
+        if value.is_none() && call.args.iter().any(|a| a.k() == "dictionary_splat") {
             continue;
         }
         let (ping, origin, value_span, default) = match value {
             Some(v) => {
                 // `(25, 5)`: the interval and a grace period.
                 let v = unparen(v);
-                let v = if v.kind() == "tuple" {
+                let v = if v.k() == "tuple" {
                     match v.named_child(0) {
                         Some(first) => first,
                         None => continue,
@@ -142,10 +143,10 @@ pub(crate) fn servers(m: &Module<'_>, root: Node<'_>) -> Vec<SocketIoServer> {
 /// the `SocketIO(...)` call is bound to.
 fn init_app_ping<'t>(m: &Module<'t>, calls: &[Node<'t>], ctor: Node<'t>) -> Option<Node<'t>> {
     let parent = ctor.parent()?;
-    if parent.kind() != "assignment" {
+    if parent.k() != "assignment" {
         return None;
     }
-    let target = super::syntax::dotted(parent.child_by_field_name("left")?, m.src)?;
+    let target = super::syntax::dotted(parent.field("left")?, m.src)?;
     calls.iter().find_map(|n| {
         let c = Call::of(*n, m.src)?;
         if c.name(m.src) != Some("init_app") {

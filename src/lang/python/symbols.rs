@@ -4,6 +4,7 @@
 //! Also the one [`Scope`] through which static values are resolved, and
 //! the resolution of a call to the function of this module it runs.
 
+use crate::lang::kind::Kind;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -46,7 +47,7 @@ pub(crate) struct FnInfo<'t> {
 
 impl<'t> FnInfo<'t> {
     pub(crate) fn body(&self) -> Option<Node<'t>> {
-        self.node.child_by_field_name("body")
+        self.node.field("body")
     }
 
     /// Whether its first parameter is `self`/`cls` of a method.
@@ -94,6 +95,8 @@ fn bind<'t>(map: &mut HashMap<String, Binding<'t>>, name: &str, value: Option<No
 }
 
 pub(crate) struct Module<'t> {
+    /// The tree's named nodes in pre-order, for every pass after this one.
+    pub(crate) flat: syntax::Flat<'t>,
     pub src: &'t str,
     pub source: Source,
     pub functions: Vec<FnInfo<'t>>,
@@ -128,6 +131,7 @@ pub(crate) struct Module<'t> {
 impl<'t> Module<'t> {
     pub(crate) fn collect(root: Node<'t>, src: &'t str, source: &Source) -> Module<'t> {
         let mut m = Module {
+            flat: syntax::Flat::new(root),
             src,
             source: source.clone(),
             functions: Vec::new(),
@@ -164,25 +168,25 @@ impl<'t> Module<'t> {
             if depth > MAX_NESTING * 4 {
                 continue;
             }
-            let (def, decorators) = match n.kind() {
+            let (def, decorators) = match n.k() {
                 "decorated_definition" => {
                     let mut c = n.walk();
                     let decorators: Vec<Node<'t>> = n
                         .named_children(&mut c)
-                        .filter(|d| d.kind() == "decorator")
+                        .filter(|d| d.k() == "decorator")
                         .filter_map(|d| d.named_child(0))
                         .collect();
-                    match n.child_by_field_name("definition") {
+                    match n.field("definition") {
                         Some(d) => (d, decorators),
                         None => continue,
                     }
                 }
                 _ => (n, Vec::new()),
             };
-            match def.kind() {
+            match def.k() {
                 "function_definition" => {
                     let id = self.add_function(def, fun, class, decorators);
-                    if let Some(body) = def.child_by_field_name("body") {
+                    if let Some(body) = def.field("body") {
                         stack.push((body, Some(id), None, depth + 1));
                     }
                 }
@@ -191,7 +195,7 @@ impl<'t> Module<'t> {
                     if fun.is_none() && class.is_none() {
                         self.class_by_name.insert(self.classes[id].name.clone(), id);
                     }
-                    if let Some(body) = def.child_by_field_name("body") {
+                    if let Some(body) = def.field("body") {
                         stack.push((body, fun, Some(id), depth + 1));
                     }
                 }
@@ -201,7 +205,7 @@ impl<'t> Module<'t> {
                     // Compound statements keep the class context (a method
                     // under `if TYPE_CHECKING:` is still a method).
                     let keep_class = matches!(
-                        def.kind(),
+                        def.k(),
                         "block"
                             | "if_statement"
                             | "else_clause"
@@ -249,9 +253,9 @@ impl<'t> Module<'t> {
         decorators: Vec<Node<'t>>,
     ) -> FnId {
         let src = self.src;
-        let name_node = def.child_by_field_name("name");
+        let name_node = def.field("name");
         let mut params = Vec::new();
-        if let Some(ps) = def.child_by_field_name("parameters") {
+        if let Some(ps) = def.field("parameters") {
             let mut c = ps.walk();
             for p in ps.named_children(&mut c) {
                 if let Some(param) = param(p, src) {
@@ -260,12 +264,12 @@ impl<'t> Module<'t> {
             }
         }
         let mut calls = Vec::new();
-        if let Some(body) = def.child_by_field_name("body") {
-            syntax::walk(
+        if let Some(body) = def.field("body") {
+            self.flat.walk(
                 body,
                 |n| !syntax::is_scope(n),
                 |n| {
-                    if n.kind() == "call" {
+                    if n.k() == "call" {
                         calls.push(n);
                     }
                 },
@@ -289,33 +293,33 @@ impl<'t> Module<'t> {
 
     fn add_class(&mut self, def: Node<'t>, decorators: Vec<Node<'t>>) -> ClassId {
         let src = self.src;
-        let name_node = def.child_by_field_name("name");
+        let name_node = def.field("name");
         let mut bases = Vec::new();
-        if let Some(sup) = def.child_by_field_name("superclasses") {
+        if let Some(sup) = def.field("superclasses") {
             let mut c = sup.walk();
             for b in sup.named_children(&mut c) {
-                if b.kind() != "keyword_argument" {
+                if b.k() != "keyword_argument" {
                     bases.push(text(b, src).to_string());
                 }
             }
         }
         let mut attrs = HashMap::new();
         let mut self_assigned = HashSet::new();
-        if let Some(body) = def.child_by_field_name("body") {
+        if let Some(body) = def.field("body") {
             let mut c = body.walk();
             for stmt in body.named_children(&mut c) {
-                if stmt.kind() == "expression_statement"
-                    && let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment")
+                if stmt.k() == "expression_statement"
+                    && let Some(a) = stmt.named_child(0).filter(|a| a.k() == "assignment")
                 {
                     record_assignment(a, src, &mut attrs, None);
                 }
             }
-            syntax::walk(
+            self.flat.walk(
                 body,
-                |n| n.kind() != "class_definition",
+                |n| n.k() != "class_definition",
                 |n| {
-                    if matches!(n.kind(), "assignment" | "augmented_assignment")
-                        && let Some(left) = n.child_by_field_name("left")
+                    if matches!(n.k(), "assignment" | "augmented_assignment")
+                        && let Some(left) = n.field("left")
                     {
                         self_targets(left, src, &mut self_assigned);
                     }
@@ -350,7 +354,7 @@ impl<'t> Module<'t> {
             let mut c = n.walk();
             let children: Vec<Node<'t>> = n.named_children(&mut c).collect();
             for stmt in children.into_iter().rev() {
-                match stmt.kind() {
+                match stmt.k() {
                     "block" | "if_statement" | "elif_clause" | "else_clause" | "try_statement"
                     | "except_clause" | "finally_clause" | "with_statement" => {
                         stack.push((stmt, depth + 1))
@@ -360,10 +364,10 @@ impl<'t> Module<'t> {
             }
             let mut c = n.walk();
             for stmt in n.named_children(&mut c) {
-                match stmt.kind() {
+                match stmt.k() {
                     "expression_statement" => {
                         self.statements.push(stmt);
-                        if let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") {
+                        if let Some(a) = stmt.named_child(0).filter(|a| a.k() == "assignment") {
                             record_assignment(
                                 a,
                                 src,
@@ -373,8 +377,8 @@ impl<'t> Module<'t> {
                             self.record_instance(a);
                         } else if let Some(a) = stmt
                             .named_child(0)
-                            .filter(|a| a.kind() == "augmented_assignment")
-                            && let Some(l) = a.child_by_field_name("left")
+                            .filter(|a| a.k() == "augmented_assignment")
+                            && let Some(l) = a.field("left")
                         {
                             bind(&mut self.consts, text(l, src), None);
                         }
@@ -383,19 +387,19 @@ impl<'t> Module<'t> {
                         self.record_import(stmt);
                     }
                     "for_statement" => {
-                        if let Some(l) = stmt.child_by_field_name("left") {
+                        if let Some(l) = stmt.field("left") {
                             for name in target_names(l, src) {
                                 bind(&mut self.consts, name, None);
                             }
                         }
                     }
                     "function_definition" | "class_definition" | "decorated_definition" => {
-                        let def = if stmt.kind() == "decorated_definition" {
-                            stmt.child_by_field_name("definition")
+                        let def = if stmt.k() == "decorated_definition" {
+                            stmt.field("definition")
                         } else {
                             Some(stmt)
                         };
-                        if let Some(name) = def.and_then(|d| d.child_by_field_name("name")) {
+                        if let Some(name) = def.and_then(|d| d.field("name")) {
                             // A def shadows a constant of the same name.
                             bind(&mut self.consts, text(name, src), None);
                         }
@@ -408,13 +412,10 @@ impl<'t> Module<'t> {
     }
 
     fn record_instance(&mut self, a: Node<'t>) {
-        let (Some(left), Some(right)) = (
-            a.child_by_field_name("left"),
-            a.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (a.field("left"), a.field("right")) else {
             return;
         };
-        if left.kind() != "identifier" {
+        if left.k() != "identifier" {
             return;
         }
         if let Some(call) = Call::of(unparen(right), self.src)
@@ -426,23 +427,21 @@ impl<'t> Module<'t> {
 
     fn record_import(&mut self, stmt: Node<'t>) {
         let src = self.src;
-        let module = stmt
-            .child_by_field_name("module_name")
-            .map(|m| text(m, src).to_string());
+        let module = stmt.field("module_name").map(|m| text(m, src).to_string());
         let mut c = stmt.walk();
         if let Some(m) = &module
             && stmt
                 .named_children(&mut c)
-                .any(|n| n.kind() == "wildcard_import")
+                .any(|n| n.k() == "wildcard_import")
         {
             self.star_imports.push(m.clone());
         }
         let mut c = stmt.walk();
         for name in stmt.children_by_field_name("name", &mut c) {
-            let (dotted, alias) = match name.kind() {
+            let (dotted, alias) = match name.k() {
                 "aliased_import" => (
-                    name.child_by_field_name("name").map(|n| text(n, src)),
-                    name.child_by_field_name("alias").map(|n| text(n, src)),
+                    name.field("name").map(|n| text(n, src)),
+                    name.field("alias").map(|n| text(n, src)),
                 ),
                 _ => (Some(text(name, src)), None),
             };
@@ -483,37 +482,37 @@ impl<'t> Module<'t> {
         }
         let Some(body) = info.body() else { return map };
         let mut declared_global = HashSet::new();
-        syntax::walk(
+        self.flat.walk(
             body,
             |n| {
                 !syntax::is_scope(n)
                     && !matches!(
-                        n.kind(),
+                        n.k(),
                         "list_comprehension"
                             | "set_comprehension"
                             | "dictionary_comprehension"
                             | "generator_expression"
                     )
             },
-            |n| match n.kind() {
+            |n| match n.k() {
                 "assignment" => record_assignment(n, src, &mut map, None),
                 "augmented_assignment" => {
-                    if let Some(l) = n.child_by_field_name("left") {
+                    if let Some(l) = n.field("left") {
                         for name in target_names(l, src) {
                             bind(&mut map, name, None);
                         }
                     }
                 }
                 "for_statement" => {
-                    if let Some(l) = n.child_by_field_name("left") {
+                    if let Some(l) = n.field("left") {
                         for name in target_names(l, src) {
                             bind(&mut map, name, None);
                         }
                     }
                 }
                 "as_pattern_target" | "named_expression" => {
-                    let target = if n.kind() == "named_expression" {
-                        n.child_by_field_name("name")
+                    let target = if n.k() == "named_expression" {
+                        n.field("name")
                     } else {
                         n.named_child(0)
                     };
@@ -524,15 +523,15 @@ impl<'t> Module<'t> {
                     }
                 }
                 "function_definition" | "class_definition" => {
-                    if let Some(name) = n.child_by_field_name("name") {
+                    if let Some(name) = n.field("name") {
                         bind(&mut map, text(name, src), None);
                     }
                 }
                 "import_statement" | "import_from_statement" => {
                     let mut c = n.walk();
                     for name in n.children_by_field_name("name", &mut c) {
-                        let local = match name.kind() {
-                            "aliased_import" => name.child_by_field_name("alias"),
+                        let local = match name.k() {
+                            "aliased_import" => name.field("alias"),
                             _ => Some(name),
                         };
                         if let Some(l) = local {
@@ -587,7 +586,7 @@ impl<'t> Module<'t> {
     pub(crate) fn resolve_callee(&self, from: FnId, callee: Node<'t>) -> Callee {
         let src = self.src;
         let callee = unparen(callee);
-        match callee.kind() {
+        match callee.k() {
             "identifier" => {
                 let name = text(callee, src);
                 // A closure defined in this function or an enclosing one.
@@ -611,13 +610,13 @@ impl<'t> Module<'t> {
                 Callee::External
             }
             "attribute" => {
-                let Some(obj) = callee.child_by_field_name("object").map(unparen) else {
+                let Some(obj) = callee.field("object").map(unparen) else {
                     return Callee::External;
                 };
                 let Some(method) = syntax::last_name(callee, src) else {
                     return Callee::External;
                 };
-                let class = match (obj.kind(), text(obj, src)) {
+                let class = match (obj.k(), text(obj, src)) {
                     ("identifier", "self" | "cls") => self.class_of_method(from),
                     ("identifier", name) => self.local_instance(from, name).or_else(|| {
                         self.instances
@@ -628,9 +627,9 @@ impl<'t> Module<'t> {
                     // `JobView(user).filter_for`: a method of the instance
                     // just built.
                     ("call", _) => obj
-                        .child_by_field_name("function")
+                        .field("function")
                         .map(unparen)
-                        .filter(|c| c.kind() == "identifier")
+                        .filter(|c| c.k() == "identifier")
                         .and_then(|c| self.class_by_name.get(text(c, src)).copied()),
                     _ => None,
                 };
@@ -651,12 +650,12 @@ impl<'t> Module<'t> {
             // A parameter annotated with a class of the module
             // (`channel: Channel`).
             if let Some(p) = self.functions[s].params.iter().find(|p| p.name == name) {
-                let a = p.annotation.map(|a| match a.kind() {
+                let a = p.annotation.map(|a| match a.k() {
                     "type" => a.named_child(0).unwrap_or(a),
                     _ => a,
                 })?;
                 let a = unparen(a);
-                return (a.kind() == "identifier")
+                return (a.k() == "identifier")
                     .then(|| self.class_by_name.get(text(a, self.src)).copied())
                     .flatten();
             }
@@ -664,7 +663,7 @@ impl<'t> Module<'t> {
                 Some(Binding::Value(v)) => {
                     let call = Call::of(syntax::unawait(*v), self.src)?;
                     let callee = unparen(call.callee);
-                    return (callee.kind() == "identifier")
+                    return (callee.k() == "identifier")
                         .then(|| self.class_by_name.get(text(callee, self.src)).copied())
                         .flatten();
                 }
@@ -722,8 +721,7 @@ impl<'t> Module<'t> {
         arg: Node<'t>,
     ) -> Option<usize> {
         let info = &self.functions[callee];
-        let offset =
-            usize::from(info.is_bound_method() && unparen(call.callee).kind() == "attribute");
+        let offset = usize::from(info.is_bound_method() && unparen(call.callee).k() == "attribute");
         self.param_at(callee, call, arg, offset)
     }
 
@@ -748,7 +746,7 @@ impl<'t> Module<'t> {
         let pos = call.args.iter().position(|a| a.id() == arg.id())?;
         if call.args[..pos]
             .iter()
-            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
+            .any(|a| matches!(a.k(), "list_splat" | "dictionary_splat"))
         {
             return None;
         }
@@ -790,30 +788,20 @@ pub(crate) enum Callee {
 }
 
 fn param<'t>(p: Node<'t>, src: &'t str) -> Option<Param<'t>> {
-    let (name_node, annotation, default, splat) = match p.kind() {
+    let (name_node, annotation, default, splat) = match p.k() {
         "identifier" => (Some(p), None, None, false),
         "typed_parameter" => {
             let inner = p.named_child(0)?;
-            let splat = inner.kind() != "identifier";
+            let splat = inner.k() != "identifier";
             let name = if splat {
                 inner.named_child(0)
             } else {
                 Some(inner)
             };
-            (name, p.child_by_field_name("type"), None, splat)
+            (name, p.field("type"), None, splat)
         }
-        "default_parameter" => (
-            p.child_by_field_name("name"),
-            None,
-            p.child_by_field_name("value"),
-            false,
-        ),
-        "typed_default_parameter" => (
-            p.child_by_field_name("name"),
-            p.child_by_field_name("type"),
-            p.child_by_field_name("value"),
-            false,
-        ),
+        "default_parameter" => (p.field("name"), None, p.field("value"), false),
+        "typed_default_parameter" => (p.field("name"), p.field("type"), p.field("value"), false),
         "list_splat_pattern" | "dictionary_splat_pattern" => (p.named_child(0), None, None, true),
         _ => return None,
     };
@@ -839,16 +827,16 @@ fn record_assignment<'t>(
     let mut lefts = Vec::new();
     // `a = b = v` nests: assignment(left a, right assignment(left b, right v))
     let value = loop {
-        if let Some(l) = cur.child_by_field_name("left") {
+        if let Some(l) = cur.field("left") {
             lefts.push(l);
         }
-        match cur.child_by_field_name("right") {
-            Some(r) if r.kind() == "assignment" => cur = r,
+        match cur.field("right") {
+            Some(r) if r.k() == "assignment" => cur = r,
             other => break other,
         }
     };
     for l in lefts {
-        if l.kind() == "identifier" {
+        if l.k() == "identifier" {
             let name = text(l, src);
             bind(map, name, value);
             if let Some(t) = targets.as_deref_mut() {
@@ -867,13 +855,10 @@ fn target_names<'t>(n: Node<'t>, src: &'t str) -> Vec<&'t str> {
     let mut out = Vec::new();
     syntax::walk(
         n,
-        |m| !matches!(m.kind(), "attribute" | "subscript"),
+        |m| !matches!(m.k(), "attribute" | "subscript"),
         |m| {
-            if m.kind() == "identifier"
-                && !matches!(
-                    m.parent().map(|p| p.kind()),
-                    Some("attribute" | "subscript")
-                )
+            if m.k() == "identifier"
+                && !matches!(m.parent().map(|p| p.k()), Some("attribute" | "subscript"))
             {
                 out.push(text(m, src));
             }
@@ -888,10 +873,10 @@ fn self_targets(left: Node<'_>, src: &str, out: &mut HashSet<String>) {
         left,
         |_| true,
         |m| {
-            if m.kind() == "attribute" {
-                let obj = m.child_by_field_name("object").map(|o| text(o, src));
+            if m.k() == "attribute" {
+                let obj = m.field("object").map(|o| text(o, src));
                 if matches!(obj, Some("self" | "cls"))
-                    && let Some(a) = m.child_by_field_name("attribute")
+                    && let Some(a) = m.field("attribute")
                 {
                     out.insert(text(a, src).to_string());
                 }
@@ -1061,7 +1046,7 @@ impl PyScope<'_, '_> {
         let src = self.module.src;
         let v = match Call::of(unparen(v), src) {
             Some(call) if call.name(src) == Some("Field") => match call.arg(0, "default") {
-                Some(d) if d.kind() != "ellipsis" => d,
+                Some(d) if d.k() != "ellipsis" => d,
                 _ => return Resolved::unknown(),
             },
             _ => v,
@@ -1099,7 +1084,7 @@ impl PyScope<'_, '_> {
         let splat = call
             .args
             .iter()
-            .any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"));
+            .any(|a| matches!(a.k(), "list_splat" | "dictionary_splat"));
         if splat || !call.args.is_empty() {
             return Resolved::unknown();
         }
@@ -1144,7 +1129,7 @@ impl PyScope<'_, '_> {
     fn factory_class(&self, f: FnId) -> Option<ClassId> {
         let m = self.module;
         let info = &m.functions[f];
-        if let Some(ret) = info.node.child_by_field_name("return_type")
+        if let Some(ret) = info.node.field("return_type")
             && let Some(&c) = m
                 .class_by_name
                 .get(text(ret, m.src).trim_matches(['"', '\'']))
@@ -1152,11 +1137,11 @@ impl PyScope<'_, '_> {
             return Some(c);
         }
         let mut returns = Vec::new();
-        syntax::walk(
+        m.flat.walk(
             info.body()?,
             |n| !syntax::is_scope(n),
             |n| {
-                if n.kind() == "return_statement" {
+                if n.k() == "return_statement" {
                     returns.push(n);
                 }
             },
@@ -1164,7 +1149,7 @@ impl PyScope<'_, '_> {
         let [r] = returns.as_slice() else { return None };
         let call = Call::of(unparen(r.named_child(0)?), m.src)?;
         let callee = unparen(call.callee);
-        if callee.kind() != "identifier" || !call.args.is_empty() || !call.kwargs.is_empty() {
+        if callee.k() != "identifier" || !call.args.is_empty() || !call.kwargs.is_empty() {
             return None;
         }
         m.class_by_name.get(text(callee, m.src)).copied()

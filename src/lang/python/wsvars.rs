@@ -5,6 +5,7 @@
 //! objects it was handed to (`manager.connect(websocket)`,
 //! `v = Validator(websocket)`), and the `self.X` attributes assigned from it.
 
+use crate::lang::kind::Kind;
 use std::collections::HashSet;
 
 use super::body::{self, WsCx};
@@ -19,7 +20,7 @@ fn passes_name(call: &Call<'_>, names: &HashSet<String>, src: &str) -> bool {
         .chain(call.kwargs.iter().map(|(_, v)| v))
         .any(|a| {
             let a = syntax::unparen(*a);
-            a.kind() == "identifier" && names.contains(syntax::text(a, src))
+            a.k() == "identifier" && names.contains(syntax::text(a, src))
         })
 }
 
@@ -100,17 +101,17 @@ pub(crate) fn websockets(m: &Module<'_>, found: &[Found]) -> (Vec<WsCx>, Vec<Has
             let mut holders = HashSet::new();
             if let Some(body) = info.body() {
                 for _ in 0..2 {
-                    syntax::walk(
+                    m.flat.walk(
                         body,
                         |x| !syntax::is_scope(x),
                         |x| {
                             // `manager.connect(websocket)`: the manager now
                             // holds it.
-                            if x.kind() == "call" {
+                            if x.k() == "call" {
                                 if let Some(call) = syntax::Call::of(x, src) {
                                     let root = call.receiver().map(syntax::unparen);
                                     let gets_ws = passes_name(&call, &names, src);
-                                    if let Some(r) = root.filter(|r| r.kind() == "identifier")
+                                    if let Some(r) = root.filter(|r| r.k() == "identifier")
                                         && gets_ws
                                         && !names.contains(syntax::text(r, src))
                                     {
@@ -119,17 +120,14 @@ pub(crate) fn websockets(m: &Module<'_>, found: &[Found]) -> (Vec<WsCx>, Vec<Has
                                 }
                                 return;
                             }
-                            if x.kind() != "assignment" {
+                            if x.k() != "assignment" {
                                 return;
                             }
-                            let (Some(l), Some(r)) = (
-                                x.child_by_field_name("left"),
-                                x.child_by_field_name("right"),
-                            ) else {
+                            let (Some(l), Some(r)) = (x.field("left"), x.field("right")) else {
                                 return;
                             };
                             let r = syntax::unawait(r);
-                            match (l.kind(), r.kind()) {
+                            match (l.k(), r.k()) {
                                 ("identifier", "identifier")
                                     if names.contains(syntax::text(r, src)) =>
                                 {
@@ -145,9 +143,7 @@ pub(crate) fn websockets(m: &Module<'_>, found: &[Found]) -> (Vec<WsCx>, Vec<Has
                                 ("attribute", "identifier")
                                     if names.contains(syntax::text(r, src)) =>
                                 {
-                                    let obj = l
-                                        .child_by_field_name("object")
-                                        .map(|o| syntax::text(o, src));
+                                    let obj = l.field("object").map(|o| syntax::text(o, src));
                                     if matches!(obj, Some("self" | "cls"))
                                         && let (Some(c), Some(a)) =
                                             (m.class_of_method(f), syntax::last_name(l, src))

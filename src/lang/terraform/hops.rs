@@ -181,13 +181,13 @@ impl<'l> Module<'_, 'l> {
 
     fn siblings(&self, from: &Loc) -> &[Arc<TfFile>] {
         self.siblings.get_or_init(|| {
-            let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            let Ok(entries) = crate::cache::read_dir(&self.dir) else {
                 return Vec::new();
             };
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
-                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .filter(|p| p.extension().is_some_and(|e| e == "tf") && crate::cache::is_file(p))
+                .filter_map(|p| crate::cache::canonicalize(&p).ok())
                 .filter(|p| !self.known.contains(p))
                 .collect();
             found.sort();

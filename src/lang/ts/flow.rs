@@ -12,6 +12,7 @@
 //! Conditions on the close code compile to [`Cond`], a small expression
 //! over "the close code" that rules evaluate per configured code.
 
+use crate::lang::kind::Kind;
 use tree_sitter::Node;
 
 use crate::source::Span;
@@ -440,12 +441,12 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     }
 
     fn bind_role(&self, pattern: Node<'t>, role: Role, out: &mut Vec<(&'t str, Role)>) {
-        match pattern.kind() {
+        match pattern.k() {
             "identifier" => out.push((self.ix.text(pattern), role)),
             "object_pattern" if matches!(role, Role::Event) => {
                 let mut c = pattern.walk();
                 for child in pattern.named_children(&mut c) {
-                    match child.kind() {
+                    match child.k() {
                         "shorthand_property_identifier_pattern"
                             if self.ix.text(child) == "code" =>
                         {
@@ -455,7 +456,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                             let key = child.f("key").map(|k| self.ix.text(k));
                             let value = child.f("value");
                             if let (Some("code"), Some(v)) = (key, value)
-                                && v.kind() == "identifier"
+                                && v.k() == "identifier"
                             {
                                 out.push((self.ix.text(v), Role::Code));
                             }
@@ -481,7 +482,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         let Some(body) = self.ix.functions[f].body else {
             return;
         };
-        if body.kind() == "statement_block" {
+        if body.k() == "statement_block" {
             self.block(body, v);
         } else {
             self.expr(body, v);
@@ -523,11 +524,11 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             let mut c = args.walk();
             let args: Vec<Node<'t>> = args
                 .named_children(&mut c)
-                .filter(|a| a.kind() != "comment")
+                .filter(|a| a.k() != "comment")
                 .collect();
             let params = self.ix.functions[f].params.clone();
             for (p, a) in params.iter().zip(args.iter()) {
-                if a.kind() == "spread_element" {
+                if a.k() == "spread_element" {
                     break;
                 }
                 if let Some(role) = self.role_of(*a) {
@@ -556,7 +557,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     /// What an argument is, for the parameter it binds.
     fn role_of(&self, arg: Node<'t>) -> Option<Role> {
         let a = unwrap(arg);
-        if a.kind() == "identifier"
+        if a.k() == "identifier"
             && let Some(r) = self.role(self.ix.text(a))
         {
             return Some(r.clone());
@@ -574,7 +575,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     /// bound to one included.
     pub fn fn_target(&self, n: Node<'t>) -> Option<FnId> {
         let u = unwrap(n);
-        if u.kind() == "identifier"
+        if u.k() == "identifier"
             && let Some(r) = self.role(self.ix.text(u))
         {
             return match r {
@@ -640,11 +641,11 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     }
 
     fn stmt_inner(&mut self, s: Node<'t>, v: &mut dyn Visitor<'t>) -> Exit {
-        match s.kind() {
+        match s.k() {
             "statement_block" => self.block(s, v),
             "if_statement" => self.if_stmt(s, v),
             "return_statement" => {
-                let value = s.named_child(0).filter(|n| n.kind() != "comment");
+                let value = s.named_child(0).filter(|n| n.k() != "comment");
                 if let Some(val) = value {
                     self.expr(val, v);
                 }
@@ -703,7 +704,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                 let base = self.guards.len();
                 for field in ["right", "condition", "initializer", "increment"] {
                     if let Some(e) = s.f(field)
-                        && e.kind() != "lexical_declaration"
+                        && e.k() != "lexical_declaration"
                     {
                         self.expr(e, v);
                     }
@@ -754,7 +755,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                     positive: false,
                     node: cond_node,
                 });
-                let inner = alt.named_child(0).filter(|n| n.kind() != "comment");
+                let inner = alt.named_child(0).filter(|n| n.k() != "comment");
                 let e = match inner {
                     Some(i) => self.stmt(i, v),
                     None => Exit::None,
@@ -807,7 +808,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         let mut all: Vec<f64> = Vec::new();
         let mut all_known = true;
         for cl in &clauses {
-            if cl.kind() == "switch_case" {
+            if cl.k() == "switch_case" {
                 match cl.f("value").map(|n| self.scope.value(n).value) {
                     Some(Value::Number(n)) => all.push(n),
                     _ => all_known = false,
@@ -829,7 +830,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         let mut returned: Vec<f64> = Vec::new();
         let mut returned_known = true;
         for cl in &clauses {
-            let is_default = cl.kind() == "switch_default";
+            let is_default = cl.k() == "switch_default";
             if !is_default {
                 match cl.f("value").map(|n| self.scope.value(n).value) {
                     Some(Value::Number(n)) => pending.push(n),
@@ -893,7 +894,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     }
 
     fn expr_inner(&mut self, e: Node<'t>, v: &mut dyn Visitor<'t>) {
-        let kind = e.kind();
+        let kind = e.k();
         if is_function(kind) || matches!(kind, "class" | "comment") || kind.starts_with("jsx") {
             return;
         }
@@ -911,7 +912,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                     return;
                 };
                 self.expr(l, v);
-                let positive = match op.kind() {
+                let positive = match op.k() {
                     "&&" => Some(true),
                     "||" => Some(false),
                     _ => None,
@@ -973,7 +974,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         };
         let callee_u = unwrap(callee);
         // An immediately invoked function runs here.
-        if is_function(callee_u.kind()) {
+        if is_function(callee_u.k()) {
             if let Some(args) = call.f("arguments") {
                 self.args(call, args, false, v);
             }
@@ -982,13 +983,13 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             }
             return;
         }
-        if callee_u.kind() == "member_expression"
+        if callee_u.k() == "member_expression"
             && let Some(o) = callee_u.f("object")
         {
             self.expr(o, v);
         }
         let registers = is_registration(super::hooks::callee(self.ix, call).unwrap_or(""));
-        let target = if is_function(callee_u.kind()) {
+        let target = if is_function(callee_u.k()) {
             None
         } else {
             self.fn_target(callee_u)
@@ -1034,19 +1035,19 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         let mut c = args.walk();
         let list: Vec<Node<'t>> = args
             .named_children(&mut c)
-            .filter(|a| a.kind() != "comment")
+            .filter(|a| a.k() != "comment")
             .collect();
-        let spread = list.iter().any(|a| a.kind() == "spread_element");
+        let spread = list.iter().any(|a| a.k() == "spread_element");
         for (i, a) in list.into_iter().enumerate() {
             let au = unwrap(a);
             // Bound to a parameter of the function walked into next.
             let bound = !spread && params.is_some_and(|n| i < n);
             // Read only for what hands a function over: the module a
             // helper comes from is parsed only when that matters.
-            let handed = is_function(au.kind())
+            let handed = is_function(au.k())
                 || (imported.is_some()
                     && matches!(
-                        au.kind(),
+                        au.k(),
                         "identifier" | "member_expression" | "call_expression"
                     )
                     && self.fn_target(au).is_some());
@@ -1054,7 +1055,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                 && imported.as_ref().is_some_and(|(m, name)| {
                     self.scope.imports.calls_param(m, name, i, 0) == Some(false)
                 });
-            if is_function(au.kind()) {
+            if is_function(au.k()) {
                 if !registers
                     && !bound
                     && !never_called
@@ -1075,7 +1076,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                 && !registers
                 && !never_called
                 && matches!(
-                    au.kind(),
+                    au.k(),
                     "identifier" | "member_expression" | "call_expression"
                 )
                 && let Some(f) = self.fn_target(au)
@@ -1094,7 +1095,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     /// (`withBackoff(...)` with `import { withBackoff } from "./retry"`).
     fn imported_callee(&self, call: Node<'t>) -> Option<(String, String)> {
         let f = unwrap(call.f("function")?);
-        if f.kind() != "identifier" {
+        if f.k() != "identifier" {
             return None;
         }
         let b = self.ix.lookup(self.ix.text(f), f.start_byte())?;
@@ -1110,7 +1111,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             return false;
         }
         let n = unwrap(n);
-        match n.kind() {
+        match n.k() {
             "member_expression" => {
                 let prop = n.f("property").map(|p| self.ix.text(p));
                 let obj = n.f("object").map(unwrap);
@@ -1145,7 +1146,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     /// local constant bound to it).
     fn is_reason(&self, n: Node<'_>) -> bool {
         let n = unwrap(n);
-        if n.kind() != "identifier" {
+        if n.k() != "identifier" {
             return false;
         }
         let name = self.ix.text(n);
@@ -1158,7 +1159,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                 .filter(|b| self.ix.is_constant(b) && b.destructured.is_none())
                 .and_then(|b| b.value)
                 .is_some_and(|v| {
-                    unwrap(v).kind() == "identifier"
+                    unwrap(v).k() == "identifier"
                         && matches!(self.role(self.ix.text(unwrap(v))), Some(Role::Reason))
                 }),
         }
@@ -1171,7 +1172,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             return false;
         }
         let n = unwrap(n);
-        if n.kind() != "identifier" {
+        if n.k() != "identifier" {
             return false;
         }
         let name = self.ix.text(n);
@@ -1192,7 +1193,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     pub fn mentions_event(&self, n: Node<'_>) -> bool {
         let mut found = false;
         let complete = visit_bounded(n, 256, |x| {
-            if x.kind() == "identifier"
+            if x.k() == "identifier"
                 && (self
                     .role(self.ix.text(x))
                     .is_some_and(|r| !matches!(r, Role::Path(_)))
@@ -1215,11 +1216,11 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
             };
         }
         let n = unwrap(n);
-        match n.kind() {
+        match n.k() {
             "true" => Cond::Known(true),
             "false" | "null" | "undefined" => Cond::Known(false),
             "unary_expression" => {
-                let op = n.f("operator").map(|o| o.kind());
+                let op = n.f("operator").map(|o| o.k());
                 let arg = n.f("argument");
                 match (op, arg) {
                     (Some("!"), Some(a)) => Cond::Not(Box::new(self.compile(a, depth + 1))),
@@ -1231,7 +1232,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                 else {
                     return self.unknown(n);
                 };
-                match op.kind() {
+                match op.k() {
                     "&&" => Cond::And(
                         Box::new(self.compile(l, depth + 1)),
                         Box::new(self.compile(r, depth + 1)),
@@ -1261,7 +1262,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
                 match self.ix.lookup(name, n.start_byte()) {
                     Some(b) if self.ix.is_constant(b) && b.destructured.is_none() => {
                         match b.value {
-                            Some(v) if !is_function(unwrap(v).kind()) => self.compile(v, depth + 1),
+                            Some(v) if !is_function(unwrap(v).k()) => self.compile(v, depth + 1),
                             _ => self.unknown(n),
                         }
                     }
@@ -1308,7 +1309,7 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
         // `SET.indexOf(code) !== -1` and friends.
         for (call, other, op) in [(l, r, op), (r, l, op.flip())] {
             let call = unwrap(call);
-            if call.kind() != "call_expression" || self.ix.call_name(call) != Some("indexOf") {
+            if call.k() != "call_expression" || self.ix.call_name(call) != Some("indexOf") {
                 continue;
             }
             let Some(set) = self.membership(call) else {
@@ -1377,16 +1378,16 @@ impl<'c, 'a, 't> Walk<'c, 'a, 't> {
     /// The expression a function returns, when its body is just that.
     fn single_return(&self, f: FnId) -> Option<Node<'t>> {
         let body = self.ix.functions[f].body?;
-        if body.kind() != "statement_block" {
+        if body.k() != "statement_block" {
             return Some(body);
         }
         let mut c = body.walk();
         let stmts: Vec<Node<'t>> = body
             .named_children(&mut c)
-            .filter(|n| n.kind() != "comment")
+            .filter(|n| n.k() != "comment")
             .collect();
         match stmts.as_slice() {
-            [s] if s.kind() == "return_statement" => s.named_child(0),
+            [s] if s.k() == "return_statement" => s.named_child(0),
             _ => None,
         }
     }
@@ -1450,7 +1451,7 @@ impl CallGraph {
                 let mut cur = args.walk();
                 for a in args.named_children(&mut cur) {
                     let a = unwrap(a);
-                    if !is_function(a.kind()) {
+                    if !is_function(a.k()) {
                         edges[f].extend(ix.resolve_fn_ref(a, Some(f)));
                     }
                 }
@@ -1459,13 +1460,13 @@ impl CallGraph {
         for (g, info) in ix.functions.iter().enumerate() {
             let Some(p) = info.parent else { continue };
             let mut up = info.node.parent();
-            while let Some(u) = up.filter(|u| u.kind() == "parenthesized_expression") {
+            while let Some(u) = up.filter(|u| u.k() == "parenthesized_expression") {
                 up = u.parent();
             }
-            let Some(args) = up.filter(|u| u.kind() == "arguments") else {
+            let Some(args) = up.filter(|u| u.k() == "arguments") else {
                 continue;
             };
-            let call = args.parent().filter(|c| c.kind() == "call_expression");
+            let call = args.parent().filter(|c| c.k() == "call_expression");
             if call.is_some_and(|c| !is_registration(super::hooks::callee(ix, c).unwrap_or(""))) {
                 edges[p].push(g);
             }
@@ -1543,7 +1544,7 @@ impl<'t> Index<'t> {
     /// `this.m.bind(this)`, an inline function.
     pub fn resolve_fn_ref(&self, n: Node<'t>, in_fn: Option<FnId>) -> Option<FnId> {
         let n = unwrap(n);
-        match n.kind() {
+        match n.k() {
             k if is_function(k) => self.fn_of_node.get(&n.id()).copied(),
             // `{ onClose }`: the function of that name.
             "identifier" | "shorthand_property_identifier" => {
@@ -1555,7 +1556,7 @@ impl<'t> Index<'t> {
             }
             "member_expression" => {
                 let obj = unwrap(n.f("object")?);
-                if obj.kind() != "this" {
+                if obj.k() != "this" {
                     return None;
                 }
                 let prop = self.text(n.f("property")?);
@@ -1574,7 +1575,7 @@ impl<'t> Index<'t> {
             "call_expression" => {
                 // `this.m.bind(this)`
                 let callee = unwrap(n.f("function")?);
-                if callee.kind() != "member_expression" {
+                if callee.k() != "member_expression" {
                     return None;
                 }
                 let prop = callee.f("property")?;

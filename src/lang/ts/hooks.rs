@@ -16,6 +16,7 @@
 //! `src/index-client.js`: `onMount` returns the callback's cleanup to
 //! `user_effect`, and `onDestroy(fn)` is `onMount(() => () => fn())`).
 
+use crate::lang::kind::Kind;
 use tree_sitter::Node;
 
 use super::index::{Index, NodeExt, unwrap};
@@ -38,7 +39,7 @@ pub enum EffectKind {
 /// `$effect.pre` whole.
 pub fn callee<'t>(ix: &Index<'t>, call: Node<'t>) -> Option<&'t str> {
     let f = unwrap(call.f("function")?);
-    match f.kind() {
+    match f.k() {
         "identifier" => Some(ix.text(f)),
         "member_expression" => {
             let object = f.f("object").map(|o| ix.text(o));
@@ -121,7 +122,7 @@ fn hook_callee<'t>(ix: &Index<'t>, call: Node<'t>) -> Option<&'t str> {
     let name = callee(ix, call)?;
     let member = call
         .f("function")
-        .is_some_and(|f| unwrap(f).kind() == "member_expression");
+        .is_some_and(|f| unwrap(f).k() == "member_expression");
     (!member || name.starts_with("use") || name == "$effect.pre").then_some(name)
 }
 
@@ -155,7 +156,7 @@ pub fn teardown_call<'t>(
 /// options API declares lifecycle hooks.
 pub fn object_method_name<'t>(ix: &Index<'t>, f: Node<'t>) -> Option<&'t str> {
     let parent = f.parent()?;
-    match (f.kind(), parent.kind()) {
+    match (f.k(), parent.k()) {
         ("method_definition", "object") => f.f("name").map(|n| ix.text(n)),
         (_, "pair") if parent.f("value").is_some_and(|v| v.id() == f.id()) => {
             parent.f("key").map(|k| ix.text(k))
@@ -169,7 +170,7 @@ pub fn object_method_name<'t>(ix: &Index<'t>, f: Node<'t>) -> Option<&'t str> {
 /// `props.token` reads: a required member typed without null is there.
 pub fn vue_props_type<'t>(ix: &Index<'t>, value: Node<'t>) -> Option<Node<'t>> {
     let call = unwrap(value);
-    if call.kind() != "call_expression" {
+    if call.k() != "call_expression" {
         return None;
     }
     match callee(ix, call)? {
@@ -193,16 +194,16 @@ pub fn this_method<'t>(ix: &Index<'t>, at: Node<'t>, name: &str) -> Option<Node<
     let f = loop {
         let x = n?;
         steps += 1;
-        if steps > 256 || x.kind() == "class_body" {
+        if steps > 256 || x.k() == "class_body" {
             return None;
         }
-        if super::index::is_function(x.kind()) && x.kind() != "arrow_function" {
+        if super::index::is_function(x.k()) && x.k() != "arrow_function" {
             break x;
         }
         n = x.parent();
     };
     let parent = f.parent()?;
-    let holder = match parent.kind() {
+    let holder = match parent.k() {
         "object" => parent,
         "pair" => parent.parent()?,
         _ => return None,
@@ -212,7 +213,7 @@ pub fn this_method<'t>(ix: &Index<'t>, at: Node<'t>, name: &str) -> Option<Node<
     // methods.
     let options = holder
         .parent()
-        .filter(|p| p.kind() == "pair")
+        .filter(|p| p.k() == "pair")
         .filter(|p| {
             p.f("key")
                 .is_some_and(|k| matches!(ix.text(k), "methods" | "computed" | "watch"))
@@ -222,15 +223,15 @@ pub fn this_method<'t>(ix: &Index<'t>, at: Node<'t>, name: &str) -> Option<Node<
     let in_methods = super::scope::property(options, "methods", ix.src)
         .and_then(|p| p.f("value"))
         .map(unwrap)
-        .filter(|o| o.kind() == "object")
+        .filter(|o| o.k() == "object")
         .and_then(|o| super::scope::property(o, name, ix.src));
     let p = in_methods.or_else(|| super::scope::property(options, name, ix.src))?;
-    match p.kind() {
+    match p.k() {
         "method_definition" => Some(p),
         "pair" => p
             .f("value")
             .map(unwrap)
-            .filter(|v| super::index::is_function(v.kind())),
+            .filter(|v| super::index::is_function(v.k())),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 //! their lexical scopes), calls, `new` expressions, assignments, classes,
 //! imports and exports. Everything the socket model is built from.
 
+use crate::lang::kind::Kind;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -114,7 +115,7 @@ impl<'t> NodeExt<'t> for Node<'t> {
                 0 => None,
                 id => self.child_by_field_id(id),
             },
-            _ => self.child_by_field_name(name),
+            _ => self.field(name),
         }
     }
 }
@@ -510,7 +511,7 @@ impl<'t> Index<'t> {
         class: Option<usize>,
         blocks: &[Node<'t>],
     ) {
-        let kind = node.kind();
+        let kind = node.k();
         let block_scope = || {
             blocks
                 .last()
@@ -526,7 +527,7 @@ impl<'t> Index<'t> {
                     self.bind_param(*p, fscope);
                 }
                 // Methods of object literals are not methods of a class.
-                let in_class_body = parent.is_some_and(|p| p.kind() == "class_body");
+                let in_class_body = parent.is_some_and(|p| p.k() == "class_body");
                 if k == "method_definition"
                     && in_class_body
                     && let (Some(c), Some(n)) = (class, name)
@@ -590,7 +591,7 @@ impl<'t> Index<'t> {
                     let name = self.text(n);
                     if let Some(v) = node.f("value") {
                         let v = unwrap(v);
-                        if is_function(v.kind()) {
+                        if is_function(v.k()) {
                             self.classes[c].methods.insert(name, v);
                         } else {
                             self.classes[c].fields.insert(name, v);
@@ -652,7 +653,7 @@ impl<'t> Index<'t> {
 
     fn note_assigned(&mut self, left: Node<'t>, class: Option<usize>) {
         let left = unwrap(left);
-        match left.kind() {
+        match left.k() {
             "identifier" => {
                 let t = self.text(left);
                 self.reassigned.insert(t);
@@ -660,8 +661,8 @@ impl<'t> Index<'t> {
             "member_expression" | "subscript_expression" => {
                 let mut root = left;
                 let mut last_prop = None;
-                while matches!(root.kind(), "member_expression" | "subscript_expression") {
-                    if root.kind() == "member_expression" {
+                while matches!(root.k(), "member_expression" | "subscript_expression") {
+                    if root.k() == "member_expression" {
                         last_prop = root.f("property");
                     }
                     match root.f("object") {
@@ -669,7 +670,7 @@ impl<'t> Index<'t> {
                         None => break,
                     }
                 }
-                match root.kind() {
+                match root.k() {
                     "identifier" => {
                         self.mutated.insert(self.text(root).to_string());
                     }
@@ -691,7 +692,7 @@ impl<'t> Index<'t> {
                 let reassigned = &mut self.reassigned;
                 visit_bounded(left, 256, |n| {
                     if matches!(
-                        n.kind(),
+                        n.k(),
                         "identifier" | "shorthand_property_identifier_pattern"
                     ) {
                         reassigned.insert(src.get(n.byte_range()).unwrap_or(""));
@@ -716,8 +717,8 @@ impl<'t> Index<'t> {
         let value = node.f("value");
         let ty = node.f("type");
         let kind = match parent {
-            Some(p) if p.kind() == "variable_declaration" => BindKind::Var,
-            Some(p) if p.kind() == "lexical_declaration" => match p.child(0).map(|c| c.kind()) {
+            Some(p) if p.k() == "variable_declaration" => BindKind::Var,
+            Some(p) if p.k() == "lexical_declaration" => match p.child(0).map(|c| c.k()) {
                 Some("const") => BindKind::Const,
                 _ => BindKind::Let,
             },
@@ -743,11 +744,11 @@ impl<'t> Index<'t> {
                 name: None,
             });
         }
-        if name.kind() == "identifier" {
+        if name.k() == "identifier" {
             let func_node = value.and_then(|v| function_value(v, self.src));
             self.add(name, kind, scope, value, None, ty, func_node);
             if let Some(v) = value.map(unwrap)
-                && v.kind() == "call_expression"
+                && v.k() == "call_expression"
                 && self.call_name(v) == Some("require")
                 && let Some(m) = first_string_arg(v, self.src)
             {
@@ -767,7 +768,7 @@ impl<'t> Index<'t> {
     /// The bare name a call's callee has: `f()` -> f, `a.b.f()` -> f.
     pub fn call_name(&self, call: Node<'t>) -> Option<&'t str> {
         let f = unwrap(call.f("function")?);
-        match f.kind() {
+        match f.k() {
             "identifier" => Some(self.text(f)),
             "member_expression" => f.f("property").map(|p| self.text(p)),
             _ => None,
@@ -777,14 +778,14 @@ impl<'t> Index<'t> {
     fn bind_param(&mut self, p: Node<'t>, scope: (usize, usize)) {
         // required_parameter / optional_parameter: pattern, type, value.
         // A bare identifier (`e => ...`) is a parameter too.
-        if p.kind() == "identifier" {
+        if p.k() == "identifier" {
             self.add(p, BindKind::Param, scope, None, None, None, None);
             return;
         }
         let pattern = p.f("pattern").unwrap_or(p);
         let ty = p.f("type");
         let default = p.f("value");
-        if pattern.kind() == "identifier" {
+        if pattern.k() == "identifier" {
             self.add(pattern, BindKind::Param, scope, default, None, ty, None);
         } else {
             self.bind_pattern(pattern, BindKind::Param, scope, None, ty, Vec::new());
@@ -802,7 +803,7 @@ impl<'t> Index<'t> {
         ty: Option<Node<'t>>,
         keys: Vec<&'t str>,
     ) {
-        if pattern.kind() == "identifier" {
+        if pattern.k() == "identifier" {
             let d = source.map(|s| (s, keys));
             self.add(pattern, kind, scope, None, d, ty, None);
             return;
@@ -818,7 +819,7 @@ impl<'t> Index<'t> {
             let mut c = pat.walk();
             let children: Vec<Node<'t>> = pat.named_children(&mut c).collect();
             for child in children {
-                match child.kind() {
+                match child.k() {
                     "shorthand_property_identifier_pattern" => {
                         let mut k = keys.clone();
                         k.push(self.text(child));
@@ -833,7 +834,7 @@ impl<'t> Index<'t> {
                             continue;
                         };
                         if matches!(
-                            left.kind(),
+                            left.k(),
                             "shorthand_property_identifier_pattern" | "identifier"
                         ) {
                             let mut k = keys.clone();
@@ -850,7 +851,7 @@ impl<'t> Index<'t> {
                         };
                         let mut k = keys.clone();
                         k.push(key_text(key, self.src));
-                        match value.kind() {
+                        match value.k() {
                             "identifier" => {
                                 self.set_member_of(value, ty, &k);
                                 let d = source.map(|s| (s, k));
@@ -859,7 +860,7 @@ impl<'t> Index<'t> {
                             }
                             "assignment_pattern" => {
                                 if let (Some(l), r) = (value.f("left"), value.f("right"))
-                                    && l.kind() == "identifier"
+                                    && l.k() == "identifier"
                                 {
                                     let d = source.map(|s| (s, k));
                                     self.add(l, kind, scope, r, d, None, None);
@@ -874,7 +875,7 @@ impl<'t> Index<'t> {
                     }
                     "assignment_pattern" => {
                         if let (Some(l), r) = (child.f("left"), child.f("right"))
-                            && l.kind() == "identifier"
+                            && l.k() == "identifier"
                         {
                             self.add(l, kind, scope, r, None, None, None);
                         }
@@ -913,25 +914,25 @@ impl<'t> Index<'t> {
     /// object type literals and interfaces or type aliases of this module,
     /// with whether the member is optional (`room?: string`).
     pub fn member_type(&self, ty: Node<'t>, keys: &[&str]) -> Option<(Node<'t>, bool)> {
-        let mut t = if ty.kind() == "type_annotation" {
+        let mut t = if ty.k() == "type_annotation" {
             ty.named_child(0)?
         } else {
             ty
         };
         let mut optional = false;
         for key in keys {
-            let body = match t.kind() {
+            let body = match t.k() {
                 "object_type" | "interface_body" => t,
                 "type_identifier" => self.type_declaration(self.text(t))?,
                 _ => return None,
             };
             let mut c = body.walk();
             let prop = body.named_children(&mut c).find(|p| {
-                p.kind() == "property_signature"
+                p.k() == "property_signature"
                     && p.f("name").is_some_and(|n| key_text(n, self.src) == *key)
             })?;
             let mut c2 = prop.walk();
-            optional |= prop.children(&mut c2).any(|x| x.kind() == "?");
+            optional |= prop.children(&mut c2).any(|x| x.k() == "?");
             t = prop.f("type")?.named_child(0)?;
         }
         Some((t, optional))
@@ -943,14 +944,14 @@ impl<'t> Index<'t> {
         let mut c = root.walk();
         let top: Vec<Node<'t>> = root.named_children(&mut c).collect();
         for mut d in top {
-            if d.kind() == "export_statement" {
+            if d.k() == "export_statement" {
                 match d.f("declaration") {
                     Some(x) => d = x,
                     None => continue,
                 }
             }
             let is_named = d.f("name").is_some_and(|n| self.text(n) == name);
-            match d.kind() {
+            match d.k() {
                 "interface_declaration" if is_named => return d.f("body"),
                 "type_alias_declaration" if is_named => return d.f("value"),
                 _ => {}
@@ -996,14 +997,14 @@ impl<'t> Index<'t> {
         let mut c = node.walk();
         let clause = node
             .named_children(&mut c)
-            .find(|n| n.kind() == "import_clause");
+            .find(|n| n.k() == "import_clause");
         let Some(clause) = clause else {
             return;
         };
         let mut recs: Vec<(Node<'t>, String)> = Vec::new();
         let mut c = clause.walk();
         for child in clause.named_children(&mut c) {
-            match child.kind() {
+            match child.k() {
                 "identifier" => recs.push((child, "default".into())),
                 "namespace_import" => {
                     if let Some(id) = child.named_child(0) {
@@ -1013,7 +1014,7 @@ impl<'t> Index<'t> {
                 "named_imports" => {
                     let mut c2 = child.walk();
                     for spec in child.named_children(&mut c2) {
-                        if spec.kind() != "import_specifier" {
+                        if spec.k() != "import_specifier" {
                             continue;
                         }
                         let Some(name) = spec.f("name") else {
@@ -1054,13 +1055,13 @@ impl<'t> Index<'t> {
 
     fn export(&mut self, node: Node<'t>) {
         let mut c = node.walk();
-        let is_default = node.children(&mut c).any(|n| n.kind() == "default");
+        let is_default = node.children(&mut c).any(|n| n.k() == "default");
         if let Some(decl) = node.f("declaration") {
             let mut c = decl.walk();
             for d in decl.named_children(&mut c) {
-                if d.kind() == "variable_declarator"
+                if d.k() == "variable_declarator"
                     && let Some(n) = d.f("name")
-                    && n.kind() == "identifier"
+                    && n.k() == "identifier"
                 {
                     let t = self.text(n).to_string();
                     self.exports.push((t.clone(), t));
@@ -1081,7 +1082,7 @@ impl<'t> Index<'t> {
             // `export default NAME` exports a binding; any other expression
             // is a value of its own.
             if let Some(v) = node.f("value") {
-                if unwrap(v).kind() == "identifier" {
+                if unwrap(v).k() == "identifier" {
                     self.exports
                         .push(("default".into(), self.text(unwrap(v)).to_string()));
                 } else {
@@ -1094,7 +1095,7 @@ impl<'t> Index<'t> {
         let mut c = node.walk();
         let mut clause_seen = false;
         for clause in node.named_children(&mut c) {
-            match clause.kind() {
+            match clause.k() {
                 "export_clause" => {
                     clause_seen = true;
                     let mut c2 = clause.walk();
@@ -1307,7 +1308,7 @@ pub fn params_of(node: Node<'_>) -> Vec<Node<'_>> {
     };
     let mut c = ps.walk();
     ps.named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.k() != "comment")
         .collect()
 }
 
@@ -1320,7 +1321,7 @@ pub fn param_pattern(p: Node<'_>) -> Node<'_> {
 /// `satisfies`, `!`, `<T>x`.
 pub fn unwrap(mut n: Node<'_>) -> Node<'_> {
     for _ in 0..32 {
-        match n.kind() {
+        match n.k() {
             "parenthesized_expression"
             | "as_expression"
             | "satisfies_expression"
@@ -1330,7 +1331,7 @@ pub fn unwrap(mut n: Node<'_>) -> Node<'_> {
                 let mut c = n.walk();
                 let inner = n
                     .named_children(&mut c)
-                    .find(|k| !matches!(k.kind(), "type_arguments" | "comment"));
+                    .find(|k| !matches!(k.k(), "type_arguments" | "comment"));
                 match inner {
                     Some(i) => n = i,
                     None => return n,
@@ -1346,28 +1347,28 @@ pub fn unwrap(mut n: Node<'_>) -> Node<'_> {
 /// `useCallback(fn, deps)`, `useMemo(() => fn, deps)`.
 pub fn function_value<'t>(v: Node<'t>, src: &str) -> Option<Node<'t>> {
     let v = unwrap(v);
-    if is_function(v.kind()) {
+    if is_function(v.k()) {
         return Some(v);
     }
-    if v.kind() != "call_expression" {
+    if v.k() != "call_expression" {
         return None;
     }
     let f = unwrap(v.f("function")?);
-    let name = match f.kind() {
+    let name = match f.k() {
         "identifier" => f,
         "member_expression" => f.f("property")?,
         _ => return None,
     };
     let args = v.f("arguments")?;
     let first = unwrap(args.named_child(0)?);
-    if !is_function(first.kind()) {
+    if !is_function(first.k()) {
         return None;
     }
     match src.get(name.byte_range())? {
         "useCallback" => Some(first),
         "useMemo" => {
             let body = unwrap(first.f("body")?);
-            is_function(body.kind()).then_some(body)
+            is_function(body.k()).then_some(body)
         }
         _ => None,
     }
@@ -1375,7 +1376,7 @@ pub fn function_value<'t>(v: Node<'t>, src: &str) -> Option<Node<'t>> {
 
 /// `'text'` -> `text`.
 pub fn string_content(n: Node<'_>, src: &str) -> Option<String> {
-    if n.kind() != "string" {
+    if n.k() != "string" {
         return None;
     }
     let t = src.get(n.byte_range())?;
@@ -1391,7 +1392,7 @@ fn first_string_arg(call: Node<'_>, src: &str) -> Option<String> {
 /// The text of an object key: `a`, `'a'`, `"a"`.
 pub fn key_text<'t>(key: Node<'t>, src: &'t str) -> &'t str {
     let t = src.get(key.byte_range()).unwrap_or("");
-    if key.kind() == "string" {
+    if key.k() == "string" {
         t.get(1..t.len().saturating_sub(1)).unwrap_or("")
     } else {
         t
@@ -1402,11 +1403,11 @@ pub fn key_text<'t>(key: Node<'t>, src: &'t str) -> &'t str {
 fn first_this_segment(mut n: Node<'_>, src: &str) -> Option<String> {
     let mut seg = None;
     for _ in 0..64 {
-        if n.kind() != "member_expression" {
+        if n.k() != "member_expression" {
             break;
         }
         let obj = unwrap(n.f("object")?);
-        if obj.kind() == "this" {
+        if obj.k() == "this" {
             seg = n
                 .f("property")
                 .and_then(|p| src.get(p.byte_range()))

@@ -266,13 +266,13 @@ const LIBRARY_PACKAGES: &[&str] = &[
 pub fn in_library_package(file: &std::path::Path) -> bool {
     for dir in file.ancestors().skip(1).take(8) {
         let manifest = dir.join("package.json");
-        if let Ok(text) = std::fs::read_to_string(&manifest) {
+        if let Ok(text) = crate::cache::read_to_string(&manifest) {
             let name = serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
                 .and_then(|v| v.get("name").and_then(|n| n.as_str()).map(str::to_string));
             return name.is_some_and(|n| LIBRARY_PACKAGES.contains(&n.as_str()));
         }
-        if dir.join(".git").exists() {
+        if crate::cache::exists(&dir.join(".git")) {
             break;
         }
     }

@@ -11,6 +11,7 @@ mod flow;
 pub mod hooks;
 pub(crate) mod index;
 pub mod libs;
+pub mod mention;
 mod model;
 pub mod names;
 pub(crate) mod scope;

@@ -2,6 +2,7 @@
 //! the paths they are stored under, their handlers and what those do on
 //! which close codes, heartbeats, effects, close-code sets, `close(code)`.
 
+use crate::lang::kind::Kind;
 use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
@@ -43,13 +44,13 @@ fn factory_for(ix: &Index<'_>, site: Node<'_>) -> Option<String> {
     // Up to the function that returns it.
     let func = loop {
         let p = n.parent()?;
-        match p.kind() {
+        match p.k() {
             "parenthesized_expression" | "as_expression" | "non_null_expression" => n = p,
             "return_statement" => {
                 let mut q = p;
                 break loop {
                     q = q.parent()?;
-                    if is_function(q.kind()) {
+                    if is_function(q.k()) {
                         break q;
                     }
                 };
@@ -60,17 +61,17 @@ fn factory_for(ix: &Index<'_>, site: Node<'_>) -> Option<String> {
     };
     // `{ createWS: () => ... }` and `{ createWS() { ... } }`.
     let mut holder = func.parent()?;
-    if holder.kind() == "pair" {
+    if holder.k() == "pair" {
         holder = holder.parent()?;
     }
-    if holder.kind() == "object" {
+    if holder.k() == "object" {
         holder = holder.parent()?;
     }
-    if holder.kind() != "arguments" {
+    if holder.k() != "arguments" {
         return None;
     }
     let call = holder.parent()?;
-    let callee = call.child_by_field_name("function")?;
+    let callee = call.field("function")?;
     Some(ix.text(callee).to_string())
 }
 
@@ -137,7 +138,7 @@ impl<'t> Module<'_, '_, 't> {
     /// under, a socket-like name, `getWebSocket()`.
     fn is_socket(&self, n: Node<'_>) -> bool {
         let n = unwrap(n);
-        if n.kind() == "call_expression" {
+        if n.k() == "call_expression" {
             return self
                 .ix
                 .call_name(n)
@@ -169,7 +170,7 @@ impl<'t> Module<'_, '_, 't> {
         let Some(callee) = call.f("function").map(unwrap) else {
             return false;
         };
-        match callee.kind() {
+        match callee.k() {
             "identifier" => self.send_fns.contains(self.text(callee)),
             "member_expression" => {
                 let prop = callee.f("property").map(|p| self.text(p)).unwrap_or("");
@@ -203,7 +204,7 @@ impl<'t> Module<'_, '_, 't> {
                 under: None,
             })
         };
-        match ctor.kind() {
+        match ctor.k() {
             "identifier" => {
                 let name = self.text(ctor);
                 match self.ix.lookup(name, ctor.start_byte()) {
@@ -229,7 +230,7 @@ impl<'t> Module<'_, '_, 't> {
                 // `new Phoenix.Socket(...)` of `import * as Phoenix`.
                 let (root, member) = p.split_once('.')?;
                 let obj = unwrap(ctor.f("object")?);
-                if obj.kind() != "identifier" || member.contains('.') {
+                if obj.k() != "identifier" || member.contains('.') {
                     return None;
                 }
                 let _ = root;
@@ -255,9 +256,9 @@ impl<'t> Module<'_, '_, 't> {
         // `require("x")`, and `await import("x")`.
         let required = |v: Node<'_>| {
             let v = unwrap(v);
-            (v.kind() == "call_expression"
+            (v.k() == "call_expression"
                 && (self.ix.call_name(v) == Some("require")
-                    || v.f("function").is_some_and(|f| f.kind() == "import")))
+                    || v.f("function").is_some_and(|f| f.k() == "import")))
             .then(|| {
                 let arg = v.f("arguments")?.named_child(0)?;
                 super::index::string_content(arg, self.ix.src)
@@ -277,11 +278,11 @@ impl<'t> Module<'_, '_, 't> {
     /// `createClient({...})`, `usePartySocket({...})`).
     fn call_site(&self, call: Node<'_>) -> Option<LibSite> {
         let f = unwrap(call.f("function")?);
-        let (ident, member) = match f.kind() {
+        let (ident, member) = match f.k() {
             "identifier" => (f, None),
             "member_expression" => {
                 let o = unwrap(f.f("object")?);
-                if o.kind() != "identifier" {
+                if o.k() != "identifier" {
                     return None;
                 }
                 (o, Some(self.text(f.f("property")?)))
@@ -305,7 +306,7 @@ impl<'t> Module<'_, '_, 't> {
         let Some(f) = call.f("function").map(unwrap) else {
             return false;
         };
-        if f.kind() != "identifier" {
+        if f.k() != "identifier" {
             return false;
         }
         let Some(b) = self.ix.lookup(self.text(f), f.start_byte()) else {
@@ -338,7 +339,7 @@ fn consumer(n: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
     let mut cur = n;
     for _ in 0..16 {
         let p = cur.parent()?;
-        match p.kind() {
+        match p.k() {
             "parenthesized_expression"
             | "as_expression"
             | "satisfies_expression"
@@ -365,7 +366,7 @@ pub(super) fn register_set<'t>(
         Value::Numbers(v) => Some(v),
         _ => None,
     };
-    let (name, name_span, value_span) = match object.kind() {
+    let (name, name_span, value_span) = match object.k() {
         "identifier" => {
             let text = ix.text(object);
             match ix.lookup(text, object.start_byte()) {
@@ -627,12 +628,12 @@ fn find_sites<'t>(m: &mut Module<'_, '_, 't>) {
         let mut binding = None;
         let mut key = None;
         if let Some((p, _)) = consumer(c.node)
-            && p.kind() == "variable_declarator"
+            && p.k() == "variable_declarator"
             && let Some(name) = p.f("name")
         {
-            if name.kind() == "object_pattern" {
+            if name.k() == "object_pattern" {
                 hook_names(m, name);
-            } else if name.kind() == "identifier" {
+            } else if name.k() == "identifier" {
                 binding = Some(m.text(name).to_string());
                 key = m.key(name);
             }
@@ -657,13 +658,13 @@ fn hook_names<'t>(m: &mut Module<'_, '_, 't>, pattern: Node<'t>) {
     let mut c = pattern.walk();
     let children: Vec<Node<'t>> = pattern.named_children(&mut c).collect();
     for child in children {
-        let (key, local) = match child.kind() {
+        let (key, local) = match child.k() {
             "shorthand_property_identifier_pattern" => (m.text(child), m.text(child)),
             "pair_pattern" => {
                 let (Some(k), Some(v)) = (child.f("key"), child.f("value")) else {
                     continue;
                 };
-                if v.kind() != "identifier" {
+                if v.k() != "identifier" {
                     continue;
                 }
                 (m.text(k), m.text(v))
@@ -686,10 +687,10 @@ fn hook_names<'t>(m: &mut Module<'_, '_, 't>, pattern: Node<'t>) {
 /// key: `const ws = ...`, `wsRef.current = ...`, `this.ws = ...`.
 fn storage(m: &Module<'_, '_, '_>, n: Node<'_>) -> Option<(String, String)> {
     let (p, child) = consumer(n)?;
-    let target = match p.kind() {
+    let target = match p.k() {
         "variable_declarator" => {
             let name = p.f("name")?;
-            (name.kind() == "identifier" && p.f("value")?.id() == child.id()).then_some(name)?
+            (name.k() == "identifier" && p.f("value")?.id() == child.id()).then_some(name)?
         }
         "assignment_expression" => {
             let right = p.f("right")?;
@@ -738,11 +739,11 @@ fn copies(ix: &Index<'_>) -> HashMap<String, Vec<String>> {
     let path = |n: Node<'_>| ix.path_key(n);
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
     for d in ix.declarators.iter().chain(ix.assignments.iter()) {
-        let (lhs, rhs) = if d.node.kind() == "variable_declarator" {
+        let (lhs, rhs) = if d.node.k() == "variable_declarator" {
             (
                 d.node
                     .f("name")
-                    .filter(|n| n.kind() == "identifier")
+                    .filter(|n| n.k() == "identifier")
                     .and_then(path),
                 d.node.f("value"),
             )
@@ -803,7 +804,7 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
         let (Some(left), Some(right)) = (a.node.f("left").map(unwrap), a.node.f("right")) else {
             continue;
         };
-        if left.kind() != "member_expression" {
+        if left.k() != "member_expression" {
             continue;
         }
         let Some(prop) = left.f("property") else {
@@ -819,7 +820,7 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
             continue;
         }
         let Some(func) = ix.resolve_fn_ref(right, a.func) else {
-            if event == "open" && !matches!(unwrap(right).kind(), "null" | "undefined") {
+            if event == "open" && !matches!(unwrap(right).k(), "null" | "undefined") {
                 unseen_open.set(true);
             }
             continue;
@@ -908,7 +909,7 @@ fn registrations<'t>(m: &Module<'_, '_, 't>) -> (Vec<Registration<'t>>, bool) {
 /// The object literal an options argument is (directly, or a constant).
 fn options_object<'t>(m: &Module<'_, '_, 't>, n: Node<'t>) -> Option<Node<'t>> {
     let n = unwrap(n);
-    match n.kind() {
+    match n.k() {
         "object" => Some(n),
         "identifier" | "shorthand_property_identifier" => {
             let b = m.ix.lookup(m.text(n), n.start_byte())?;
@@ -916,7 +917,7 @@ fn options_object<'t>(m: &Module<'_, '_, 't>, n: Node<'t>) -> Option<Node<'t>> {
                 return None;
             }
             let v = unwrap(b.value?);
-            (v.kind() == "object").then_some(v)
+            (v.k() == "object").then_some(v)
         }
         _ => None,
     }
@@ -946,15 +947,15 @@ fn option<'t>(m: &Module<'_, '_, 't>, n: Node<'t>, key: &str, depth: u32) -> Opt
     if depth > 8 {
         return Opt::Unknown(n);
     }
-    match n.kind() {
+    match n.k() {
         "object" => {
             let mut found = Opt::Absent;
             let mut c = n.walk();
             for p in n.named_children(&mut c) {
-                match p.kind() {
+                match p.k() {
                     "pair" => {
                         if let Some(k) = p.f("key")
-                            && k.kind() != "computed_property_name"
+                            && k.k() != "computed_property_name"
                             && super::index::key_text(k, m.ix.src) == key
                             && let Some(v) = p.f("value")
                         {
@@ -1014,19 +1015,19 @@ fn option<'t>(m: &Module<'_, '_, 't>, n: Node<'t>, key: &str, depth: u32) -> Opt
 /// body): the options a `makeOptions(...)` builds.
 fn returned_value<'t>(ix: &Index<'t>, f: FnId) -> Option<Node<'t>> {
     let body = ix.functions[f].body?;
-    if body.kind() != "statement_block" {
+    if body.k() != "statement_block" {
         return Some(body);
     }
     let mut returns = Vec::new();
     visit_bounded(body, 4096, |n| {
-        if n.kind() == "return_statement" {
+        if n.k() == "return_statement" {
             returns.push(n);
             return false;
         }
-        !is_function(n.kind())
+        !is_function(n.k())
     });
     match returns.as_slice() {
-        [r] => r.named_child(0).filter(|v| v.kind() != "comment"),
+        [r] => r.named_child(0).filter(|v| v.k() != "comment"),
         _ => None,
     }
 }
@@ -1062,10 +1063,7 @@ impl<'t> HandlerVisitor<'_, '_, '_, 't> {
             return None;
         }
         let b = self.m.ix.lookup(name, call.start_byte())?;
-        let pattern = b
-            .name_node
-            .parent()
-            .filter(|p| p.kind() == "array_pattern")?;
+        let pattern = b.name_node.parent().filter(|p| p.k() == "array_pattern")?;
         let state = self.m.text(pattern.named_child(0)?);
         self.effect_deps.iter().any(|d| d == state).then_some(state)
     }
@@ -1104,7 +1102,7 @@ impl<'t> HandlerVisitor<'_, '_, '_, 't> {
         match first {
             Some(f)
                 if matches!(
-                    f.kind(),
+                    f.k(),
                     "identifier" | "member_expression" | "call_expression"
                 ) && is_timer_or_scheduler(self.m.ix.call_name(call).unwrap_or("")) =>
             {
@@ -1145,10 +1143,10 @@ fn hands_fn<'t>(w: &Walk<'_, '_, 't>, call: Node<'t>) -> bool {
     args.named_children(&mut c).any(|a| {
         let a = unwrap(a);
         matches!(
-            a.kind(),
+            a.k(),
             "identifier" | "member_expression" | "call_expression"
         ) && w.fn_target(a).is_some()
-            || is_function(a.kind())
+            || is_function(a.k())
     })
 }
 
@@ -1291,7 +1289,7 @@ impl<'t> Visitor<'t> for HandlerVisitor<'_, '_, '_, 't> {
         if let Some(kind) = self.m.socket_kind(node) {
             // Found inside a function the handler calls: name that call.
             let what = match w.anchor() {
-                Some(a) if a.kind() == "call_expression" => self.describe(a),
+                Some(a) if a.k() == "call_expression" => self.describe(a),
                 _ => match kind {
                     SocketKind::Reconnecting => "new ReconnectingWebSocket".into(),
                     SocketKind::Browser | SocketKind::Node => "new WebSocket".into(),
@@ -1438,7 +1436,7 @@ fn library_reconnects(
             && s.node
                 .f("constructor")
                 .map(unwrap)
-                .filter(|c| c.kind() == "identifier")
+                .filter(|c| c.k() == "identifier")
                 .and_then(|c| m.imported(c))
                 .is_some_and(|(module, _)| module == "phoenix_live_view")
         {
@@ -1446,7 +1444,7 @@ fn library_reconnects(
         }
         if let Some(o) = s.options
             && let Opt::Found(p, v) = option(m, o, "maxRetries", 0)
-            && p.kind() == "pair"
+            && p.k() == "pair"
             && m.scope.value(v).value == Value::Number(0.0)
         {
             continue;
@@ -1497,14 +1495,14 @@ fn imported_should_reconnect(m: &Module<'_, '_, '_>, out: &mut Vec<CloseHandler>
         let Opt::Unknown(holder) = option(m, o, "shouldReconnect", 0) else {
             continue;
         };
-        let holder = match holder.kind() {
+        let holder = match holder.k() {
             "spread_element" => match holder.named_child(0) {
                 Some(a) => unwrap(a),
                 None => continue,
             },
             _ => holder,
         };
-        if holder.kind() != "identifier" {
+        if holder.k() != "identifier" {
             continue;
         }
         let Some((module, imported)) =
@@ -1560,7 +1558,7 @@ impl<'t> Visitor<'t> for ClearVisitor {
 /// `x`, `ref.current!`, `this.timer ?? undefined`, `this.timer as number`.
 fn clear_path(w: &Walk<'_, '_, '_>, arg: Node<'_>) -> Option<String> {
     let mut a = unwrap(arg);
-    if a.kind() == "binary_expression" {
+    if a.k() == "binary_expression" {
         a = unwrap(a.f("left")?);
     }
     w.path(a)
@@ -1573,7 +1571,7 @@ fn is_timer_call(m: &Module<'_, '_, '_>, call: Node<'_>, name: &str) -> bool {
     let Some(f) = call.f("function").map(unwrap) else {
         return false;
     };
-    match f.kind() {
+    match f.k() {
         "identifier" => m.text(f) == name && m.ix.lookup(name, f.start_byte()).is_none(),
         "member_expression" => m.path(f).is_some_and(|p| {
             p.strip_suffix(name)
@@ -1629,7 +1627,7 @@ fn heartbeats(
         {
             continue;
         }
-        if let Some(delay) = args.named_child(1).filter(|d| d.kind() != "comment") {
+        if let Some(delay) = args.named_child(1).filter(|d| d.k() != "comment") {
             intervals.push((c, delay, rescheduled));
         }
     }
@@ -1750,7 +1748,7 @@ fn heartbeats(
         let (p, value) = match option(m, o, "heartbeat", 0) {
             Opt::Found(p, v) => (p, v),
             Opt::Absent => continue,
-            Opt::Unknown(holder) if holder.kind() == "spread_element" => {
+            Opt::Unknown(holder) if holder.k() == "spread_element" => {
                 out.push(unknown(o));
                 continue;
             }
@@ -1759,11 +1757,11 @@ fn heartbeats(
                 continue;
             }
         };
-        if p.kind() == "method_definition" {
+        if p.k() == "method_definition" {
             continue;
         }
         let v = unwrap(value);
-        let resolved = if v.kind() == "shorthand_property_identifier" {
+        let resolved = if v.k() == "shorthand_property_identifier" {
             m.scope.identifier(m.text(v), v, 0)
         } else {
             m.scope.value(v)
@@ -1783,7 +1781,7 @@ fn heartbeats(
                         Some(ip) => {
                             let iv = ip.f("value").unwrap_or(ip);
                             let mut period = m.scope.value(iv);
-                            if matches!(v.kind(), "identifier" | "shorthand_property_identifier") {
+                            if matches!(v.k(), "identifier" | "shorthand_property_identifier") {
                                 // `heartbeat: HEARTBEAT`: report at the use,
                                 // label the interval's definition.
                                 if period.is_known() && period.origin.is_none() {
@@ -1928,9 +1926,9 @@ fn interval_handle(
     let Some((p, child)) = consumer(call) else {
         return (Handle::Elsewhere, Vec::new());
     };
-    match p.kind() {
+    match p.k() {
         "expression_statement" => (Handle::Discarded, Vec::new()),
-        "unary_expression" if p.f("operator").map(|o| o.kind()) == Some("void") => {
+        "unary_expression" if p.f("operator").map(|o| o.k()) == Some("void") => {
             (Handle::Discarded, Vec::new())
         }
         "variable_declarator" | "assignment_expression" => match storage(m, call) {
@@ -1938,7 +1936,7 @@ fn interval_handle(
             None => (Handle::Elsewhere, Vec::new()),
         },
         "return_statement" | "arrow_function" => {
-            if p.kind() == "arrow_function" && p.f("body").map(|b| b.id()) != Some(child.id()) {
+            if p.k() == "arrow_function" && p.f("body").map(|b| b.id()) != Some(child.id()) {
                 return (Handle::Elsewhere, Vec::new());
             }
             // One level up: where the callers store what it returns.
@@ -1951,7 +1949,7 @@ fn interval_handle(
                 if m.ix.resolve_callee(c.node, c.func) != Some(f) {
                     continue;
                 }
-                match consumer(c.node).map(|(p, _)| p.kind()) {
+                match consumer(c.node).map(|(p, _)| p.k()) {
                     Some("expression_statement") => discarded = true,
                     _ => match storage(m, c.node) {
                         Some((_, key)) => keys.extend(with_aliases(m, key)),
@@ -1977,7 +1975,7 @@ fn text_matches(m: &Module<'_, '_, '_>, call: Node<'_>) -> bool {
     let Some((p, _)) = consumer(call) else {
         return false;
     };
-    let target = match p.kind() {
+    let target = match p.k() {
         "assignment_expression" => p.f("left"),
         "variable_declarator" => p.f("name"),
         _ => None,
@@ -1986,7 +1984,7 @@ fn text_matches(m: &Module<'_, '_, '_>, call: Node<'_>) -> bool {
         return true;
     };
     for _ in 0..64 {
-        match root.kind() {
+        match root.k() {
             "member_expression" => match root.f("object") {
                 Some(o) => root = unwrap(o),
                 None => break,
@@ -1994,14 +1992,14 @@ fn text_matches(m: &Module<'_, '_, '_>, call: Node<'_>) -> bool {
             _ => break,
         }
     }
-    match root.kind() {
+    match root.k() {
         "this" => false,
         "identifier" => {
             let is_ref =
                 m.ix.lookup(m.text(root), root.start_byte())
                     .and_then(|b| b.value)
                     .map(unwrap)
-                    .filter(|v| v.kind() == "call_expression")
+                    .filter(|v| v.k() == "call_expression")
                     .and_then(|v| m.ix.call_name(v))
                     .is_some_and(|n| matches!(n, "useRef" | "createRef"));
             !is_ref
@@ -2054,7 +2052,7 @@ fn clears_elsewhere(m: &Module<'_, '_, '_>, sets: &mut SetTable) -> Vec<(String,
             && let Some(arg) = c.node.f("arguments").and_then(|a| a.named_child(0))
         {
             let mut a = unwrap(arg);
-            if a.kind() == "binary_expression"
+            if a.k() == "binary_expression"
                 && let Some(l) = a.f("left")
             {
                 a = unwrap(l);
@@ -2122,12 +2120,12 @@ fn rerun_roots(m: &Module<'_, '_, '_>) -> Vec<(FnId, &'static str)> {
     let ix = m.ix;
     let mut out = Vec::new();
     visit_bounded(ix.tree.root_node(), 200_000, |n| {
-        if n.kind() == "jsx_attribute"
+        if n.k() == "jsx_attribute"
             && let Some(name) = n.named_child(0)
             && m.text(name)
                 .strip_prefix("on")
                 .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase()))
-            && let Some(v) = n.named_child(1).filter(|v| v.kind() == "jsx_expression")
+            && let Some(v) = n.named_child(1).filter(|v| v.k() == "jsx_expression")
             && let Some(e) = v.named_child(0)
             && let Some(f) = ix.resolve_fn_ref(e, ix.fn_at(e.start_byte()))
         {
@@ -2179,12 +2177,12 @@ fn rerun_roots(m: &Module<'_, '_, '_>) -> Vec<(FnId, &'static str)> {
             let private = |x: Node<'_>| {
                 let mut c = x.walk();
                 x.children(&mut c)
-                    .any(|ch| ch.kind() == "accessibility_modifier" && m.text(ch) != "public")
+                    .any(|ch| ch.k() == "accessibility_modifier" && m.text(ch) != "public")
             };
             if private(*node)
                 || node
                     .parent()
-                    .is_some_and(|p| p.kind() != "class_body" && private(p))
+                    .is_some_and(|p| p.k() != "class_body" && private(p))
             {
                 continue;
             }
@@ -2222,7 +2220,7 @@ fn rerun_without_clear(
         info.name
             .or_else(|| {
                 let p = info.node.parent()?;
-                match p.kind() {
+                match p.k() {
                     "variable_declarator" => p.f("name").map(|n| m.text(n)),
                     "pair" | "public_field_definition" => {
                         p.f("key").or_else(|| p.f("name")).map(|n| m.text(n))
@@ -2297,7 +2295,7 @@ impl<'t> Visitor<'t> for ClearBefore {
             self.guarded = w.guards.iter().any(|g| {
                 let mut hit = false;
                 visit_bounded(g.node, 256, |x| {
-                    if matches!(x.kind(), "identifier" | "member_expression")
+                    if matches!(x.k(), "identifier" | "member_expression")
                         && w.path(x)
                             .is_some_and(|k| paths.contains(&k) || paths.contains(&display(&k)))
                     {
@@ -2335,7 +2333,7 @@ fn effect_cleanups(ix: &Index<'_>, cb: FnId) -> Vec<FnId> {
         return out;
     };
     visit_bounded(body, 4096, |n| {
-        if n.kind() == "return_statement" {
+        if n.k() == "return_statement" {
             if let Some(f) = n
                 .named_child(0)
                 .and_then(|v| ix.resolve_fn_ref(v, Some(cb)))
@@ -2344,7 +2342,7 @@ fn effect_cleanups(ix: &Index<'_>, cb: FnId) -> Vec<FnId> {
             }
             return false;
         }
-        !is_function(n.kind())
+        !is_function(n.k())
     });
     out
 }
@@ -2469,7 +2467,7 @@ impl<'t> EffectVisitor<'_, '_, '_, 't> {
 /// The dependency list of the `useCallback` a function is wrapped in.
 fn usecallback_deps(m: &Module<'_, '_, '_>, f: Node<'_>) -> Option<Deps> {
     let args = f.parent()?;
-    if args.kind() != "arguments" {
+    if args.k() != "arguments" {
         return None;
     }
     let call = args.parent()?;
@@ -2482,11 +2480,11 @@ fn usecallback_deps(m: &Module<'_, '_, '_>, f: Node<'_>) -> Option<Deps> {
 fn deps_of(m: &Module<'_, '_, '_>, n: Option<Node<'_>>) -> Deps {
     match n.map(unwrap) {
         None => Deps::Missing,
-        Some(a) if a.kind() == "array" => {
+        Some(a) if a.k() == "array" => {
             let mut c = a.walk();
             let items = a
                 .named_children(&mut c)
-                .filter(|x| x.kind() != "comment")
+                .filter(|x| x.k() != "comment")
                 .map(|x| m.text(x).replace("?.", ".").replace('!', ""))
                 .collect();
             Deps::List(span(a), items)
@@ -2509,10 +2507,10 @@ fn name_refs<'t>(
     }
     let is_callee = |x: Node<'_>| {
         x.parent().is_some_and(|p| {
-            p.kind() == "call_expression" && p.f("function").map(|f| f.id()) == Some(x.id())
+            p.k() == "call_expression" && p.f("function").map(|f| f.id()) == Some(x.id())
         })
     };
-    visit_bounded(n, 512, |x| match x.kind() {
+    visit_bounded(n, 512, |x| match x.k() {
         // A callee's name is not read as a value.
         "identifier" => {
             if !is_callee(x) {
@@ -2537,7 +2535,7 @@ fn name_refs<'t>(
         // `auth: (cb) => cb({ token })`: run when the socket connects.
         k if is_function(k) => x
             .parent()
-            .filter(|p| p.kind() == "pair")
+            .filter(|p| p.k() == "pair")
             .and_then(|p| p.f("key"))
             .is_some_and(|key| libs::CONNECT_TIME_KEYS.contains(&m.text(key))),
         _ => true,
@@ -2601,7 +2599,7 @@ fn name_ref<'t>(
                 let own_optional = b
                     .name_node
                     .parent()
-                    .is_some_and(|p| p.kind() == "optional_parameter");
+                    .is_some_and(|p| p.k() == "optional_parameter");
                 let declared = match (b.ty, &b.member_of) {
                     (Some(t), _) => Some((t, own_optional)),
                     (None, Some((t, keys))) => m.ix.member_type(*t, keys),
@@ -2622,7 +2620,7 @@ fn name_ref<'t>(
         && matches!(b.kind, BindKind::Const | BindKind::Let | BindKind::Var)
         && m.ix.is_constant(b)
         && let Some(v) = b.value
-        && !is_function(unwrap(v).kind())
+        && !is_function(unwrap(v).k())
     {
         name_refs(m, v, effect, out, depth + 1);
     }
@@ -2642,7 +2640,7 @@ fn mentioned(m: &Module<'_, '_, '_>, n: Node<'_>, out: &mut Vec<String>, depth: 
         return;
     }
     visit_bounded(n, 256, |x| {
-        match x.kind() {
+        match x.k() {
             "identifier" => {
                 let t = m.text(x);
                 out.push(t.to_string());
@@ -2769,7 +2767,7 @@ fn close_calls(m: &Module<'_, '_, '_>) -> Vec<CloseCall> {
             .node
             .f("arguments")
             .and_then(|a| a.named_child(0))
-            .filter(|a| a.kind() != "comment")
+            .filter(|a| a.k() != "comment")
         else {
             continue;
         };
@@ -2837,7 +2835,7 @@ fn named_and_tested_sets(m: &Module<'_, '_, '_>, sets: &mut SetTable) {
         else {
             continue;
         };
-        let looks_like_code = match arg.kind() {
+        let looks_like_code = match arg.k() {
             "member_expression" => arg.f("property").is_some_and(|p| m.text(p) == "code"),
             "identifier" => {
                 let w = names::words(m.text(arg));
@@ -2897,7 +2895,7 @@ fn heartbeat_elsewhere(m: &Module<'_, '_, '_>) -> bool {
             .node
             .f("function")
             .map(unwrap)
-            .is_some_and(|f| f.kind() == "identifier");
+            .is_some_and(|f| f.k() == "identifier");
         if !keepalive && !by_name {
             return false;
         }

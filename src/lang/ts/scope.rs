@@ -10,6 +10,7 @@
 //! [`NoImports`] knows no other module (every imported value is unknown);
 //! the project's resolver (`crate::project::ts`) reads the defining module.
 
+use crate::lang::kind::Kind;
 use tree_sitter::Node;
 
 use crate::source::{Source, Span};
@@ -63,22 +64,22 @@ pub trait ImportResolver {
 pub fn constant_return(f: Node<'_>, src: &str) -> Option<crate::values::Value> {
     use crate::values::Value;
     let body = f.f("body")?;
-    let value = match body.kind() {
+    let value = match body.k() {
         "statement_block" => {
             let mut c = body.walk();
             let stmts: Vec<Node<'_>> = body
                 .named_children(&mut c)
-                .filter(|n| n.kind() != "comment")
+                .filter(|n| n.k() != "comment")
                 .collect();
             match stmts.as_slice() {
-                [r] if r.kind() == "return_statement" => r.named_child(0)?,
+                [r] if r.k() == "return_statement" => r.named_child(0)?,
                 _ => return None,
             }
         }
         _ => body,
     };
     let value = super::index::unwrap(value);
-    match value.kind() {
+    match value.k() {
         "true" => Some(Value::Bool(true)),
         "false" => Some(Value::Bool(false)),
         "number" => src.get(value.byte_range())?.parse().ok().map(Value::Number),
@@ -116,7 +117,7 @@ impl<'t> ModuleScope<'_, 't> {
             .origin
             .as_ref()
             .is_some_and(|o| o.file.path != self.file.path)
-            && matches!(unwrap(node).kind(), "identifier" | "member_expression");
+            && matches!(unwrap(node).k(), "identifier" | "member_expression");
         if r.is_known() && !aliased_elsewhere {
             r.origin = Some(Origin {
                 file: self.file.clone(),
@@ -219,7 +220,7 @@ impl<'t> ModuleScope<'_, 't> {
             return false;
         }
         let src = unwrap(source);
-        if src.kind() == "identifier" {
+        if src.k() == "identifier" {
             let Some(b) = self.ix.lookup(self.ix.text(src), src.start_byte()) else {
                 return true;
             };
@@ -232,7 +233,7 @@ impl<'t> ModuleScope<'_, 't> {
                 _ => true,
             };
         }
-        if src.kind() == "object" {
+        if src.k() == "object" {
             return self.object_path(src, keys, depth).is_none() && !has_spread(src);
         }
         false
@@ -245,7 +246,7 @@ impl<'t> ModuleScope<'_, 't> {
         let mut next = Some(0.0);
         let mut c = body.walk();
         for m in body.named_children(&mut c) {
-            let (mname, value) = match m.kind() {
+            let (mname, value) = match m.k() {
                 "enum_assignment" => (m.f("name"), m.f("value")),
                 "property_identifier" | "string" => (Some(m), None),
                 _ => continue,
@@ -308,7 +309,7 @@ impl<'t> ModuleScope<'_, 't> {
                 };
             if i < keys.len() {
                 cur = unwrap_value(cur, self.ix.src);
-            } else if cur.kind() != "shorthand_property_identifier"
+            } else if cur.k() != "shorthand_property_identifier"
                 && !member_of_require(cur, self.ix.src)
             {
                 // The evaluator reads names and members at the end itself.
@@ -317,7 +318,7 @@ impl<'t> ModuleScope<'_, 't> {
             if let Some(module) = required_module(cur, self.ix.src) {
                 return imported(module, "*".into(), i, &keys);
             }
-            match unwrap(cur).kind() {
+            match unwrap(cur).k() {
                 "object" => {
                     let Some(m) = object_member(cur, keys[i], self.ix.src) else {
                         return Walked::Missing;
@@ -346,7 +347,7 @@ impl<'t> ModuleScope<'_, 't> {
                     // properties before the keys still to follow.
                     let mut props: Vec<&str> = Vec::new();
                     let mut base = unwrap(cur);
-                    while base.kind() == "member_expression" && props.len() < 64 {
+                    while base.k() == "member_expression" && props.len() < 64 {
                         let Some(p) = base.f("property") else {
                             return Walked::Missing;
                         };
@@ -356,7 +357,7 @@ impl<'t> ModuleScope<'_, 't> {
                         };
                         base = unwrap(o);
                     }
-                    if !matches!(base.kind(), "identifier" | "call_expression") {
+                    if !matches!(base.k(), "identifier" | "call_expression") {
                         return Walked::Missing;
                     }
                     props.reverse();
@@ -389,7 +390,7 @@ enum Walked<'n> {
 fn member_of_require(n: Node<'_>, src: &str) -> bool {
     let mut cur = unwrap(n);
     let mut steps = 0;
-    while cur.kind() == "member_expression" && steps < 64 {
+    while cur.k() == "member_expression" && steps < 64 {
         steps += 1;
         match cur.f("object") {
             Some(o) => cur = unwrap(o),
@@ -401,11 +402,11 @@ fn member_of_require(n: Node<'_>, src: &str) -> bool {
 
 /// `require('./config')`: the module it loads.
 fn required_module(n: Node<'_>, src: &str) -> Option<String> {
-    if n.kind() != "call_expression" {
+    if n.k() != "call_expression" {
         return None;
     }
     let f = n.f("function")?;
-    if f.kind() != "identifier" || src.get(f.byte_range()) != Some("require") {
+    if f.k() != "identifier" || src.get(f.byte_range()) != Some("require") {
         return None;
     }
     let args = n.f("arguments")?;
@@ -461,7 +462,7 @@ impl Scope for ModuleScope<'_, '_> {
 fn unwrap_value<'n>(n: Node<'n>, src: &str) -> Node<'n> {
     let mut n = unwrap(n);
     for _ in 0..8 {
-        if n.kind() != "call_expression" {
+        if n.k() != "call_expression" {
             break;
         }
         let is_freeze = n
@@ -482,7 +483,7 @@ fn unwrap_value<'n>(n: Node<'n>, src: &str) -> Node<'n> {
 fn has_spread(obj: Node<'_>) -> bool {
     let mut c = obj.walk();
     obj.named_children(&mut c)
-        .any(|n| n.kind() == "spread_element")
+        .any(|n| n.k() == "spread_element")
 }
 
 /// The value of property `key` of an object literal: the last one written
@@ -491,10 +492,10 @@ fn object_member<'n>(obj: Node<'n>, key: &str, src: &str) -> Option<Node<'n>> {
     let mut found = None;
     let mut c = obj.walk();
     for p in obj.named_children(&mut c) {
-        match p.kind() {
+        match p.k() {
             "pair" => {
                 let k = p.f("key")?;
-                if k.kind() != "computed_property_name" && key_text(k, src) == key {
+                if k.k() != "computed_property_name" && key_text(k, src) == key {
                     found = p.f("value");
                 }
             }
@@ -514,17 +515,17 @@ pub fn property<'n>(obj: Node<'n>, key: &str, src: &str) -> Option<Node<'n>> {
     let mut found = None;
     let mut c = obj.walk();
     for p in obj.named_children(&mut c) {
-        match p.kind() {
+        match p.k() {
             "pair" => {
                 if let Some(k) = p.f("key")
-                    && k.kind() != "computed_property_name"
+                    && k.k() != "computed_property_name"
                     && key_text(k, src) == key
                 {
                     found = Some(p);
                 }
             }
             "shorthand_property_identifier" | "method_definition" => {
-                let name = if p.kind() == "method_definition" {
+                let name = if p.k() == "method_definition" {
                     p.f("name")
                 } else {
                     Some(p)

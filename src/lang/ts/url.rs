@@ -4,6 +4,7 @@
 //! URL(path, base)`. Unknown parts become `*`; a leading unknown part is
 //! taken as the origin (`${WS_BASE}/ws/jobs/${id}` is `/ws/jobs/*`).
 
+use crate::lang::kind::Kind;
 use tree_sitter::Node;
 
 use super::index::Index;
@@ -30,7 +31,7 @@ fn flatten(node: Node<'_>, scope: &ModuleScope<'_, '_>, depth: u32) -> Option<St
     }
     let ix: &Index<'_> = scope.ix;
     let src = ix.src.as_bytes();
-    match node.kind() {
+    match node.k() {
         "string" => {
             let t = node.utf8_text(src).ok()?;
             Some(
@@ -43,7 +44,7 @@ fn flatten(node: Node<'_>, scope: &ModuleScope<'_, '_>, depth: u32) -> Option<St
             let mut out = String::new();
             let mut c = node.walk();
             for part in node.children(&mut c) {
-                match part.kind() {
+                match part.k() {
                     "string_fragment" => out.push_str(part.utf8_text(src).ok()?),
                     "template_substitution" => {
                         let inner = part.named_child(0);
@@ -56,9 +57,9 @@ fn flatten(node: Node<'_>, scope: &ModuleScope<'_, '_>, depth: u32) -> Option<St
             Some(out)
         }
         "binary_expression" => {
-            let op = node.child_by_field_name("operator")?.utf8_text(src).ok()?;
-            let l = node.child_by_field_name("left")?;
-            let r = node.child_by_field_name("right")?;
+            let op = node.field("operator")?.utf8_text(src).ok()?;
+            let l = node.field("left")?;
+            let r = node.field("right")?;
             // `ENV_URL ?? \`wss://${host}/ws\``: what the module falls back to
             // is the URL it writes down.
             if op == "??" || op == "||" {
@@ -81,11 +82,11 @@ fn flatten(node: Node<'_>, scope: &ModuleScope<'_, '_>, depth: u32) -> Option<St
         }
         "new_expression" => {
             // `new URL(path, base)`: the path, resolved against an origin.
-            let ctor = node.child_by_field_name("constructor")?;
+            let ctor = node.field("constructor")?;
             if ctor.utf8_text(src).ok()? != "URL" {
                 return Some("*".into());
             }
-            let args = node.child_by_field_name("arguments")?;
+            let args = node.field("arguments")?;
             let first = args.named_child(0)?;
             let p = flatten(first, scope, depth + 1)?;
             if p.starts_with('/') {

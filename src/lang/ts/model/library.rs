@@ -7,6 +7,7 @@
 //! options with their defaults, and the socket.io servers a module starts.
 //! The defaults and their sources are in [`crate::lang::ts::libs`].
 
+use crate::lang::kind::Kind;
 use tree_sitter::Node;
 
 use super::{Module, Opt, Registration, SiteRec, option, options_object, span, storage};
@@ -133,7 +134,7 @@ fn only_transport(m: &Module<'_, '_, '_>, v: Node<'_>) -> bool {
     let mut c = o.walk();
     let keys: Vec<&str> = o
         .named_children(&mut c)
-        .filter(|p| p.kind() != "comment")
+        .filter(|p| p.k() != "comment")
         .map(|p| {
             p.f("key").map_or_else(
                 || m.text(p),
@@ -239,7 +240,7 @@ pub(super) fn registrations<'t>(m: &Module<'_, '_, 't>, out: &mut Vec<Registrati
         let Some(opts) = s.options else { continue };
         let keys: &[(&str, &'static str, HandlerKind, &'static str)] = match s.kind {
             // partysocket's hooks take the listeners as options.
-            SocketKind::Reconnecting if s.node.kind() == "call_expression" => &[
+            SocketKind::Reconnecting if s.node.k() == "call_expression" => &[
                 ("onOpen", "open", HandlerKind::Close, ""),
                 ("onClose", "close", HandlerKind::Close, ""),
             ],
@@ -299,7 +300,7 @@ pub(super) fn policies(m: &Module<'_, '_, '_>, sets: &mut SetTable, out: &mut Ve
                 // graphql-ws 6.4.2: `retryAttempts = 5`; 0 never retries.
                 if let Some(o) = s.options
                     && let Opt::Found(p, v) = option(m, o, "retryAttempts", 0)
-                    && p.kind() == "pair"
+                    && p.k() == "pair"
                     && m.scope.value(v).value == Value::Number(0.0)
                 {
                     out.retain(|h| h.socket != Some(i));
@@ -407,7 +408,7 @@ pub(super) fn heartbeats(m: &Module<'_, '_, '_>, out: &mut Vec<Heartbeat>) {
         match found {
             Opt::Found(p, v) => {
                 let v = unwrap(v);
-                let period = if v.kind() == "shorthand_property_identifier" {
+                let period = if v.k() == "shorthand_property_identifier" {
                     m.scope.identifier(m.text(v), v, 0)
                 } else {
                     m.scope.value(v)
@@ -442,7 +443,7 @@ pub(super) fn heartbeats(m: &Module<'_, '_, '_>, out: &mut Vec<Heartbeat>) {
             // Options this module cannot read: a period never guessed, but
             // not "no heartbeat" either.
             Opt::Unknown(holder) => {
-                let period = match unwrap(holder).kind() {
+                let period = match unwrap(holder).k() {
                     "identifier" | "member_expression" => {
                         let mut path: Vec<String> = crate::values::member_path(
                             unwrap(holder),
@@ -488,7 +489,7 @@ pub(super) fn socketio_servers(m: &Module<'_, '_, '_>) -> Vec<SocketIoServer> {
             Some(a) => {
                 let mut cur = a.walk();
                 a.named_children(&mut cur)
-                    .filter(|x| x.kind() != "comment")
+                    .filter(|x| x.k() != "comment")
                     .collect()
             }
             None => Vec::new(),
@@ -505,7 +506,7 @@ pub(super) fn socketio_servers(m: &Module<'_, '_, '_>) -> Vec<SocketIoServer> {
         let (ping, at, default) = match found {
             Opt::Found(_, v) => {
                 let v = unwrap(v);
-                let r = if v.kind() == "shorthand_property_identifier" {
+                let r = if v.k() == "shorthand_property_identifier" {
                     m.scope.identifier(m.text(v), v, 0)
                 } else {
                     m.scope.value(v)
@@ -532,7 +533,7 @@ pub(super) fn socketio_servers(m: &Module<'_, '_, '_>) -> Vec<SocketIoServer> {
 /// Whether `callee` is socket.io's server: `Server` imported from it, the
 /// package itself when `called`, or `x.Server` of a namespace import.
 fn server_import(m: &Module<'_, '_, '_>, callee: Node<'_>, called: bool) -> bool {
-    match callee.kind() {
+    match callee.k() {
         "identifier" => m
             .imported(callee)
             .is_some_and(|(module, imported)| libs::is_socketio_server(&module, &imported, called)),
@@ -540,7 +541,7 @@ fn server_import(m: &Module<'_, '_, '_>, callee: Node<'_>, called: bool) -> bool
             let (Some(o), Some(p)) = (callee.f("object").map(unwrap), callee.f("property")) else {
                 return false;
             };
-            o.kind() == "identifier"
+            o.k() == "identifier"
                 && m.text(p) == "Server"
                 && m.imported(o).is_some_and(|(module, imported)| {
                     matches!(imported.as_str(), "*" | "default")

@@ -4,6 +4,7 @@
 //! anyone else. A close that such a socket's handlers neither report nor
 //! recover from ends it without a word (WS108), whatever the code.
 
+use crate::lang::kind::Kind;
 use tree_sitter::Node;
 
 use super::{Module, Registration, span};
@@ -160,7 +161,7 @@ fn writes_page(m: &Module<'_, '_, '_>, f: super::FnId) -> bool {
         };
         let mut found = false;
         visit_bounded(body, 4096, |x| {
-            match x.kind() {
+            match x.k() {
                 "assignment_expression" => {
                     let left = x.f("left").map(|l| m.text(l)).unwrap_or("");
                     found |= [
@@ -181,7 +182,7 @@ fn writes_page(m: &Module<'_, '_, '_>, f: super::FnId) -> bool {
                 }
                 _ => {}
             }
-            !found && !is_function(x.kind())
+            !found && !is_function(x.k())
         });
         found
     }
@@ -196,7 +197,7 @@ fn keeps_state(m: &Module<'_, '_, '_>, r: &Registration<'_>) -> bool {
     };
     let mut found = false;
     visit_bounded(body, 4096, |x| {
-        match x.kind() {
+        match x.k() {
             "assignment_expression" | "augmented_assignment_expression" | "update_expression" => {
                 found = true;
             }
@@ -246,10 +247,10 @@ impl<'t> Uses<'t> {
         };
         let at = x.start_byte();
         self.returned.push((at, m.text(v)));
-        if v.kind() == "object" {
+        if v.k() == "object" {
             let mut c = v.walk();
             for p in v.named_children(&mut c) {
-                match p.kind() {
+                match p.k() {
                     "pair" => {
                         if let Some(val) = p.f("value") {
                             self.returned.push((at, m.text(unwrap(val))));
@@ -280,13 +281,13 @@ impl<'t> Uses<'t> {
                 }
                 Some(name @ ("set" | "setState" | "$patch")) => {
                     if let Some(o) = c.node.f("arguments").and_then(|a| a.named_child(0))
-                        && unwrap(o).kind() == "object"
+                        && unwrap(o).k() == "object"
                     {
                         let o = unwrap(o);
                         let mut cur = o.walk();
                         let held = o
                             .named_children(&mut cur)
-                            .filter_map(|p| match p.kind() {
+                            .filter_map(|p| match p.k() {
                                 "pair" => p.f("value").map(|v| m.text(unwrap(v))),
                                 "shorthand_property_identifier" => Some(m.text(p)),
                                 _ => None,
@@ -318,16 +319,16 @@ impl<'t> Uses<'t> {
                 let mut cur = args.walk();
                 for a in args.named_children(&mut cur) {
                     let a = unwrap(a);
-                    if a.kind() == "identifier" {
+                    if a.k() == "identifier" {
                         u.handed.push((a.start_byte(), m.text(a)));
                     }
                 }
             }
         }
         for f in &m.ix.functions {
-            if f.node.kind() == "arrow_function"
+            if f.node.k() == "arrow_function"
                 && let Some(b) = f.body.map(unwrap)
-                && b.kind() == "identifier"
+                && b.k() == "identifier"
             {
                 u.handed.push((b.start_byte(), m.text(b)));
             }
@@ -335,7 +336,7 @@ impl<'t> Uses<'t> {
         let mut cur = root.walk();
         'walk: loop {
             let x = cur.node();
-            if x.kind() == "return_statement" {
+            if x.k() == "return_statement" {
                 u.returned_by(m, x);
             }
             if cur.goto_first_child() {
@@ -369,14 +370,14 @@ fn handed_out(
     let mut n = node;
     while let Some(p) = n.parent() {
         if direct {
-            match p.kind() {
+            match p.k() {
                 "parenthesized_expression" | "as_expression" | "non_null_expression" => {}
                 "return_statement" | "arguments" => return true,
                 k if is_function(k) => return true,
                 _ => direct = false,
             }
         }
-        if is_function(p.kind()) || p.kind() == "class_body" {
+        if is_function(p.k()) || p.k() == "class_body" {
             outer = Some(p);
         }
         program = p;

@@ -4,6 +4,7 @@
 //! `sessionStorage`, a store getter (`store.getState()...`, zustand's
 //! `get()`), a cookie helper. What WS105 reads for them.
 
+use crate::lang::kind::Kind;
 use tree_sitter::Node;
 
 use super::{Module, mentioned, span};
@@ -56,10 +57,10 @@ pub(super) fn outside_opens(m: &Module<'_, '_, '_>, effects: &[Effect]) -> Vec<O
             // Members of what no path names: `get().isAuthenticated`,
             // `store.getState().auth.token`.
             visit_bounded(cond, 256, |x| {
-                if x.kind() == "property_identifier" {
+                if x.k() == "property_identifier" {
                     guarded_by.push(m.text(x).to_string());
                 }
-                !is_function(x.kind())
+                !is_function(x.k())
             });
         }
         for (source, refs) in reads {
@@ -109,7 +110,7 @@ fn moment(m: &Module<'_, '_, '_>, node: Node<'_>, func: Option<super::FnId>) -> 
         // A class field's initializer runs when the object is created.
         let mut p = node.parent();
         while let Some(n) = p {
-            if matches!(n.kind(), "public_field_definition" | "field_definition") {
+            if matches!(n.k(), "public_field_definition" | "field_definition") {
                 return Some(Moment::ClassField);
             }
             p = n.parent();
@@ -122,14 +123,14 @@ fn moment(m: &Module<'_, '_, '_>, node: Node<'_>, func: Option<super::FnId>) -> 
     let info = &m.ix.functions[f];
     let fnode = info.node;
     let name = info.name.or_else(|| m.ix.fn_name(fnode)).unwrap_or("");
-    if fnode.kind() == "method_definition" && name == "constructor" {
+    if fnode.k() == "method_definition" && name == "constructor" {
         return Some(Moment::Constructor);
     }
     // A function inside a store factory's callback (`create((set, get) =>
     // ({ connect() { ... } }))`, `defineStore("ws", { actions: { ... } })`).
     let mut p = fnode.parent();
     while let Some(n) = p {
-        if n.kind() == "call_expression"
+        if n.k() == "call_expression"
             && m.ix
                 .call_name(n)
                 .is_some_and(|c| STORE_FACTORIES.contains(&c))
@@ -168,13 +169,13 @@ fn token_reads<'t>(
             out.push((source, refs));
             return false;
         }
-        if x.kind() == "identifier" {
+        if x.k() == "identifier" {
             let t = m.text(x);
             if let Some(b) = m.ix.lookup(t, x.start_byte())
                 && matches!(b.kind, BindKind::Const | BindKind::Let | BindKind::Var)
                 && m.ix.is_constant(b)
                 && let Some(v) = b.value
-                && !is_function(unwrap(v).kind())
+                && !is_function(unwrap(v).k())
                 && v.id() != n.id()
             {
                 via.push((t.to_string(), span(x)));
@@ -183,7 +184,7 @@ fn token_reads<'t>(
             }
             return false;
         }
-        !is_function(x.kind())
+        !is_function(x.k())
     });
 }
 
@@ -199,7 +200,7 @@ fn name_ref(name: String, span: Span) -> NameRef {
 
 /// Whether `x` reads a value that may be missing, and the name it reads.
 fn read_of(m: &Module<'_, '_, '_>, x: Node<'_>) -> Option<(TokenSource, String)> {
-    match x.kind() {
+    match x.k() {
         // `localStorage.getItem("token")`, `Cookies.get("jwt")`,
         // `getCookie("token")`.
         "call_expression" => {
@@ -232,15 +233,15 @@ fn read_of(m: &Module<'_, '_, '_>, x: Node<'_>) -> Option<(TokenSource, String)>
         // `localStorage.token`, `store.getState().auth.token`,
         // `get().accessToken` (zustand), `localStorage["token"]`.
         "member_expression" | "subscript_expression" => {
-            let name = match x.kind() {
+            let name = match x.k() {
                 "member_expression" => m.text(x.f("property")?).to_string(),
                 _ => string_content(unwrap(x.f("index")?), m.ix.src)?,
             };
             let object = unwrap(x.f("object")?);
-            if object.kind() == "identifier" && is_storage(m.text(object)) {
+            if object.k() == "identifier" && is_storage(m.text(object)) {
                 return Some((TokenSource::Storage(m.text(object).to_string()), name));
             }
-            if object.kind() == "member_expression"
+            if object.k() == "member_expression"
                 && object.f("property").is_some_and(|p| is_storage(m.text(p)))
             {
                 let p = m.text(object.f("property")?).to_string();
@@ -264,7 +265,7 @@ fn is_storage(name: &str) -> bool {
 fn from_store(m: &Module<'_, '_, '_>, mut n: Node<'_>) -> bool {
     for _ in 0..8 {
         n = unwrap(n);
-        match n.kind() {
+        match n.k() {
             "member_expression" | "subscript_expression" => match n.f("object") {
                 Some(o) => n = o,
                 None => return false,
@@ -273,7 +274,7 @@ fn from_store(m: &Module<'_, '_, '_>, mut n: Node<'_>) -> bool {
                 let Some(callee) = n.f("function").map(unwrap) else {
                     return false;
                 };
-                return match callee.kind() {
+                return match callee.k() {
                     "member_expression" => callee
                         .f("property")
                         .is_some_and(|p| m.text(p) == "getState"),
@@ -300,7 +301,7 @@ fn conditions_on_the_way(node: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     let mut child = node;
     while let Some(parent) = child.parent() {
-        match parent.kind() {
+        match parent.k() {
             "if_statement" => {
                 if parent.f("condition").map(|c| c.id()) != Some(child.id())
                     && let Some(c) = parent.f("condition")
@@ -316,7 +317,7 @@ fn conditions_on_the_way(node: Node<'_>) -> Vec<Node<'_>> {
                 }
             }
             "binary_expression" => {
-                let op = parent.f("operator").map(|o| o.kind());
+                let op = parent.f("operator").map(|o| o.k());
                 if matches!(op, Some("&&" | "||"))
                     && parent.f("right").map(|r| r.id()) == Some(child.id())
                     && let Some(l) = parent.f("left")
@@ -330,7 +331,7 @@ fn conditions_on_the_way(node: Node<'_>) -> Vec<Node<'_>> {
                     if s.start_byte() >= child.start_byte() {
                         break;
                     }
-                    if s.kind() == "if_statement"
+                    if s.k() == "if_statement"
                         && s.f("consequence").is_some_and(exits)
                         && let Some(cond) = s.f("condition")
                     {
@@ -340,7 +341,7 @@ fn conditions_on_the_way(node: Node<'_>) -> Vec<Node<'_>> {
             }
             _ => {}
         }
-        if is_function(parent.kind()) {
+        if is_function(parent.k()) {
             break;
         }
         child = parent;
@@ -358,13 +359,13 @@ fn exits_within(s: Node<'_>, depth: u32) -> bool {
     if depth > 32 {
         return false;
     }
-    match s.kind() {
+    match s.k() {
         "return_statement" | "throw_statement" | "continue_statement" | "break_statement" => true,
         "statement_block" | "else_clause" => {
             let mut c = s.walk();
             let last = s
                 .named_children(&mut c)
-                .filter(|n| n.kind() != "comment")
+                .filter(|n| n.k() != "comment")
                 .last();
             last.is_some_and(|l| exits_within(l, depth + 1))
         }
