@@ -133,14 +133,18 @@ need hyperfine hyperfine
 need rg ripgrep
 
 if $fix; then
-  # Every command runs on a fresh copy of the tree (the copy is not timed):
-  # `--fix` rewrites it, and the others must read what it read.
+  # Every command runs on a fresh copy of the tree with no cache (the copy
+  # is not timed): `--fix` rewrites it, and the others must read what it
+  # read. The plain run keeps no cache; `--diff` and `--fix` use theirs, as
+  # they do by default (their later rounds take the unchanged modules'
+  # results from the first).
   copy=$out/fix-copy-$files
   hyperfine --warmup 1 --runs "$runs" -i --export-markdown "$out/fix.md" \
-    --prepare "rm -rf $copy && cp -a $dir $copy" \
-    -n "wslint" "$wslint check $copy -q --format concise" \
+    --prepare "rm -rf $copy && cp -a $dir $copy && rm -rf $copy/.wslint_cache" \
+    -n "wslint" "$wslint check $copy -q --no-cache --format concise" \
     -n "wslint --diff" "$wslint check $copy -q --diff" \
-    -n "wslint --fix" "$wslint check $copy -q --fix --format concise"
+    -n "wslint --fix" "$wslint check $copy -q --fix --format concise" \
+    -n "wslint --fix --no-cache" "$wslint check $copy -q --fix --no-cache --format concise"
   rm -rf "$copy" && cp -a "$dir" "$copy"
   "$wslint" check "$copy" -q --fix --format concise >/dev/null 2>"$out/fix-stderr.txt" || true
   { echo "## --fix, $files files"; echo; cat "$out/fix.md"; echo; tail -n 1 "$out/fix-stderr.txt"; } | tee "$out/results-fix-$files.md"

@@ -35,6 +35,7 @@ pub mod values;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -101,6 +102,42 @@ pub struct Settings {
     /// Texts read instead of files on disk: the fix engine's edited texts
     /// between rounds, the editor's open documents (`wslint server`).
     pub overlay: Overlay,
+    /// The walk of an earlier run over the same disk, for the next one
+    /// ([`WalkMemo`]); `None`: every run walks.
+    pub walk_memo: Option<WalkMemo>,
+}
+
+/// A run's walk (its files, and what reading each gave) and each file's
+/// result with what its check read besides the file, kept for the next
+/// run of the same settings while nothing on disk changes: the fix
+/// engine's rounds, which write nothing until the last and differ only in
+/// the texts of their overlay. A later run walks nothing, reads again only
+/// the files its overlay stands in for, and checks again only those and
+/// the files whose check read one of them (a module importing an edited
+/// constant); the project-wide phases run in full.
+#[derive(Clone, Default)]
+pub struct WalkMemo(Arc<std::sync::Mutex<Option<Arc<Memo>>>>);
+
+struct Memo {
+    walk: discover::Walk<phase::file::Stage>,
+    /// Per candidate, its result and the files its check read.
+    results: Vec<(FileResult, Vec<PathBuf>)>,
+}
+
+impl std::fmt::Debug for WalkMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WalkMemo")
+    }
+}
+
+impl WalkMemo {
+    fn get(&self) -> Option<Arc<Memo>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn set(&self, memo: Memo) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(memo));
+    }
 }
 
 impl Settings {
@@ -158,6 +195,7 @@ impl Settings {
             cache,
             parse_only: opts.parse_only,
             overlay: Overlay::default(),
+            walk_memo: None,
         })
     }
 }
@@ -217,15 +255,11 @@ pub(crate) fn run_rules<M>(
 /// Runs every enabled rule over the given paths; with a cache folder, an
 /// earlier run's report when nothing it read has changed ([`cache`]).
 pub fn run(settings: &Settings) -> Report {
-    // A run asked to panic (tests of the panic guard) keeps nothing, and
-    // a run that reads texts which are not on disk (the fix engine's
-    // rounds, an editor's open documents) neither reads nor writes the
-    // cache: its results are not the files' results.
+    // A run asked to panic (tests of the panic guard) keeps nothing.
     let Some(dir) = settings
         .cache
         .as_ref()
         .filter(|_| std::env::var_os("WSLINT_DEBUG_PANIC_ON").is_none())
-        .filter(|_| !settings.overlay.is_active())
     else {
         return run_uncached(settings, None);
     };
@@ -237,6 +271,14 @@ pub fn run(settings: &Settings) -> Report {
             return report;
         }
     };
+    // A run that reads texts which are not on disk (the fix engine's
+    // rounds) neither takes nor keeps a whole report: its results are not
+    // the files'. It takes the per-file entries of the modules that neither
+    // are nor depend on such a text, and keeps none.
+    if settings.overlay.is_active() {
+        let files = cache.files(settings);
+        return run_uncached(settings, Some(&files));
+    }
     if let Some(mut report) = cache.lookup() {
         report.notes.append(&mut cache.notes);
         return report;
@@ -363,27 +405,53 @@ fn run_in_pool(
             }
         };
     // Discover, and read each file as the walk finds it (the prefilter
-    // stops most of them there).
-    let walk = discover::discover_visit(
-        &discover::DiscoverOptions {
-            paths: &settings.paths,
-            respect_gitignore: settings.respect_gitignore,
-            force_exclude: settings.force_exclude,
-            threads: settings.jobs,
-            exclude: &exclude,
-            root: &settings.exclude_root,
-            skip_nested_projects: false,
-        },
-        &|c| {
-            guarded(&c.path, || phase::file::read(c, settings, None)).unwrap_or_else(|d| {
-                phase::file::Stage::Done(FileResult {
-                    diagnostics: vec![*d],
-                    panicked: true,
-                    ..FileResult::default()
-                })
+    // stops most of them there); or take an earlier run's walk, reading
+    // again only the files the overlay stands in for.
+    let read = |c: &Candidate| {
+        guarded(&c.path, || phase::file::read(c, settings, None)).unwrap_or_else(|d| {
+            phase::file::Stage::Done(FileResult {
+                diagnostics: vec![*d],
+                panicked: true,
+                ..FileResult::default()
             })
+        })
+    };
+    let earlier = settings.walk_memo.as_ref().and_then(WalkMemo::get);
+    let overlaid = |c: &Candidate| settings.overlay.get(&c.abs).is_some();
+    let walk = match &earlier {
+        Some(m) => discover::Walk {
+            candidates: m.walk.candidates.clone(),
+            visited: m
+                .walk
+                .candidates
+                .par_iter()
+                .zip(m.walk.visited.par_iter())
+                .map(|(c, stage)| if overlaid(c) { read(c) } else { stage.clone() })
+                .collect(),
+            errors: m.walk.errors.clone(),
+            no_kind: m.walk.no_kind.clone(),
         },
-    );
+        None => discover::discover_visit(
+            &discover::DiscoverOptions {
+                paths: &settings.paths,
+                respect_gitignore: settings.respect_gitignore,
+                force_exclude: settings.force_exclude,
+                threads: settings.jobs,
+                exclude: &exclude,
+                root: &settings.exclude_root,
+                skip_nested_projects: false,
+            },
+            &read,
+        ),
+    };
+    // What the first run of a memo walked and read, before checking
+    // consumes it.
+    let first_walk = (settings.walk_memo.is_some() && earlier.is_none()).then(|| discover::Walk {
+        candidates: walk.candidates.clone(),
+        visited: walk.visited.clone(),
+        errors: walk.errors.clone(),
+        no_kind: walk.no_kind.clone(),
+    });
     let project = project::Project::new(
         &settings.root,
         &settings.paths,
@@ -399,21 +467,69 @@ fn run_in_pool(
 
     // Each file with text on its own, in parallel.
     let checked = project::ts::CheckedFiles::new(&walk.candidates);
-    let results: Vec<FileResult> = walk
-        .candidates
-        .par_iter()
-        .zip(walk.visited.into_par_iter())
-        .map(|(c, stage)| {
-            guarded(&c.path, || {
-                phase::file::check(c, settings, &project, &checked, stage, files)
-            })
-            .unwrap_or_else(|d| FileResult {
-                diagnostics: vec![*d],
-                panicked: true,
-                ..FileResult::default()
-            })
+    let check = |c: &Candidate, stage| {
+        guarded(&c.path, || {
+            phase::file::check(c, settings, &project, &checked, stage, files)
         })
-        .collect();
+        .unwrap_or_else(|d| FileResult {
+            diagnostics: vec![*d],
+            panicked: true,
+            ..FileResult::default()
+        })
+    };
+    let results: Vec<FileResult> = match (&earlier, &first_walk) {
+        // A later round: the earlier result of a file that neither is nor
+        // read an edited text.
+        (Some(m), _) => walk
+            .candidates
+            .par_iter()
+            .zip(walk.visited.into_par_iter())
+            .zip(m.results.par_iter())
+            .map(|((c, stage), (result, read))| {
+                let edited = overlaid(c) || read.iter().any(|p| settings.overlay.get(p).is_some());
+                if edited {
+                    check(c, stage)
+                } else {
+                    result.clone()
+                }
+            })
+            .collect(),
+        // The first round of a memo: each check with what it read.
+        (None, Some(_)) => {
+            let framed: Vec<(FileResult, Vec<PathBuf>)> = walk
+                .candidates
+                .par_iter()
+                .zip(walk.visited.into_par_iter())
+                .map(|(c, stage)| {
+                    let frame = cache::touch::Frame::start();
+                    let result = check(c, stage);
+                    let mut read: Vec<PathBuf> = frame.end().touched.into_keys().collect();
+                    read.sort();
+                    // As the overlay names files: canonical.
+                    let canonical: Vec<PathBuf> =
+                        read.iter().map(|p| discover::canonical(p)).collect();
+                    read.extend(canonical);
+                    read.sort();
+                    read.dedup();
+                    (result, read)
+                })
+                .collect();
+            let results = framed.iter().map(|(r, _)| r.clone()).collect();
+            if let (Some(memo), Some(walk)) = (&settings.walk_memo, first_walk) {
+                memo.set(Memo {
+                    walk,
+                    results: framed,
+                });
+            }
+            results
+        }
+        (None, None) => walk
+            .candidates
+            .par_iter()
+            .zip(walk.visited.into_par_iter())
+            .map(|(c, stage)| check(c, stage))
+            .collect(),
+    };
     let mut g = gather(&walk.candidates, results);
     g.diagnostics.extend(
         walk.errors
@@ -553,6 +669,7 @@ pub fn check_in_memory(name: &str, bytes: &[u8], config: Config) -> Report {
         cache: None,
         parse_only: false,
         overlay: Overlay::default(),
+        walk_memo: None,
     };
     let project = project::Project::new(
         &root,

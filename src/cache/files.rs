@@ -44,6 +44,9 @@ pub struct FileCache {
     pub(super) settings: [u8; 32],
     pub(super) start: i128,
     pub(super) max_size: u64,
+    /// Texts standing in for files in this run: entries that depend on one
+    /// are not taken, and nothing is stored.
+    pub(super) overlay: crate::Overlay,
 }
 
 impl FileCache {
@@ -86,6 +89,14 @@ impl FileCache {
         let mut d = Dec::new(rest);
         let deps = Snapshot::decode(&mut d)?;
         if deps.entries.iter().any(|(p, sig)| Sig::now(p) != *sig) {
+            return None;
+        }
+        if self.overlay.is_active()
+            && deps.entries.iter().any(|(p, _)| {
+                self.overlay.get(p).is_some()
+                    || self.overlay.get(&crate::discover::canonical(p)).is_some()
+            })
+        {
             return None;
         }
         for _ in 0..d.len()? {
@@ -168,6 +179,9 @@ impl FileCache {
     /// Keeps what checking `source` gave, with what the check touched
     /// (`frame`); nothing when a dependency changed while the run went on.
     pub fn store(&self, c: &Candidate, lang: Lang, source: &Source, parts: &Parts, frame: Frame) {
+        if self.overlay.is_active() {
+            return;
+        }
         let empty = ClientFacts::default();
         let client = parts.client.as_ref().unwrap_or(&empty);
         if client.paths.iter().any(|p| p.server.is_some()) {

@@ -217,6 +217,11 @@ impl Cache {
     }
 
     /// The per-file entries, for the file phase of a run this cache missed.
+    ///
+    /// A run reading texts that stand in for files (the fix engine's
+    /// rounds) takes an entry only when neither the module nor anything it
+    /// depended on is one of them (the module's own text is its key), and
+    /// keeps nothing: its results are not the files'.
     pub fn files(&self, settings: &Settings) -> files::FileCache {
         files::FileCache {
             dir: self.dir.join("files"),
@@ -224,6 +229,7 @@ impl Cache {
             settings: file_key(settings),
             start: self.start,
             max_size: self.max_size,
+            overlay: settings.overlay.clone(),
         }
     }
 

@@ -60,6 +60,18 @@ pub fn recording() -> bool {
     ACTIVE.load(Ordering::Relaxed) > 0
 }
 
+/// Frames opened on threads while no run records: the fix engine's rounds
+/// keep what each file's check read without a whole record
+/// ([`crate::WalkMemo`]).
+static FRAMED: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether a touch must be recorded somewhere: a run records, or some
+/// thread has a frame open.
+#[inline]
+fn wanted() -> bool {
+    recording() || FRAMED.load(Ordering::Relaxed) > 0
+}
+
 fn insert(t: &mut Touched, path: &Path, sig: Option<Sig>) {
     match t.get_mut(path) {
         // A signature taken from a read file is kept: it describes what
@@ -108,6 +120,7 @@ thread_local! {
 /// Starts recording what this thread touches into a new frame; end it
 /// with [`end_frame`].
 pub fn start_frame() {
+    FRAMED.fetch_add(1, Ordering::SeqCst);
     FRAMES.with(|f| f.borrow_mut().push(Frame::default()));
 }
 
@@ -142,6 +155,7 @@ impl Drop for FrameGuard {
 /// Ends the innermost frame; what it recorded is also added to the frame
 /// around it, if any.
 pub fn end_frame() -> Frame {
+    FRAMED.fetch_sub(1, Ordering::SeqCst);
     FRAMES.with(|f| {
         let mut frames = f.borrow_mut();
         let frame = frames.pop().unwrap_or_default();
@@ -158,7 +172,7 @@ pub fn end_frame() -> Frame {
 
 /// A file asked about as checked or not in this run.
 pub fn checked_answer(path: &Path, answer: bool) {
-    if recording() {
+    if wanted() {
         FRAMES.with(|f| {
             if let Some(top) = f.borrow_mut().last_mut() {
                 top.checked.push((path.to_path_buf(), answer));
@@ -169,7 +183,7 @@ pub fn checked_answer(path: &Path, answer: bool) {
 
 /// A file shown as `shown` in this run.
 pub fn shown_answer(abs: &Path, shown: &Path) {
-    if recording() {
+    if wanted() {
         FRAMES.with(|f| {
             if let Some(top) = f.borrow_mut().last_mut() {
                 top.shown.push((abs.to_path_buf(), shown.to_path_buf()));
@@ -181,7 +195,7 @@ pub fn shown_answer(abs: &Path, shown: &Path) {
 /// Records `paths` again (a result computed once per run and reused: what
 /// it depended on is a dependency of every use).
 pub fn touch_all<'a>(paths: impl IntoIterator<Item = &'a PathBuf>) {
-    if recording() {
+    if wanted() {
         for p in paths {
             add(p, None);
         }
@@ -192,7 +206,7 @@ pub fn touch_all<'a>(paths: impl IntoIterator<Item = &'a PathBuf>) {
 /// folder walked or listed, a file looked for, a path resolved).
 #[inline]
 pub fn touch(path: &Path) {
-    if recording() {
+    if wanted() {
         add(path, None);
     }
 }
@@ -203,13 +217,15 @@ pub fn touch(path: &Path) {
 pub fn touch_read(path: &Path, file: &std::fs::File) {
     if recording() {
         add(path, file.metadata().ok().map(|m| Sig::of(&m)));
+    } else if wanted() {
+        add(path, None);
     }
 }
 
 /// [`touch_read`] with the metadata already taken from the open file.
 #[inline]
 pub fn touch_read_meta(path: &Path, meta: &std::fs::Metadata) {
-    if recording() {
+    if wanted() {
         add(path, Some(Sig::of(meta)));
     }
 }

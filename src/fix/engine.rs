@@ -86,7 +86,8 @@ pub fn fix(settings: &Settings, opts: FixOptions) -> FixOutcome {
     let mut out = FixOutcome::default();
     // Fixes refused once are not tried again: (code, path, line, message).
     let mut given_up: HashSet<(String, PathBuf, usize, String)> = HashSet::new();
-    let mut round_settings = settings_with(settings, &texts);
+    let memo = crate::WalkMemo::default();
+    let mut round_settings = settings_with(settings, &texts, &memo);
     let mut report = run(&round_settings);
     debug_append(&mut report);
     while out.rounds < MAX_ROUNDS {
@@ -158,7 +159,7 @@ pub fn fix(settings: &Settings, opts: FixOptions) -> FixOutcome {
         out.applied += kept.len();
         out.rounds += 1;
         if changed_any {
-            round_settings = settings_with(settings, &texts);
+            round_settings = settings_with(settings, &texts, &memo);
             report = run(&round_settings);
             debug_append(&mut report);
         } else if kept.is_empty() && refused_before == out.refused.len() {
@@ -206,7 +207,11 @@ fn key(d: &Diagnostic) -> (String, PathBuf, usize, String) {
     )
 }
 
-fn settings_with(settings: &Settings, texts: &BTreeMap<PathBuf, Text>) -> Settings {
+fn settings_with(
+    settings: &Settings,
+    texts: &BTreeMap<PathBuf, Text>,
+    memo: &crate::WalkMemo,
+) -> Settings {
     let map: HashMap<PathBuf, Arc<str>> = texts
         .iter()
         .map(|(abs, t)| (abs.clone(), t.current.clone()))
@@ -221,10 +226,15 @@ fn settings_with(settings: &Settings, texts: &BTreeMap<PathBuf, Text>) -> Settin
         respect_gitignore: settings.respect_gitignore,
         force_exclude: settings.force_exclude,
         jobs: settings.jobs,
-        // The rounds read edited texts, not the files: no cache.
-        cache: None,
+        // The first round is a plain run (the cache's whole report when
+        // nothing changed); later rounds read edited texts, and take only
+        // the per-file entries of modules no edit reaches.
+        cache: settings.cache.clone(),
         parse_only: settings.parse_only,
         overlay: Overlay::new(map),
+        // Nothing is written before the rounds end: each round reads what
+        // the first one walked, the edited files from the overlay.
+        walk_memo: Some(memo.clone()),
     }
 }
 

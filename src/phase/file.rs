@@ -22,7 +22,7 @@ use crate::suppress::{self, FileSuppressions};
 use crate::{ReadOutcome, Settings, decode, read_file, run_rules};
 
 /// One file after reading, parsing and its per-file rules.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct FileResult {
     pub checked: bool,
     /// Named on the command line, and of no kind wslint reads (a `.conf`
@@ -91,6 +91,7 @@ static DEBUG_PANIC: LazyLock<Option<std::ffi::OsString>> =
 
 /// A file after reading: done with (nothing to check, or a reason not
 /// to), or text of a language to check.
+#[derive(Clone)]
 pub enum Stage {
     Done(FileResult),
     Text {
