@@ -38,7 +38,55 @@ pub struct SourceFile {
     /// The path as reached from the path given on the command line.
     pub path: PathBuf,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Made on the first question about lines: many files are checked and
+    /// never asked one (no finding), and those with findings are kept until
+    /// the report, so the offsets are as small as the text allows.
+    line_starts: std::sync::OnceLock<LineStarts>,
+}
+
+/// Byte offsets of line starts: 4 bytes each below 4 GiB of text.
+#[derive(Debug)]
+enum LineStarts {
+    Small(Box<[u32]>),
+    Large(Box<[usize]>),
+}
+
+impl LineStarts {
+    fn new(text: &str) -> Self {
+        let starts = line_starts(text);
+        if u32::try_from(text.len()).is_ok() {
+            LineStarts::Small(starts.iter().map(|&s| s as u32).collect())
+        } else {
+            LineStarts::Large(starts.into_boxed_slice())
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            LineStarts::Small(v) => v.len(),
+            LineStarts::Large(v) => v.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            LineStarts::Small(v) => v.get(i).map(|&s| s as usize),
+            LineStarts::Large(v) => v.get(i).copied(),
+        }
+    }
+
+    /// The index of the line holding `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        let found = match self {
+            // `offset` is within the text, so it fits.
+            LineStarts::Small(v) => v.binary_search(&(offset as u32)),
+            LineStarts::Large(v) => v.binary_search(&offset),
+        };
+        match found {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
 }
 
 pub type Source = Arc<SourceFile>;
@@ -46,12 +94,10 @@ pub type Source = Arc<SourceFile>;
 impl SourceFile {
     /// `text` must already be decoded, with any byte-order mark removed.
     pub fn new(path: PathBuf, text: impl Into<Arc<str>>) -> Self {
-        let text: Arc<str> = text.into();
-        let line_starts = line_starts(&text);
         SourceFile {
             path,
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
@@ -59,14 +105,16 @@ impl SourceFile {
         &self.path
     }
 
+    fn starts(&self) -> &LineStarts {
+        self.line_starts.get_or_init(|| LineStarts::new(&self.text))
+    }
+
     /// Line starts are after `\n`, after `\r\n`, and after a lone `\r`.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = clamp_to_char_boundary(&self.text, offset.min(self.text.len()));
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts[line];
+        let starts = self.starts();
+        let line = starts.line_of(offset);
+        let start = starts.get(line).unwrap_or(0);
         let column = self.text[start..offset].chars().count() + 1;
         LineCol {
             line: line + 1,
@@ -76,22 +124,18 @@ impl SourceFile {
 
     /// Byte offset of the start of the 1-based `line`.
     pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.line_starts.get(line.checked_sub(1)?).copied()
+        self.starts().get(line.checked_sub(1)?)
     }
 
     /// The text of the 1-based `line` without its line ending.
     pub fn line_text(&self, line: usize) -> Option<&str> {
         let start = self.line_start(line)?;
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = self.starts().get(line).unwrap_or(self.text.len());
         Some(self.text[start..end].trim_end_matches(['\n', '\r']))
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.starts().len()
     }
 }
 

@@ -330,7 +330,7 @@ fn check_module(
     let mut parts = Parts::default();
     if lang == Lang::Python {
         let link = project::python::Link::new(project, &candidate.path);
-        if let Some(model) = lang::python::build(source, Some(&link)) {
+        if let Some(mut model) = lang::python::build(source, Some(&link)) {
             run_rules(
                 settings,
                 &rule::NO_FACTS,
@@ -342,6 +342,9 @@ fn check_module(
                 },
             );
             if model.has_route_facts() {
+                crate::rules::server::ws203_ws_route_org_filter::keep_for_project(
+                    settings, &mut model,
+                );
                 result.server = Some(Arc::new(model));
             }
         }

@@ -50,7 +50,10 @@ pub fn run(
             .filter_map(|p| {
                 let source = project.read(p)?;
                 let link = project::python::Link::new(project, p);
-                let model = lang::python::build(&source, Some(&link))?;
+                let mut model = lang::python::build(&source, Some(&link))?;
+                crate::rules::server::ws203_ws_route_org_filter::keep_for_project(
+                    settings, &mut model,
+                );
                 Some(project::python::ModelledModule {
                     file: p.clone(),
                     model: Arc::new(model),

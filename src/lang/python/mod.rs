@@ -386,6 +386,28 @@ impl ServerModel {
         !self.inclusions.is_empty() || self.has_routes()
     }
 
+    /// What the project phases read of a module once its own rules have
+    /// run: routes, routers, inclusions, imports, and the keepalive of each
+    /// endpoint (its heartbeats and its receives' timeouts, for
+    /// `wslint routes` and WS303); of each endpoint's names only those
+    /// `keep_name` accepts (their order unchanged). A module with routes is
+    /// kept until the server phase, and on endpoint-dense code the facts
+    /// only its own rules read were most of the run's memory.
+    pub fn keep_for_project(&mut self, keep_name: impl Fn(&str) -> bool) {
+        for e in &mut self.endpoints {
+            e.names.retain(|n| keep_name(&n.name));
+            e.names.shrink_to_fit();
+        }
+        for r in &mut self.receives {
+            r.via = Vec::new();
+        }
+        self.constants = Vec::new();
+        self.receive_loops = Vec::new();
+        self.closes = Vec::new();
+        self.pre_accept = Vec::new();
+        self.socketio_servers = Vec::new();
+    }
+
     /// Whether some endpoint of the module is routed.
     pub fn has_routes(&self) -> bool {
         self.endpoints.iter().any(|e| !e.routes.is_empty())

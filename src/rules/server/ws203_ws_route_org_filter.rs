@@ -82,6 +82,21 @@ pub(crate) fn scoped(pattern: &str, path: &str) -> bool {
             .all(|(a, b)| if is_param(a) { is_param(b) } else { a == b })
 }
 
+/// Trims a module's model to what the project phases read, keeping of its
+/// names those this rule looks for: those that match the org pattern, none
+/// when the rule is off.
+pub(crate) fn keep_for_project(
+    settings: &crate::Settings,
+    model: &mut crate::lang::python::ServerModel,
+) {
+    if settings.selection.rules().any(|r| r.code == RULE.code) {
+        let re = &settings.config.server.org_filter_pattern;
+        model.keep_for_project(|n| org_name(re, n));
+    } else {
+        model.keep_for_project(|_| false);
+    }
+}
+
 fn org_use<'m>(re: &Regex, e: &'m Endpoint) -> Option<&'m NameUse> {
     e.names.iter().find(|n| org_name(re, &n.name))
 }
