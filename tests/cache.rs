@@ -190,6 +190,55 @@ fn a_changed_imported_constant_is_seen_by_the_module_that_imports_it() {
     assert!(again.contains("WS101"), "{again}");
 }
 
+/// Rewrites every file under `dir` (but the cache) with the bytes it
+/// holds, through a new file renamed over it: what a fresh checkout of
+/// the same commit, or a branch switch there and back, leaves (new
+/// inodes, new times, the same content).
+fn rewrite_in_place(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if entry.file_name() == ".wslint_cache" {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            rewrite_in_place(&path);
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            let temp = path.with_extension("rewrite-tmp");
+            std::fs::write(&temp, bytes).unwrap();
+            std::fs::rename(&temp, &path).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_fresh_checkout_of_the_same_files_keeps_the_per_file_entries() {
+    let t = tree(&[
+        ("src/useFeed.ts", CLIENT),
+        ("src/config.ts", &config_ts(30_000)),
+    ]);
+    let one = &["check", "src/useFeed.ts", "--format", "concise"];
+    warm(t.path(), one, &[]);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    rewrite_in_place(t.path());
+    // The run's entry depends on every signature: a miss. The module's
+    // own entry depends on config.ts, whose signature changed and whose
+    // bytes did not: taken, by content.
+    let (out, err) = same_as_uncached(t.path(), one, &[]);
+    assert!(out.contains("WS101"), "{out}");
+    assert!(err.contains("cache: miss"), "{err}");
+    assert!(
+        err.contains("cache: file entry (by content) for src/useFeed.ts"),
+        "{err}"
+    );
+    // The same size and other bytes: checked again, never served.
+    std::fs::write(t.path().join("src/config.ts"), config_ts(20_000)).unwrap();
+    let (out, err) = same_as_uncached(t.path(), one, &[]);
+    assert!(!out.contains("WS101"), "{out}");
+    assert!(!err.contains("cache: file entry"), "{err}");
+}
+
 #[test]
 fn a_new_module_and_a_deleted_one_change_the_result() {
     let t = tree(&[("src/useFeed.ts", CLIENT)]);

@@ -12,8 +12,19 @@
 //! asked about was checked in that run: it is used only while all of
 //! these are unchanged. A Python module whose routes the server phase
 //! links across modules is not kept (that phase needs its model).
+//!
+//! "Unchanged" is the `stat` signature first, and what the path holds when
+//! that differs: a fresh checkout of the same commit (a CI job that
+//! restores `.wslint_cache`) gives every file a new inode and new times
+//! and the same bytes. Each dependency that is a file keeps the BLAKE3
+//! hash of its bytes, each folder that of its sorted entry names and
+//! kinds; a dependency whose signature changed is unchanged when its kind
+//! and that hash are. A symbolic link, or anything but a file or a folder,
+//! has no such fallback.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::codec::{self, Dec, Enc, Files};
 use super::snapshot::{Sig, Snapshot};
@@ -27,7 +38,7 @@ use crate::proxy::{Loc, WsPath};
 use crate::rule::HeartbeatFact;
 use crate::source::Source;
 
-const MAGIC: &[u8; 8] = b"WSLFILE1";
+const MAGIC: &[u8; 8] = b"WSLFILE2";
 
 /// What a file's check gives that a later run can take as it is.
 #[derive(Default)]
@@ -47,6 +58,40 @@ pub struct FileCache {
     /// Texts standing in for files in this run: entries that depend on one
     /// are not taken, and nothing is stored.
     pub(super) overlay: crate::Overlay,
+    /// What each dependency holds, hashed once per run ([`fingerprint`]).
+    pub(super) prints: Mutex<HashMap<PathBuf, Option<[u8; 32]>>>,
+}
+
+/// What `p` holds, as a hash: a file's bytes (up to `max_size`), a
+/// folder's sorted entry names with their kinds. `None` for a symbolic
+/// link, anything else, or what cannot be read: no fallback for it.
+fn fingerprint(p: &Path, max_size: u64) -> Option<[u8; 32]> {
+    let meta = std::fs::symlink_metadata(p).ok()?;
+    if meta.is_file() {
+        if meta.len() > max_size {
+            return None;
+        }
+        return Some(*blake3::hash(&std::fs::read(p).ok()?).as_bytes());
+    }
+    if !meta.is_dir() {
+        return None;
+    }
+    let mut names: Vec<(std::ffi::OsString, bool)> = std::fs::read_dir(p)
+        .ok()?
+        .map(|e| {
+            let e = e.ok()?;
+            Some((e.file_name(), e.file_type().ok()?.is_dir()))
+        })
+        .collect::<Option<_>>()?;
+    names.sort();
+    let mut h = blake3::Hasher::new();
+    for (name, dir) in &names {
+        let bytes = name.as_encoded_bytes();
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+        h.update(&[u8::from(*dir)]);
+    }
+    Some(*h.finalize().as_bytes())
 }
 
 impl FileCache {
@@ -58,6 +103,33 @@ impl FileCache {
         h.update(c.path.as_os_str().as_encoded_bytes());
         h.update(blake3::hash(source.text.as_bytes()).as_bytes());
         *h.finalize().as_bytes()
+    }
+
+    /// [`fingerprint`] of `p`, once per run.
+    fn print(&self, p: &Path) -> Option<[u8; 32]> {
+        if let Some(known) = self.prints.lock().unwrap_or_else(|e| e.into_inner()).get(p) {
+            return *known;
+        }
+        let print = fingerprint(p, self.max_size);
+        self.prints
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(p.to_path_buf(), print);
+        print
+    }
+
+    /// Whether the dependency `p`, recorded as `sig` holding `print`, is as
+    /// it was: the same signature, else the same kind holding the same.
+    fn unchanged(&self, p: &Path, sig: &Sig, print: Option<[u8; 32]>) -> Option<bool> {
+        let now = Sig::now(p);
+        if now == *sig {
+            return Some(false);
+        }
+        let same = now.kind == sig.kind
+            && (sig.kind != 1 || now.size == sig.size)
+            && print.is_some()
+            && self.print(p) == print;
+        same.then_some(true)
     }
 
     fn path(&self, key: &[u8; 32]) -> PathBuf {
@@ -88,8 +160,14 @@ impl FileCache {
         }
         let mut d = Dec::new(rest);
         let deps = Snapshot::decode(&mut d)?;
-        if deps.entries.iter().any(|(p, sig)| Sig::now(p) != *sig) {
-            return None;
+        let mut by_content = false;
+        for (p, sig) in &deps.entries {
+            let print = match d.u8()? {
+                0 => None,
+                1 => Some(<[u8; 32]>::try_from(d.take(32)?).ok()?),
+                _ => return None,
+            };
+            by_content |= self.unchanged(p, sig, print)?;
         }
         if self.overlay.is_active()
             && deps.entries.iter().any(|(p, _)| {
@@ -170,6 +248,10 @@ impl FileCache {
         }
         // The run's own record: what this result depends on.
         super::touch::touch_all(deps.entries.iter().map(|(p, _)| p));
+        if std::env::var_os("WSLINT_CACHE_TRACE").is_some() {
+            let how = if by_content { " (by content)" } else { "" };
+            eprintln!("cache: file entry{how} for {}", c.path.display());
+        }
         Some(Parts {
             diagnostics,
             client,
@@ -208,6 +290,15 @@ impl FileCache {
         e.buf.extend_from_slice(MAGIC);
         e.buf.extend_from_slice(&key);
         deps.encode(&mut e);
+        for (p, sig) in &deps.entries {
+            match matches!(sig.kind, 1 | 2).then(|| self.print(p)).flatten() {
+                Some(print) => {
+                    e.u8(1);
+                    e.buf.extend_from_slice(&print);
+                }
+                None => e.u8(0),
+            }
+        }
         e.u64(checked.len() as u64);
         for (p, answer) in &checked {
             e.path(p);

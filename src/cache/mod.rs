@@ -230,6 +230,7 @@ impl Cache {
             start: self.start,
             max_size: self.max_size,
             overlay: settings.overlay.clone(),
+            prints: std::sync::Mutex::default(),
         }
     }
 
