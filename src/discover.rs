@@ -206,6 +206,18 @@ pub struct Walk<R = ()> {
     pub no_kind: Vec<PathBuf>,
 }
 
+impl<R> Walk<R> {
+    /// The same walk with nothing visited yet.
+    pub fn without_visits<S>(&self) -> Walk<S> {
+        Walk {
+            candidates: self.candidates.clone(),
+            visited: Vec::new(),
+            errors: self.errors.clone(),
+            no_kind: self.no_kind.clone(),
+        }
+    }
+}
+
 pub struct DiscoverOptions<'a> {
     pub paths: &'a [PathBuf],
     pub respect_gitignore: bool,

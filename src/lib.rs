@@ -35,9 +35,6 @@ pub mod values;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use rayon::prelude::*;
 
 use diagnostic::Diagnostic;
 use discover::{Candidate, DetectedOrd};
@@ -103,41 +100,8 @@ pub struct Settings {
     /// between rounds, the editor's open documents (`wslint server`).
     pub overlay: Overlay,
     /// The walk of an earlier run over the same disk, for the next one
-    /// ([`WalkMemo`]); `None`: every run walks.
-    pub walk_memo: Option<WalkMemo>,
-}
-
-/// A run's walk (its files, and what reading each gave) and each file's
-/// result with what its check read besides the file, kept for the next
-/// run of the same settings while nothing on disk changes: the fix
-/// engine's rounds, which write nothing until the last and differ only in
-/// the texts of their overlay. A later run walks nothing, reads again only
-/// the files its overlay stands in for, and checks again only those and
-/// the files whose check read one of them (a module importing an edited
-/// constant); the project-wide phases run in full.
-#[derive(Clone, Default)]
-pub struct WalkMemo(Arc<std::sync::Mutex<Option<Arc<Memo>>>>);
-
-struct Memo {
-    walk: discover::Walk<phase::file::Stage>,
-    /// Per candidate, its result and the files its check read.
-    results: Vec<(FileResult, Vec<PathBuf>)>,
-}
-
-impl std::fmt::Debug for WalkMemo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("WalkMemo")
-    }
-}
-
-impl WalkMemo {
-    fn get(&self) -> Option<Arc<Memo>> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
-    }
-
-    fn set(&self, memo: Memo) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(memo));
-    }
+    /// ([`fix::WalkMemo`]); `None`: every run walks.
+    pub walk_memo: Option<fix::WalkMemo>,
 }
 
 impl Settings {
@@ -408,29 +372,12 @@ fn run_in_pool(
     // stops most of them there); or take an earlier run's walk, reading
     // again only the files the overlay stands in for.
     let read = |c: &Candidate| {
-        guarded(&c.path, || phase::file::read(c, settings, None)).unwrap_or_else(|d| {
-            phase::file::Stage::Done(FileResult {
-                diagnostics: vec![*d],
-                panicked: true,
-                ..FileResult::default()
-            })
-        })
+        guarded(&c.path, || phase::file::read(c, settings, None))
+            .unwrap_or_else(|d| phase::file::Stage::Done(FileResult::panicked(d)))
     };
-    let earlier = settings.walk_memo.as_ref().and_then(WalkMemo::get);
-    let overlaid = |c: &Candidate| settings.overlay.get(&c.abs).is_some();
-    let walk = match &earlier {
-        Some(m) => discover::Walk {
-            candidates: m.walk.candidates.clone(),
-            visited: m
-                .walk
-                .candidates
-                .par_iter()
-                .zip(m.walk.visited.par_iter())
-                .map(|(c, stage)| if overlaid(c) { read(c) } else { stage.clone() })
-                .collect(),
-            errors: m.walk.errors.clone(),
-            no_kind: m.walk.no_kind.clone(),
-        },
+    let earlier = settings.walk_memo.as_ref().and_then(fix::WalkMemo::get);
+    let mut walk = match &earlier {
+        Some(m) => m.rewalk(&settings.overlay, &read),
         None => discover::discover_visit(
             &discover::DiscoverOptions {
                 paths: &settings.paths,
@@ -444,14 +391,6 @@ fn run_in_pool(
             &read,
         ),
     };
-    // What the first run of a memo walked and read, before checking
-    // consumes it.
-    let first_walk = (settings.walk_memo.is_some() && earlier.is_none()).then(|| discover::Walk {
-        candidates: walk.candidates.clone(),
-        visited: walk.visited.clone(),
-        errors: walk.errors.clone(),
-        no_kind: walk.no_kind.clone(),
-    });
     let project = project::Project::new(
         &settings.root,
         &settings.paths,
@@ -471,65 +410,20 @@ fn run_in_pool(
         guarded(&c.path, || {
             phase::file::check(c, settings, &project, &checked, stage, files)
         })
-        .unwrap_or_else(|d| FileResult {
-            diagnostics: vec![*d],
-            panicked: true,
-            ..FileResult::default()
-        })
+        .unwrap_or_else(FileResult::panicked)
     };
-    let results: Vec<FileResult> = match (&earlier, &first_walk) {
-        // A later round: the earlier result of a file that neither is nor
-        // read an edited text.
-        (Some(m), _) => walk
-            .candidates
-            .par_iter()
-            .zip(walk.visited.into_par_iter())
-            .zip(m.results.par_iter())
-            .map(|((c, stage), (result, read))| {
-                let edited = overlaid(c) || read.iter().any(|p| settings.overlay.get(p).is_some());
-                if edited {
-                    check(c, stage)
-                } else {
-                    result.clone()
-                }
-            })
-            .collect(),
-        // The first round of a memo: each check with what it read.
-        (None, Some(_)) => {
-            let framed: Vec<(FileResult, Vec<PathBuf>)> = walk
-                .candidates
-                .par_iter()
-                .zip(walk.visited.into_par_iter())
-                .map(|(c, stage)| {
-                    let frame = cache::touch::Frame::start();
-                    let result = check(c, stage);
-                    let mut read: Vec<PathBuf> = frame.end().touched.into_keys().collect();
-                    read.sort();
-                    // As the overlay names files: canonical.
-                    let canonical: Vec<PathBuf> =
-                        read.iter().map(|p| discover::canonical(p)).collect();
-                    read.extend(canonical);
-                    read.sort();
-                    read.dedup();
-                    (result, read)
-                })
-                .collect();
-            let results = framed.iter().map(|(r, _)| r.clone()).collect();
-            if let (Some(memo), Some(walk)) = (&settings.walk_memo, first_walk) {
-                memo.set(Memo {
-                    walk,
-                    results: framed,
-                });
-            }
-            results
-        }
-        (None, None) => walk
-            .candidates
-            .par_iter()
-            .zip(walk.visited.into_par_iter())
-            .map(|(c, stage)| check(c, stage))
-            .collect(),
-    };
+    // With a memo, the first round keeps what it did and a later one
+    // checks only what an edit can change.
+    let visited = std::mem::take(&mut walk.visited);
+    let record = settings.walk_memo.as_ref().filter(|_| earlier.is_none());
+    let results = fix::memo::check_files(
+        &walk,
+        visited,
+        earlier.as_deref(),
+        record,
+        &settings.overlay,
+        &check,
+    );
     let mut g = gather(&walk.candidates, results);
     g.diagnostics.extend(
         walk.errors

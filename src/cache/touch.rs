@@ -62,7 +62,7 @@ pub fn recording() -> bool {
 
 /// Frames opened on threads while no run records: the fix engine's rounds
 /// keep what each file's check read without a whole record
-/// ([`crate::WalkMemo`]).
+/// ([`crate::fix::WalkMemo`]).
 static FRAMED: AtomicUsize = AtomicUsize::new(0);
 
 /// Whether a touch must be recorded somewhere: a run records, or some

@@ -86,7 +86,7 @@ pub fn fix(settings: &Settings, opts: FixOptions) -> FixOutcome {
     let mut out = FixOutcome::default();
     // Fixes refused once are not tried again: (code, path, line, message).
     let mut given_up: HashSet<(String, PathBuf, usize, String)> = HashSet::new();
-    let memo = crate::WalkMemo::default();
+    let memo = crate::fix::WalkMemo::default();
     let mut round_settings = settings_with(settings, &texts, &memo);
     let mut report = run(&round_settings);
     debug_append(&mut report);
@@ -210,7 +210,7 @@ fn key(d: &Diagnostic) -> (String, PathBuf, usize, String) {
 fn settings_with(
     settings: &Settings,
     texts: &BTreeMap<PathBuf, Text>,
-    memo: &crate::WalkMemo,
+    memo: &crate::fix::WalkMemo,
 ) -> Settings {
     let map: HashMap<PathBuf, Arc<str>> = texts
         .iter()

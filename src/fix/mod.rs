@@ -9,7 +9,9 @@ pub mod diff;
 pub mod engine;
 pub mod ignore;
 pub mod literal;
+pub mod memo;
 pub mod syntax;
 
 pub use engine::{FixOptions, FixOutcome, applies, fix};
 pub use ignore::{IgnoreOutcome, add_ignores};
+pub use memo::WalkMemo;

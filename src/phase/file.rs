@@ -40,6 +40,18 @@ pub struct FileResult {
     pub server: Option<Arc<lang::python::ServerModel>>,
 }
 
+impl FileResult {
+    /// The result of a file whose reading or checking panicked
+    /// ([`guarded`]): the diagnostic that says so.
+    pub fn panicked(d: Box<Diagnostic>) -> FileResult {
+        FileResult {
+            diagnostics: vec![*d],
+            panicked: true,
+            ..FileResult::default()
+        }
+    }
+}
+
 fn skipped(path: &Path, message: String, help: &str) -> Diagnostic {
     let file = Arc::new(SourceFile::new(path.to_path_buf(), ""));
     let mut d = WS003.new_diagnostic(&file, Span::default(), message);
